@@ -1,0 +1,255 @@
+// core/ops_elementwise.cpp — elementwise ops, each forward followed by its backward.
+//
+// Layer: core. Shapes: out has the broadcast shape of the inputs (shape.hpp); a gradient handed
+// to accumulate_grad may have that broadcast shape, and accumulate_grad sums it back down.
+// Backward functions run with recording off, so they may freely use these same ops.
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/kernels.hpp"
+#include "core/ops.hpp"
+#include "core/tape.hpp"
+
+namespace tg {
+
+namespace {
+
+void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
+  if (a.dtype() != b.dtype())
+    fail(op, "dtypes differ: ", dtype_name(a.dtype()), " ", a.shape(), " and ",
+         dtype_name(b.dtype()), " ", b.shape(), "; convert one with .to()");
+}
+
+// out = f(x) for every element; f is a generic lambda called with float or double.
+template <class F>
+Tensor unary(const Tensor& x, F f) {
+  Tensor out = empty(x.shape(), x.dtype());
+  dispatch(x.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    kernels::map(x.data<T>(), out.data<T>(), x.numel(), [&](T v) { return static_cast<T>(f(v)); });
+  });
+  return out;
+}
+
+// out = f(a, b) with broadcasting.
+template <class F>
+Tensor binary(const char* op, const Tensor& a, const Tensor& b, F f) {
+  check_same_dtype(op, a, b);
+  const Shape shape = broadcast_shapes(op, a.shape(), b.shape());
+  Tensor out = empty(shape, a.dtype());
+  dispatch(a.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    kernels::map_broadcast(a.data<T>(), a.shape(), b.data<T>(), b.shape(), out.data<T>(), shape,
+                           [&](T u, T v) { return static_cast<T>(f(u, v)); });
+  });
+  return out;
+}
+
+// cond != 0 ? a : b elementwise; all three already have the same shape.
+Tensor select(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  Tensor out = empty(a.shape(), a.dtype());
+  dispatch(a.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    const T *c = cond.data<T>(), *pa = a.data<T>(), *pb = b.data<T>();
+    T* o = out.data<T>();
+    for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = c[i] != T(0) ? pa[i] : pb[i];
+  });
+  return out;
+}
+
+Tensor like_scalar(double value, const Tensor& t) { return scalar(value, t.dtype()); }
+
+}  // namespace
+
+Tensor add(const Tensor& a, const Tensor& b) {
+  Tensor out = binary("add", a, b, [](auto x, auto y) { return x + y; });
+  return record("add", {a, b}, out, [a, b](const Tensor& g) {
+    accumulate_grad(a, g);  // d(a+b)/da = 1
+    accumulate_grad(b, g);  // d(a+b)/db = 1
+  });
+}
+
+Tensor sub(const Tensor& a, const Tensor& b) {
+  Tensor out = binary("sub", a, b, [](auto x, auto y) { return x - y; });
+  return record("sub", {a, b}, out, [a, b](const Tensor& g) {
+    accumulate_grad(a, g);
+    accumulate_grad(b, neg(g));  // d(a-b)/db = -1
+  });
+}
+
+Tensor mul(const Tensor& a, const Tensor& b) {
+  Tensor out = binary("mul", a, b, [](auto x, auto y) { return x * y; });
+  return record("mul", {a, b}, out, [a, b](const Tensor& g) {
+    accumulate_grad(a, mul(g, b));  // d(ab)/da = b
+    accumulate_grad(b, mul(g, a));  // d(ab)/db = a
+  });
+}
+
+Tensor div(const Tensor& a, const Tensor& b) {
+  Tensor out = binary("div", a, b, [](auto x, auto y) { return x / y; });
+  return record("div", {a, b}, out, [a, b, out](const Tensor& g) {
+    accumulate_grad(a, div(g, b));                // d(a/b)/da = 1/b
+    accumulate_grad(b, neg(div(mul(g, out), b)));  // d(a/b)/db = -a/b^2 = -out/b
+  });
+}
+
+Tensor neg(const Tensor& x) {
+  Tensor out = unary(x, [](auto v) { return -v; });
+  return record("neg", {x}, out, [x](const Tensor& g) { accumulate_grad(x, neg(g)); });
+}
+
+Tensor pow(const Tensor& x, double p) {
+  Tensor out = unary(x, [p](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
+  return record("pow", {x}, out, [x, p](const Tensor& g) {
+    accumulate_grad(x, mul(g, mul(pow(x, p - 1.0), like_scalar(p, x))));  // d x^p = p x^(p-1)
+  });
+}
+
+Tensor exp(const Tensor& x) {
+  Tensor out = unary(x, [](auto v) { return std::exp(v); });
+  return record("exp", {x}, out, [x, out](const Tensor& g) {
+    accumulate_grad(x, mul(g, out));  // d e^x = e^x, which is the output itself
+  });
+}
+
+Tensor log(const Tensor& x) {
+  Tensor out = unary(x, [](auto v) { return std::log(v); });
+  return record("log", {x}, out, [x](const Tensor& g) { accumulate_grad(x, div(g, x)); });
+}
+
+Tensor sqrt(const Tensor& x) {
+  Tensor out = unary(x, [](auto v) { return std::sqrt(v); });
+  return record("sqrt", {x}, out, [x, out](const Tensor& g) {
+    accumulate_grad(x, div(g, mul(out, like_scalar(2.0, x))));  // d sqrt(x) = 1 / (2 sqrt(x))
+  });
+}
+
+Tensor abs(const Tensor& x) {
+  Tensor out = unary(x, [](auto v) { return std::abs(v); });
+  return record("abs", {x}, out, [x](const Tensor& g) {
+    // sign(x): +1, -1, and 0 at x = 0 (a subgradient; PyTorch makes the same choice).
+    accumulate_grad(x, mul(g, unary(x, [](auto v) { return (v > 0) - (v < 0); })));
+  });
+}
+
+Tensor clamp(const Tensor& x, double lo, double hi) {
+  if (lo > hi) fail("clamp", "lo=", lo, " is greater than hi=", hi);
+  Tensor out = unary(x, [lo, hi](auto v) {
+    using T = decltype(v);
+    return v < T(lo) ? T(lo) : (v > T(hi) ? T(hi) : v);
+  });
+  return record("clamp", {x}, out, [x, lo, hi](const Tensor& g) {
+    // 1 where x is inside [lo, hi] (the identity there), 0 where the bound was taken.
+    accumulate_grad(x, mul(g, unary(x, [lo, hi](auto v) { return v >= lo && v <= hi ? 1 : 0; })));
+  });
+}
+
+namespace {
+// The share of the gradient `a` gets in maximum (is_max) or minimum: 1 where a wins, 0 where
+// b wins, 1/2 on a tie (a symmetric choice, as PyTorch makes).
+Tensor winner_share(const char* op, const Tensor& a, const Tensor& b, bool is_max) {
+  return binary(op, a, b, [is_max](auto x, auto y) {
+    using T = decltype(x);
+    if (x == y) return T(0.5);
+    return (x > y) == is_max ? T(1) : T(0);
+  });
+}
+
+Tensor extremum(const char* op, const Tensor& a, const Tensor& b, bool is_max) {
+  Tensor out = binary(op, a, b, [is_max](auto x, auto y) { return (x > y) == is_max ? x : y; });
+  return record(op, {a, b}, out, [op, a, b, is_max](const Tensor& g) {
+    const Tensor share_a = winner_share(op, a, b, is_max);
+    accumulate_grad(a, mul(g, share_a));
+    accumulate_grad(b, mul(g, sub(like_scalar(1.0, a), share_a)));
+  });
+}
+}  // namespace
+
+Tensor maximum(const Tensor& a, const Tensor& b) { return extremum("maximum", a, b, true); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return extremum("minimum", a, b, false); }
+
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
+  check_same_dtype("where", a, b);
+  check_same_dtype("where", condition, a);
+  const Shape shape =
+      broadcast_shapes("where", condition.shape(), broadcast_shapes("where", a.shape(), b.shape()));
+  Tensor cond, out;
+  {
+    NoGradGuard no_grad;  // the expanded copies are a forward detail, not ops to record
+    cond = expand(condition, shape);
+    out = select(cond, expand(a, shape), expand(b, shape));
+  }
+  return record("where", {a, b}, out, [cond, a, b](const Tensor& g) {
+    const Tensor zero = zeros_like(g);
+    accumulate_grad(a, select(cond, g, zero));  // the gradient goes where each value was taken
+    accumulate_grad(b, select(cond, zero, g));
+  });
+}
+
+Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
+  if (broadcast_shapes("masked_fill", mask.shape(), x.shape()) != x.shape())
+    fail("masked_fill", "mask of shape ", mask.shape(), " does not broadcast to x's shape ",
+         x.shape());
+  return where(mask, full(x.shape(), value, x.dtype()), x);
+}
+
+Tensor gt(const Tensor& a, const Tensor& b) {
+  return binary("gt", a, b, [](auto x, auto y) { return x > y ? 1 : 0; });
+}
+Tensor lt(const Tensor& a, const Tensor& b) {
+  return binary("lt", a, b, [](auto x, auto y) { return x < y ? 1 : 0; });
+}
+Tensor eq(const Tensor& a, const Tensor& b) {
+  return binary("eq", a, b, [](auto x, auto y) { return x == y ? 1 : 0; });
+}
+
+Tensor Tensor::clone() const {
+  Tensor out = unary(*this, [](auto v) { return v; });
+  const Tensor self = *this;
+  return record("clone", {self}, out, [self](const Tensor& g) { accumulate_grad(self, g); });
+}
+
+Tensor Tensor::to(DType d) const {
+  const Tensor self = *this;
+  if (d == dtype()) return self;
+  Tensor out = empty(shape(), d);
+  dispatch(dtype(), [&](auto from) {
+    dispatch(d, [&](auto into) {
+      using From = decltype(from);
+      using Into = decltype(into);
+      const From* src = data<From>();
+      Into* dst = out.data<Into>();
+      for (std::int64_t i = 0; i < numel(); ++i) dst[i] = static_cast<Into>(src[i]);
+    });
+  });
+  return record("to", {self}, out, [self](const Tensor& g) { accumulate_grad(self, g.to(self.dtype())); });
+}
+
+void add_(const Tensor& target, const Tensor& source) {
+  check_same_dtype("add_", target, source);
+  if (broadcast_shapes("add_", target.shape(), source.shape()) != target.shape())
+    fail("add_", "source of shape ", source.shape(), " does not broadcast to target's shape ",
+         target.shape());
+  dispatch(target.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    T* t = target.data<T>();
+    kernels::map_broadcast(t, target.shape(), source.data<T>(), source.shape(), t, target.shape(),
+                           [](T x, T y) { return x + y; });
+  });
+}
+
+Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor operator-(const Tensor& x) { return neg(x); }
+Tensor operator+(const Tensor& a, double b) { return add(a, like_scalar(b, a)); }
+Tensor operator-(const Tensor& a, double b) { return sub(a, like_scalar(b, a)); }
+Tensor operator*(const Tensor& a, double b) { return mul(a, like_scalar(b, a)); }
+Tensor operator/(const Tensor& a, double b) { return div(a, like_scalar(b, a)); }
+Tensor operator+(double a, const Tensor& b) { return add(like_scalar(a, b), b); }
+Tensor operator-(double a, const Tensor& b) { return sub(like_scalar(a, b), b); }
+Tensor operator*(double a, const Tensor& b) { return mul(like_scalar(a, b), b); }
+Tensor operator/(double a, const Tensor& b) { return div(like_scalar(a, b), b); }
+
+}  // namespace tg

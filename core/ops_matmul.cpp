@@ -1,0 +1,70 @@
+// core/ops_matmul.cpp — the (batched, broadcasting) matrix product and its backward.
+//
+// Layer: core. Shapes: a is (..., M, K), b is (..., K, N), out is (..., M, N), where the batch
+// axes "..." of a and b broadcast together (a (4,1,M,K) times a (3,K,N) gives (4,3,M,N)).
+//
+// Backward of C = A·B for one matrix pair, from dC (M, N):
+//   dA = dC · B^T   (M,N)·(N,K) -> (M,K)      dB = A^T · dC   (K,M)·(M,N) -> (K,N)
+// (element-wise: C_ij = sum_k A_ik B_kj, so dL/dA_ik = sum_j dC_ij B_kj.) Over a batch that was
+// broadcast, accumulate_grad sums these back down to each input's batch shape.
+#include "core/error.hpp"
+#include "core/gemm.hpp"
+#include "core/kernels.hpp"
+#include "core/ops.hpp"
+#include "core/tape.hpp"
+
+namespace tg {
+
+namespace {
+
+// The product op(a) · op(b) for every batch entry, not recorded. op(x) is x, or x with its last
+// two axes swapped when the flag is set.
+Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
+  const Shape& as = a.shape();
+  const Shape& bs = b.shape();
+  const std::int64_t ra = as[as.size() - 2], ca = as[as.size() - 1];
+  const std::int64_t rb = bs[bs.size() - 2], cb = bs[bs.size() - 1];
+  const std::int64_t M = trans_a ? ca : ra, K = trans_a ? ra : ca;
+  const std::int64_t N = trans_b ? rb : cb;
+  const Shape a_batch(as.begin(), as.end() - 2), b_batch(bs.begin(), bs.end() - 2);
+  Shape out_shape = broadcast_shapes("matmul", a_batch, b_batch);
+  const Shape batch = out_shape;
+  out_shape.push_back(M);
+  out_shape.push_back(N);
+  Tensor out = zeros(out_shape, a.dtype());
+  dispatch(a.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    const T* pa = a.data<T>();
+    const T* pb = b.data<T>();
+    T* pc = out.data<T>();
+    // Walk the batch; ia and ib are the matrix numbers within a and b (0-stride if broadcast).
+    kernels::for_each_broadcast(batch, broadcast_strides(a_batch, batch),
+                                broadcast_strides(b_batch, batch),
+                                [&](std::int64_t i, std::int64_t ia, std::int64_t ib) {
+                                  kernels::gemm(trans_a, trans_b, M, N, K, pa + ia * M * K,
+                                                pb + ib * K * N, pc + i * M * N);
+                                });
+  });
+  return out;
+}
+
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  if (a.dim() < 2 || b.dim() < 2)
+    fail("matmul", "needs at least 2 dims on both sides, got ", a.shape(), " @ ", b.shape(),
+         "; reshape a vector to (1,n) or (n,1)");
+  if (a.dtype() != b.dtype())
+    fail("matmul", "dtypes differ: ", dtype_name(a.dtype()), " ", a.shape(), " @ ",
+         dtype_name(b.dtype()), " ", b.shape());
+  if (a.size(-1) != b.size(-2))
+    fail("matmul", "inner dimensions differ: ", a.shape(), " @ ", b.shape(), " (", a.size(-1),
+         " vs ", b.size(-2), ")");
+  Tensor out = batched_product(a, b, false, false);
+  return record("matmul", {a, b}, out, [a, b](const Tensor& g) {
+    if (a.requires_grad()) accumulate_grad(a, batched_product(g, b, false, true));  // dC · B^T
+    if (b.requires_grad()) accumulate_grad(b, batched_product(a, g, true, false));  // A^T · dC
+  });
+}
+
+}  // namespace tg

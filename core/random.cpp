@@ -1,0 +1,64 @@
+// core/random.cpp — see random.hpp.
+#include "core/random.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "core/error.hpp"
+
+namespace tg {
+
+double Generator::uniform() { return static_cast<double>(bits_() >> 11) * 0x1.0p-53; }
+
+double Generator::normal() {
+  if (has_spare_) {
+    has_spare_ = false;
+    return spare_;
+  }
+  const double u1 = 1.0 - uniform();  // in (0, 1]: log(u1) is finite
+  const double u2 = uniform();
+  const double r = std::sqrt(-2.0 * std::log(u1));
+  const double theta = 2.0 * std::numbers::pi * u2;
+  spare_ = r * std::sin(theta);
+  has_spare_ = true;
+  return r * std::cos(theta);
+}
+
+std::int64_t Generator::integer(std::int64_t n) {
+  if (n <= 0) fail("Generator::integer", "needs n > 0, got ", n);
+  // Rejection sampling avoids the bias of `bits % n` when n does not divide 2^64.
+  const std::uint64_t range = static_cast<std::uint64_t>(n);
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % range;
+  std::uint64_t x;
+  do x = bits_();
+  while (x >= limit);
+  return static_cast<std::int64_t>(x % range);
+}
+
+namespace {
+template <class Draw>
+Tensor fill_with(const Shape& shape, DType dtype, Draw draw) {
+  Tensor out = empty(shape, dtype);
+  dispatch(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    T* p = out.data<T>();
+    for (std::int64_t i = 0; i < out.numel(); ++i) p[i] = static_cast<T>(draw());
+  });
+  return out;
+}
+}  // namespace
+
+Tensor rand(const Shape& shape, Generator& gen, DType dtype) {
+  return fill_with(shape, dtype, [&] { return gen.uniform(); });
+}
+
+Tensor randn(const Shape& shape, Generator& gen, DType dtype) {
+  return fill_with(shape, dtype, [&] { return gen.normal(); });
+}
+
+Tensor uniform(const Shape& shape, double lo, double hi, Generator& gen, DType dtype) {
+  if (!(lo <= hi)) fail("uniform", "needs lo <= hi, got lo=", lo, " hi=", hi);
+  return fill_with(shape, dtype, [&] { return lo + (hi - lo) * gen.uniform(); });
+}
+
+}  // namespace tg

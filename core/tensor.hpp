@@ -1,0 +1,111 @@
+// core/tensor.hpp — the Tensor: a cheap handle to shared, contiguous, row-major data.
+//
+// Layer: core. Depends on dtype, shape. Ops live in ops.hpp, the tape in tape.hpp.
+//
+// Copying a Tensor copies a pointer, not the data: `Tensor b = a;` makes b another name for a,
+// exactly like `b = a` in PyTorch. clone() copies the data. Every op returns a new tensor; only
+// the few methods ending in `_` (requires_grad_, fill_, ...) change one in place, as in PyTorch.
+//
+// Autograd fields: a tensor made by an op whose inputs require gradients remembers which tape
+// record made it (`op`, `record_id`); a *leaf* is a tensor no op made (inputs, parameters).
+// backward() fills `grad` on the leaves that require gradients, and on intermediates too.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/dtype.hpp"
+#include "core/shape.hpp"
+
+namespace tg {
+
+class Tape;
+struct TensorImpl;
+
+// The flat buffer of elements. Shared between tensors that view the same data (reshape, detach).
+struct Storage {
+  std::variant<std::vector<float>, std::vector<double>> elements;
+};
+
+class Tensor {
+ public:
+  Tensor() = default;  // an undefined tensor, like a null pointer: defined() is false
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  bool defined() const { return impl_ != nullptr; }
+  const Shape& shape() const;
+  std::int64_t dim() const { return static_cast<std::int64_t>(shape().size()); }
+  std::int64_t size(std::int64_t axis) const;  // size(-1) is the last axis
+  std::int64_t numel() const;
+  DType dtype() const;
+
+  // The elements, contiguous and row-major. T must match dtype() (float or double): the data
+  // belongs to the tensor, the handle being const does not make it read-only.
+  template <class T>
+  T* data() const;
+
+  // Reading and writing single elements, converted to and from double. Writes are not recorded
+  // on the tape: use them to build inputs, never to change a value an op has already used.
+  double item() const;  // the value of a one-element tensor
+  double at(const std::vector<std::int64_t>& index) const;
+  void set(const std::vector<std::int64_t>& index, double value) const;
+  std::vector<double> to_vector() const;  // every element, row-major
+  const Tensor& fill_(double value) const;
+
+  // --- autograd -------------------------------------------------------------------------------
+  bool requires_grad() const;
+  // Marks a leaf as a variable whose gradient backward() should compute.
+  Tensor& requires_grad_(bool on = true);
+  bool is_leaf() const;
+  const char* op() const;  // the op that made this tensor ("" for a leaf)
+  // The gradient d(root)/d(this) from the last backward that reached this tensor; undefined
+  // (defined() == false) before that. Leaves accumulate (+=) across backward calls.
+  Tensor grad() const;
+  void zero_grad() const;  // forget the gradient (grad() becomes undefined), as PyTorch does
+  // Runs reverse-mode differentiation from this tensor over the current thread's tape (see
+  // tape.hpp). `seed` is d(root)/d(this); it may be omitted only for a one-element tensor.
+  void backward(const Tensor& seed = Tensor(), bool retain_graph = false) const;
+
+  Tensor detach() const;      // same data, no gradient tracking
+  Tensor clone() const;       // a copy of the data (recorded: gradients flow through)
+  Tensor to(DType d) const;   // converted copy (recorded)
+  const std::string& name() const;
+  Tensor& set_name(std::string name);  // shown by print and to_dot
+
+  // Method forms of common ops (defined in tensor_methods.cpp): x.sum() is tg::sum(x).
+  Tensor reshape(const Shape& shape) const;
+  Tensor transpose(std::int64_t a, std::int64_t b) const;
+  Tensor sum() const;
+  Tensor sum(std::int64_t axis, bool keepdim = false) const;
+  Tensor mean() const;
+  Tensor mean(std::int64_t axis, bool keepdim = false) const;
+  Tensor pow(double exponent) const;
+
+  TensorImpl* impl() const { return impl_.get(); }
+  const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+
+ private:
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+struct TensorImpl {
+  Shape shape;
+  DType dtype = DType::Float32;
+  std::shared_ptr<Storage> storage;
+  bool requires_grad = false;
+  Tensor grad;
+  // Set when an op recorded this tensor as its output: which op, on which tape, as which record.
+  // The tape owns the record; the tensor only names it, so no ownership cycle can form.
+  const char* op = nullptr;
+  const Tape* tape = nullptr;
+  std::uint64_t record_id = 0;
+  std::string name;
+};
+
+// A new tensor of the given shape, all zeros: the building block of every factory and op.
+Tensor empty(const Shape& shape, DType dtype = float32);
+
+}  // namespace tg

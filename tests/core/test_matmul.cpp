@@ -1,0 +1,65 @@
+// matmul: 2-D and batched products, broadcast batch axes, gradients, errors.
+#include "helpers.hpp"
+
+using namespace tg;
+using namespace tg::testing;
+
+using Inputs = const std::vector<Tensor>&;
+
+namespace {
+// The textbook triple loop over one (M,K)·(K,N) pair, as the reference for the kernel.
+std::vector<double> naive_product(const std::vector<double>& a, const std::vector<double>& b,
+                                  int M, int K, int N) {
+  std::vector<double> c(static_cast<std::size_t>(M * N), 0.0);
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < N; ++j)
+      for (int k = 0; k < K; ++k) c[i * N + j] += a[i * K + k] * b[k * N + j];
+  return c;
+}
+}  // namespace
+
+TEST_CASE("matmul of 2-D matrices") {
+  const Tensor a = tensor({1, 2, 3, 4, 5, 6}, {2, 3}), b = tensor({7, 8, 9, 10, 11, 12}, {3, 2});
+  check_values(matmul(a, b), {58, 64, 139, 154});
+  for (auto [M, K, N] : {std::tuple{1, 1, 1}, {7, 3, 5}, {33, 17, 9}, {1, 64, 1}}) {
+    Generator gen(static_cast<std::uint64_t>(M * 100 + K * 10 + N));
+    const Tensor x = randn({M, K}, gen, float64), y = randn({K, N}, gen, float64);
+    check_values(matmul(x, y), naive_product(x.to_vector(), y.to_vector(), M, K, N), 1e-12);
+  }
+}
+
+TEST_CASE("batched matmul broadcasts the batch axes") {
+  Generator gen(5);
+  const Tensor a = randn({4, 1, 2, 3}, gen, float64), b = randn({3, 3, 5}, gen, float64);
+  const Tensor c = matmul(a, b);
+  REQUIRE(c.shape() == Shape{4, 3, 2, 5});
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 3; ++j) {
+      const Tensor ai = slice(a, 0, i, i + 1).reshape({2, 3});
+      const Tensor bj = slice(b, 0, j, j + 1).reshape({3, 5});
+      const Tensor cij = slice(slice(c, 0, i, i + 1), 1, j, j + 1).reshape({2, 5});
+      check_values(cij, matmul(ai, bj).to_vector(), 1e-12);
+    }
+}
+
+TEST_CASE("gradcheck: matmul, 2-D, batched, and broadcast batch") {
+  check_gradients([](Inputs v) { return matmul(v[0], v[1]); },
+                  {random_var({3, 4}, 41), random_var({4, 2}, 42)});
+  check_gradients([](Inputs v) { return matmul(v[0], v[1]); },
+                  {random_var({2, 3, 4}, 43), random_var({2, 4, 5}, 44)});
+  check_gradients([](Inputs v) { return matmul(v[0], v[1]); },
+                  {random_var({2, 1, 3, 4}, 45), random_var({3, 4, 2}, 46)});
+  check_gradients([](Inputs v) { return matmul(v[0], v[1]); },
+                  {random_var({5, 3, 4}, 47), random_var({4, 2}, 48)});
+  // The same matrix on both sides: x·x accumulates two contributions into x.grad.
+  check_gradients([](Inputs v) { return matmul(v[0], v[0]); }, {random_var({3, 3}, 49)});
+}
+
+TEST_CASE("matmul rejects mismatched shapes") {
+  CHECK(error_of([] { matmul(zeros({2, 3}), zeros({4, 5})); }) ==
+        "matmul: inner dimensions differ: (2,3) @ (4,5) (3 vs 4)");
+  CHECK(error_of([] { matmul(zeros({3}), zeros({3, 4})); })
+            .find("matmul: needs at least 2 dims on both sides, got (3,) @ (3,4)") == 0);
+  CHECK(error_of([] { matmul(zeros({2, 2, 3}), zeros({3, 3, 4})); })
+            .find("matmul: shapes (2,) and (3,) cannot broadcast") == 0);
+}

@@ -1,0 +1,146 @@
+// The tape: recording, backward in reverse, accumulation, release, guards, deep chains, DOT.
+#include "helpers.hpp"
+
+using namespace tg;
+using namespace tg::testing;
+
+// The worked example of docs/tape.md, checked by hand there:
+//   a = 2, b = -3, c = a*b = -6, d = c + a = -4, L = d*d = 16
+//   dL/dd = 2d = -8, dL/dc = dL/dd = -8,
+//   dL/da = dL/dc * b + dL/dd = (-8)(-3) + (-8) = 16,   dL/db = dL/dc * a = -16.
+TEST_CASE("worked example from docs/tape.md") {
+  Tensor a = scalar(2.0, float64).requires_grad_();
+  Tensor b = scalar(-3.0, float64).requires_grad_();
+  Tensor c = a * b;
+  Tensor d = c + a;
+  Tensor L = d * d;
+  CHECK(current_tape().size() == 3);
+  CHECK(L.item() == 16.0);
+  L.backward();
+  CHECK(a.grad().item() == 16.0);
+  CHECK(b.grad().item() == -16.0);
+  CHECK(c.grad().item() == -8.0);
+  CHECK(d.grad().item() == -8.0);
+  CHECK(current_tape().size() == 0);  // released
+}
+
+TEST_CASE("a reused input accumulates both contributions: b = a + a, c = b * b") {
+  // c = (2a)^2 = 4a^2, so dc/da = 8a = 24 at a = 3.
+  Tensor a = scalar(3.0, float64).requires_grad_();
+  Tensor b = a + a;
+  Tensor c = b * b;
+  c.backward();
+  CHECK(c.item() == 36.0);
+  CHECK(b.grad().item() == 12.0);
+  CHECK(a.grad().item() == 24.0);
+}
+
+TEST_CASE("leaf gradients accumulate across backward calls until zero_grad") {
+  Tensor x = scalar(5.0, float64).requires_grad_();
+  (x * 3.0).backward();
+  (x * 3.0).backward();
+  CHECK(x.grad().item() == 6.0);
+  x.zero_grad();
+  CHECK_FALSE(x.grad().defined());
+  (x * 3.0).backward();
+  CHECK(x.grad().item() == 3.0);
+}
+
+TEST_CASE("retain_graph keeps the records; backward twice over released records fails clearly") {
+  Tensor x = tensor({1, 2, 3}, {}, float64).requires_grad_();
+  Tensor y = (x * x).sum();
+  y.backward({}, true);
+  CHECK(current_tape().size() == 2);
+  y.backward();  // the graph is still there: gradients add up to 2 * 2x
+  check_values(x.grad(), {4, 8, 12});
+  CHECK(current_tape().size() == 0);
+  const std::string message = error_of([&] { y.backward(); });
+  CHECK(message.find("backward: the records of 'sum' (output shape ()) were already released") !=
+        std::string::npos);
+  CHECK(message.find("retain_graph") != std::string::npos);
+}
+
+TEST_CASE("backward from a non-scalar needs a seed of the output's shape") {
+  Tensor x = tensor({1, 2, 3, 4}, {2, 2}, float64).requires_grad_();
+  Tensor y = x * 2.0;
+  CHECK(error_of([&] { y.backward(); })
+            .find("backward: the output has shape (2,2); backward() without a seed needs a "
+                  "one-element") != std::string::npos);
+  CHECK(error_of([&] { y.backward(ones({3}, float64), true); })
+            .find("the seed gradient has shape (3,) (float64) but the output has shape (2,2)") !=
+        std::string::npos);
+  y.backward(tensor({1, 0, 0, 1}, {2, 2}, float64));
+  check_values(x.grad(), {2, 0, 0, 2});
+}
+
+TEST_CASE("backward on a tensor that needs no grad is an error") {
+  Tensor x = tensor({1, 2});
+  CHECK(error_of([&] { x.sum().backward(); }).find("does not require grad") != std::string::npos);
+}
+
+TEST_CASE("NoGradGuard stops recording for its scope") {
+  Tensor x = scalar(1.0).requires_grad_();
+  {
+    NoGradGuard no_grad;
+    Tensor y = x * 2.0;
+    CHECK_FALSE(y.requires_grad());
+    CHECK(current_tape().size() == 0);
+  }
+  CHECK(is_grad_enabled());
+  Tensor z = x * 2.0;
+  CHECK(z.requires_grad());
+  current_tape().clear();
+}
+
+TEST_CASE("only leaves may change requires_grad") {
+  Tensor x = scalar(1.0).requires_grad_();
+  Tensor y = x * 2.0;
+  CHECK(error_of([&] { y.requires_grad_(false); }).find("made by 'mul'") != std::string::npos);
+  current_tape().clear();
+}
+
+TEST_CASE("a chain of 100,000 ops runs backward without recursion and releases its records") {
+  // y = x * 1.00001 * 1.00001 * ... (100,000 times): dy/dx = 1.00001^100000 = e^(~1).
+  Tensor x = scalar(1.0, float64).requires_grad_();
+  Tensor y = x;
+  const int n = 100000;
+  for (int i = 0; i < n; ++i) y = y * 1.00001;
+  CHECK(current_tape().size() == static_cast<std::size_t>(n));
+  y.backward();
+  CHECK(x.grad().item() == doctest::Approx(std::pow(1.00001, n)).epsilon(1e-9));
+  CHECK(current_tape().size() == 0);
+}
+
+TEST_CASE("records after the root stay on the tape for a later backward") {
+  Tensor x = scalar(2.0, float64).requires_grad_();
+  Tensor first = x * x;       // record 1
+  Tensor second = x * 10.0;   // record 2, after first
+  first.backward();           // releases record 1 only
+  CHECK(current_tape().size() == 1);
+  CHECK(x.grad().item() == 4.0);
+  second.backward();
+  CHECK(x.grad().item() == 14.0);
+}
+
+TEST_CASE("the tape exports Graphviz DOT with ops, shapes and gradients") {
+  Tensor a = scalar(2.0, float64).requires_grad_().set_name("a");
+  Tensor b = scalar(-3.0, float64).requires_grad_().set_name("b");
+  Tensor L = (a * b + a).pow(2.0);
+  L.backward({}, true);
+  const std::string dot = to_dot(current_tape());
+  CHECK(dot.find("digraph tape") != std::string::npos);
+  CHECK(dot.find("label=\"mul\"") != std::string::npos);
+  CHECK(dot.find("label=\"add\"") != std::string::npos);
+  CHECK(dot.find("label=\"pow\"") != std::string::npos);
+  CHECK(dot.find("a\\n() float64\\nvalue [2]\\ngrad [16]") != std::string::npos);
+  CHECK(dot.find("b\\n() float64\\nvalue [-3]\\ngrad [-16]") != std::string::npos);
+  current_tape().clear();
+}
+
+TEST_CASE("gradients keep the dtype of their tensor, and to() carries them across dtypes") {
+  Tensor x = tensor({1, 2}, {}, float32).requires_grad_();
+  Tensor y = (x.to(float64) * 3.0).sum();
+  y.backward();
+  CHECK(x.grad().dtype() == float32);
+  check_values(x.grad(), {3, 3});
+}

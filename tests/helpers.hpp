@@ -1,0 +1,61 @@
+// tests/helpers.hpp — what the test files share: gradient checks that print readable failures,
+// and element-wise comparison of a tensor with expected values.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/tapegrad.hpp"
+
+namespace tg::testing {
+
+// Fails the test with gradcheck's message (input, element, received, expected) on a mismatch.
+inline void check_gradients(const GradcheckFn& f, const std::vector<Tensor>& inputs,
+                            const GradcheckOptions& options = {}) {
+  const GradcheckResult r = gradcheck(f, inputs, options);
+  INFO(r.message);
+  CHECK(r.ok);
+  CHECK(r.checked > 0);  // a check that compared nothing would pass vacuously
+}
+
+// float64 leaf requiring grad, from values.
+inline Tensor var(const std::vector<double>& values, const Shape& shape = {}) {
+  Tensor t = tensor(values, shape, float64);
+  t.requires_grad_();
+  return t;
+}
+
+// A float64 leaf requiring grad with N(0,1) entries, shifted by `offset` (to stay off kinks).
+inline Tensor random_var(const Shape& shape, std::uint64_t seed, double offset = 0.0) {
+  Generator gen(seed);
+  Tensor t = randn(shape, gen, float64);
+  if (offset != 0.0) add_(t, scalar(offset, float64));
+  t.requires_grad_();
+  return t;
+}
+
+// Every element of t equals `expected` within tol, with the first mismatch reported.
+inline void check_values(const Tensor& t, const std::vector<double>& expected, double tol = 1e-6) {
+  const std::vector<double> got = t.to_vector();
+  REQUIRE(got.size() == expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO("element " << i << ": got " << got[i] << ", expected " << expected[i]);
+    CHECK(std::abs(got[i] - expected[i]) <= tol);
+  }
+}
+
+// The message of the tg::Error that `fn` throws ("" if it throws none).
+template <class Fn>
+std::string error_of(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace tg::testing
