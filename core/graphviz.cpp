@@ -29,8 +29,20 @@ std::string short_values(const Tensor& t) {
   return s.str();
 }
 
+// A name as a DOT string body: quotes and backslashes escaped.
+std::string escaped(const std::string& name) {
+  std::string s;
+  for (char c : name) {
+    if (c == '"' || c == '\\') s += '\\';
+    s += c;
+  }
+  return s;
+}
+
+// Node declarations and edges go to separate streams, so that declaring a tensor the first
+// time it is met never lands in the middle of an edge statement.
 struct DotWriter {
-  std::ostringstream out;
+  std::ostringstream nodes, edges;
   std::map<const TensorImpl*, std::string> ids;
 
   const std::string& tensor_node(const Tensor& t) {
@@ -38,11 +50,11 @@ struct DotWriter {
     id += std::to_string(ids.size());
     auto [it, inserted] = ids.try_emplace(t.impl(), std::move(id));
     if (inserted) {
-      out << "  " << it->second << " [shape=ellipse, label=\"";
-      if (!t.name().empty()) out << t.name() << "\\n";
-      out << to_string(t.shape()) << " " << dtype_name(t.dtype()) << "\\nvalue " << short_values(t);
-      if (t.grad().defined()) out << "\\ngrad " << short_values(t.grad());
-      out << "\"];\n";
+      nodes << "  " << it->second << " [shape=ellipse, label=\"";
+      if (!t.name().empty()) nodes << escaped(t.name()) << "\\n";
+      nodes << to_string(t.shape()) << " " << dtype_name(t.dtype()) << "\\nvalue " << short_values(t);
+      if (t.grad().defined()) nodes << "\\ngrad " << short_values(t.grad());
+      nodes << "\"];\n";
     }
     return it->second;
   }
@@ -52,17 +64,17 @@ struct DotWriter {
 
 std::string to_dot(const Tape& tape) {
   DotWriter w;
-  w.out << "digraph tape {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n";
   std::size_t n = 0;
   for (const Record& rec : tape.records()) {
     const std::string op = "op" + std::to_string(n++);
-    w.out << "  " << op << " [shape=box, style=filled, fillcolor=\"#dde6f0\", label=\"" << rec.op
-          << "\"];\n";
-    for (const Tensor& in : rec.inputs) w.out << "  " << w.tensor_node(in) << " -> " << op << ";\n";
-    w.out << "  " << op << " -> " << w.tensor_node(rec.output) << ";\n";
+    w.nodes << "  " << op << " [shape=box, style=filled, fillcolor=\"#dde6f0\", label=\"" << rec.op
+            << "\"];\n";
+    for (const Tensor& in : rec.inputs) w.edges << "  " << w.tensor_node(in) << " -> " << op << ";\n";
+    const std::string& out = w.tensor_node(rec.output);
+    w.edges << "  " << op << " -> " << out << ";\n";
   }
-  w.out << "}\n";
-  return w.out.str();
+  return "digraph tape {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n" + w.nodes.str() +
+         w.edges.str() + "}\n";
 }
 
 void write_dot(const Tape& tape, const std::string& path) {
