@@ -14,7 +14,9 @@ enum class DType : std::uint8_t { Float32, Float64 };
 inline constexpr DType float32 = DType::Float32;
 inline constexpr DType float64 = DType::Float64;
 
-inline const char* dtype_name(DType d) { return d == DType::Float32 ? "float32" : "float64"; }
+inline const char* dtype_name(DType d) {
+  return d == DType::Float32 ? "float32" : "float64";
+}
 
 // The C++ type that holds one element of a DType.
 template <class T>

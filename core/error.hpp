@@ -22,7 +22,9 @@ template <class Part>
 void append(std::ostringstream& os, const Part& part) {
   os << part;
 }
-inline void append(std::ostringstream& os, const Shape& shape) { os << to_string(shape); }
+inline void append(std::ostringstream& os, const Shape& shape) {
+  os << to_string(shape);
+}
 }  // namespace detail
 
 // fail("matmul", "inner dimensions differ: ", a, " @ ", b) throws Error("matmul: inner ...").

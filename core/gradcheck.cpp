@@ -75,8 +75,8 @@ GradcheckResult gradcheck(const GradcheckFn& f, const std::vector<Tensor>& input
         m.precision(10);
         m << "gradcheck: input " << i << " (shape " << to_string(xs[i].shape()) << "), element "
           << index_string(k, xs[i].shape()) << " (value " << saved << "): backward gave "
-          << received << ", central differences expected " << expected << " (|difference| "
-          << error << " > atol " << options.atol << " + rtol " << options.rtol << " * |expected|)";
+          << received << ", central differences expected " << expected << " (|difference| " << error
+          << " > atol " << options.atol << " + rtol " << options.rtol << " * |expected|)";
         result.ok = false;
         result.message = m.str();
       }

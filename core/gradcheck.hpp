@@ -29,9 +29,9 @@ struct GradcheckOptions {
 
 struct GradcheckResult {
   bool ok = true;
-  std::string message;        // the first mismatch (input, element, received, expected), or ""
-  double max_abs_error = 0;   // the largest |backward - central difference| over all elements
-  std::int64_t checked = 0;   // how many elements were compared
+  std::string message;       // the first mismatch (input, element, received, expected), or ""
+  double max_abs_error = 0;  // the largest |backward - central difference| over all elements
+  std::int64_t checked = 0;  // how many elements were compared
 };
 
 using GradcheckFn = std::function<Tensor(const std::vector<Tensor>&)>;

@@ -52,7 +52,8 @@ struct DotWriter {
     if (inserted) {
       nodes << "  " << it->second << " [shape=ellipse, label=\"";
       if (!t.name().empty()) nodes << escaped(t.name()) << "\\n";
-      nodes << to_string(t.shape()) << " " << dtype_name(t.dtype()) << "\\nvalue " << short_values(t);
+      nodes << to_string(t.shape()) << " " << dtype_name(t.dtype()) << "\\nvalue "
+            << short_values(t);
       if (t.grad().defined()) nodes << "\\ngrad " << short_values(t.grad());
       nodes << "\"];\n";
     }
@@ -69,7 +70,8 @@ std::string to_dot(const Tape& tape) {
     const std::string op = "op" + std::to_string(n++);
     w.nodes << "  " << op << " [shape=box, style=filled, fillcolor=\"#dde6f0\", label=\"" << rec.op
             << "\"];\n";
-    for (const Tensor& in : rec.inputs) w.edges << "  " << w.tensor_node(in) << " -> " << op << ";\n";
+    for (const Tensor& in : rec.inputs)
+      w.edges << "  " << w.tensor_node(in) << " -> " << op << ";\n";
     const std::string& out = w.tensor_node(rec.output);
     w.edges << "  " << op << " -> " << out << ";\n";
   }

@@ -29,7 +29,8 @@ void for_each_broadcast(const Shape& shape, const Shape& sa, const Shape& sb, Bo
   std::vector<std::int64_t> index(nd, 0);
   std::int64_t offset_a = 0, offset_b = 0;
   for (std::int64_t base = 0; base < n; base += inner) {
-    for (std::int64_t j = 0; j < inner; ++j) body(base + j, offset_a + j * step_a, offset_b + j * step_b);
+    for (std::int64_t j = 0; j < inner; ++j)
+      body(base + j, offset_a + j * step_a, offset_b + j * step_b);
     for (int k = nd - 2; k >= 0; --k) {  // carry into the next outer axis
       ++index[k];
       offset_a += sa[k];
@@ -59,8 +60,9 @@ void map_broadcast(const T* a, const Shape& as, const T* b, const Shape& bs, T* 
     const T y = b[0];
     for (std::int64_t i = 0; i < n; ++i) out[i] = f(a[i], y);
   } else {
-    for_each_broadcast(os, broadcast_strides(as, os), broadcast_strides(bs, os),
-                       [&](std::int64_t i, std::int64_t ia, std::int64_t ib) { out[i] = f(a[ia], b[ib]); });
+    for_each_broadcast(
+        os, broadcast_strides(as, os), broadcast_strides(bs, os),
+        [&](std::int64_t i, std::int64_t ia, std::int64_t ib) { out[i] = f(a[ia], b[ib]); });
   }
 }
 

@@ -40,9 +40,9 @@ Tensor div(const Tensor& a, const Tensor& b);  // a / b
 Tensor neg(const Tensor& x);                   // -x
 Tensor pow(const Tensor& x, double exponent);  // x^p, d/dx = p x^(p-1)
 Tensor exp(const Tensor& x);
-Tensor log(const Tensor& x);   // natural log
+Tensor log(const Tensor& x);  // natural log
 Tensor sqrt(const Tensor& x);
-Tensor abs(const Tensor& x);   // d/dx = sign(x), taken as 0 at x = 0
+Tensor abs(const Tensor& x);  // d/dx = sign(x), taken as 0 at x = 0
 // min(max(x, lo), hi); the gradient passes where lo <= x <= hi and is 0 elsewhere.
 Tensor clamp(const Tensor& x, double lo = -std::numeric_limits<double>::infinity(),
              double hi = std::numeric_limits<double>::infinity());

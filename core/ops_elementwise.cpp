@@ -57,7 +57,9 @@ Tensor select(const Tensor& cond, const Tensor& a, const Tensor& b) {
   return out;
 }
 
-Tensor like_scalar(double value, const Tensor& t) { return scalar(value, t.dtype()); }
+Tensor like_scalar(double value, const Tensor& t) {
+  return scalar(value, t.dtype());
+}
 
 }  // namespace
 
@@ -88,7 +90,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = binary("div", a, b, [](auto x, auto y) { return x / y; });
   return record("div", {a, b}, out, [a, b, out](const Tensor& g) {
-    accumulate_grad(a, div(g, b));                // d(a/b)/da = 1/b
+    accumulate_grad(a, div(g, b));                 // d(a/b)/da = 1/b
     accumulate_grad(b, neg(div(mul(g, out), b)));  // d(a/b)/db = -a/b^2 = -out/b
   });
 }
@@ -165,8 +167,12 @@ Tensor extremum(const char* op, const Tensor& a, const Tensor& b, bool is_max) {
 }
 }  // namespace
 
-Tensor maximum(const Tensor& a, const Tensor& b) { return extremum("maximum", a, b, true); }
-Tensor minimum(const Tensor& a, const Tensor& b) { return extremum("minimum", a, b, false); }
+Tensor maximum(const Tensor& a, const Tensor& b) {
+  return extremum("maximum", a, b, true);
+}
+Tensor minimum(const Tensor& a, const Tensor& b) {
+  return extremum("minimum", a, b, false);
+}
 
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   check_same_dtype("where", a, b);
@@ -222,7 +228,8 @@ Tensor Tensor::to(DType d) const {
       for (std::int64_t i = 0; i < numel(); ++i) dst[i] = static_cast<Into>(src[i]);
     });
   });
-  return record("to", {self}, out, [self](const Tensor& g) { accumulate_grad(self, g.to(self.dtype())); });
+  return record("to", {self}, out,
+                [self](const Tensor& g) { accumulate_grad(self, g.to(self.dtype())); });
 }
 
 void add_(const Tensor& target, const Tensor& source) {
@@ -238,18 +245,44 @@ void add_(const Tensor& target, const Tensor& source) {
   });
 }
 
-Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
-Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
-Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
-Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
-Tensor operator-(const Tensor& x) { return neg(x); }
-Tensor operator+(const Tensor& a, double b) { return add(a, like_scalar(b, a)); }
-Tensor operator-(const Tensor& a, double b) { return sub(a, like_scalar(b, a)); }
-Tensor operator*(const Tensor& a, double b) { return mul(a, like_scalar(b, a)); }
-Tensor operator/(const Tensor& a, double b) { return div(a, like_scalar(b, a)); }
-Tensor operator+(double a, const Tensor& b) { return add(like_scalar(a, b), b); }
-Tensor operator-(double a, const Tensor& b) { return sub(like_scalar(a, b), b); }
-Tensor operator*(double a, const Tensor& b) { return mul(like_scalar(a, b), b); }
-Tensor operator/(double a, const Tensor& b) { return div(like_scalar(a, b), b); }
+Tensor operator+(const Tensor& a, const Tensor& b) {
+  return add(a, b);
+}
+Tensor operator-(const Tensor& a, const Tensor& b) {
+  return sub(a, b);
+}
+Tensor operator*(const Tensor& a, const Tensor& b) {
+  return mul(a, b);
+}
+Tensor operator/(const Tensor& a, const Tensor& b) {
+  return div(a, b);
+}
+Tensor operator-(const Tensor& x) {
+  return neg(x);
+}
+Tensor operator+(const Tensor& a, double b) {
+  return add(a, like_scalar(b, a));
+}
+Tensor operator-(const Tensor& a, double b) {
+  return sub(a, like_scalar(b, a));
+}
+Tensor operator*(const Tensor& a, double b) {
+  return mul(a, like_scalar(b, a));
+}
+Tensor operator/(const Tensor& a, double b) {
+  return div(a, like_scalar(b, a));
+}
+Tensor operator+(double a, const Tensor& b) {
+  return add(like_scalar(a, b), b);
+}
+Tensor operator-(double a, const Tensor& b) {
+  return sub(like_scalar(a, b), b);
+}
+Tensor operator*(double a, const Tensor& b) {
+  return mul(like_scalar(a, b), b);
+}
+Tensor operator/(double a, const Tensor& b) {
+  return div(like_scalar(a, b), b);
+}
 
 }  // namespace tg

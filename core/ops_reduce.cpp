@@ -25,7 +25,9 @@ Shape reduced_shape(const Shape& shape, int axis, bool keepdim) {
 }
 
 // The whole tensor as one axis: (1, numel, 1).
-kernels::AxisView all_elements(const Tensor& x) { return {1, x.numel(), 1}; }
+kernels::AxisView all_elements(const Tensor& x) {
+  return {1, x.numel(), 1};
+}
 
 // out[o, i] = sum over k of x[o, k, i], shaped `shape`.
 Tensor sum_axis(const Tensor& x, const kernels::AxisView& v, const Shape& shape) {
@@ -36,7 +38,8 @@ Tensor sum_axis(const Tensor& x, const kernels::AxisView& v, const Shape& shape)
     T* o = out.data<T>();
     for (std::int64_t a = 0; a < v.outer; ++a)
       for (std::int64_t k = 0; k < v.n; ++k)
-        for (std::int64_t i = 0; i < v.inner; ++i) o[a * v.inner + i] += p[(a * v.n + k) * v.inner + i];
+        for (std::int64_t i = 0; i < v.inner; ++i)
+          o[a * v.inner + i] += p[(a * v.n + k) * v.inner + i];
   });
   return out;
 }
@@ -93,7 +96,8 @@ Tensor sum(const Tensor& x) {
 
 Tensor sum(const Tensor& x, std::int64_t axis, bool keepdim) {
   const int ax = normalize_axis("sum", axis, x.dim());
-  Tensor out = sum_axis(x, kernels::axis_view(x.shape(), ax), reduced_shape(x.shape(), ax, keepdim));
+  Tensor out =
+      sum_axis(x, kernels::axis_view(x.shape(), ax), reduced_shape(x.shape(), ax, keepdim));
   return record("sum", {x}, out, [x, ax](const Tensor& g) {
     accumulate_grad(x, expand(g.reshape(reduced_shape(x.shape(), ax, true)), x.shape()));
   });
@@ -123,9 +127,8 @@ Tensor max(const Tensor& x, std::int64_t axis, bool keepdim) {
   const int ax = normalize_axis("max", axis, x.dim());
   const std::vector<std::int64_t> at = argmax_offsets(x, kernels::axis_view(x.shape(), ax));
   Tensor out = take(x, at, reduced_shape(x.shape(), ax, keepdim));
-  return record("max", {x}, out, [x, at](const Tensor& g) {
-    accumulate_grad(x, put(g, at, x.shape()));
-  });
+  return record("max", {x}, out,
+                [x, at](const Tensor& g) { accumulate_grad(x, put(g, at, x.shape())); });
 }
 
 std::vector<std::int64_t> argmax(const Tensor& x, std::int64_t axis) {

@@ -62,9 +62,8 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
   impl->shape = target;
   impl->dtype = x.dtype();
   impl->storage = x.impl()->storage;  // the same elements in the same order: nothing to copy
-  return record("reshape", {x}, Tensor(std::move(impl)), [x](const Tensor& g) {
-    accumulate_grad(x, g.reshape(x.shape()));
-  });
+  return record("reshape", {x}, Tensor(std::move(impl)),
+                [x](const Tensor& g) { accumulate_grad(x, g.reshape(x.shape())); });
 }
 
 Tensor expand(const Tensor& x, const Shape& shape) {
@@ -76,8 +75,9 @@ Tensor expand(const Tensor& x, const Shape& shape) {
     using T = decltype(zero);
     const T* src = x.data<T>();
     T* dst = out.data<T>();
-    kernels::for_each_broadcast(shape, broadcast_strides(x.shape(), shape), Shape(shape.size(), 0),
-                                [&](std::int64_t i, std::int64_t is, std::int64_t) { dst[i] = src[is]; });
+    kernels::for_each_broadcast(
+        shape, broadcast_strides(x.shape(), shape), Shape(shape.size(), 0),
+        [&](std::int64_t i, std::int64_t is, std::int64_t) { dst[i] = src[is]; });
   });
   // Each input element was copied to several places, so its gradient is their sum.
   return record("expand", {x}, out, [x](const Tensor& g) { accumulate_grad(x, g); });
@@ -106,8 +106,9 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
     using T = decltype(zero);
     const T* src = x.data<T>();
     T* dst = out.data<T>();
-    kernels::for_each_broadcast(out_shape, read_strides, Shape(nd, 0),
-                                [&](std::int64_t i, std::int64_t is, std::int64_t) { dst[i] = src[is]; });
+    kernels::for_each_broadcast(
+        out_shape, read_strides, Shape(nd, 0),
+        [&](std::int64_t i, std::int64_t is, std::int64_t) { dst[i] = src[is]; });
   });
   return record("permute", {x}, out, [x, inverse](const Tensor& g) {
     accumulate_grad(x, permute(g, inverse));  // the inverse permutation puts every element back
@@ -127,7 +128,8 @@ Tensor slice(const Tensor& x, std::int64_t axis, std::int64_t start, std::int64_
   const std::int64_t n = x.shape()[ax];
   const std::int64_t from = start < 0 ? start + n : start, to = end < 0 ? end + n : end;
   if (from < 0 || to > n || from > to)
-    fail("slice", "range [", start, ", ", end, ") is not inside axis ", ax, " of shape ", x.shape());
+    fail("slice", "range [", start, ", ", end, ") is not inside axis ", ax, " of shape ",
+         x.shape());
   Shape out_shape = x.shape();
   out_shape[ax] = to - from;
   Tensor out = empty(out_shape, x.dtype());
@@ -214,7 +216,8 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const std::vector<std::i
   Shape out_shape = x.shape();
   out_shape[ax] = static_cast<std::int64_t>(index.size());
   Tensor out = empty(out_shape, x.dtype());
-  const kernels::AxisView xv = kernels::axis_view(x.shape(), ax), ov = kernels::axis_view(out_shape, ax);
+  const kernels::AxisView xv = kernels::axis_view(x.shape(), ax),
+                          ov = kernels::axis_view(out_shape, ax);
   for (std::size_t j = 0; j < index.size(); ++j)
     copy_blocks(x, xv, index[j], out, ov, static_cast<std::int64_t>(j), 1, false);
   return record("index_select", {x}, out, [x, index, xv, ov](const Tensor& g) {
@@ -236,7 +239,8 @@ Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t
   if (index_shape != expected)
     fail("gather", "index shape ", index_shape, " must equal x's shape ", x.shape(),
          " except along axis ", ax);
-  const kernels::AxisView xv = kernels::axis_view(x.shape(), ax), iv = kernels::axis_view(index_shape, ax);
+  const kernels::AxisView xv = kernels::axis_view(x.shape(), ax),
+                          iv = kernels::axis_view(index_shape, ax);
   // Flat offset in x of output element (a, j, i): x[a, index[a, j, i], i].
   std::vector<std::int64_t> offsets(index.size());
   for (std::int64_t a = 0; a < iv.outer; ++a)
@@ -255,7 +259,8 @@ Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t
     Tensor full_grad = zeros_like(x);
     dispatch(g.dtype(), [&](auto zero) {
       using T = decltype(zero);
-      for (std::size_t p = 0; p < offsets.size(); ++p) full_grad.data<T>()[offsets[p]] += g.data<T>()[p];
+      for (std::size_t p = 0; p < offsets.size(); ++p)
+        full_grad.data<T>()[offsets[p]] += g.data<T>()[p];
     });
     accumulate_grad(x, full_grad);
   });

@@ -97,24 +97,26 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& targ
       if (targets[n] != ignore_index) total -= pz[n * C + targets[n]];
     loss.data<T>()[0] = static_cast<T>(total / static_cast<double>(count));  // 0/0 = NaN if none
   });
-  return record("cross_entropy", {logits}, loss, [logits, z, targets, ignore_index, count](const Tensor& g) {
-    // d loss / d logits[n, c] = (softmax[n, c] - [c == t_n]) / count, and 0 on ignored rows.
-    Tensor d = empty(z.shape(), z.dtype());
-    dispatch(z.dtype(), [&](auto zero) {
-      using T = decltype(zero);
-      const T* pz = z.data<T>();
-      T* pd = d.data<T>();
-      const T scale = static_cast<T>(g.item() / static_cast<double>(count));
-      const std::int64_t C = z.size(1);
-      for (std::int64_t n = 0; n < z.size(0); ++n)
-        for (std::int64_t c = 0; c < C; ++c) {
-          const bool ignored = targets[n] == ignore_index;
-          const T y = std::exp(pz[n * C + c]) - (c == targets[n] ? T(1) : T(0));
-          pd[n * C + c] = ignored ? T(0) : y * scale;
-        }
-    });
-    accumulate_grad(logits, d);
-  });
+  return record("cross_entropy", {logits}, loss,
+                [logits, z, targets, ignore_index, count](const Tensor& g) {
+                  // d loss / d logits[n, c] = (softmax[n, c] - [c == t_n]) / count, and 0 on
+                  // ignored rows.
+                  Tensor d = empty(z.shape(), z.dtype());
+                  dispatch(z.dtype(), [&](auto zero) {
+                    using T = decltype(zero);
+                    const T* pz = z.data<T>();
+                    T* pd = d.data<T>();
+                    const T scale = static_cast<T>(g.item() / static_cast<double>(count));
+                    const std::int64_t C = z.size(1);
+                    for (std::int64_t n = 0; n < z.size(0); ++n)
+                      for (std::int64_t c = 0; c < C; ++c) {
+                        const bool ignored = targets[n] == ignore_index;
+                        const T y = std::exp(pz[n * C + c]) - (c == targets[n] ? T(1) : T(0));
+                        pd[n * C + c] = ignored ? T(0) : y * scale;
+                      }
+                  });
+                  accumulate_grad(logits, d);
+                });
 }
 
 }  // namespace tg

@@ -74,7 +74,8 @@ struct Printer {
       out << std::string(width - std::min(width, s.size()), ' ') << s;
       return;
     }
-    const std::int64_t stride = numel(Shape(shape.begin() + static_cast<std::ptrdiff_t>(d) + 1, shape.end()));
+    const std::int64_t stride =
+        numel(Shape(shape.begin() + static_cast<std::ptrdiff_t>(d) + 1, shape.end()));
     const bool last_axis = d + 1 == shape.size();
     out << "[";
     const std::vector<std::int64_t> idx = shown(d);

@@ -8,7 +8,9 @@
 
 namespace tg {
 
-double Generator::uniform() { return static_cast<double>(bits_() >> 11) * 0x1.0p-53; }
+double Generator::uniform() {
+  return static_cast<double>(bits_() >> 11) * 0x1.0p-53;
+}
 
 double Generator::normal() {
   if (has_spare_) {

@@ -13,7 +13,8 @@ std::int64_t numel(const Shape& shape) {
 
 Shape contiguous_strides(const Shape& shape) {
   Shape strides(shape.size(), 1);
-  for (int k = static_cast<int>(shape.size()) - 2; k >= 0; --k) strides[k] = strides[k + 1] * shape[k + 1];
+  for (int k = static_cast<int>(shape.size()) - 2; k >= 0; --k)
+    strides[k] = strides[k + 1] * shape[k + 1];
   return strides;
 }
 
@@ -42,7 +43,8 @@ Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
     const std::int64_t sa = k < a.size() ? a[a.size() - 1 - k] : 1;
     const std::int64_t sb = k < b.size() ? b[b.size() - 1 - k] : 1;
     if (sa != sb && sa != 1 && sb != 1)
-      fail(op, "shapes ", a, " and ", b, " cannot broadcast: axis -", k + 1, " is ", sa, " vs ", sb);
+      fail(op, "shapes ", a, " and ", b, " cannot broadcast: axis -", k + 1, " is ", sa, " vs ",
+           sb);
     out[n - 1 - k] = sa == 1 ? sb : sa;
   }
   return out;
@@ -52,8 +54,7 @@ Shape broadcast_strides(const Shape& from, const Shape& to) {
   const Shape own = contiguous_strides(from);
   Shape strides(to.size(), 0);
   const std::size_t offset = to.size() - from.size();
-  for (std::size_t k = 0; k < from.size(); ++k)
-    strides[offset + k] = from[k] == 1 ? 0 : own[k];
+  for (std::size_t k = 0; k < from.size(); ++k) strides[offset + k] = from[k] == 1 ? 0 : own[k];
   return strides;
 }
 

@@ -15,8 +15,12 @@ Tape& current_tape() {
   return tape;
 }
 
-bool is_grad_enabled() { return grad_enabled; }
-void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
+bool is_grad_enabled() {
+  return grad_enabled;
+}
+void set_grad_enabled(bool enabled) {
+  grad_enabled = enabled;
+}
 
 bool needs_grad(std::initializer_list<Tensor> inputs) {
   if (!grad_enabled) return false;

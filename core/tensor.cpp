@@ -9,7 +9,8 @@ namespace tg {
 
 namespace {
 const TensorImpl& checked(const std::shared_ptr<TensorImpl>& impl, const char* what) {
-  if (!impl) fail(what, "the tensor is undefined (default-constructed, or a grad not computed yet)");
+  if (!impl)
+    fail(what, "the tensor is undefined (default-constructed, or a grad not computed yet)");
   return *impl;
 }
 
@@ -42,9 +43,15 @@ Tensor empty(const Shape& shape, DType dtype) {
   return Tensor(std::move(impl));
 }
 
-const Shape& Tensor::shape() const { return checked(impl_, "shape").shape; }
-std::int64_t Tensor::numel() const { return tg::numel(shape()); }
-DType Tensor::dtype() const { return checked(impl_, "dtype").dtype; }
+const Shape& Tensor::shape() const {
+  return checked(impl_, "shape").shape;
+}
+std::int64_t Tensor::numel() const {
+  return tg::numel(shape());
+}
+DType Tensor::dtype() const {
+  return checked(impl_, "dtype").dtype;
+}
 
 std::int64_t Tensor::size(std::int64_t axis) const {
   return shape()[normalize_axis("size", axis, dim())];
@@ -94,8 +101,12 @@ const Tensor& Tensor::fill_(double value) const {
   return *this;
 }
 
-bool Tensor::requires_grad() const { return checked(impl_, "requires_grad").requires_grad; }
-bool Tensor::is_leaf() const { return checked(impl_, "is_leaf").op == nullptr; }
+bool Tensor::requires_grad() const {
+  return checked(impl_, "requires_grad").requires_grad;
+}
+bool Tensor::is_leaf() const {
+  return checked(impl_, "is_leaf").op == nullptr;
+}
 const char* Tensor::op() const {
   const char* o = checked(impl_, "op").op;
   return o ? o : "";
@@ -110,8 +121,12 @@ Tensor& Tensor::requires_grad_(bool on) {
   return *this;
 }
 
-Tensor Tensor::grad() const { return checked(impl_, "grad").grad; }
-void Tensor::zero_grad() const { checked(impl_, "zero_grad"), impl_->grad = Tensor(); }
+Tensor Tensor::grad() const {
+  return checked(impl_, "grad").grad;
+}
+void Tensor::zero_grad() const {
+  checked(impl_, "zero_grad"), impl_->grad = Tensor();
+}
 
 void Tensor::backward(const Tensor& seed, bool retain_graph) const {
   current_tape().backward(*this, seed, retain_graph);
@@ -126,7 +141,9 @@ Tensor Tensor::detach() const {
   return Tensor(std::move(out));
 }
 
-const std::string& Tensor::name() const { return checked(impl_, "name").name; }
+const std::string& Tensor::name() const {
+  return checked(impl_, "name").name;
+}
 Tensor& Tensor::set_name(std::string name) {
   checked(impl_, "set_name");
   impl_->name = std::move(name);

@@ -69,9 +69,9 @@ class Tensor {
   // tape.hpp). `seed` is d(root)/d(this); it may be omitted only for a one-element tensor.
   void backward(const Tensor& seed = Tensor(), bool retain_graph = false) const;
 
-  Tensor detach() const;      // same data, no gradient tracking
-  Tensor clone() const;       // a copy of the data (recorded: gradients flow through)
-  Tensor to(DType d) const;   // converted copy (recorded)
+  Tensor detach() const;     // same data, no gradient tracking
+  Tensor clone() const;      // a copy of the data (recorded: gradients flow through)
+  Tensor to(DType d) const;  // converted copy (recorded)
   const std::string& name() const;
   Tensor& set_name(std::string name);  // shown by print and to_dot
 

@@ -99,7 +99,8 @@ void worked_example(const std::string& out_dir) {
   const std::string path = (std::filesystem::path(out_dir) / "tape.dot").string();
   write_dot(current_tape(), path);
   current_tape().clear();
-  std::cout << "wrote the graph to " << path << "  (render: dot -Tsvg " << path << " -o tape.svg)\n\n";
+  std::cout << "wrote the graph to " << path << "  (render: dot -Tsvg " << path
+            << " -o tape.svg)\n\n";
 }
 
 // Two interleaved half circles, n points each: class 0 on the upper one, class 1 on the lower.
@@ -155,16 +156,17 @@ void train_mlp(const Options& options) {
     loss_value = loss.item();
     if (step == 1) first_loss = loss_value;
     if (step == 1 || step % 50 == 0 || step == options.steps)
-      std::cout << "step " << std::setw(5) << step << "  loss " << std::fixed << std::setprecision(4)
-                << loss_value << "\n";
+      std::cout << "step " << std::setw(5) << step << "  loss " << std::fixed
+                << std::setprecision(4) << loss_value << "\n";
   }
   NoGradGuard no_grad;
   const std::vector<std::int64_t> predicted = argmax(forward(X), 1);
   std::int64_t correct = 0;
   for (std::size_t i = 0; i < y.size(); ++i) correct += predicted[i] == y[i];
   std::cout << "loss " << first_loss << " -> " << loss_value << ", accuracy "
-            << std::setprecision(1) << 100.0 * static_cast<double>(correct) / static_cast<double>(y.size())
-            << "% on " << y.size() << " points\n";
+            << std::setprecision(1)
+            << 100.0 * static_cast<double>(correct) / static_cast<double>(y.size()) << "% on "
+            << y.size() << " points\n";
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #     ```
 # This script fails, naming the page and the file, when a quoted block no longer appears word for
 # word in the file it names, so the tutorial cannot drift from the code it reads along.
+cmake_minimum_required(VERSION 3.25)
 file(READ ${PAGE} rest)
 set(MARK "<!-- quote: ")
 string(LENGTH "${MARK}" MARK_LENGTH)

@@ -1,7 +1,9 @@
 # Every ```cpp block in docs/*.md whose info string says `runnable` (```cpp runnable) is a whole
 # program: it is extracted at configure time into the build tree, compiled against tapegrad and
 # run as a test named doc_<chapter>_<n> (label "docs"). So the code a reader copies from the
-# docs always builds and runs. Blocks marked plain ```cpp are excerpts and are not built.
+# docs always builds and runs. When the block is followed by a line "prints" and a ```text
+# block, the program's output must be exactly that text (run_snippet.cmake): the numbers a page
+# shows are the numbers the code prints. Blocks marked plain ```cpp are excerpts, not built.
 # (The text is cut with string(FIND) rather than read as a list of lines, because CMake lists
 # would split C++ at every semicolon.)
 file(GLOB DOC_PAGES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
@@ -26,15 +28,32 @@ foreach(page ${DOC_PAGES})
       message(FATAL_ERROR "${page}: a ```cpp runnable block is never closed")
     endif()
     string(SUBSTRING "${rest}" 0 ${stop} code)
+    math(EXPR stop "${stop} + 4")
     string(SUBSTRING "${rest}" ${stop} -1 rest)
     math(EXPR count "${count} + 1")
+    # The printed output, if the page shows it right after the block.
+    set(expected "")
+    string(FIND "${rest}" "\n\nprints\n\n```text\n" shown)
+    if(shown EQUAL 0)
+      string(SUBSTRING "${rest}" 18 -1 after)
+      string(FIND "${after}" "\n```" shown_end)
+      string(SUBSTRING "${after}" 0 ${shown_end} expected)
+    endif()
     set(name doc_${chapter}_${count})
     file(WRITE ${SNIPPET_DIR}/${name}.cpp.new "${code}\n")
     file(COPY_FILE ${SNIPPET_DIR}/${name}.cpp.new ${SNIPPET_DIR}/${name}.cpp ONLY_IF_DIFFERENT)
     add_executable(${name} ${SNIPPET_DIR}/${name}.cpp)
     target_link_libraries(${name} PRIVATE tapegrad)
     set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${SNIPPET_DIR})
-    add_test(NAME ${name} COMMAND ${name})
+    if(expected STREQUAL "")
+      add_test(NAME ${name} COMMAND ${name})
+    else()
+      file(WRITE ${SNIPPET_DIR}/${name}.expected "${expected}\n")
+      add_test(NAME ${name}
+               COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:${name}>
+                       -DEXPECTED=${SNIPPET_DIR}/${name}.expected
+                       -P ${CMAKE_CURRENT_SOURCE_DIR}/run_snippet.cmake)
+    endif()
     set_tests_properties(${name} PROPERTIES LABELS docs)
   endwhile()
 endforeach()

@@ -8,15 +8,18 @@ namespace {
 // x^2 with a deliberately wrong backward (3x instead of 2x): gradcheck must catch it.
 Tensor wrong_square(const Tensor& x) {
   Tensor out = mul(x.detach(), x.detach());
-  return record("wrong_square", {x}, out, [x](const Tensor& g) { accumulate_grad(x, g * x * 3.0); });
+  return record("wrong_square", {x}, out,
+                [x](const Tensor& g) { accumulate_grad(x, g * x * 3.0); });
 }
 }  // namespace
 
 TEST_CASE("gradcheck catches a wrong backward and names the element") {
   const Tensor x = var({1, 2, -1}, {3});
-  const GradcheckResult r = gradcheck([](const std::vector<Tensor>& v) { return wrong_square(v[0]); }, {x});
+  const GradcheckResult r =
+      gradcheck([](const std::vector<Tensor>& v) { return wrong_square(v[0]); }, {x});
   CHECK_FALSE(r.ok);
-  CHECK(r.message.find("gradcheck: input 0 (shape (3,)), element [0] (value 1): backward gave") == 0);
+  CHECK(r.message.find("gradcheck: input 0 (shape (3,)), element [0] (value 1): backward gave") ==
+        0);
   CHECK(r.message.find("central differences expected") != std::string::npos);
   CHECK(r.max_abs_error > 0.1);  // off by |x_k w_k| for the random projection w
   CHECK(r.checked == 3);

@@ -8,8 +8,8 @@ using Inputs = const std::vector<Tensor>&;
 
 namespace {
 // The textbook triple loop over one (M,K)·(K,N) pair, as the reference for the kernel.
-std::vector<double> naive_product(const std::vector<double>& a, const std::vector<double>& b,
-                                  int M, int K, int N) {
+std::vector<double> naive_product(const std::vector<double>& a, const std::vector<double>& b, int M,
+                                  int K, int N) {
   std::vector<double> c(static_cast<std::size_t>(M * N), 0.0);
   for (int i = 0; i < M; ++i)
     for (int j = 0; j < N; ++j)
@@ -56,10 +56,13 @@ TEST_CASE("gradcheck: matmul, 2-D, batched, and broadcast batch") {
 }
 
 TEST_CASE("matmul rejects mismatched shapes") {
-  CHECK(error_of([] { matmul(zeros({2, 3}), zeros({4, 5})); }) ==
-        "matmul: inner dimensions differ: (2,3) @ (4,5) (3 vs 4)");
-  CHECK(error_of([] { matmul(zeros({3}), zeros({3, 4})); })
-            .find("matmul: needs at least 2 dims on both sides, got (3,) @ (3,4)") == 0);
-  CHECK(error_of([] { matmul(zeros({2, 2, 3}), zeros({3, 3, 4})); })
-            .find("matmul: shapes (2,) and (3,) cannot broadcast") == 0);
+  CHECK(error_of([] {
+          matmul(zeros({2, 3}), zeros({4, 5}));
+        }) == "matmul: inner dimensions differ: (2,3) @ (4,5) (3 vs 4)");
+  CHECK(error_of([] {
+          matmul(zeros({3}), zeros({3, 4}));
+        }).find("matmul: needs at least 2 dims on both sides, got (3,) @ (3,4)") == 0);
+  CHECK(error_of([] {
+          matmul(zeros({2, 2, 3}), zeros({3, 3, 4}));
+        }).find("matmul: shapes (2,) and (3,) cannot broadcast") == 0);
 }

@@ -51,8 +51,9 @@ TEST_CASE("sum_to_shape is the reverse of broadcasting") {
   check_values(sum_to_shape(g, {2, 1}), {12, 12});
   check_values(sum_to_shape(g, {3}), {8, 8, 8});
   CHECK(sum_to_shape(g, {}).item() == 24);
-  CHECK(error_of([&] { sum_to_shape(g, {5}); })
-            .find("sum_to_shape: cannot sum a gradient of shape (4,2,3) down to shape (5,)") == 0);
+  CHECK(error_of([&] {
+          sum_to_shape(g, {5});
+        }).find("sum_to_shape: cannot sum a gradient of shape (4,2,3) down to shape (5,)") == 0);
 }
 
 TEST_CASE("reductions reject bad axes and empty inputs") {

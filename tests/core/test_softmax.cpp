@@ -9,8 +9,10 @@ using Inputs = const std::vector<Tensor>&;
 TEST_CASE("softmax and log_softmax values") {
   const Tensor x = tensor({1, 2, 3}, {}, float64);
   const double total = std::exp(1.0) + std::exp(2.0) + std::exp(3.0);
-  check_values(softmax(x), {std::exp(1.0) / total, std::exp(2.0) / total, std::exp(3.0) / total}, 1e-12);
-  check_values(log_softmax(x), {1 - std::log(total), 2 - std::log(total), 3 - std::log(total)}, 1e-12);
+  check_values(softmax(x), {std::exp(1.0) / total, std::exp(2.0) / total, std::exp(3.0) / total},
+               1e-12);
+  check_values(log_softmax(x), {1 - std::log(total), 2 - std::log(total), 3 - std::log(total)},
+               1e-12);
   // Along axis 0 of a (2,2): each column sums to 1.
   check_values(sum(softmax(tensor({1, 5, 2, -1}, {2, 2}), 0), 0), {1, 1});
 }
@@ -50,7 +52,11 @@ TEST_CASE("gradcheck: cross_entropy, including ignored rows") {
   const Tensor logits = random_var({5, 4}, 61);
   check_gradients([](Inputs v) { return cross_entropy(v[0], {0, 3, 1, 1, 2}); }, {logits});
   check_gradients([](Inputs v) { return cross_entropy(v[0], {0, -100, 1, -100, 2}); }, {logits});
-  check_gradients([](Inputs v) { return cross_entropy(v[0] * 2.0, {3, 3, 3, 3, 3}) * 5.0; }, {logits});
+  check_gradients(
+      [](Inputs v) {
+        return cross_entropy(v[0] * 2.0, {3, 3, 3, 3, 3}) * 5.0;
+      },
+      {logits});
   // Ignored rows receive exactly zero gradient.
   Tensor l = random_var({3, 4}, 62);
   cross_entropy(l, {1, -100, 2}).backward();
@@ -58,11 +64,16 @@ TEST_CASE("gradcheck: cross_entropy, including ignored rows") {
 }
 
 TEST_CASE("cross_entropy rejects bad shapes and targets") {
-  CHECK(error_of([] { cross_entropy(zeros({2, 3, 4}), {0, 1}); })
-            .find("cross_entropy: logits must be (N, C), got (2,3,4)") == 0);
-  CHECK(error_of([] { cross_entropy(zeros({2, 3}), {0}); }) ==
-        "cross_entropy: logits (2,3) have 2 rows but there are 1 targets");
-  CHECK(error_of([] { cross_entropy(zeros({2, 3}), {0, 3}); }) ==
-        "cross_entropy: target 3 at row 1 is not a class in 0..2 (logits (2,3), ignore_index -100)");
+  CHECK(error_of([] {
+          cross_entropy(zeros({2, 3, 4}), {0, 1});
+        }).find("cross_entropy: logits must be (N, C), got (2,3,4)") == 0);
+  CHECK(error_of([] {
+          cross_entropy(zeros({2, 3}), {0});
+        }) == "cross_entropy: logits (2,3) have 2 rows but there are 1 targets");
+  CHECK(
+      error_of([] {
+        cross_entropy(zeros({2, 3}), {0, 3});
+      }) ==
+      "cross_entropy: target 3 at row 1 is not a class in 0..2 (logits (2,3), ignore_index -100)");
   CHECK(error_of([] { softmax(zeros({2, 3}), 2); }).find("softmax: axis 2 is out of range") == 0);
 }

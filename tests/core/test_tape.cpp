@@ -66,8 +66,9 @@ TEST_CASE("backward from a non-scalar needs a seed of the output's shape") {
   CHECK(error_of([&] { y.backward(); })
             .find("backward: the output has shape (2,2); backward() without a seed needs a "
                   "one-element") != std::string::npos);
-  CHECK(error_of([&] { y.backward(ones({3}, float64), true); })
-            .find("the seed gradient has shape (3,) (float64) but the output has shape (2,2)") !=
+  CHECK(error_of([&] {
+          y.backward(ones({3}, float64), true);
+        }).find("the seed gradient has shape (3,) (float64) but the output has shape (2,2)") !=
         std::string::npos);
   y.backward(tensor({1, 0, 0, 1}, {2, 2}, float64));
   check_values(x.grad(), {2, 0, 0, 2});
@@ -113,9 +114,9 @@ TEST_CASE("a chain of 100,000 ops runs backward without recursion and releases i
 
 TEST_CASE("records after the root stay on the tape for a later backward") {
   Tensor x = scalar(2.0, float64).requires_grad_();
-  Tensor first = x * x;       // record 1
-  Tensor second = x * 10.0;   // record 2, after first
-  first.backward();           // releases record 1 only
+  Tensor first = x * x;      // record 1
+  Tensor second = x * 10.0;  // record 2, after first
+  first.backward();          // releases record 1 only
   CHECK(current_tape().size() == 1);
   CHECK(x.grad().item() == 4.0);
   second.backward();

@@ -43,15 +43,17 @@ TEST_CASE("copies share data; clone and to copy it") {
 
 TEST_CASE("element access checks indices and dtypes") {
   const Tensor t = zeros({2, 3});
-  CHECK(error_of([&] { t.at({2, 0}); }).find("index 2 is out of range for axis 0 of shape (2,3)") !=
-        std::string::npos);
+  CHECK(error_of([&] {
+          t.at({2, 0});
+        }).find("index 2 is out of range for axis 0 of shape (2,3)") != std::string::npos);
   CHECK(error_of([&] { t.at({0}); }).find("index has 1 entries") != std::string::npos);
   CHECK(error_of([&] { t.item(); }).find("item: needs a one-element tensor, got shape (2,3)") !=
         std::string::npos);
   CHECK(error_of([&] { t.data<double>(); }).find("asked for float64 elements of a float32") !=
         std::string::npos);
-  CHECK(error_of([&] { tensor({1, 2, 3}, {2, 2}); }).find("3 values do not fill shape (2,2)") !=
-        std::string::npos);
+  CHECK(error_of([&] {
+          tensor({1, 2, 3}, {2, 2});
+        }).find("3 values do not fill shape (2,2)") != std::string::npos);
   CHECK(error_of([&] { Tensor().shape(); }).find("undefined") != std::string::npos);
   CHECK(error_of([&] { zeros({2, -1}); }).find("negative size") != std::string::npos);
 }
