@@ -33,6 +33,7 @@ Tensor arange(double start, double end, double step, DType dtype) {
     fail("arange", "needs finite start, end and a nonzero step, got start=", start, " end=", end,
          " step=", step);
   const double count = std::ceil((end - start) / step);
+  if (count > 1e12) fail("arange", "would make ", count, " elements");
   const auto n = static_cast<std::int64_t>(count > 0 ? count : 0);
   Tensor out = empty({n}, dtype);
   // start + i*step rather than repeated += step, so rounding errors do not pile up.

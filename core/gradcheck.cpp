@@ -30,6 +30,9 @@ std::string index_string(std::int64_t k, const Shape& shape) {
 
 GradcheckResult gradcheck(const GradcheckFn& f, const std::vector<Tensor>& inputs,
                           const GradcheckOptions& options) {
+  // A tape of its own, so that the caller's records are neither used nor released.
+  Tape tape;
+  TapeScope scope(tape);
   std::vector<Tensor> xs;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i].dtype() != float64)

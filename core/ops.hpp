@@ -97,7 +97,8 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 // ---- shape ops (ops_shape.cpp) ---------------------------------------------------------------
 // Same data, new shape (shares storage, copies nothing); one size may be -1 (inferred).
 Tensor reshape(const Tensor& x, const Shape& shape);
-// A copy of x repeated along broadcast axes to take `shape` (x's shape must broadcast to it).
+// A copy of x repeated along broadcast axes to take `shape` (x's shape must broadcast to it);
+// x itself when it already has that shape.
 // Backward sums the gradient back: this is broadcasting made explicit.
 Tensor expand(const Tensor& x, const Shape& shape);
 // Swaps two axes; the result is a contiguous copy.

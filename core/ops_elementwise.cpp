@@ -103,6 +103,10 @@ Tensor neg(const Tensor& x) {
 Tensor pow(const Tensor& x, double p) {
   Tensor out = unary(x, [p](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
   return record("pow", {x}, out, [x, p](const Tensor& g) {
+    if (p == 0) {  // x^0 = 1 is constant (and 0 * x^-1 would be NaN at x = 0)
+      accumulate_grad(x, zeros_like(g));
+      return;
+    }
     accumulate_grad(x, mul(g, mul(pow(x, p - 1.0), like_scalar(p, x))));  // d x^p = p x^(p-1)
   });
 }
@@ -142,7 +146,10 @@ Tensor clamp(const Tensor& x, double lo, double hi) {
   });
   return record("clamp", {x}, out, [x, lo, hi](const Tensor& g) {
     // 1 where x is inside [lo, hi] (the identity there), 0 where the bound was taken.
-    accumulate_grad(x, mul(g, unary(x, [lo, hi](auto v) { return v >= lo && v <= hi ? 1 : 0; })));
+    accumulate_grad(x, mul(g, unary(x, [lo, hi](auto v) {
+                             using T = decltype(v);  // compare in T, exactly as the forward did
+                             return v >= T(lo) && v <= T(hi) ? 1 : 0;
+                           })));
   });
 }
 
@@ -158,7 +165,10 @@ Tensor winner_share(const char* op, const Tensor& a, const Tensor& b, bool is_ma
 }
 
 Tensor extremum(const char* op, const Tensor& a, const Tensor& b, bool is_max) {
-  Tensor out = binary(op, a, b, [is_max](auto x, auto y) { return (x > y) == is_max ? x : y; });
+  Tensor out = binary(op, a, b, [is_max](auto x, auto y) {
+    if (std::isnan(x) || std::isnan(y)) return x + y;  // NaN in, NaN out, whichever side
+    return (x > y) == is_max ? x : y;
+  });
   return record(op, {a, b}, out, [op, a, b, is_max](const Tensor& g) {
     const Tensor share_a = winner_share(op, a, b, is_max);
     accumulate_grad(a, mul(g, share_a));

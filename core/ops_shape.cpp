@@ -51,8 +51,8 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
       inferred = static_cast<std::int64_t>(k);
     } else if (target[k] < 0) {
       fail("reshape", "negative size in ", shape);
-    } else {
-      known *= target[k];
+    } else if (__builtin_mul_overflow(known, target[k], &known)) {
+      fail("reshape", "shape ", shape, " is too large");
     }
   }
   if (inferred >= 0 && known != 0 && x.numel() % known == 0) target[inferred] = x.numel() / known;
@@ -166,7 +166,7 @@ std::vector<Tensor> split(const Tensor& x, const std::vector<std::int64_t>& size
 std::vector<Tensor> chunk(const Tensor& x, std::int64_t chunks, std::int64_t axis) {
   const int ax = normalize_axis("chunk", axis, x.dim());
   if (chunks <= 0) fail("chunk", "needs chunks > 0, got ", chunks);
-  const std::int64_t n = x.shape()[ax], size = (n + chunks - 1) / chunks;
+  const std::int64_t n = x.shape()[ax], size = n / chunks + (n % chunks != 0);  // ceil(n/chunks)
   std::vector<std::int64_t> sizes;
   for (std::int64_t start = 0; start < n; start += size) sizes.push_back(std::min(size, n - start));
   return split(x, sizes, ax);

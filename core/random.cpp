@@ -48,10 +48,23 @@ Tensor fill_with(const Shape& shape, DType dtype, Draw draw) {
   });
   return out;
 }
+
+// U[lo, hi) in the tensor's own type: a double just below hi can round up to hi in float32
+// (1 - 2^-53 becomes 1.0f), so such a draw is moved to the largest value below hi.
+Tensor uniform_in(const Shape& shape, double lo, double hi, Generator& gen, DType dtype) {
+  Tensor out = fill_with(shape, dtype, [&] { return lo + (hi - lo) * gen.uniform(); });
+  dispatch(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    T* p = out.data<T>();
+    for (std::int64_t i = 0; i < out.numel(); ++i)
+      if (p[i] >= T(hi) && lo < hi) p[i] = std::nextafter(T(hi), T(lo));
+  });
+  return out;
+}
 }  // namespace
 
 Tensor rand(const Shape& shape, Generator& gen, DType dtype) {
-  return fill_with(shape, dtype, [&] { return gen.uniform(); });
+  return uniform_in(shape, 0.0, 1.0, gen, dtype);
 }
 
 Tensor randn(const Shape& shape, Generator& gen, DType dtype) {
@@ -60,7 +73,7 @@ Tensor randn(const Shape& shape, Generator& gen, DType dtype) {
 
 Tensor uniform(const Shape& shape, double lo, double hi, Generator& gen, DType dtype) {
   if (!(lo <= hi)) fail("uniform", "needs lo <= hi, got lo=", lo, " hi=", hi);
-  return fill_with(shape, dtype, [&] { return lo + (hi - lo) * gen.uniform(); });
+  return uniform_in(shape, lo, hi, gen, dtype);
 }
 
 }  // namespace tg

@@ -7,7 +7,9 @@ namespace tg {
 
 std::int64_t numel(const Shape& shape) {
   std::int64_t n = 1;
-  for (std::int64_t s : shape) n *= s;
+  for (std::int64_t s : shape)
+    if (__builtin_mul_overflow(n, s, &n))
+      fail("numel", "shape ", shape, " has more elements than a 64-bit count can hold");
   return n;
 }
 

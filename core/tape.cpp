@@ -1,6 +1,8 @@
 // core/tape.cpp — see tape.hpp for the algorithm.
 #include "core/tape.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/ops.hpp"
 
@@ -8,11 +10,24 @@ namespace tg {
 
 namespace {
 thread_local bool grad_enabled = true;
+
+// The tape ops record on: this thread's own, unless a TapeScope has put another in its place.
+Tape*& active_tape() {
+  thread_local Tape thread_tape;
+  thread_local Tape* active = &thread_tape;
+  return active;
+}
 }  // namespace
 
 Tape& current_tape() {
-  thread_local Tape tape;
-  return tape;
+  return *active_tape();
+}
+
+TapeScope::TapeScope(Tape& tape) : previous_(active_tape()) {
+  active_tape() = &tape;
+}
+TapeScope::~TapeScope() {
+  active_tape() = previous_;
 }
 
 bool is_grad_enabled() {
@@ -44,25 +59,40 @@ Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, Backwar
 
 void Tape::append(Record record) {
   TensorImpl& out = *record.output.impl();
+  record.id = next_id_++;
   out.requires_grad = true;
   out.op = record.op;
   out.tape = this;
-  out.record_id = first_id_ + records_.size();
+  out.record_id = record.id;
+  out.released = false;
   records_.push_back(std::move(record));
 }
 
 void Tape::clear() {
-  first_id_ += records_.size();
+  for (Record& rec : records_) rec.output.impl()->released = true;
   records_.clear();
+}
+
+Tape::~Tape() {
+  clear();
 }
 
 void accumulate_grad(const Tensor& input, const Tensor& grad) {
   if (!input.requires_grad()) return;
+  TensorImpl& impl = *input.impl();
+  // An intermediate whose record is gone cannot pass the gradient on to what made it: stop
+  // loudly rather than return gradients that silently miss that path.
+  if (impl.op != nullptr && (impl.released || impl.tape != &current_tape()))
+    fail("backward", "the gradient reached a tensor made by '", impl.op, "' (shape ", input.shape(),
+         ") whose record ",
+         impl.released ? "was already released by an earlier backward"
+                       : "is on another thread's tape",
+         ", so it cannot flow further. Pass retain_graph=true to the earlier backward, or use "
+         "detach() where no gradient should flow");
   if (grad.dtype() != input.dtype())
     fail("accumulate_grad", "gradient is ", dtype_name(grad.dtype()), " but the input is ",
          dtype_name(input.dtype()));
   Tensor g = sum_to_shape(grad, input.shape());
-  TensorImpl& impl = *input.impl();
   if (!impl.grad.defined()) {
     // Copy rather than share: g may be another input's gradient too (add passes its output
     // gradient to both inputs), and the next += must not change both.
@@ -97,25 +127,42 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
   }
   if (r.tape != this)
     fail("backward", "the tensor (made by '", r.op, "') was recorded on another thread's tape");
-  if (r.record_id < first_id_)
+  if (r.released)
     fail("backward", "the records of '", r.op, "' (output shape ", root.shape(), ") were ",
          "already released by an earlier backward. Pass retain_graph=true to the first backward ",
          "to differentiate the same graph twice");
 
-  const std::size_t last = r.record_id - first_id_;
+  // Records are kept in id order, so the root's is found by binary search.
+  const auto root_at =
+      std::lower_bound(records_.begin(), records_.end(), r.record_id,
+                       [](const Record& rec, std::uint64_t id) { return rec.id < id; });
+  const std::size_t last = static_cast<std::size_t>(root_at - records_.begin());
+
   // Intermediate gradients describe one backward pass; clear any left from an earlier one.
   for (std::size_t i = 0; i <= last; ++i) records_[i].output.impl()->grad = Tensor();
   root.impl()->grad = seed_grad.detach().clone();
 
+  std::vector<bool> reached(last + 1, false);
   for (std::size_t i = last + 1; i-- > 0;) {
     const Record& rec = records_[i];
     const Tensor& g = rec.output.impl()->grad;
-    if (g.defined()) rec.backward(g);  // undefined: no path from this record to the root
+    if (!g.defined()) continue;  // no path from this record to the root
+    reached[i] = true;
+    rec.backward(g);
   }
 
   if (!retain_graph) {
-    records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(last + 1));
-    first_id_ += last + 1;
+    // Release the records this backward went through; records of other graphs stay.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < records_.size(); ++i) {
+      if (i <= last && reached[i]) {
+        records_[i].output.impl()->released = true;
+      } else {
+        if (kept != i) records_[kept] = std::move(records_[i]);
+        ++kept;
+      }
+    }
+    records_.resize(kept);
   }
 }
 

@@ -33,10 +33,16 @@ struct Record {
   std::vector<Tensor> inputs;
   Tensor output;
   BackwardFn backward;
+  std::uint64_t id = 0;  // set by Tape::append: 0, 1, 2, ... in execution order
 };
 
 class Tape {
  public:
+  Tape() = default;
+  ~Tape();  // releases every record
+  Tape(const Tape&) = delete;
+  Tape& operator=(const Tape&) = delete;
+
   // The records not yet released, oldest first.
   const std::vector<Record>& records() const { return records_; }
   std::size_t size() const { return records_.size(); }
@@ -45,36 +51,57 @@ class Tape {
   void append(Record record);
 
   // Reverse-mode differentiation from `root` (see Tensor::backward). Unless retain_graph, the
-  // records from the first up to root's own are released afterwards: their memory is returned,
-  // and a second backward through them is an error.
+  // records the pass went through are released afterwards: their saved tensors are freed, and
+  // a second backward through them is an error. Records of other graphs stay on the tape.
   void backward(const Tensor& root, const Tensor& seed, bool retain_graph);
 
-  // Drops every record (e.g. after computing something you will not differentiate).
+  // Releases every record. A forward pass that is never differentiated (an evaluation run with
+  // grad mode on) stays on the tape until clear() or the end of the thread: compute such things
+  // under NoGradGuard.
   void clear();
 
  private:
-  std::vector<Record> records_;
-  std::uint64_t first_id_ = 0;  // the id of records_[0]; ids below it were released
+  std::vector<Record> records_;  // in execution order, so ids ascend
+  std::uint64_t next_id_ = 0;
 };
 
 // This thread's tape. Threads never share a tape, so two threads can train two models at once.
 Tape& current_tape();
 
+// Makes `tape` the current tape until the end of the scope. Checkpointing uses it to record and
+// differentiate a recomputation on a tape of its own, while the outer backward is running.
+class TapeScope {
+ public:
+  explicit TapeScope(Tape& tape);
+  ~TapeScope();
+  TapeScope(const TapeScope&) = delete;
+  TapeScope& operator=(const TapeScope&) = delete;
+
+ private:
+  Tape* previous_;
+};
+
 // Grad mode: while false, ops record nothing and their outputs do not require grad.
 bool is_grad_enabled();
 void set_grad_enabled(bool enabled);
 
-// Turns recording off until the end of the scope (evaluation, optimizer steps, backward itself):
-//   { NoGradGuard no_grad; auto y = model(x); }
-class NoGradGuard {
+// Sets grad mode until the end of the scope, then restores what it was (even on an exception).
+class GradModeGuard {
  public:
-  NoGradGuard() : previous_(is_grad_enabled()) { set_grad_enabled(false); }
-  ~NoGradGuard() { set_grad_enabled(previous_); }
-  NoGradGuard(const NoGradGuard&) = delete;
-  NoGradGuard& operator=(const NoGradGuard&) = delete;
+  explicit GradModeGuard(bool enabled) : previous_(is_grad_enabled()) { set_grad_enabled(enabled); }
+  ~GradModeGuard() { set_grad_enabled(previous_); }
+  GradModeGuard(const GradModeGuard&) = delete;
+  GradModeGuard& operator=(const GradModeGuard&) = delete;
 
  private:
   bool previous_;
+};
+
+// Turns recording off until the end of the scope (evaluation, optimizer steps, backward itself):
+//   { NoGradGuard no_grad; auto y = model(x); }
+class NoGradGuard : public GradModeGuard {
+ public:
+  NoGradGuard() : GradModeGuard(false) {}
 };
 
 // True when an op with these inputs must record: grad mode is on and some input requires grad.

@@ -3,8 +3,10 @@
 // Layer: core. Depends on dtype, shape. Ops live in ops.hpp, the tape in tape.hpp.
 //
 // Copying a Tensor copies a pointer, not the data: `Tensor b = a;` makes b another name for a,
-// exactly like `b = a` in PyTorch. clone() copies the data. Every op returns a new tensor; only
-// the few methods ending in `_` (requires_grad_, fill_, ...) change one in place, as in PyTorch.
+// exactly like `b = a` in PyTorch. clone() copies the data. Ops never change their inputs; only
+// the few functions ending in `_` (requires_grad_, fill_, add_) change a tensor in place, as in
+// PyTorch. A few ops may hand back their input itself when there is nothing to do (x.to(dtype)
+// when x already has that dtype, expand to x's own shape), again as PyTorch does.
 //
 // Autograd fields: a tensor made by an op whose inputs require gradients remembers which tape
 // record made it (`op`, `record_id`); a *leaf* is a tensor no op made (inputs, parameters).
@@ -71,7 +73,7 @@ class Tensor {
 
   Tensor detach() const;     // same data, no gradient tracking
   Tensor clone() const;      // a copy of the data (recorded: gradients flow through)
-  Tensor to(DType d) const;  // converted copy (recorded)
+  Tensor to(DType d) const;  // converted copy (recorded); *this when already of dtype d
   const std::string& name() const;
   Tensor& set_name(std::string name);  // shown by print and to_dot
 
@@ -102,6 +104,7 @@ struct TensorImpl {
   const char* op = nullptr;
   const Tape* tape = nullptr;
   std::uint64_t record_id = 0;
+  bool released = false;  // that record was released: no gradient can flow past this tensor
   std::string name;
 };
 

@@ -123,13 +123,39 @@ TEST_CASE("abs and clamp at their kinks take the documented choices") {
 }
 
 TEST_CASE("add_ adds in place with broadcasting and records nothing") {
+  current_tape().clear();
   const Tensor t = zeros({2, 2});
-  add_(t, tensor({1, 2}));
+  Tensor source = tensor({1, 2});
+  source.requires_grad_();
+  add_(t, source);
   check_values(t, {1, 2, 1, 2});
+  CHECK(current_tape().size() == 0);
+  CHECK_FALSE(t.requires_grad());
   CHECK(error_of([&] { add_(t, zeros({3})); }).find("add_") == 0);
   CHECK(error_of([&] {
           add_(zeros({2}), zeros({2, 2}));
         }).find("does not broadcast to target's shape (2,)") != std::string::npos);
+}
+
+TEST_CASE("NaN propagates through maximum and minimum from either side") {
+  CHECK(std::isnan(maximum(scalar(NAN), scalar(1)).item()));
+  CHECK(std::isnan(maximum(scalar(1), scalar(NAN)).item()));
+  CHECK(std::isnan(minimum(scalar(NAN), scalar(1)).item()));
+  CHECK(std::isnan(minimum(scalar(1), scalar(NAN)).item()));
+}
+
+TEST_CASE("pow with exponent 0 has a zero gradient, even at x = 0") {
+  Tensor x = var({0, 2});
+  pow(x, 0.0).sum().backward();
+  check_values(x.grad(), {0, 0});
+}
+
+TEST_CASE("clamp in float32 passes the gradient at a bound that float32 rounds") {
+  // 0.1 is not a float; the forward compares with float(0.1), and so must the backward.
+  Tensor x = tensor({0.1}, {1}, float32);
+  x.requires_grad_();
+  clamp(x, 0.1, 1.0).sum().backward();
+  CHECK(x.grad().item() == 1.0);
 }
 
 TEST_CASE("clamp rejects lo > hi; masked_fill rejects a mask larger than x") {

@@ -9,6 +9,7 @@ using namespace tg::testing;
 //   dL/dd = 2d = -8, dL/dc = dL/dd = -8,
 //   dL/da = dL/dc * b + dL/dd = (-8)(-3) + (-8) = 16,   dL/db = dL/dc * a = -16.
 TEST_CASE("worked example from docs/tape.md") {
+  current_tape().clear();
   Tensor a = scalar(2.0, float64).requires_grad_();
   Tensor b = scalar(-3.0, float64).requires_grad_();
   Tensor c = a * b;
@@ -47,6 +48,7 @@ TEST_CASE("leaf gradients accumulate across backward calls until zero_grad") {
 }
 
 TEST_CASE("retain_graph keeps the records; backward twice over released records fails clearly") {
+  current_tape().clear();
   Tensor x = tensor({1, 2, 3}, {}, float64).requires_grad_();
   Tensor y = (x * x).sum();
   y.backward({}, true);
@@ -102,6 +104,7 @@ TEST_CASE("only leaves may change requires_grad") {
 
 TEST_CASE("a chain of 100,000 ops runs backward without recursion and releases its records") {
   // y = x * 1.00001 * 1.00001 * ... (100,000 times): dy/dx = 1.00001^100000 = e^(~1).
+  current_tape().clear();
   Tensor x = scalar(1.0, float64).requires_grad_();
   Tensor y = x;
   const int n = 100000;
@@ -113,6 +116,7 @@ TEST_CASE("a chain of 100,000 ops runs backward without recursion and releases i
 }
 
 TEST_CASE("records after the root stay on the tape for a later backward") {
+  current_tape().clear();
   Tensor x = scalar(2.0, float64).requires_grad_();
   Tensor first = x * x;      // record 1
   Tensor second = x * 10.0;  // record 2, after first
@@ -121,6 +125,55 @@ TEST_CASE("records after the root stay on the tape for a later backward") {
   CHECK(x.grad().item() == 4.0);
   second.backward();
   CHECK(x.grad().item() == 14.0);
+}
+
+TEST_CASE("backward releases only its own graph: losses can be differentiated in any order") {
+  current_tape().clear();
+  Tensor x = scalar(3.0, float64).requires_grad_();
+  Tensor second = x * x;  // recorded first
+  Tensor first = x * 5.0;
+  first.backward();  // releases only its own record
+  CHECK(current_tape().size() == 1);
+  second.backward();
+  CHECK(x.grad().item() == 5.0 + 6.0);
+  CHECK(current_tape().size() == 0);
+}
+
+TEST_CASE("a gradient that reaches a released intermediate stops with an error, not silently") {
+  // h = 2x; l1 = sum(h) and l2 = sum(h*h) share h. After l1.backward() released h's record,
+  // l2.backward() cannot pass its gradient through h to x: that must be an error (PyTorch's
+  // "backward through the graph a second time"), never a silently wrong x.grad.
+  current_tape().clear();
+  Tensor x = tensor({1, 2}, {}, float64).requires_grad_();
+  Tensor h = x * 2.0;
+  Tensor l1 = h.sum();
+  Tensor l2 = (h * h).sum();
+  l1.backward();
+  const std::string message = error_of([&] { l2.backward(); });
+  CHECK(message.find("backward: the gradient reached a tensor made by 'mul' (shape (2,)) whose "
+                     "record was already released") == 0);
+  current_tape().clear();
+  // With retain_graph on the first backward, both gradients arrive: 2 + 8x.
+  Tensor y = tensor({1, 2}, {}, float64).requires_grad_();
+  Tensor k = y * 2.0;
+  Tensor m1 = k.sum();
+  Tensor m2 = (k * k).sum();
+  m1.backward({}, true);
+  m2.backward();
+  check_values(y.grad(), {10, 18});
+  current_tape().clear();
+}
+
+TEST_CASE("gradcheck leaves the caller's tape alone") {
+  current_tape().clear();
+  Tensor x = var({1, 2});
+  Tensor pending = x * 3.0;  // recorded, not yet differentiated
+  const GradcheckResult r =
+      gradcheck([](const std::vector<Tensor>& v) { return v[0] * v[0]; }, {x});
+  CHECK(r.ok);
+  CHECK(current_tape().size() == 1);
+  pending.sum().backward();
+  check_values(x.grad(), {3, 3});
 }
 
 TEST_CASE("the tape exports Graphviz DOT with ops, shapes and gradients") {

@@ -1,0 +1,58 @@
+// activations/glu.hpp — the gated linear unit family as functions.
+//
+// Layer: activations. A gated unit multiplies a *value* by an activation of a *gate*:
+//
+//   gated(gate, value) = act(gate) * value           (elementwise)
+//
+//   act        name       source
+//   sigmoid    GLU        Dauphin et al. 2017
+//   identity   Bilinear   Shazeer 2020, "GLU Variants Improve Transformer"
+//   relu       ReGLU      Shazeer 2020
+//   gelu       GEGLU      Shazeer 2020 (exact erf GELU)
+//   swish      SwiGLU     Shazeer 2020 (swish with beta = 1, i.e. SiLU; PaLM, Llama)
+//
+// Two ways to pass gate and value:
+// - separately, gated(gate, value, act), as a layer with two projections xW (gate) and xV
+//   (value) does;
+// - as the two halves of one tensor along an axis (the "chunked" form, as PyTorch's F.glu and a
+//   fused d -> 2h projection). Which half is which differs between sources, so it is a
+//   parameter: HalfOrder::ValueFirst is PyTorch's F.glu (first half value, second half gate:
+//   glu(x) = a * sigmoid(b)); HalfOrder::GateFirst puts the gate first (act(a) * b).
+//
+// Shapes: gated: gate and value broadcast together. Chunked: x is (..., 2h, ...) along `axis`,
+// out is (..., h, ...).
+//
+// Each function has a fused form (one op; the record keeps only the inputs, and backward
+// recomputes act(gate)) and a *_composite form built from primitives (chunk, the activation,
+// mul) that keeps every intermediate. Tests prove the two agree in values and gradients.
+#pragma once
+
+#include <cstdint>
+
+#include "core/tensor.hpp"
+
+namespace tg {
+
+enum class GateActivation { Sigmoid, Identity, ReLU, GELU, Swish };
+enum class HalfOrder { ValueFirst, GateFirst };
+
+const char* gate_activation_name(GateActivation act);  // "sigmoid", "identity", ...
+
+// act(gate) * value. Backward: dvalue = g act(gate), dgate = g value act'(gate).
+Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act);
+Tensor gated_composite(const Tensor& gate, const Tensor& value, GateActivation act);
+
+// x split in two halves along `axis`, then gated. The axis size must be even.
+Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis = -1,
+                    HalfOrder order = HalfOrder::ValueFirst);
+Tensor gated_halves_composite(const Tensor& x, GateActivation act, std::int64_t axis = -1,
+                              HalfOrder order = HalfOrder::ValueFirst);
+
+// The family by name, chunked (PyTorch's convention by default).
+Tensor glu(const Tensor& x, std::int64_t axis = -1, HalfOrder order = HalfOrder::ValueFirst);
+Tensor bilinear(const Tensor& x, std::int64_t axis = -1, HalfOrder order = HalfOrder::ValueFirst);
+Tensor reglu(const Tensor& x, std::int64_t axis = -1, HalfOrder order = HalfOrder::ValueFirst);
+Tensor geglu(const Tensor& x, std::int64_t axis = -1, HalfOrder order = HalfOrder::ValueFirst);
+Tensor swiglu(const Tensor& x, std::int64_t axis = -1, HalfOrder order = HalfOrder::ValueFirst);
+
+}  // namespace tg

@@ -1,0 +1,66 @@
+// activations/pointwise.cpp — relu, leaky_relu, sigmoid, tanh, gelu, silu, softplus.
+//
+// Layer: activations. Each is core's pointwise(): a fused elementwise op whose record keeps
+// only x and whose backward is dx = g * f'(x), with f and f' from math.hpp.
+#include "core/pointwise.hpp"
+
+#include <cmath>
+
+#include "activations/activations.hpp"
+#include "activations/math.hpp"
+#include "core/error.hpp"
+
+namespace tg {
+
+Tensor relu(const Tensor& x) {
+  return pointwise(
+      "relu", x, [](auto v) { return math::relu(v); }, [](auto v) { return math::relu_grad(v); });
+}
+
+Tensor leaky_relu(const Tensor& x, double slope) {
+  return pointwise(
+      "leaky_relu", x, [slope](auto v) { return math::leaky_relu(v, decltype(v)(slope)); },
+      [slope](auto v) { return math::leaky_relu_grad(v, decltype(v)(slope)); });
+}
+
+Tensor sigmoid(const Tensor& x) {
+  return pointwise(
+      "sigmoid", x, [](auto v) { return math::sigmoid(v); },
+      [](auto v) { return math::sigmoid_grad(v); });
+}
+
+Tensor tanh(const Tensor& x) {
+  return pointwise(
+      "tanh", x, [](auto v) { return std::tanh(v); }, [](auto v) { return math::tanh_grad(v); });
+}
+
+Tensor gelu(const Tensor& x, GeluApproximation approximation) {
+  if (approximation == GeluApproximation::Tanh)
+    return pointwise(
+        "gelu_tanh", x, [](auto v) { return math::gelu_tanh(v); },
+        [](auto v) { return math::gelu_tanh_grad(v); });
+  return pointwise(
+      "gelu", x, [](auto v) { return math::gelu(v); }, [](auto v) { return math::gelu_grad(v); });
+}
+
+Tensor silu(const Tensor& x) {
+  return pointwise(
+      "silu", x, [](auto v) { return math::swish(v, decltype(v)(1)); },
+      [](auto v) { return math::swish_grad_x(v, decltype(v)(1)); });
+}
+
+Tensor softplus(const Tensor& x, double beta, double threshold) {
+  if (!(beta > 0)) fail("softplus", "needs beta > 0, got ", beta);
+  return pointwise(
+      "softplus", x,
+      [beta, threshold](auto v) {
+        using T = decltype(v);
+        return math::softplus(v, T(beta), T(threshold));
+      },
+      [beta, threshold](auto v) {
+        using T = decltype(v);
+        return math::softplus_grad(v, T(beta), T(threshold));
+      });
+}
+
+}  // namespace tg

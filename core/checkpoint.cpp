@@ -1,0 +1,46 @@
+// core/checkpoint.cpp — see checkpoint.hpp.
+#include "core/checkpoint.hpp"
+
+#include "core/error.hpp"
+#include "core/tape.hpp"
+
+namespace tg {
+
+Tensor checkpoint(const CheckpointFn& fn, const std::vector<Tensor>& inputs,
+                  const std::vector<Tensor>& params) {
+  Tensor out;
+  {
+    NoGradGuard no_grad;  // nothing inside fn is recorded: that is the memory saved
+    out = fn(inputs);
+  }
+  std::vector<Tensor> recorded = inputs;
+  recorded.insert(recorded.end(), params.begin(), params.end());
+  for (const Tensor& p : params)
+    if (!p.is_leaf())
+      fail("checkpoint", "params must be leaves; got a tensor made by '", p.op(), "'");
+  return record("checkpoint", recorded, out, [fn, inputs](const Tensor& g) {
+    // Recompute on a private tape, with fresh leaves standing in for the inputs so that their
+    // gradients can be read off and passed on; params accumulate their own gradients.
+    std::vector<Tensor> leaves;
+    for (const Tensor& x : inputs) {
+      Tensor leaf = x.detach();
+      leaf.requires_grad_(x.requires_grad());
+      leaves.push_back(leaf);
+    }
+    {
+      Tape tape;
+      TapeScope scope(tape);
+      Tensor y;
+      {
+        GradModeGuard record_again(true);  // backward runs with grad off; this must record
+        y = fn(leaves);
+      }
+      if (y.requires_grad()) y.backward(g);
+    }
+    // Back on the outer tape: pass the inputs' gradients on.
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      if (leaves[i].grad().defined()) accumulate_grad(inputs[i], leaves[i].grad());
+  });
+}
+
+}  // namespace tg

@@ -1,0 +1,124 @@
+// tests/docs_quotes.cpp — keeps the code quoted in docs/ identical to the real files.
+//
+//   docs_quotes --check  ROOT PAGE.md...   exit 1, naming page and file, if a quote is stale
+//   docs_quotes --update ROOT PAGE.md...   rewrite the quoted blocks from the files
+//
+// A page quotes code with a marker line, then a ```cpp block:
+//
+//   <!-- quote: core/tape.cpp | void accumulate_grad( -->
+//   ```cpp
+//   ...
+//   ```
+//
+// The quote is the file's first line containing the text after "|", down to the first later
+// line that closes it at the same indentation ("}" or "};"), or that line alone if it ends
+// with ";" (a declaration). So a page quotes whole functions, structs or loops, and `--update` can refresh them.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::vector<std::string> read_lines(const std::string& path, bool& ok) {
+  std::ifstream in(path);
+  ok = static_cast<bool>(in);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// The quoted region of `file` starting at the first line containing `start`; empty if none.
+std::vector<std::string> extract(const std::vector<std::string>& file, const std::string& start) {
+  for (std::size_t i = 0; i < file.size(); ++i) {
+    if (file[i].find(start) == std::string::npos) continue;
+    const std::string indent = file[i].substr(0, file[i].find_first_not_of(' '));
+    std::vector<std::string> region{file[i]};
+    if (trim(file[i]).back() == ';') return region;
+    for (std::size_t j = i + 1; j < file.size(); ++j) {
+      region.push_back(file[j]);
+      if (file[j] == indent + "}" || file[j] == indent + "};") return region;
+    }
+    return {};
+  }
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3 || (std::string(argv[1]) != "--check" && std::string(argv[1]) != "--update")) {
+    std::cerr << "usage: docs_quotes --check|--update ROOT PAGE.md...\n";
+    return 2;
+  }
+  const bool update = std::string(argv[1]) == "--update";
+  const std::string root = argv[2];
+  int stale = 0;
+  for (int a = 3; a < argc; ++a) {
+    const std::string page = argv[a];
+    bool ok = false;
+    std::vector<std::string> lines = read_lines(page, ok);
+    if (!ok) {
+      std::cerr << page << ": cannot read\n";
+      return 2;
+    }
+    std::vector<std::string> out;
+    int quotes = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      out.push_back(lines[i]);
+      const std::string marker = trim(lines[i]);
+      if (marker.rfind("<!-- quote:", 0) != 0) continue;
+      const auto bar = marker.find('|'), close = marker.rfind("-->");
+      if (bar == std::string::npos || close == std::string::npos || close < bar) {
+        std::cerr << page << ":" << i + 1 << ": write markers as <!-- quote: FILE | START -->\n";
+        return 2;
+      }
+      const std::string file = trim(marker.substr(11, bar - 11));
+      const std::string start = trim(marker.substr(bar + 1, close - bar - 1));
+      if (i + 1 >= lines.size() || trim(lines[i + 1]) != "```cpp") {
+        std::cerr << page << ":" << i + 1 << ": a ```cpp block must follow the quote marker\n";
+        return 2;
+      }
+      std::size_t end = i + 2;
+      while (end < lines.size() && trim(lines[end]) != "```") ++end;
+      const std::vector<std::string> shown(lines.begin() + static_cast<std::ptrdiff_t>(i) + 2,
+                                           lines.begin() + static_cast<std::ptrdiff_t>(end));
+      bool file_ok = false;
+      const std::vector<std::string> source = read_lines(root + "/" + file, file_ok);
+      const std::vector<std::string> real = extract(source, start);
+      if (!file_ok || real.empty()) {
+        std::cerr << page << ":" << i + 1 << ": " << file << " has no code starting with '"
+                  << start << "'\n";
+        return 1;
+      }
+      ++quotes;
+      if (real != shown) {
+        ++stale;
+        if (!update)
+          std::cerr << page << ":" << i + 1 << ": the quote of " << file << " starting '" << start
+                    << "' differs from the file; run: build/bin/docs_quotes --update . " << page
+                    << "\n";
+      }
+      out.push_back(lines[i + 1]);
+      out.insert(out.end(), real.begin(), real.end());
+      i = end - 1;  // the closing fence is copied by the next iteration
+    }
+    if (update) {
+      std::ofstream o(page + ".tmp");
+      for (const std::string& line : out) o << line << "\n";
+      o.close();
+      if (!o || std::rename((page + ".tmp").c_str(), page.c_str()) != 0) {
+        std::cerr << page << ": cannot rewrite\n";
+        return 2;
+      }
+    }
+    std::cout << page << ": " << quotes << " quotes" << (update ? " refreshed" : " checked") << "\n";
+  }
+  return stale && !update ? 1 : 0;
+}
