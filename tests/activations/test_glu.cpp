@@ -1,0 +1,95 @@
+// The GLU family: worked examples, both half orders, fused = composite, gradient checks.
+#include "activations/activations.hpp"
+#include "activations/glu.hpp"
+#include "helpers.hpp"
+
+using namespace tg;
+using namespace tg::testing;
+
+using Inputs = const std::vector<Tensor>&;
+
+namespace {
+const std::vector<GateActivation> kAll = {GateActivation::Sigmoid, GateActivation::Identity,
+                                          GateActivation::ReLU, GateActivation::GELU,
+                                          GateActivation::Swish};
+double sig(double x) { return 1 / (1 + std::exp(-x)); }
+double gelu_ref(double x) { return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); }
+}  // namespace
+
+TEST_CASE("worked example: chunked GLU of [4, -1, 5, 2]") {
+  const Tensor x = tensor({4, -1, 5, 2}, {}, float64);
+  // Sigmoid on the first half (gate first): [5 sigma(4), 2 sigma(-1)] = [4.91, 0.538].
+  const Tensor gate_first = glu(x, -1, HalfOrder::GateFirst);
+  check_values(gate_first, {5 * sig(4), 2 * sig(-1)}, 1e-12);
+  check_values(gate_first, {4.91, 0.538}, 5e-3);
+  // PyTorch's F.glu puts the value first: [4 sigma(5), -1 sigma(2)].
+  check_values(glu(x), {4 * sig(5), -1 * sig(2)}, 1e-12);
+  // The same input through chunked SwiGLU: swish(gate) * value.
+  check_values(swiglu(x, -1, HalfOrder::GateFirst), {4 * sig(4) * 5, -1 * sig(-1) * 2}, 1e-12);
+  check_values(swiglu(x), {5 * sig(5) * 4, 2 * sig(2) * -1}, 1e-12);
+  // And the rest of the family, gate first: act(gate) * value.
+  check_values(bilinear(x, -1, HalfOrder::GateFirst), {20, -2}, 1e-12);
+  check_values(reglu(x, -1, HalfOrder::GateFirst), {20, 0}, 1e-12);
+  check_values(geglu(x, -1, HalfOrder::GateFirst), {gelu_ref(4) * 5, gelu_ref(-1) * 2}, 1e-12);
+}
+
+TEST_CASE("gradcheck: gated(gate, value) for every activation, with broadcasting") {
+  for (GateActivation act : kAll) {
+    CAPTURE(gate_activation_name(act));
+    const Tensor gate = random_var({3, 4}, 81, 0.3), value = random_var({3, 4}, 82);
+    check_gradients([act](Inputs v) { return gated(v[0], v[1], act); }, {gate, value});
+    check_gradients([act](Inputs v) { return gated_composite(v[0], v[1], act); }, {gate, value});
+    check_gradients([act](Inputs v) { return gated(v[0], v[1], act); },
+                    {gate, random_var({4}, 83)});
+  }
+}
+
+TEST_CASE("gradcheck: chunked family over each axis and both half orders") {
+  const Tensor x = random_var({4, 2, 6}, 84, 0.3);
+  for (GateActivation act : kAll)
+    for (int axis : {0, 2, -1})
+      for (HalfOrder order : {HalfOrder::ValueFirst, HalfOrder::GateFirst}) {
+        CAPTURE(gate_activation_name(act));
+        CAPTURE(axis);
+        CAPTURE(order == HalfOrder::GateFirst);
+        check_gradients([=](Inputs v) { return gated_halves(v[0], act, axis, order); }, {x});
+      }
+}
+
+TEST_CASE("fused gated kernels equal the composite ones in values and gradients") {
+  for (GateActivation act : kAll)
+    for (HalfOrder order : {HalfOrder::ValueFirst, HalfOrder::GateFirst}) {
+      CAPTURE(gate_activation_name(act));
+      Tensor x1 = random_var({5, 8}, 85), x2 = random_var({5, 8}, 85);
+      const Tensor fused = gated_halves(x1, act, -1, order);
+      const Tensor composite = gated_halves_composite(x2, act, -1, order);
+      REQUIRE(fused.shape() == Shape{5, 4});
+      check_values(fused, composite.to_vector(), 1e-14);
+      Generator gen(9);
+      const Tensor w = randn({5, 4}, gen, float64);
+      (fused * w).sum().backward();
+      (composite * w).sum().backward();
+      check_values(x1.grad(), x2.grad().to_vector(), 1e-14);
+    }
+}
+
+TEST_CASE("the fused kernel keeps less on the tape than the composite") {
+  // Fused: one record holding x. Composite: chunk's two slices, the activation, the product.
+  current_tape().clear();
+  Tensor x = random_var({2, 8}, 86);
+  Tensor fused = swiglu(x);
+  CHECK(current_tape().size() == 1);
+  current_tape().clear();
+  Tensor composite = gated_halves_composite(x, GateActivation::Swish);
+  CHECK(current_tape().size() == 4);
+  current_tape().clear();
+}
+
+TEST_CASE("the chunked family needs an even axis") {
+  CHECK(error_of([] { glu(zeros({2, 3})); }) ==
+        "glu: axis 1 of shape (2,3) has odd size 3; it must split into two equal halves (value "
+        "and gate)");
+  CHECK(error_of([] { swiglu(zeros({2, 4}), 2); }).find("swiglu: axis 2 is out of range") == 0);
+  CHECK(error_of([] { gated(zeros({2}), zeros({2}, float64), GateActivation::ReLU); }) ==
+        "reglu: gate is float32 but value is float64");
+}
