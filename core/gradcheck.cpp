@@ -12,6 +12,7 @@
 namespace tg {
 
 namespace {
+
 // "[1,2]": the multi-index of flat element k of a tensor of shape `shape`.
 std::string index_string(std::int64_t k, const Shape& shape) {
   std::vector<std::int64_t> index(shape.size());
@@ -26,25 +27,18 @@ std::string index_string(std::int64_t k, const Shape& shape) {
   }
   return s + "]";
 }
-}  // namespace
 
-GradcheckResult gradcheck(const GradcheckFn& f, const std::vector<Tensor>& inputs,
-                          const GradcheckOptions& options) {
+// Compares backward with central differences for every element of every tensor in `vars` that
+// requires grad; f reads them (perturbed in place, one element at a time, then restored).
+GradcheckResult compare(const std::function<Tensor()>& f, const std::vector<Tensor>& vars,
+                        const GradcheckOptions& options) {
   // A tape of its own, so that the caller's records are neither used nor released.
   Tape tape;
   TapeScope scope(tape);
-  std::vector<Tensor> xs;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].dtype() != float64)
-      fail("gradcheck", "input ", i, " is ", dtype_name(inputs[i].dtype()),
-           "; central differences need float64 inputs (use .to(tg::float64))");
-    Tensor copy = inputs[i].detach().clone();  // a fresh leaf: the caller's grads stay untouched
-    copy.requires_grad_(inputs[i].requires_grad());
-    xs.push_back(copy);
-  }
+  for (const Tensor& v : vars) v.zero_grad();
 
   // Backward: dL/dx for L = sum(w * f(x)).
-  Tensor out = f(xs);
+  Tensor out = f();
   Generator gen(options.seed);
   const Tensor w = randn(out.shape(), gen, float64);
   Tensor loss = sum(mul(out, w));
@@ -52,15 +46,15 @@ GradcheckResult gradcheck(const GradcheckFn& f, const std::vector<Tensor>& input
 
   auto L = [&]() {
     NoGradGuard no_grad;
-    return sum(mul(f(xs), w)).item();
+    return sum(mul(f(), w)).item();
   };
 
   GradcheckResult result;
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    if (!xs[i].requires_grad()) continue;
-    const Tensor grad = xs[i].grad();
-    double* x = xs[i].data<double>();
-    for (std::int64_t k = 0; k < xs[i].numel(); ++k) {
+  for (std::size_t i = 0; i < vars.size(); ++i) {
+    if (!vars[i].requires_grad()) continue;
+    const Tensor grad = vars[i].grad();
+    double* x = vars[i].data<double>();
+    for (std::int64_t k = 0; k < vars[i].numel(); ++k) {
       const double saved = x[k];
       x[k] = saved + options.eps;
       const double plus = L();
@@ -76,15 +70,50 @@ GradcheckResult gradcheck(const GradcheckFn& f, const std::vector<Tensor>& input
       if (!close && result.ok) {
         std::ostringstream m;
         m.precision(10);
-        m << "gradcheck: input " << i << " (shape " << to_string(xs[i].shape()) << "), element "
-          << index_string(k, xs[i].shape()) << " (value " << saved << "): backward gave "
-          << received << ", central differences expected " << expected << " (|difference| " << error
-          << " > atol " << options.atol << " + rtol " << options.rtol << " * |expected|)";
+        m << "gradcheck: input " << i << " (shape " << to_string(vars[i].shape()) << "), element "
+          << index_string(k, vars[i].shape()) << " (value " << saved << "): backward gave "
+          << received << ", central differences expected " << expected << " (|difference| "
+          << error << " > atol " << options.atol << " + rtol " << options.rtol << " * |expected|)";
         result.ok = false;
         result.message = m.str();
       }
     }
   }
+  return result;
+}
+
+void require_float64(const char* op, const std::vector<Tensor>& tensors) {
+  for (std::size_t i = 0; i < tensors.size(); ++i)
+    if (tensors[i].dtype() != float64)
+      fail(op, "input ", i, " is ", dtype_name(tensors[i].dtype()),
+           "; central differences need float64 inputs (use .to(tg::float64))");
+}
+
+}  // namespace
+
+GradcheckResult gradcheck(const GradcheckFn& f, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& options) {
+  require_float64("gradcheck", inputs);
+  std::vector<Tensor> xs;
+  for (const Tensor& input : inputs) {
+    Tensor copy = input.detach().clone();  // a fresh leaf: the caller's grads stay untouched
+    copy.requires_grad_(input.requires_grad());
+    xs.push_back(copy);
+  }
+  return compare([&] { return f(xs); }, xs, options);
+}
+
+GradcheckResult gradcheck_params(const std::function<Tensor()>& f, const std::vector<Tensor>& params,
+                                 const GradcheckOptions& options) {
+  require_float64("gradcheck_params", params);
+  std::vector<Tensor> saved_grads;
+  for (const Tensor& p : params) {
+    if (!p.is_leaf() || !p.requires_grad())
+      fail("gradcheck_params", "every tensor must be a leaf that requires grad (a parameter)");
+    saved_grads.push_back(p.grad());
+  }
+  GradcheckResult result = compare(f, params, options);
+  for (std::size_t i = 0; i < params.size(); ++i) params[i].impl()->grad = saved_grads[i];
   return result;
 }
 

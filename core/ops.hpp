@@ -93,6 +93,10 @@ Tensor sum_to_shape(const Tensor& grad, const Shape& shape);
 // ---- matrix product (ops_matmul.cpp) ---------------------------------------------------------
 // (..., M, K) @ (..., K, N) -> (..., M, N); the batch axes "..." broadcast. Both need >= 2 dims.
 Tensor matmul(const Tensor& a, const Tensor& b);
+// The affine map of a Linear layer, in PyTorch's layout: y = x W^T + b, with x (..., in),
+// weight W (out, in), bias b (out,) or an undefined Tensor for none; y is (..., out). One op,
+// with no transposed copy of W (the kernel reads W by rows).
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
 
 // ---- shape ops (ops_shape.cpp) ---------------------------------------------------------------
 // Same data, new shape (shares storage, copies nothing); one size may be -1 (inferred).

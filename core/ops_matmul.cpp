@@ -67,4 +67,39 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   });
 }
 
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  if (x.dim() < 1 || weight.dim() != 2 || x.size(-1) != weight.size(1))
+    fail("linear", "needs x (..., in) and weight (out, in), got x ", x.shape(), " and weight ",
+         weight.shape());
+  if (x.dtype() != weight.dtype() || (bias.defined() && bias.dtype() != x.dtype()))
+    fail("linear", "dtypes differ: x ", dtype_name(x.dtype()), ", weight ",
+         dtype_name(weight.dtype()), bias.defined() ? ", bias " : "",
+         bias.defined() ? dtype_name(bias.dtype()) : "");
+  const std::int64_t in = weight.size(1), out = weight.size(0);
+  if (bias.defined() && bias.shape() != Shape{out})
+    fail("linear", "bias has shape ", bias.shape(), " but weight ", weight.shape(), " needs (",
+         out, ",)");
+  // Every leading axis of x is a row: (N, in) with N = numel / in, viewed without a copy.
+  const std::int64_t rows = in == 0 ? 0 : x.numel() / in;
+  Tensor y;
+  {
+    NoGradGuard no_grad;  // the reshapes are views inside one op, not ops of their own
+    y = batched_product(x.reshape({rows, in}), weight, false, true);  // (N,in)(out,in)^T
+    if (bias.defined()) add_(y, bias);
+    Shape out_shape = x.shape();
+    out_shape.back() = out;
+    y = y.reshape(out_shape);
+  }
+  std::vector<Tensor> inputs = {x, weight};
+  if (bias.defined()) inputs.push_back(bias);
+  return record("linear", inputs, y, [x, weight, bias, rows, in, out](const Tensor& g) {
+    const Tensor g2 = g.reshape({rows, out});
+    if (x.requires_grad())  // dx = g W: (N,out)(out,in)
+      accumulate_grad(x, batched_product(g2, weight, false, false).reshape(x.shape()));
+    if (weight.requires_grad())  // dW = g^T x: (out,N)(N,in)
+      accumulate_grad(weight, batched_product(g2, x.reshape({rows, in}), true, false));
+    if (bias.defined() && bias.requires_grad()) accumulate_grad(bias, sum(g2, 0));  // sum of rows
+  });
+}
+
 }  // namespace tg

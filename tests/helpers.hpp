@@ -21,6 +21,23 @@ inline void check_gradients(const GradcheckFn& f, const std::vector<Tensor>& inp
   CHECK(r.checked > 0);  // a check that compared nothing would pass vacuously
 }
 
+// The same for a layer: f uses `params` (parameters, and inputs that require grad) directly.
+inline void check_param_gradients(const std::function<Tensor()>& f, const std::vector<Tensor>& params,
+                                  const GradcheckOptions& options = {}) {
+  const GradcheckResult r = gradcheck_params(f, params, options);
+  INFO(r.message);
+  CHECK(r.ok);
+  CHECK(r.checked > 0);
+}
+
+// All parameters of a module, plus extra tensors (inputs) to check.
+template <class M>
+std::vector<Tensor> params_and(const M& module, std::vector<Tensor> extra) {
+  std::vector<Tensor> all = module.parameters();
+  all.insert(all.end(), extra.begin(), extra.end());
+  return all;
+}
+
 // float64 leaf requiring grad, from values.
 inline Tensor var(const std::vector<double>& values, const Shape& shape = {}) {
   Tensor t = tensor(values, shape, float64);

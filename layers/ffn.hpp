@@ -1,0 +1,72 @@
+// layers/ffn.hpp — the transformer's position-wise feed-forward block, in every variant.
+//
+// Layer: layers. Shapes: x (..., d) -> (..., d); hidden size h.
+//
+//   non-gated (relu, gelu, swish):                 FFN(x) = act(x W1) W2
+//   gated (glu, bilinear, reglu, geglu, swiglu):   FFN(x) = (act(x W) * (x V)) W_out
+//
+// Parameters use Hugging Face Llama's names: up_proj (W1 or V, d -> h), gate_proj (W, d -> h),
+// down_proj (W2 or W_out, h -> d). A gated block has three matrices where a non-gated one has
+// two, so at equal h it costs 1.5x the parameters and FLOPs; the Llama rule shrinks h to keep the
+// count equal: h = 2/3 * 4d, rounded up to a multiple of `multiple_of` (llama_hidden_size).
+//
+// Options:
+// - fused (gated kinds): one projection gate_up_proj, d -> 2h (the gate's h rows first, then the
+//   value's), split by the fused chunked kernel — one matrix product instead of two.
+// - dropout on the hidden activations while training.
+// - checkpoint: keep only x on the tape and recompute the hidden activations during backward.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/random.hpp"
+#include "layers/linear.hpp"
+#include "layers/module.hpp"
+
+namespace tg::nn {
+
+enum class FFNKind { ReLU, GELU, Swish, GLU, Bilinear, ReGLU, GEGLU, SwiGLU };
+
+const char* ffn_kind_name(FFNKind kind);  // "relu", ..., "swiglu"
+FFNKind parse_ffn_kind(const std::string& name);  // throws, listing the valid names
+bool is_gated(FFNKind kind);
+
+// Llama's hidden size for a gated FFN: h = floor(2 * 4d / 3), rounded up to a multiple of
+// multiple_of. d = 512, multiple_of = 256: floor(1365.3) = 1365 -> 1536.
+std::int64_t llama_hidden_size(std::int64_t d_model, std::int64_t multiple_of);
+
+struct FFNOptions {
+  std::int64_t d_model = 512;
+  FFNKind kind = FFNKind::SwiGLU;
+  std::int64_t hidden = 0;        // 0: 4 d_model (non-gated), or llama_hidden_size (gated)
+  std::int64_t multiple_of = 256;
+  bool bias = false;              // biases on every projection
+  bool fused = false;             // gated kinds only: one d -> 2h projection
+  double dropout = 0.0;           // on the hidden activations, in training mode
+  bool checkpoint = false;        // recompute the hidden activations in backward
+  DType dtype = float32;
+};
+
+class FFN : public Module {
+ public:
+  FFN(const FFNOptions& options, Generator& gen);
+  Tensor forward(const Tensor& x);
+  Tensor operator()(const Tensor& x) { return forward(x); }
+
+  const FFNOptions& options() const { return options_; }
+  std::int64_t hidden_size() const { return hidden_; }
+  // Multiply-adds of the projections, counted as 2 FLOPs each, per token (per row of x).
+  std::int64_t matmul_flops_per_token() const;
+
+  std::shared_ptr<Linear> up_proj, gate_proj, gate_up_proj, down_proj;  // unused ones are null
+
+ private:
+  Tensor hidden_activations(const Tensor& x) const;  // (..., d) -> (..., h)
+  FFNOptions options_;
+  std::int64_t hidden_;
+  Generator dropout_gen_;
+};
+
+}  // namespace tg::nn
