@@ -72,8 +72,8 @@ GradcheckResult compare(const std::function<Tensor()>& f, const std::vector<Tens
         m.precision(10);
         m << "gradcheck: input " << i << " (shape " << to_string(vars[i].shape()) << "), element "
           << index_string(k, vars[i].shape()) << " (value " << saved << "): backward gave "
-          << received << ", central differences expected " << expected << " (|difference| "
-          << error << " > atol " << options.atol << " + rtol " << options.rtol << " * |expected|)";
+          << received << ", central differences expected " << expected << " (|difference| " << error
+          << " > atol " << options.atol << " + rtol " << options.rtol << " * |expected|)";
         result.ok = false;
         result.message = m.str();
       }
@@ -103,7 +103,8 @@ GradcheckResult gradcheck(const GradcheckFn& f, const std::vector<Tensor>& input
   return compare([&] { return f(xs); }, xs, options);
 }
 
-GradcheckResult gradcheck_params(const std::function<Tensor()>& f, const std::vector<Tensor>& params,
+GradcheckResult gradcheck_params(const std::function<Tensor()>& f,
+                                 const std::vector<Tensor>& params,
                                  const GradcheckOptions& options) {
   require_float64("gradcheck_params", params);
   std::vector<Tensor> saved_grads;

@@ -44,7 +44,8 @@ GradcheckResult gradcheck(const GradcheckFn& f, const std::vector<Tensor>& input
 // For layers: f reads `params` (leaves that require grad: a module's parameters, and an input
 // if its gradient should be checked too) directly; they are perturbed in place and restored.
 // Their gradients are left as they were. "input i" in a message is params[i].
-GradcheckResult gradcheck_params(const std::function<Tensor()>& f, const std::vector<Tensor>& params,
+GradcheckResult gradcheck_params(const std::function<Tensor()>& f,
+                                 const std::vector<Tensor>& params,
                                  const GradcheckOptions& options = {});
 
 }  // namespace tg

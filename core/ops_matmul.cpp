@@ -77,8 +77,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
          bias.defined() ? dtype_name(bias.dtype()) : "");
   const std::int64_t in = weight.size(1), out = weight.size(0);
   if (bias.defined() && bias.shape() != Shape{out})
-    fail("linear", "bias has shape ", bias.shape(), " but weight ", weight.shape(), " needs (",
-         out, ",)");
+    fail("linear", "bias has shape ", bias.shape(), " but weight ", weight.shape(), " needs (", out,
+         ",)");
   // Every leading axis of x is a row: (N, in) with N = numel / in, viewed without a copy.
   const std::int64_t rows = in == 0 ? 0 : x.numel() / in;
   Tensor y;

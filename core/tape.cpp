@@ -2,6 +2,7 @@
 #include "core/tape.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "core/error.hpp"
 #include "core/ops.hpp"
@@ -66,6 +67,20 @@ void Tape::append(Record record) {
   out.record_id = record.id;
   out.released = false;
   records_.push_back(std::move(record));
+}
+
+std::int64_t Tape::saved_bytes() const {
+  std::set<const Storage*> seen;
+  std::int64_t bytes = 0;
+  auto count = [&](const Tensor& t) {
+    if (t.is_leaf() || !seen.insert(t.impl()->storage.get()).second) return;
+    bytes += t.numel() * (t.dtype() == float32 ? 4 : 8);
+  };
+  for (const Record& rec : records_) {
+    for (const Tensor& in : rec.inputs) count(in);
+    count(rec.output);
+  }
+  return bytes;
 }
 
 void Tape::clear() {

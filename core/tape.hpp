@@ -55,6 +55,12 @@ class Tape {
   // a second backward through them is an error. Records of other graphs stay on the tape.
   void backward(const Tensor& root, const Tensor& seed, bool retain_graph);
 
+  // Bytes of the intermediate tensors the records keep alive: the distinct storages of every
+  // record's output and of its inputs that are not leaves (leaves, such as inputs and weights,
+  // exist anyway). The activation memory a backward pass costs; tensors a backward function
+  // captures besides its inputs and output (a mask, say) are not counted.
+  std::int64_t saved_bytes() const;
+
   // Releases every record. A forward pass that is never differentiated (an evaluation run with
   // grad mode on) stays on the tape until clear() or the end of the thread: compute such things
   // under NoGradGuard.

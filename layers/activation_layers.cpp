@@ -11,7 +11,9 @@ Swish::Swish(double initial_beta, DType dtype) {
   beta = register_parameter("beta", scalar(initial_beta, dtype));
 }
 
-Tensor Swish::forward(const Tensor& x) const { return swish(x, beta); }
+Tensor Swish::forward(const Tensor& x) const {
+  return swish(x, beta);
+}
 
 GLU::GLU(std::int64_t d, Generator& gen, bool bias, DType dtype) {
   proj = register_module("proj", std::make_shared<Linear>(d, d, gen, bias, dtype));
@@ -22,8 +24,8 @@ Tensor GLU::forward(const Tensor& x) const {
 }
 
 SwiGLU::SwiGLU(std::int64_t d_in, std::int64_t d_hidden, Generator& gen, SwiGLUOptions options) {
-  gate = register_module("gate",
-                         std::make_shared<Linear>(d_in, d_hidden, gen, options.gate_bias, options.dtype));
+  gate = register_module(
+      "gate", std::make_shared<Linear>(d_in, d_hidden, gen, options.gate_bias, options.dtype));
   value = register_module(
       "value", std::make_shared<Linear>(d_in, d_hidden, gen, options.value_bias, options.dtype));
 }

@@ -30,6 +30,8 @@ Tensor dropout(const Tensor& x, double p, Generator& gen, bool training) {
   return x * dropout_mask(x.shape(), p, gen, x.dtype());
 }
 
-Dropout::Dropout(double p, std::uint64_t seed) : p_(p), gen_(seed) { check_p(p); }
+Dropout::Dropout(double p, std::uint64_t seed) : p_(p), gen_(seed) {
+  check_p(p);
+}
 
 }  // namespace tg::nn

@@ -39,17 +39,25 @@ const KindInfo& info(FFNKind kind) {
 // The non-gated hidden activation.
 Tensor activate(GateActivation act, const Tensor& h) {
   switch (act) {
-    case GateActivation::ReLU: return relu(h);
-    case GateActivation::GELU: return gelu(h);
-    case GateActivation::Swish: return silu(h);
-    default: return h;
+    case GateActivation::ReLU:
+      return relu(h);
+    case GateActivation::GELU:
+      return gelu(h);
+    case GateActivation::Swish:
+      return silu(h);
+    default:
+      return h;
   }
 }
 
 }  // namespace
 
-const char* ffn_kind_name(FFNKind kind) { return info(kind).name; }
-bool is_gated(FFNKind kind) { return info(kind).gated; }
+const char* ffn_kind_name(FFNKind kind) {
+  return info(kind).name;
+}
+bool is_gated(FFNKind kind) {
+  return info(kind).gated;
+}
 
 FFNKind parse_ffn_kind(const std::string& name) {
   std::string valid;

@@ -29,7 +29,7 @@ namespace tg::nn {
 
 enum class FFNKind { ReLU, GELU, Swish, GLU, Bilinear, ReGLU, GEGLU, SwiGLU };
 
-const char* ffn_kind_name(FFNKind kind);  // "relu", ..., "swiglu"
+const char* ffn_kind_name(FFNKind kind);          // "relu", ..., "swiglu"
 FFNKind parse_ffn_kind(const std::string& name);  // throws, listing the valid names
 bool is_gated(FFNKind kind);
 
@@ -40,12 +40,12 @@ std::int64_t llama_hidden_size(std::int64_t d_model, std::int64_t multiple_of);
 struct FFNOptions {
   std::int64_t d_model = 512;
   FFNKind kind = FFNKind::SwiGLU;
-  std::int64_t hidden = 0;        // 0: 4 d_model (non-gated), or llama_hidden_size (gated)
+  std::int64_t hidden = 0;  // 0: 4 d_model (non-gated), or llama_hidden_size (gated)
   std::int64_t multiple_of = 256;
-  bool bias = false;              // biases on every projection
-  bool fused = false;             // gated kinds only: one d -> 2h projection
-  double dropout = 0.0;           // on the hidden activations, in training mode
-  bool checkpoint = false;        // recompute the hidden activations in backward
+  bool bias = false;        // biases on every projection
+  bool fused = false;       // gated kinds only: one d -> 2h projection
+  double dropout = 0.0;     // on the hidden activations, in training mode
+  bool checkpoint = false;  // recompute the hidden activations in backward
   DType dtype = float32;
 };
 

@@ -15,6 +15,8 @@ Linear::Linear(std::int64_t in, std::int64_t out, Generator& gen, bool has_bias,
   if (has_bias) bias = register_parameter("bias", uniform({out}, -k, k, gen, dtype));
 }
 
-Tensor Linear::forward(const Tensor& x) const { return linear(x, weight, bias); }
+Tensor Linear::forward(const Tensor& x) const {
+  return linear(x, weight, bias);
+}
 
 }  // namespace tg::nn

@@ -19,7 +19,8 @@ void Module::check_new_name(const std::string& name) const {
 Tensor Module::register_parameter(const std::string& name, Tensor value) {
   check_new_name(name);
   if (!value.is_leaf())
-    fail("register_parameter", "'", name, "' was made by '", value.op(), "'; parameters must be "
+    fail("register_parameter", "'", name, "' was made by '", value.op(),
+         "'; parameters must be "
          "leaves (use detach())");
   value.requires_grad_();
   params_.emplace_back(name, value);
@@ -35,7 +36,8 @@ void Module::add_child(const std::string& name, std::shared_ptr<Module> module) 
 std::vector<std::pair<std::string, Tensor>> Module::named_parameters() const {
   std::vector<std::pair<std::string, Tensor>> out = params_;
   for (const auto& [child_name, child] : children_)
-    for (const auto& [name, p] : child->named_parameters()) out.emplace_back(child_name + "." + name, p);
+    for (const auto& [name, p] : child->named_parameters())
+      out.emplace_back(child_name + "." + name, p);
   return out;
 }
 

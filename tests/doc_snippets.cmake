@@ -60,5 +60,6 @@ endforeach()
 
 # And every page's quoted excerpts must still match the files they quote (docs_quotes.cpp).
 add_executable(docs_quotes ${CMAKE_CURRENT_SOURCE_DIR}/docs_quotes.cpp)
-add_test(NAME docs_quotes COMMAND docs_quotes --check ${PROJECT_SOURCE_DIR} ${DOC_PAGES})
+add_test(NAME docs_quotes COMMAND docs_quotes --check ${PROJECT_SOURCE_DIR}
+                                  ${CMAKE_RUNTIME_OUTPUT_DIRECTORY} ${DOC_PAGES})
 set_tests_properties(docs_quotes PROPERTIES LABELS docs)

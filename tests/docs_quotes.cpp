@@ -1,7 +1,8 @@
-// tests/docs_quotes.cpp — keeps the code quoted in docs/ identical to the real files.
+// tests/docs_quotes.cpp — keeps the code quoted in docs/ identical to the real files, and the
+// program output shown in docs/ identical to what the programs print.
 //
-//   docs_quotes --check  ROOT PAGE.md...   exit 1, naming page and file, if a quote is stale
-//   docs_quotes --update ROOT PAGE.md...   rewrite the quoted blocks from the files
+//   docs_quotes --check  ROOT BIN PAGE.md...   exit 1, naming page and file, if anything is stale
+//   docs_quotes --update ROOT BIN PAGE.md...   rewrite the quoted blocks and outputs
 //
 // A page quotes code with a marker line, then a ```cpp block:
 //
@@ -12,7 +13,16 @@
 //
 // The quote is the file's first line containing the text after "|", down to the first later
 // line that closes it at the same indentation ("}" or "};"), or that line alone if it ends
-// with ";" (a declaration). So a page quotes whole functions, structs or loops, and `--update` can refresh them.
+// with ";" (a declaration).
+//
+// A page shows a program's output with a marker naming the command (a program in BIN, the
+// build's bin/ folder, and its flags), then a ```text block:
+//
+//   <!-- output: ffn_params --d 512 -->
+//   ```text
+//   ...exactly what `build/bin/ffn_params --d 512` prints...
+//   ``` So a page quotes whole functions, structs or loops, and `--update` can refresh them.
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -50,17 +60,32 @@ std::vector<std::string> extract(const std::vector<std::string>& file, const std
   return {};
 }
 
+// The lines a command prints on stdout; ok is false if it could not run or exited non-zero.
+std::vector<std::string> run(const std::string& command, bool& ok) {
+  std::vector<std::string> lines;
+  FILE* pipe = popen(command.c_str(), "r");
+  ok = pipe != nullptr;
+  if (!pipe) return lines;
+  std::string text;
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) text.append(buffer, n);
+  ok = pclose(pipe) == 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3 || (std::string(argv[1]) != "--check" && std::string(argv[1]) != "--update")) {
-    std::cerr << "usage: docs_quotes --check|--update ROOT PAGE.md...\n";
+  if (argc < 4 || (std::string(argv[1]) != "--check" && std::string(argv[1]) != "--update")) {
+    std::cerr << "usage: docs_quotes --check|--update ROOT BIN PAGE.md...\n";
     return 2;
   }
   const bool update = std::string(argv[1]) == "--update";
-  const std::string root = argv[2];
+  const std::string root = argv[2], bin = argv[3];
   int stale = 0;
-  for (int a = 3; a < argc; ++a) {
+  for (int a = 4; a < argc; ++a) {
     const std::string page = argv[a];
     bool ok = false;
     std::vector<std::string> lines = read_lines(page, ok);
@@ -73,6 +98,37 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
       out.push_back(lines[i]);
       const std::string marker = trim(lines[i]);
+      if (marker.rfind("<!-- output:", 0) == 0) {
+        const auto close = marker.rfind("-->");
+        const std::string command = trim(marker.substr(12, close - 12));
+        if (i + 1 >= lines.size() || trim(lines[i + 1]) != "```text") {
+          std::cerr << page << ":" << i + 1 << ": a ```text block must follow the output marker\n";
+          return 2;
+        }
+        std::size_t end = i + 2;
+        while (end < lines.size() && trim(lines[end]) != "```") ++end;
+        const std::vector<std::string> shown(lines.begin() + static_cast<std::ptrdiff_t>(i) + 2,
+                                             lines.begin() + static_cast<std::ptrdiff_t>(end));
+        bool ran = false;
+        const std::vector<std::string> printed = run(bin + "/" + command, ran);
+        if (!ran) {
+          std::cerr << page << ":" << i + 1 << ": '" << command << "' failed to run\n";
+          return 1;
+        }
+        ++quotes;
+        if (printed != shown) {
+          ++stale;
+          if (!update)
+            std::cerr << page << ":" << i + 1 << ": '" << command
+                      << "' prints something else than the page shows; run: build/bin/docs_quotes "
+                         "--update . build/bin "
+                      << page << "\n";
+        }
+        out.push_back(lines[i + 1]);
+        out.insert(out.end(), printed.begin(), printed.end());
+        i = end - 1;
+        continue;
+      }
       if (marker.rfind("<!-- quote:", 0) != 0) continue;
       const auto bar = marker.find('|'), close = marker.rfind("-->");
       if (bar == std::string::npos || close == std::string::npos || close < bar) {
@@ -93,8 +149,8 @@ int main(int argc, char** argv) {
       const std::vector<std::string> source = read_lines(root + "/" + file, file_ok);
       const std::vector<std::string> real = extract(source, start);
       if (!file_ok || real.empty()) {
-        std::cerr << page << ":" << i + 1 << ": " << file << " has no code starting with '"
-                  << start << "'\n";
+        std::cerr << page << ":" << i + 1 << ": " << file << " has no code starting with '" << start
+                  << "'\n";
         return 1;
       }
       ++quotes;
@@ -118,7 +174,8 @@ int main(int argc, char** argv) {
         return 2;
       }
     }
-    std::cout << page << ": " << quotes << " quotes" << (update ? " refreshed" : " checked") << "\n";
+    std::cout << page << ": " << quotes << " quotes and outputs"
+              << (update ? " refreshed" : " checked") << "\n";
   }
   return stale && !update ? 1 : 0;
 }

@@ -22,7 +22,8 @@ inline void check_gradients(const GradcheckFn& f, const std::vector<Tensor>& inp
 }
 
 // The same for a layer: f uses `params` (parameters, and inputs that require grad) directly.
-inline void check_param_gradients(const std::function<Tensor()>& f, const std::vector<Tensor>& params,
+inline void check_param_gradients(const std::function<Tensor()>& f,
+                                  const std::vector<Tensor>& params,
                                   const GradcheckOptions& options = {}) {
   const GradcheckResult r = gradcheck_params(f, params, options);
   INFO(r.message);

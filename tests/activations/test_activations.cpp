@@ -42,9 +42,10 @@ TEST_CASE("activation values at known points") {
   check_values(silu(x), {-0.2689414213699951, 0, 0.7310585786300049, 30 / (1 + std::exp(-30.0))},
                1e-12);
   check_values(softplus(x), {0.31326168751822286, std::log(2.0), 1.3132616875182228, 30}, 1e-12);
-  check_values(softplus(x, 2.0), {std::log1p(std::exp(-2.0)) / 2, std::log(2.0) / 2,
-                                  std::log1p(std::exp(2.0)) / 2, 30},
-               1e-12);
+  check_values(
+      softplus(x, 2.0),
+      {std::log1p(std::exp(-2.0)) / 2, std::log(2.0) / 2, std::log1p(std::exp(2.0)) / 2, 30},
+      1e-12);
 }
 
 TEST_CASE("worked example: swish(0) = 0 and swish'(0) = 1/2") {
@@ -57,6 +58,17 @@ TEST_CASE("worked example: swish(0) = 0 and swish'(0) = 1/2") {
   CHECK(derivative([](const Tensor& x) { return sigmoid(x); }, 0.0) == 0.25);
   CHECK(derivative([](const Tensor& x) { return tanh(x); }, 0.0) == 1.0);
   CHECK(derivative([](const Tensor& x) { return gelu(x); }, 0.0) == 0.5);
+}
+
+TEST_CASE("the tanh approximation of GELU is within 5e-4 of the exact one (largest gap 4.7e-4)") {
+  const Tensor x = linspace(-10, 10, 200001, float64);
+  const std::vector<double> exact = gelu(x).to_vector();
+  const std::vector<double> approx = gelu(x, GeluApproximation::Tanh).to_vector();
+  double largest = 0;
+  for (std::size_t i = 0; i < exact.size(); ++i)
+    largest = std::max(largest, std::abs(exact[i] - approx[i]));
+  CHECK(largest < 5e-4);
+  CHECK(largest == doctest::Approx(4.7e-4).epsilon(0.01));
 }
 
 TEST_CASE("relu's derivative at 0 is 0 by choice; leaky_relu's is the slope") {
@@ -126,7 +138,8 @@ TEST_CASE("no NaN or inf in values or gradients for inputs up to +-1e4, float32 
        [](const Tensor& x) { return gated_halves_composite(x, GateActivation::Swish, 0); }},
   };
   // Every pair (gate, value) of extreme and ordinary magnitudes appears for the gated ones.
-  const std::vector<double> points = {-1e4, -1e3, -100, -30, -1, -1e-3, 0, 1e-3, 1, 30, 100, 1e3, 1e4};
+  const std::vector<double> points = {-1e4, -1e3, -100, -30, -1,  -1e-3, 0,
+                                      1e-3, 1,    30,   100, 1e3, 1e4};
   std::vector<double> values;
   for (double a : points) values.push_back(a);
   for (double a : points) values.push_back(a == 0 ? 1 : -a);
@@ -148,6 +161,7 @@ TEST_CASE("softplus needs beta > 0; swish needs matching dtypes") {
   CHECK(error_of([] { softplus(zeros({2}), 0.0); }) == "softplus: needs beta > 0, got 0");
   CHECK(error_of([] { swish(zeros({2}), scalar(1.0, float64)); }) ==
         "swish: x is float32 but beta is float64");
-  CHECK(error_of([] { swish(zeros({2, 3}), zeros({2})); })
-            .find("swish: shapes (2,3) and (2,) cannot broadcast") == 0);
+  CHECK(error_of([] {
+          swish(zeros({2, 3}), zeros({2}));
+        }).find("swish: shapes (2,3) and (2,) cannot broadcast") == 0);
 }

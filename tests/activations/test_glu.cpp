@@ -12,8 +12,12 @@ namespace {
 const std::vector<GateActivation> kAll = {GateActivation::Sigmoid, GateActivation::Identity,
                                           GateActivation::ReLU, GateActivation::GELU,
                                           GateActivation::Swish};
-double sig(double x) { return 1 / (1 + std::exp(-x)); }
-double gelu_ref(double x) { return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); }
+double sig(double x) {
+  return 1 / (1 + std::exp(-x));
+}
+double gelu_ref(double x) {
+  return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+}
 }  // namespace
 
 TEST_CASE("worked example: chunked GLU of [4, -1, 5, 2]") {
@@ -86,7 +90,9 @@ TEST_CASE("the fused kernel keeps less on the tape than the composite") {
 }
 
 TEST_CASE("the chunked family needs an even axis") {
-  CHECK(error_of([] { glu(zeros({2, 3})); }) ==
+  CHECK(error_of([] {
+          glu(zeros({2, 3}));
+        }) ==
         "glu: axis 1 of shape (2,3) has odd size 3; it must split into two equal halves (value "
         "and gate)");
   CHECK(error_of([] { swiglu(zeros({2, 4}), 2); }).find("swiglu: axis 2 is out of range") == 0);

@@ -9,8 +9,7 @@ TEST_CASE("gradcheck: a checkpointed block, for its inputs and the params it rea
   Tensor w = random_var({3, 3}, 121);
   const Tensor x = random_var({2, 3}, 122);
   auto block = [w](const std::vector<Tensor>& in) { return exp(matmul(in[0], w) * 0.3) * in[1]; };
-  check_param_gradients(
-      [&] { return checkpoint(block, {x, x * 1.0}, {w}); }, {w, x});
+  check_param_gradients([&] { return checkpoint(block, {x, x * 1.0}, {w}); }, {w, x});
 }
 
 TEST_CASE("checkpoint records one op and matches the plain block") {
@@ -19,8 +18,9 @@ TEST_CASE("checkpoint records one op and matches the plain block") {
   Tensor x1 = random_var({4, 3}, 124), x2 = random_var({4, 3}, 124);
   const Tensor plain = exp(matmul(x1, w1) * 0.5).sum();
   const std::size_t plain_records = current_tape().size();
-  const Tensor ckpt = checkpoint(
-      [w2](const std::vector<Tensor>& in) { return exp(matmul(in[0], w2) * 0.5).sum(); }, {x2}, {w2});
+  const Tensor ckpt =
+      checkpoint([w2](const std::vector<Tensor>& in) { return exp(matmul(in[0], w2) * 0.5).sum(); },
+                 {x2}, {w2});
   CHECK(current_tape().size() - plain_records == 1);
   CHECK(plain_records == 4);
   CHECK(ckpt.item() == plain.item());
@@ -33,7 +33,8 @@ TEST_CASE("checkpoint records one op and matches the plain block") {
 TEST_CASE("checkpoint params must be leaves") {
   Tensor w = random_var({2}, 125);
   const Tensor made = w * 2.0;
-  CHECK(error_of([&] { checkpoint([](const std::vector<Tensor>& in) { return in[0]; }, {w}, {made}); })
-            .find("checkpoint: params must be leaves; got a tensor made by 'mul'") == 0);
+  CHECK(error_of([&] {
+          checkpoint([](const std::vector<Tensor>& in) { return in[0]; }, {w}, {made});
+        }).find("checkpoint: params must be leaves; got a tensor made by 'mul'") == 0);
   current_tape().clear();
 }

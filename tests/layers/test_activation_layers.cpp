@@ -55,7 +55,7 @@ TEST_CASE("SwiGLU layer: swish(xW + b) * (xV + c), biases as configured") {
     }
   Generator gen(5);
   nn::SwiGLU defaults(8, 16, gen);
-  CHECK(defaults.gate->bias.defined());  // gate bias on by default
+  CHECK(defaults.gate->bias.defined());         // gate bias on by default
   CHECK_FALSE(defaults.value->bias.defined());  // value bias off by default
 }
 
@@ -80,5 +80,6 @@ TEST_CASE("dropout: identity in eval, zeroes about p of the elements in training
 TEST_CASE("gradcheck: dropout with a fixed mask is x * mask") {
   Generator gen(8);
   const Tensor mask = nn::dropout_mask({3, 4}, 0.5, gen, float64);
-  check_gradients([mask](const std::vector<Tensor>& v) { return v[0] * mask; }, {random_var({3, 4}, 104)});
+  check_gradients([mask](const std::vector<Tensor>& v) { return v[0] * mask; },
+                  {random_var({3, 4}, 104)});
 }

@@ -22,9 +22,9 @@ nn::FFNOptions small(nn::FFNKind kind) {
 }  // namespace
 
 TEST_CASE("the Llama hidden-size rule: 2/3 of 4d, rounded up to multiple_of") {
-  CHECK(nn::llama_hidden_size(512, 256) == 1536);   // floor(1365.3) = 1365 -> 1536
+  CHECK(nn::llama_hidden_size(512, 256) == 1536);    // floor(1365.3) = 1365 -> 1536
   CHECK(nn::llama_hidden_size(4096, 256) == 11008);  // Llama 7B
-  CHECK(nn::llama_hidden_size(64, 16) == 176);      // floor(170.7) = 170 -> 176
+  CHECK(nn::llama_hidden_size(64, 16) == 176);       // floor(170.7) = 170 -> 176
   CHECK(nn::llama_hidden_size(3, 1) == 8);
   CHECK(error_of([] { nn::llama_hidden_size(0, 16); }).find("llama_hidden_size") == 0);
 }
@@ -46,7 +46,8 @@ TEST_CASE("parameter counts equal the closed-form formulas") {
       const bool gated = nn::is_gated(kind);
       const std::int64_t h = gated ? 176 : 256;
       CHECK(ffn.hidden_size() == h);
-      const std::int64_t expected = gated ? 3 * d * h + (bias ? 2 * h + d : 0) : 2 * d * h + (bias ? h + d : 0);
+      const std::int64_t expected =
+          gated ? 3 * d * h + (bias ? 2 * h + d : 0) : 2 * d * h + (bias ? h + d : 0);
       CHECK(ffn.num_parameters() == expected);
       CHECK(ffn.matmul_flops_per_token() == 2 * (gated ? 3 : 2) * d * h);
       if (gated) {
@@ -89,8 +90,8 @@ TEST_CASE("the fused projection equals separate gate and up projections") {
     {  // gate_up_proj's rows: the gate's h rows, then the value's
       NoGradGuard no_grad;
       const Tensor stacked = concat({separate.gate_proj->weight, separate.up_proj->weight}, 0);
-      fused.load_state_dict({{"gate_up_proj.weight", stacked},
-                             {"down_proj.weight", separate.down_proj->weight}});
+      fused.load_state_dict(
+          {{"gate_up_proj.weight", stacked}, {"down_proj.weight", separate.down_proj->weight}});
     }
     Tensor x1 = random_var({5, 4}, 112), x2 = random_var({5, 4}, 112);
     const Tensor y1 = separate(x1), y2 = fused(x2);
@@ -98,7 +99,8 @@ TEST_CASE("the fused projection equals separate gate and up projections") {
     y1.sum().backward();
     y2.sum().backward();
     check_values(x2.grad(), x1.grad().to_vector(), 1e-13);
-    check_values(fused.down_proj->weight.grad(), separate.down_proj->weight.grad().to_vector(), 1e-13);
+    check_values(fused.down_proj->weight.grad(), separate.down_proj->weight.grad().to_vector(),
+                 1e-13);
   }
 }
 
@@ -124,7 +126,8 @@ TEST_CASE("checkpointing: same values and gradients, one record on the tape inst
     y2.sum().backward();
     check_values(x2.grad(), x1.grad().to_vector(), 1e-14);
     const auto p1 = plain.parameters(), p2 = checkpointed.parameters();
-    for (std::size_t i = 0; i < p1.size(); ++i) check_values(p2[i].grad(), p1[i].grad().to_vector(), 1e-14);
+    for (std::size_t i = 0; i < p1.size(); ++i)
+      check_values(p2[i].grad(), p1[i].grad().to_vector(), 1e-14);
   }
 }
 
@@ -146,11 +149,13 @@ TEST_CASE("FFN rejects bad options and inputs") {
   Generator gen(6);
   nn::FFNOptions o = small(nn::FFNKind::GELU);
   o.fused = true;
-  CHECK(error_of([&] { nn::FFN(o, gen); }) == "FFN: fused applies to gated variants only, not 'gelu'");
+  CHECK(error_of([&] { nn::FFN(o, gen); }) ==
+        "FFN: fused applies to gated variants only, not 'gelu'");
   o.fused = false;
   nn::FFN ffn(o, gen);
   CHECK(error_of([&] { ffn(zeros({2, 5}, float64)); }) == "FFN: expects (..., 4), got (2,5)");
   CHECK(error_of([] { nn::parse_ffn_kind("swiglu2"); }) ==
-        "ffn: unknown variant 'swiglu2' (valid: relu, gelu, swish, glu, bilinear, reglu, geglu, swiglu)");
+        "ffn: unknown variant 'swiglu2' (valid: relu, gelu, swish, glu, bilinear, reglu, geglu, "
+        "swiglu)");
   CHECK(nn::parse_ffn_kind("geglu") == nn::FFNKind::GEGLU);
 }

@@ -52,10 +52,12 @@ TEST_CASE("Linear initialises like PyTorch: U(-1/sqrt(in), 1/sqrt(in)); counts m
 }
 
 TEST_CASE("linear rejects mismatched shapes") {
-  CHECK(error_of([] { linear(zeros({2, 3}), zeros({4, 5})); }) ==
-        "linear: needs x (..., in) and weight (out, in), got x (2,3) and weight (4,5)");
-  CHECK(error_of([] { linear(zeros({2, 3}), zeros({4, 3}), zeros({5})); }) ==
-        "linear: bias has shape (5,) but weight (4,3) needs (4,)");
+  CHECK(error_of([] {
+          linear(zeros({2, 3}), zeros({4, 5}));
+        }) == "linear: needs x (..., in) and weight (out, in), got x (2,3) and weight (4,5)");
+  CHECK(error_of([] {
+          linear(zeros({2, 3}), zeros({4, 3}), zeros({5}));
+        }) == "linear: bias has shape (5,) but weight (4,3) needs (4,)");
   Generator gen(0);
   CHECK(error_of([&] { nn::Linear(0, 3, gen); }) == "Linear: needs positive sizes, got in=0 out=3");
 }

@@ -71,7 +71,8 @@ TEST_CASE("load_state_dict checks names, shapes and dtypes before writing anythi
   CHECK(b.gain.item() == 7);  // untouched
   state = a.state_dict();
   state.erase("first.shift");
-  CHECK(error_of([&] { b.load_state_dict(state); }) == "load_state_dict: missing parameter 'first.shift'");
+  CHECK(error_of([&] { b.load_state_dict(state); }) ==
+        "load_state_dict: missing parameter 'first.shift'");
   state = a.state_dict();
   state["extra"] = zeros({1});
   CHECK(error_of([&] { b.load_state_dict(state); }) ==
@@ -86,5 +87,6 @@ TEST_CASE("registration rejects bad and duplicate names") {
   } m;
   m.add("w");
   CHECK(error_of([&] { m.add("w"); }) == "Module: name 'w' is already a parameter");
-  CHECK(error_of([&] { m.add("a.b"); }) == "Module: name 'a.b' must be non-empty and contain no '.'");
+  CHECK(error_of([&] { m.add("a.b"); }) ==
+        "Module: name 'a.b' must be non-empty and contain no '.'");
 }

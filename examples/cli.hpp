@@ -1,0 +1,64 @@
+// examples/cli.hpp — the small flag parser the example programs share.
+//
+// Layer: examples. Flags are "--name value" pairs (and "--help"). Every value is checked: a
+// number must be a whole number in the allowed range, and anything unknown or malformed ends
+// the program with a message and the usage text (exit code 2), never a crash.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <string>
+
+namespace tg::cli {
+
+class Flags {
+ public:
+  // `usage` is printed for --help (to stdout, exit 0) and after an error (to stderr, exit 2).
+  Flags(std::string program, std::string usage)
+      : program_(std::move(program)), usage_(std::move(usage)) {}
+
+  // Declares a flag taking a value, with its default (as text).
+  void add(const std::string& name, const std::string& default_value) {
+    values_[name] = default_value;
+  }
+
+  void parse(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+      const std::string flag = argv[i];
+      if (flag == "--help" || flag == "-h") {
+        std::cout << usage_;
+        std::exit(0);
+      }
+      if (flag.rfind("--", 0) != 0 || !values_.count(flag.substr(2)))
+        error("unknown argument '" + flag + "'");
+      if (i + 1 >= argc) error(flag + " needs a value");
+      values_[flag.substr(2)] = argv[++i];
+    }
+  }
+
+  std::string text(const std::string& name) const { return values_.at(name); }
+
+  std::int64_t integer(const std::string& name, std::int64_t lo, std::int64_t hi) const {
+    const std::string& v = values_.at(name);
+    const bool digits =
+        !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos;
+    const std::int64_t n = digits ? std::stoll(v) : -1;
+    if (!digits || n < lo || n > hi)
+      error("--" + name + " must be a whole number from " + std::to_string(lo) + " to " +
+            std::to_string(hi) + ", got '" + v + "'");
+    return n;
+  }
+
+  [[noreturn]] void error(const std::string& message) const {
+    std::cerr << program_ << ": " << message << "\n" << usage_;
+    std::exit(2);
+  }
+
+ private:
+  std::string program_, usage_;
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace tg::cli

@@ -1,0 +1,56 @@
+// examples/ffn_params.cpp — parameters and FLOPs per token of every FFN variant.
+//
+//   build/bin/ffn_params [--d N] [--multiple-of M]
+//
+// Non-gated variants use the classic hidden size 4d; gated ones Llama's 2/3 rule (hidden =
+// floor(2*4d/3) rounded up to a multiple of M). The counts are read off real nn::FFN modules, and
+// FLOPs count each multiply-add of the three (or two) projections as 2. The last lines show the
+// comparison the 2/3 rule exists for: at the same hidden size, a gated FFN costs 1.5x.
+#include <cstdio>
+
+#include "cli.hpp"
+#include "core/random.hpp"
+#include "layers/ffn.hpp"
+
+using namespace tg;
+
+int main(int argc, char** argv) {
+  cli::Flags flags("ffn_params",
+                   "usage: ffn_params [--d N] [--multiple-of M]\n"
+                   "  --d N            model width d_model, 1..8192 (default 512)\n"
+                   "  --multiple-of M  rounding of the gated hidden size, 1..4096 (default 256)\n");
+  flags.add("d", "512");
+  flags.add("multiple-of", "256");
+  flags.parse(argc, argv);
+  const std::int64_t d = flags.integer("d", 1, 8192);
+  const std::int64_t multiple_of = flags.integer("multiple-of", 1, 4096);
+
+  std::printf("FFN cost per token, d_model = %lld, no biases\n", static_cast<long long>(d));
+  std::printf("%-9s %-6s %7s %13s %14s %8s\n", "variant", "gated", "hidden", "params",
+              "FLOPs/token", "vs relu");
+  double relu_params = 0;
+  for (const char* name :
+       {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu", "swiglu"}) {
+    nn::FFNOptions o;
+    o.d_model = d;
+    o.kind = nn::parse_ffn_kind(name);
+    o.multiple_of = multiple_of;
+    Generator gen(0);
+    const nn::FFN ffn(o, gen);
+    const auto params = static_cast<double>(ffn.num_parameters());
+    if (relu_params == 0) relu_params = params;
+    std::printf("%-9s %-6s %7lld %13.0f %14lld %7.3fx\n", name, nn::is_gated(o.kind) ? "yes" : "no",
+                static_cast<long long>(ffn.hidden_size()), params,
+                static_cast<long long>(ffn.matmul_flops_per_token()), params / relu_params);
+  }
+  const std::int64_t h = 4 * d;
+  std::printf(
+      "\nat equal hidden size h = 4d = %lld: non-gated 2dh = %lld, gated 3dh = %lld "
+      "parameters (%.2fx)\n",
+      static_cast<long long>(h), static_cast<long long>(2 * d * h),
+      static_cast<long long>(3 * d * h),
+      static_cast<double>(3 * d * h) / static_cast<double>(2 * d * h));
+  std::printf("the 2/3 rule: 3d(2/3 * 4d) = 8d^2 = 2d(4d); the rounding to %lld adds the rest\n",
+              static_cast<long long>(multiple_of));
+  return 0;
+}
