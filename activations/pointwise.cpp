@@ -50,7 +50,9 @@ Tensor silu(const Tensor& x) {
 }
 
 Tensor softplus(const Tensor& x, double beta, double threshold) {
-  if (!(beta > 0)) fail("softplus", "needs beta > 0, got ", beta);
+  if (!(beta > 0) || !std::isfinite(beta) ||
+      (x.dtype() == float32 && (beta < 1e-30 || beta > 1e30)))
+    fail("softplus", "needs a finite beta > 0 (within 1e-30..1e30 for float32), got ", beta);
   return pointwise(
       "softplus", x,
       [beta, threshold](auto v) {

@@ -11,7 +11,9 @@ Tensor checkpoint(const CheckpointFn& fn, const std::vector<Tensor>& inputs,
   Tensor out;
   {
     NoGradGuard no_grad;  // nothing inside fn is recorded: that is the memory saved
-    out = fn(inputs);
+    // A fresh handle: fn may return one of its inputs or a captured tensor, which must not be
+    // turned into this op's output.
+    out = fn(inputs).detach();
   }
   std::vector<Tensor> recorded = inputs;
   recorded.insert(recorded.end(), params.begin(), params.end());

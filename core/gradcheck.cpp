@@ -56,10 +56,16 @@ GradcheckResult compare(const std::function<Tensor()>& f, const std::vector<Tens
     double* x = vars[i].data<double>();
     for (std::int64_t k = 0; k < vars[i].numel(); ++k) {
       const double saved = x[k];
-      x[k] = saved + options.eps;
-      const double plus = L();
-      x[k] = saved - options.eps;
-      const double minus = L();
+      double plus, minus;
+      try {
+        x[k] = saved + options.eps;
+        plus = L();
+        x[k] = saved - options.eps;
+        minus = L();
+      } catch (...) {
+        x[k] = saved;  // f threw: leave the tensor as it was before passing the error on
+        throw;
+      }
       x[k] = saved;
       const double expected = (plus - minus) / (2 * options.eps);
       const double received = grad.defined() ? grad.data<double>()[k] : 0.0;  // undefined: no path
@@ -113,9 +119,17 @@ GradcheckResult gradcheck_params(const std::function<Tensor()>& f,
       fail("gradcheck_params", "every tensor must be a leaf that requires grad (a parameter)");
     saved_grads.push_back(p.grad());
   }
-  GradcheckResult result = compare(f, params, options);
-  for (std::size_t i = 0; i < params.size(); ++i) params[i].impl()->grad = saved_grads[i];
-  return result;
+  auto restore = [&] {
+    for (std::size_t i = 0; i < params.size(); ++i) params[i].impl()->grad = saved_grads[i];
+  };
+  try {
+    GradcheckResult result = compare(f, params, options);
+    restore();
+    return result;
+  } catch (...) {
+    restore();
+    throw;
+  }
 }
 
 }  // namespace tg

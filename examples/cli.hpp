@@ -1,10 +1,12 @@
 // examples/cli.hpp — the small flag parser the example programs share.
 //
-// Layer: examples. Flags are "--name value" pairs (and "--help"). Every value is checked: a
+// Layer: examples. Flags are "--name value" pairs, switches are a lone "--name", and "--help"
+// prints the usage. Every value is checked: a
 // number must be a whole number in the allowed range, and anything unknown or malformed ends
 // the program with a message and the usage text (exit code 2), never a crash.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
@@ -23,6 +25,11 @@ class Flags {
   void add(const std::string& name, const std::string& default_value) {
     values_[name] = default_value;
   }
+  // Declares a switch: off unless given.
+  void add_switch(const std::string& name) {
+    values_.erase(name);  // a name is either a flag or a switch
+    switches_[name] = false;
+  }
 
   void parse(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
@@ -30,6 +37,10 @@ class Flags {
       if (flag == "--help" || flag == "-h") {
         std::cout << usage_;
         std::exit(0);
+      }
+      if (flag.rfind("--", 0) == 0 && switches_.count(flag.substr(2))) {
+        switches_[flag.substr(2)] = true;
+        continue;
       }
       if (flag.rfind("--", 0) != 0 || !values_.count(flag.substr(2)))
         error("unknown argument '" + flag + "'");
@@ -39,13 +50,15 @@ class Flags {
   }
 
   std::string text(const std::string& name) const { return values_.at(name); }
+  bool on(const std::string& name) const { return switches_.at(name); }
 
   std::int64_t integer(const std::string& name, std::int64_t lo, std::int64_t hi) const {
     const std::string& v = values_.at(name);
-    const bool digits =
-        !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos;
-    const std::int64_t n = digits ? std::stoll(v) : -1;
-    if (!digits || n < lo || n > hi)
+    std::int64_t n = 0;
+    const auto [end, status] = std::from_chars(v.data(), v.data() + v.size(), n);
+    const bool whole =
+        status == std::errc() && end == v.data() + v.size() && !v.empty() && v[0] != '-';
+    if (!whole || n < lo || n > hi)
       error("--" + name + " must be a whole number from " + std::to_string(lo) + " to " +
             std::to_string(hi) + ", got '" + v + "'");
     return n;
@@ -59,6 +72,7 @@ class Flags {
  private:
   std::string program_, usage_;
   std::map<std::string, std::string> values_;
+  std::map<std::string, bool> switches_;
 };
 
 }  // namespace tg::cli

@@ -17,12 +17,12 @@ using namespace tg;
 int main(int argc, char** argv) {
   cli::Flags flags("ffn_params",
                    "usage: ffn_params [--d N] [--multiple-of M]\n"
-                   "  --d N            model width d_model, 1..8192 (default 512)\n"
+                   "  --d N            model width d_model, 1..2048 (default 512)\n"
                    "  --multiple-of M  rounding of the gated hidden size, 1..4096 (default 256)\n");
   flags.add("d", "512");
   flags.add("multiple-of", "256");
   flags.parse(argc, argv);
-  const std::int64_t d = flags.integer("d", 1, 8192);
+  const std::int64_t d = flags.integer("d", 1, 2048);  // real modules: 2048 is ~140 MB each
   const std::int64_t multiple_of = flags.integer("multiple-of", 1, 4096);
 
   std::printf("FFN cost per token, d_model = %lld, no biases\n", static_cast<long long>(d));

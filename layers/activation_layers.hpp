@@ -23,8 +23,10 @@ class Swish : public Module {
   Tensor beta;  // shape ()
 };
 
-// GLU(x) = x * sigma(W x + b), Dauphin et al.: the input gates itself through a d -> d
-// projection. One fused op computes the product (gated() in activations/glu.hpp).
+// GLU(x) = x * sigma(W x + b): the input gated by a d -> d projection of itself, the form of
+// the teaching material. (Dauphin et al.'s GLU, (xW + b) * sigma(xV + c), has a separate value
+// projection: that is nn::FFN's "glu" kind, or gated() with two Linear layers.) One fused op
+// computes the product (gated() in activations/glu.hpp).
 class GLU : public Module {
  public:
   GLU(std::int64_t d, Generator& gen, bool bias = true, DType dtype = float32);

@@ -14,7 +14,9 @@
 // - fused (gated kinds): one projection gate_up_proj, d -> 2h (the gate's h rows first, then the
 //   value's), split by the fused chunked kernel — one matrix product instead of two.
 // - dropout on the hidden activations while training.
-// - checkpoint: keep only x on the tape and recompute the hidden activations during backward.
+// - checkpoint: keep only x on the tape and recompute the hidden activations during backward
+//   (with dropout, the mask is kept too). The recomputation uses this module's weights as they
+//   are at backward time: keep the module alive, and unchanged, until backward has run.
 #pragma once
 
 #include <cstdint>

@@ -73,7 +73,10 @@ void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool st
   // Check everything first, so that a bad entry leaves the module untouched.
   for (const auto& [name, p] : params) {
     const auto it = state.find(name);
-    if (it == state.end()) fail("load_state_dict", "missing parameter '", name, "'");
+    if (it == state.end()) {
+      if (!strict) continue;
+      fail("load_state_dict", "missing parameter '", name, "'");
+    }
     if (it->second.shape() != p.shape() || it->second.dtype() != p.dtype())
       fail("load_state_dict", "'", name, "' has shape ", it->second.shape(), " ",
            dtype_name(it->second.dtype()), " but the module needs ", p.shape(), " ",
@@ -87,6 +90,7 @@ void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool st
     }
   NoGradGuard no_grad;
   for (const auto& [name, p] : params) {
+    if (!state.count(name)) continue;  // only possible when not strict
     const Tensor& src = state.at(name);
     dispatch(p.dtype(), [&](auto zero) {
       using T = decltype(zero);

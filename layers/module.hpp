@@ -55,8 +55,10 @@ class Module {
   // name -> parameter. The tensors are detached handles sharing the parameters' data.
   std::map<std::string, Tensor> state_dict() const;
   // Copies values into the parameters, which keep their identity (an optimizer holding them is
-  // unaffected). Every parameter must be present with the same shape and dtype; with strict,
-  // unknown names are an error too. Nothing is written unless everything matches.
+  // unaffected). With strict (the default) the names must match exactly; without, missing and
+  // unknown names are skipped, as in PyTorch. Shapes and dtypes must match (PyTorch would cast
+  // dtypes; tapegrad asks you to convert explicitly). Nothing is written unless everything
+  // checks. Unlike PyTorch's ordered dict, the map is sorted by name.
   void load_state_dict(const std::map<std::string, Tensor>& state, bool strict = true);
 
  protected:

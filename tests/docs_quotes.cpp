@@ -158,8 +158,8 @@ int main(int argc, char** argv) {
         ++stale;
         if (!update)
           std::cerr << page << ":" << i + 1 << ": the quote of " << file << " starting '" << start
-                    << "' differs from the file; run: build/bin/docs_quotes --update . " << page
-                    << "\n";
+                    << "' differs from the file; run: build/bin/docs_quotes --update . build/bin "
+                    << page << "\n";
       }
       out.push_back(lines[i + 1]);
       out.insert(out.end(), real.begin(), real.end());

@@ -126,7 +126,9 @@ TEST_CASE("no NaN or inf in values or gradients for inputs up to +-1e4, float32 
       {"gelu_tanh", [](const Tensor& x) { return gelu(x, GeluApproximation::Tanh); }},
       {"silu", [](const Tensor& x) { return silu(x); }},
       {"swish", [](const Tensor& x) { return swish(x, 2.0); }},
-      {"swish_beta", [](const Tensor& x) { return swish(x, scalar(0.5, x.dtype())); }},
+      {"swish_beta",
+       [](const Tensor& x) { return swish(x, scalar(0.5, x.dtype()).requires_grad_()); }},
+      {"softplus_beta", [](const Tensor& x) { return softplus(x, 3.0); }},
       {"swish_composite", [](const Tensor& x) { return swish_composite(x, 2.0); }},
       {"softplus", [](const Tensor& x) { return softplus(x); }},
       {"glu", [](const Tensor& x) { return glu(x, 0); }},
@@ -137,7 +139,8 @@ TEST_CASE("no NaN or inf in values or gradients for inputs up to +-1e4, float32 
       {"swiglu_composite",
        [](const Tensor& x) { return gated_halves_composite(x, GateActivation::Swish, 0); }},
   };
-  // Every pair (gate, value) of extreme and ordinary magnitudes appears for the gated ones.
+  // The gated ones split the input in halves along axis 0: each point is gated by its own
+  // negation (and 0 by 1), so extreme gates meet extreme values of the opposite sign.
   const std::vector<double> points = {-1e4, -1e3, -100, -30, -1,  -1e-3, 0,
                                       1e-3, 1,    30,   100, 1e3, 1e4};
   std::vector<double> values;
@@ -158,7 +161,8 @@ TEST_CASE("no NaN or inf in values or gradients for inputs up to +-1e4, float32 
 }
 
 TEST_CASE("softplus needs beta > 0; swish needs matching dtypes") {
-  CHECK(error_of([] { softplus(zeros({2}), 0.0); }) == "softplus: needs beta > 0, got 0");
+  CHECK(error_of([] { softplus(zeros({2}), 0.0); }) ==
+        "softplus: needs a finite beta > 0 (within 1e-30..1e30 for float32), got 0");
   CHECK(error_of([] { swish(zeros({2}), scalar(1.0, float64)); }) ==
         "swish: x is float32 but beta is float64");
   CHECK(error_of([] {

@@ -50,8 +50,17 @@ TEST_CASE("gradcheck: gated(gate, value) for every activation, with broadcasting
 
 TEST_CASE("gradcheck: chunked family over each axis and both half orders") {
   const Tensor x = random_var({4, 2, 6}, 84, 0.3);
+  const Tensor y = random_var({3, 4, 5}, 87, 0.3);  // axis 1: both outer and inner axes > 1
   for (GateActivation act : kAll)
-    for (int axis : {0, 2, -1})
+    for (HalfOrder order : {HalfOrder::ValueFirst, HalfOrder::GateFirst}) {
+      CAPTURE(gate_activation_name(act));
+      check_gradients([=](Inputs v) { return gated_halves(v[0], act, 1, order); }, {y});
+      Tensor y1 = random_var({3, 4, 5}, 88), y2 = random_var({3, 4, 5}, 88);
+      check_values(gated_halves(y1, act, 1, order),
+                   gated_halves_composite(y2, act, 1, order).to_vector(), 1e-14);
+    }
+  for (GateActivation act : kAll)
+    for (int axis : {0, 2, -3})
       for (HalfOrder order : {HalfOrder::ValueFirst, HalfOrder::GateFirst}) {
         CAPTURE(gate_activation_name(act));
         CAPTURE(axis);

@@ -30,6 +30,27 @@ TEST_CASE("checkpoint records one op and matches the plain block") {
   check_values(w2.grad(), w1.grad().to_vector(), 1e-15);
 }
 
+TEST_CASE("checkpoint: only params need grad; fn may return its input; fn may throw") {
+  current_tape().clear();
+  Tensor w = random_var({3}, 126);
+  const Tensor x = tensor({1, 2, 3}, {}, float64);  // needs no grad
+  checkpoint([w](const std::vector<Tensor>& in) { return (in[0] * w).sum(); }, {x}, {w}).backward();
+  check_values(w.grad(), {1, 2, 3});
+  // Returning the input itself must not turn the caller's leaf into an op's output.
+  Tensor leaf = random_var({2}, 127);
+  const Tensor same = checkpoint([](const std::vector<Tensor>& in) { return in[0]; }, {leaf});
+  CHECK(leaf.is_leaf());
+  same.sum().backward();
+  check_values(leaf.grad(), {1, 1});
+  // An exception inside fn leaves grad mode and the tape as they were.
+  const std::size_t before = current_tape().size();
+  CHECK_THROWS_AS(
+      checkpoint([](const std::vector<Tensor>& in) { return matmul(in[0], in[0]); }, {leaf}),
+      Error);
+  CHECK(is_grad_enabled());
+  CHECK(current_tape().size() == before);
+}
+
 TEST_CASE("checkpoint params must be leaves") {
   Tensor w = random_var({2}, 125);
   const Tensor made = w * 2.0;

@@ -25,6 +25,21 @@ TEST_CASE("gradcheck catches a wrong backward and names the element") {
   CHECK(r.checked == 3);
 }
 
+TEST_CASE("gradcheck_params restores values and gradients even when f throws") {
+  Tensor p = var({1, 2});
+  (p * 5.0).sum().backward();  // p.grad = 5, 5
+  int calls = 0;
+  CHECK_THROWS_AS(gradcheck_params(
+                      [&] {
+                        if (++calls > 1) fail("f", "fails on the second call");
+                        return p * 2.0;
+                      },
+                      {p}),
+                  Error);
+  check_values(p, {1, 2});
+  check_values(p.grad(), {5, 5});
+}
+
 TEST_CASE("gradcheck passes a correct backward, skips fixed inputs, keeps the caller's tensors") {
   Tensor x = var({1, 2}, {2});
   const Tensor fixed = tensor({3, 4}, {2}, float64);

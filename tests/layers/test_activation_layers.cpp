@@ -77,9 +77,23 @@ TEST_CASE("dropout: identity in eval, zeroes about p of the elements in training
   CHECK(error_of([] { nn::Dropout(1.0); }) == "dropout: p must be in [0, 1), got 1");
 }
 
-TEST_CASE("gradcheck: dropout with a fixed mask is x * mask") {
+TEST_CASE(
+    "gradcheck: dropout itself, with the generator re-seeded so each call draws the same mask") {
+  check_gradients(
+      [](const std::vector<Tensor>& v) {
+        Generator gen(8);
+        return nn::dropout(v[0], 0.5, gen, true);
+      },
+      {random_var({3, 4}, 104)});
+  // And the mask really drops: some of the 12 elements, not all, get zero gradient.
+  Tensor x = random_var({3, 4}, 105);
   Generator gen(8);
-  const Tensor mask = nn::dropout_mask({3, 4}, 0.5, gen, float64);
-  check_gradients([mask](const std::vector<Tensor>& v) { return v[0] * mask; },
-                  {random_var({3, 4}, 104)});
+  nn::dropout(x, 0.5, gen, true).sum().backward();
+  int dropped = 0;
+  for (double g : x.grad().to_vector()) {
+    dropped += g == 0;
+    CHECK((g == 0 || g == 2));
+  }
+  CHECK(dropped > 0);
+  CHECK(dropped < 12);
 }

@@ -84,14 +84,18 @@ TEST_CASE("the fused projection equals separate gate and up projections") {
     CAPTURE(nn::ffn_kind_name(kind));
     Generator g1(3), g2(3);
     nn::FFNOptions o = small(kind);
+    o.bias = true;
     nn::FFN separate(o, g1);
     o.fused = true;
     nn::FFN fused(o, g2);
-    {  // gate_up_proj's rows: the gate's h rows, then the value's
+    {  // gate_up_proj's rows (and bias entries): the gate's h first, then the value's
       NoGradGuard no_grad;
-      const Tensor stacked = concat({separate.gate_proj->weight, separate.up_proj->weight}, 0);
       fused.load_state_dict(
-          {{"gate_up_proj.weight", stacked}, {"down_proj.weight", separate.down_proj->weight}});
+          {{"gate_up_proj.weight",
+            concat({separate.gate_proj->weight, separate.up_proj->weight}, 0)},
+           {"gate_up_proj.bias", concat({separate.gate_proj->bias, separate.up_proj->bias}, 0)},
+           {"down_proj.weight", separate.down_proj->weight},
+           {"down_proj.bias", separate.down_proj->bias}});
     }
     Tensor x1 = random_var({5, 4}, 112), x2 = random_var({5, 4}, 112);
     const Tensor y1 = separate(x1), y2 = fused(x2);
@@ -101,6 +105,9 @@ TEST_CASE("the fused projection equals separate gate and up projections") {
     check_values(x2.grad(), x1.grad().to_vector(), 1e-13);
     check_values(fused.down_proj->weight.grad(), separate.down_proj->weight.grad().to_vector(),
                  1e-13);
+    const Tensor stacked_grad =
+        concat({separate.gate_proj->weight.grad(), separate.up_proj->weight.grad()}, 0);
+    check_values(fused.gate_up_proj->weight.grad(), stacked_grad.to_vector(), 1e-13);
   }
 }
 

@@ -1,0 +1,196 @@
+// examples/plot/svg.cpp — see svg.hpp.
+#include "plot/svg.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "plot/write_file.hpp"
+
+namespace plot {
+
+namespace {
+
+constexpr double kTitleHeight = 36;                                 // the figure's title band
+constexpr double kLeft = 64, kRight = 16, kTop = 30, kBottom = 46;  // margins inside a cell
+
+std::string escape(const std::string& text) {
+  std::string s;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        s += "&amp;";
+        break;
+      case '<':
+        s += "&lt;";
+        break;
+      case '>':
+        s += "&gt;";
+        break;
+      case '"':
+        s += "&quot;";
+        break;
+      case '\'':
+        s += "&apos;";
+        break;
+      default:
+        s += c;
+    }
+  }
+  return s;
+}
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+const char* color_of(const Series& s, std::size_t index) {
+  const int c = s.color >= 0 ? s.color : static_cast<int>(index);
+  return kPalette[c % kPaletteSize];
+}
+
+// The polyline points of a series, split wherever a value is not finite.
+std::vector<std::string> segments(const Series& s, Range xr, Range yr, const Rect& a) {
+  std::vector<std::string> out;
+  std::string current;
+  for (std::size_t i = 0; i < s.x.size(); ++i) {
+    if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) {
+      if (!current.empty()) out.push_back(current), current.clear();
+      continue;
+    }
+    current += num(to_pixel_x(s.x[i], xr, a)) + "," + num(to_pixel_y(s.y[i], yr, a)) + " ";
+  }
+  if (!current.empty()) out.push_back(current);
+  return out;
+}
+
+void draw_panel(std::ostringstream& o, const Figure& fig, int index) {
+  const Panel& p = fig.panels[static_cast<std::size_t>(index)];
+  const Rect a = plot_area(fig, index);
+  const Range xr = x_extent(p), yr = y_extent(p);
+  const std::string clip = "clip" + std::to_string(index);
+  o << "<g>\n<clipPath id=\"" << clip << "\"><rect x=\"" << num(a.x) << "\" y=\"" << num(a.y)
+    << "\" width=\"" << num(a.width) << "\" height=\"" << num(a.height) << "\"/></clipPath>\n";
+  o << "<text x=\"" << num(a.x + a.width / 2) << "\" y=\"" << num(a.y - 10)
+    << "\" text-anchor=\"middle\" font-weight=\"bold\">" << escape(p.title) << "</text>\n";
+
+  // Grid and tick labels.
+  const std::vector<double> xt = nice_ticks(xr.lo, xr.hi, 6), yt = nice_ticks(yr.lo, yr.hi, 5);
+  const double xstep = xt.size() > 1 ? xt[1] - xt[0] : 1, ystep = yt.size() > 1 ? yt[1] - yt[0] : 1;
+  for (double t : xt) {
+    const double px = to_pixel_x(t, xr, a);
+    o << "<line class=\"grid\" x1=\"" << num(px) << "\" y1=\"" << num(a.y) << "\" x2=\"" << num(px)
+      << "\" y2=\"" << num(a.y + a.height) << "\" stroke=\"#e3e3e3\"/>\n";
+    o << "<text class=\"xtick\" x=\"" << num(px) << "\" y=\"" << num(a.y + a.height + 16)
+      << "\" text-anchor=\"middle\">" << escape(tick_label(t, xstep)) << "</text>\n";
+  }
+  for (double t : yt) {
+    const double py = to_pixel_y(t, yr, a);
+    o << "<line class=\"grid\" x1=\"" << num(a.x) << "\" y1=\"" << num(py) << "\" x2=\""
+      << num(a.x + a.width) << "\" y2=\"" << num(py) << "\" stroke=\"#e3e3e3\"/>\n";
+    o << "<text class=\"ytick\" x=\"" << num(a.x - 6) << "\" y=\"" << num(py + 4)
+      << "\" text-anchor=\"end\">" << escape(tick_label(t, ystep)) << "</text>\n";
+  }
+  o << "<rect x=\"" << num(a.x) << "\" y=\"" << num(a.y) << "\" width=\"" << num(a.width)
+    << "\" height=\"" << num(a.height) << "\" fill=\"none\" stroke=\"#333\"/>\n";
+  o << "<text x=\"" << num(a.x + a.width / 2) << "\" y=\"" << num(a.y + a.height + 36)
+    << "\" text-anchor=\"middle\">" << escape(p.x_label) << "</text>\n";
+  o << "<text x=\"" << num(a.x - 46) << "\" y=\"" << num(a.y + a.height / 2)
+    << "\" text-anchor=\"middle\" transform=\"rotate(-90 " << num(a.x - 46) << " "
+    << num(a.y + a.height / 2) << ")\">" << escape(p.y_label) << "</text>\n";
+
+  // Bands first, so that every line is drawn over them.
+  o << "<g clip-path=\"url(#" << clip << ")\">\n";
+  for (std::size_t i = 0; i < p.series.size(); ++i) {
+    const Series& s = p.series[i];
+    if (s.lower.empty()) continue;
+    std::string points;
+    for (std::size_t k = 0; k < s.x.size(); ++k)
+      points += num(to_pixel_x(s.x[k], xr, a)) + "," + num(to_pixel_y(s.upper[k], yr, a)) + " ";
+    for (std::size_t k = s.x.size(); k-- > 0;)
+      points += num(to_pixel_x(s.x[k], xr, a)) + "," + num(to_pixel_y(s.lower[k], yr, a)) + " ";
+    o << "<polygon class=\"band\" points=\"" << points << "\" fill=\"" << color_of(s, i)
+      << "\" fill-opacity=\"0.18\" stroke=\"none\"/>\n";
+  }
+  for (std::size_t i = 0; i < p.series.size(); ++i) {
+    const Series& s = p.series[i];
+    if (s.line)
+      for (const std::string& seg : segments(s, xr, yr, a))
+        o << "<polyline class=\"series\" points=\"" << seg << "\" fill=\"none\" stroke=\""
+          << color_of(s, i) << "\" stroke-width=\"1.8\""
+          << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
+    if (s.markers)
+      for (std::size_t k = 0; k < s.x.size(); ++k)
+        if (std::isfinite(s.x[k]) && std::isfinite(s.y[k]))
+          o << "<circle class=\"marker\" cx=\"" << num(to_pixel_x(s.x[k], xr, a)) << "\" cy=\""
+            << num(to_pixel_y(s.y[k], yr, a)) << "\" r=\"2.5\" fill=\"" << color_of(s, i)
+            << "\"/>\n";
+  }
+  o << "</g>\n";
+
+  // Legend, top left inside the plotting area; series without a label are left out of it.
+  std::vector<std::size_t> listed;
+  std::size_t longest = 0;
+  for (std::size_t i = 0; i < p.series.size(); ++i)
+    if (!p.series[i].label.empty())
+      listed.push_back(i), longest = std::max(longest, p.series[i].label.size());
+  if (!listed.empty()) {
+    const double lx = a.x + 8, ly = a.y + 8, row = 16;
+    o << "<rect class=\"legend\" x=\"" << num(lx) << "\" y=\"" << num(ly) << "\" width=\""
+      << num(34 + 6.6 * static_cast<double>(longest)) << "\" height=\""
+      << num(row * static_cast<double>(listed.size()) + 6)
+      << "\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n";
+    for (std::size_t n = 0; n < listed.size(); ++n) {
+      const std::size_t i = listed[n];
+      const double y = ly + 12 + row * static_cast<double>(n);
+      o << "<line x1=\"" << num(lx + 6) << "\" y1=\"" << num(y - 4) << "\" x2=\"" << num(lx + 26)
+        << "\" y2=\"" << num(y - 4) << "\" stroke=\"" << color_of(p.series[i], i)
+        << "\" stroke-width=\"2\"" << (p.series[i].dashed ? " stroke-dasharray=\"6 4\"" : "")
+        << "/>\n";
+      o << "<text class=\"legend-label\" x=\"" << num(lx + 30) << "\" y=\"" << num(y) << "\">"
+        << escape(p.series[i].label) << "</text>\n";
+    }
+  }
+  o << "</g>\n";
+}
+
+}  // namespace
+
+Rect plot_area(const Figure& figure, int panel) {
+  const int row = panel / figure.cols, col = panel % figure.cols;
+  const double cx = col * figure.panel_width, cy = kTitleHeight + row * figure.panel_height;
+  return {cx + kLeft, cy + kTop, figure.panel_width - kLeft - kRight,
+          figure.panel_height - kTop - kBottom};
+}
+
+double to_pixel_x(double v, Range r, const Rect& a) {
+  return a.x + (v - r.lo) / (r.hi - r.lo) * a.width;
+}
+double to_pixel_y(double v, Range r, const Rect& a) {
+  return a.y + a.height - (v - r.lo) / (r.hi - r.lo) * a.height;
+}
+
+std::string to_svg(const Figure& figure) {
+  validate(figure);
+  const double width = figure.cols * figure.panel_width;
+  const double height = kTitleHeight + figure.rows * figure.panel_height;
+  std::ostringstream o;
+  o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << num(width) << "\" height=\""
+    << num(height) << "\" viewBox=\"0 0 " << num(width) << " " << num(height)
+    << "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
+    << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+    << "<text x=\"" << num(width / 2) << "\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" "
+    << "font-weight=\"bold\">" << escape(figure.title) << "</text>\n";
+  for (int i = 0; i < static_cast<int>(figure.panels.size()); ++i) draw_panel(o, figure, i);
+  o << "</svg>\n";
+  return o.str();
+}
+
+void write_svg(const Figure& figure, const std::string& path) {
+  write_file(path, to_svg(figure));
+}
+
+}  // namespace plot

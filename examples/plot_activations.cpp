@@ -1,0 +1,159 @@
+// examples/plot_activations.cpp — draws the activations and their derivatives, the derivatives
+// taken by the tape, as SVG figures, CSV files and terminal plots.
+//
+//   build/bin/plot_activations [--out DIR] [--range A,B] [--beta LIST] [--ascii] [--no-terminal]
+//
+// Writes into DIR (default tapegrad-out/plots):
+//   activations.svg  2x2: the functions; their derivatives by backward with the closed forms
+//                    dashed on top; SwiGLU's gating on one unit; smoothness |dy| per step
+//   glu_family.svg   GLU, Bilinear, ReGLU, GEGLU, SwiGLU on a 1-D slice (W = V = 1), and their
+//                    derivatives
+//   one CSV per panel: activations_{values,derivatives,swiglu_unit,smoothness}.csv and
+//   glu_family_{values,derivatives}.csv
+// and prints terminal plots of the main panels (braille, or --ascii; colored on a terminal).
+// The docs' figures are made with: build/bin/plot_activations --out docs/images --no-terminal
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "activation_curves.hpp"
+#include "cli.hpp"
+#include "plot/csv.hpp"
+#include "plot/svg.hpp"
+#include "plot/terminal.hpp"
+
+using namespace tg;
+
+namespace {
+
+const char* kUsage =
+    "usage: plot_activations [--out DIR] [--range A,B] [--beta LIST] [--ascii] [--no-terminal]\n"
+    "  --out DIR      where to write the SVG and CSV files (default tapegrad-out/plots)\n"
+    "  --range A,B    the x range, A < B, both within +-1000 (default -4,4)\n"
+    "  --beta LIST    swish betas to draw, comma-separated, each in (0, 100] (default 0.5,1,2)\n"
+    "  --ascii        terminal plots in plain ASCII instead of Unicode braille\n"
+    "  --no-terminal  write the files only\n";
+
+// Parses "a,b,c" into numbers; false on anything else.
+bool parse_list(const std::string& text, std::vector<double>& out) {
+  out.clear();
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(v)) return false;
+    out.push_back(v);
+  }
+  return !out.empty() && text.back() != ',';
+}
+
+// The derivative by backward (solid), with the closed form on top of it as a dashed line of the
+// same color (unlabelled, so the legend lists each function once).
+void add_derivatives(plot::Panel& panel, const std::vector<curves::Curve>& cs) {
+  for (std::size_t i = 0; i < cs.size(); ++i) {
+    panel.add(cs[i].name, cs[i].x, cs[i].dy_backward).color = static_cast<int>(i);
+    plot::Series& closed = panel.add("", cs[i].x, cs[i].dy_closed);
+    closed.color = static_cast<int>(i);
+    closed.dashed = true;
+  }
+}
+
+// Writes NAME.svg and NAME_PANEL.csv for each panel into dir; prints each path.
+void save(const plot::Figure& fig, const std::string& name,
+          const std::vector<std::string>& panel_names, const std::filesystem::path& dir) {
+  const std::string svg = (dir / (name + ".svg")).string();
+  plot::write_svg(fig, svg);
+  std::cout << "wrote " << svg << "\n";
+  for (std::size_t i = 0; i < fig.panels.size(); ++i) {
+    const std::string csv = (dir / (name + "_" + panel_names.at(i) + ".csv")).string();
+    plot::write_csv(fig.panels[i], csv);
+    std::cout << "wrote " << csv << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cli::Flags flags("plot_activations", kUsage);
+  flags.add("out", "tapegrad-out/plots");
+  flags.add("range", "-4,4");
+  flags.add("beta", "0.5,1,2");
+  flags.add_switch("ascii");
+  flags.add_switch("no-terminal");
+  flags.parse(argc, argv);
+  std::vector<double> range, betas;
+  if (!parse_list(flags.text("range"), range) || range.size() != 2 || !(range[0] < range[1]) ||
+      std::abs(range[0]) > 1000 || std::abs(range[1]) > 1000)
+    flags.error("--range must be two numbers A,B with A < B, both within +-1000, got '" +
+                flags.text("range") + "'");
+  if (!parse_list(flags.text("beta"), betas) || betas.size() > 6)
+    flags.error("--beta must be 1 to 6 comma-separated numbers, got '" + flags.text("beta") + "'");
+  for (double b : betas)
+    if (!(b > 0 && b <= 100))
+      flags.error("--beta values must be in (0, 100], got '" + flags.text("beta") + "'");
+
+  try {
+    const std::filesystem::path dir = flags.text("out");
+    std::filesystem::create_directories(dir);
+    const std::vector<double> x = curves::grid(range[0], range[1], 401);
+    const std::vector<curves::Curve> acts = curves::activation_curves(x, betas);
+
+    plot::Figure fig("Activations and their derivatives", 2, 2);
+    plot::Panel& values = fig.add_panel("Activations", "x", "f(x)");
+    for (const curves::Curve& c : acts) values.add(c.name, c.x, c.y);
+    add_derivatives(
+        fig.add_panel("Derivatives: backward (solid), closed form (dashed)", "x", "f'(x)"), acts);
+
+    // SwiGLU on one unit with W = V = 1: gate swish(x), value x, output x swish(x).
+    const std::vector<curves::Curve> glus = curves::glu_family_curves(x);
+    const curves::Curve& swiglu = glus.back();
+    std::vector<double> gate;
+    for (double v : x) gate.push_back(v / (1 + std::exp(-v)));
+    plot::Panel& unit = fig.add_panel("SwiGLU on one unit (W = V = 1)", "x", "value");
+    unit.add("gate swish(x)", x, gate);
+    unit.add("value x", x, x).dashed = true;
+    unit.add("output x*swish(x)", x, swiglu.y);
+
+    // Smoothness: |y(x + h) - y(x)| per grid step h. A kink (relu at 0) shows as a jump.
+    plot::Panel& smooth = fig.add_panel("Smoothness: |dy| per step", "x", "|y[i+1] - y[i]|");
+    smooth.x_range = plot::Range{range[0], range[1]};
+    for (const curves::Curve& c : acts) {
+      if (c.name != "relu" && c.name != "gelu" && c.name != "swish b=1") continue;
+      std::vector<double> mid, dy;
+      for (std::size_t i = 0; i + 1 < x.size(); ++i) {
+        mid.push_back((x[i] + x[i + 1]) / 2);
+        dy.push_back(std::abs(c.y[i + 1] - c.y[i]));
+      }
+      smooth.add(c.name, mid, dy);
+    }
+    save(fig, "activations", {"values", "derivatives", "swiglu_unit", "smoothness"}, dir);
+
+    plot::Figure family("The GLU family on one unit (gate = value = x)", 1, 2);
+    plot::Panel& fy = family.add_panel("act(x) * x", "x", "y");
+    for (const curves::Curve& c : glus) fy.add(c.name, c.x, c.y);
+    add_derivatives(
+        family.add_panel("Derivatives: backward (solid), closed form (dashed)", "x", "dy/dx"),
+        glus);
+    save(family, "glu_family", {"values", "derivatives"}, dir);
+
+    if (!flags.on("no-terminal")) {
+      plot::TerminalOptions t;
+      t.ascii = flags.on("ascii");
+      t.color = isatty(STDOUT_FILENO) != 0;
+      std::cout << "\n" << plot::terminal_plot(fig.panels[0], t);
+      plot::Panel derivatives = fig.panels[1];
+      derivatives.title = "Derivatives by backward";
+      std::erase_if(derivatives.series, [](const plot::Series& s) { return s.dashed; });
+      std::cout << "\n" << plot::terminal_plot(derivatives, t);
+      std::cout << "\n" << plot::terminal_plot(family.panels[0], t);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "plot_activations: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
