@@ -1,0 +1,211 @@
+// core/json.cpp — see json.hpp. A recursive-descent parser with an explicit depth limit.
+#include "core/json.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+#include "core/error.hpp"
+
+namespace tg::json {
+
+const Value* Value::find(const std::string& key) const {
+  for (const auto& [k, v] : object)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+namespace {
+
+class Parser {
+ public:
+  explicit Parser(const std::string& text) : s_(text) {}
+
+  Value document() {
+    Value v = value(0);
+    skip_space();
+    if (at_ != s_.size()) error("unexpected text after the JSON value");
+    return v;
+  }
+
+ private:
+  const std::string& s_;
+  std::size_t at_ = 0;
+
+  [[noreturn]] void error(const std::string& what) const { fail("json", "offset ", at_, ": ", what); }
+
+  void skip_space() {
+    while (at_ < s_.size() && (s_[at_] == ' ' || s_[at_] == '\n' || s_[at_] == '\r' || s_[at_] == '\t')) ++at_;
+  }
+
+  void expect(char c) {
+    skip_space();
+    if (at_ >= s_.size() || s_[at_] != c) error(std::string("expected '") + c + "'");
+    ++at_;
+  }
+
+  bool literal(const char* word) {
+    const std::string w = word;
+    if (s_.compare(at_, w.size(), w) != 0) return false;
+    at_ += w.size();
+    return true;
+  }
+
+  Value value(int depth) {
+    if (depth > kMaxDepth) error("nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    skip_space();
+    if (at_ >= s_.size()) error("unexpected end of input");
+    Value v;
+    const char c = s_[at_];
+    if (c == '{') {
+      v.kind = Value::Kind::Object;
+      ++at_;
+      skip_space();
+      if (at_ < s_.size() && s_[at_] == '}') return ++at_, v;
+      for (;;) {
+        skip_space();
+        if (at_ >= s_.size() || s_[at_] != '"') error("expected a string key");
+        std::string key = string();
+        if (v.find(key)) error("duplicate key \"" + key + "\"");
+        expect(':');
+        v.object.emplace_back(std::move(key), value(depth + 1));
+        skip_space();
+        if (at_ < s_.size() && s_[at_] == ',') {
+          ++at_;
+          continue;
+        }
+        expect('}');
+        return v;
+      }
+    }
+    if (c == '[') {
+      v.kind = Value::Kind::Array;
+      ++at_;
+      skip_space();
+      if (at_ < s_.size() && s_[at_] == ']') return ++at_, v;
+      for (;;) {
+        v.array.push_back(value(depth + 1));
+        skip_space();
+        if (at_ < s_.size() && s_[at_] == ',') {
+          ++at_;
+          continue;
+        }
+        expect(']');
+        return v;
+      }
+    }
+    if (c == '"') {
+      v.kind = Value::Kind::String;
+      v.string = string();
+      return v;
+    }
+    if (literal("true")) return v.kind = Value::Kind::Bool, v.boolean = true, v;
+    if (literal("false")) return v.kind = Value::Kind::Bool, v;
+    if (literal("null")) return v;
+    v.kind = Value::Kind::Number;
+    v.number = number();
+    return v;
+  }
+
+  std::string string() {
+    ++at_;  // the opening quote
+    std::string out;
+    for (;;) {
+      if (at_ >= s_.size()) error("unterminated string");
+      const char c = s_[at_++];
+      if (c == '"') return out;
+      if (static_cast<unsigned char>(c) < 0x20) error("control character in a string");
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (at_ >= s_.size()) error("unterminated escape");
+      const char e = s_[at_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          if (at_ + 4 > s_.size()) error("short \\u escape");
+          unsigned code = 0;
+          const auto [end, ec] = std::from_chars(s_.data() + at_, s_.data() + at_ + 4, code, 16);
+          if (ec != std::errc() || end != s_.data() + at_ + 4) error("bad \\u escape");
+          at_ += 4;
+          // UTF-8 for the code unit (surrogate pairs are kept as two 3-byte sequences).
+          if (code < 0x80) {
+            out += static_cast<char>(code);
+          } else if (code < 0x800) {
+            out += static_cast<char>(0xC0 | (code >> 6));
+            out += static_cast<char>(0x80 | (code & 0x3F));
+          } else {
+            out += static_cast<char>(0xE0 | (code >> 12));
+            out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (code & 0x3F));
+          }
+          break;
+        }
+        default: error(std::string("bad escape \\") + e);
+      }
+    }
+  }
+
+  double number() {
+    const std::size_t start = at_;
+    if (at_ < s_.size() && s_[at_] == '-') ++at_;
+    auto digits = [&] {
+      const std::size_t from = at_;
+      while (at_ < s_.size() && s_[at_] >= '0' && s_[at_] <= '9') ++at_;
+      return at_ > from;
+    };
+    if (!digits()) error("expected a value");
+    if (at_ < s_.size() && s_[at_] == '.') {
+      ++at_;
+      if (!digits()) error("expected digits after '.'");
+    }
+    if (at_ < s_.size() && (s_[at_] == 'e' || s_[at_] == 'E')) {
+      ++at_;
+      if (at_ < s_.size() && (s_[at_] == '+' || s_[at_] == '-')) ++at_;
+      if (!digits()) error("expected digits in the exponent");
+    }
+    double value = 0;
+    const auto [end, ec] = std::from_chars(s_.data() + start, s_.data() + at_, value);
+    if (ec != std::errc() || end != s_.data() + at_ || !std::isfinite(value)) {
+      at_ = start;
+      error("number out of range");
+    }
+    return value;
+  }
+};
+
+}  // namespace
+
+Value parse(const std::string& text) { return Parser(text).document(); }
+
+std::string quote(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace tg::json

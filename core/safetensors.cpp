@@ -1,0 +1,180 @@
+// core/safetensors.cpp — see safetensors.hpp.
+#include "core/safetensors.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/json.hpp"
+
+namespace tg {
+
+static_assert(std::endian::native == std::endian::little, "safetensors I/O assumes a little-endian machine");
+
+namespace {
+
+constexpr std::uint64_t kMaxHeader = 100u << 20;  // 100 MB: far above any real header
+
+const char* format_name(DType d) { return d == float32 ? "F32" : "F64"; }
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) fail("save", "cannot create '", tmp, "': ", std::strerror(errno));
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n <= 0) {
+      const int err = errno;
+      ::close(fd);
+      std::remove(tmp.c_str());
+      fail("save", "writing '", tmp, "' failed after ", written, " bytes: ", std::strerror(err));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    std::remove(tmp.c_str());
+    fail("save", "flushing '", tmp, "' to disk failed: ", std::strerror(errno));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    fail("save", "cannot rename '", tmp, "' to '", path, "': ", std::strerror(errno));
+  }
+}
+
+void save_safetensors(const std::string& path, const std::map<std::string, Tensor>& tensors,
+                      const std::map<std::string, std::string>& metadata) {
+  std::string header = "{";
+  std::uint64_t offset = 0;
+  bool first = true;
+  if (!metadata.empty()) {
+    header += "\"__metadata__\":{";
+    for (auto it = metadata.begin(); it != metadata.end(); ++it)
+      header += (it == metadata.begin() ? "" : ",") + json::quote(it->first) + ":" + json::quote(it->second);
+    header += "}";
+    first = false;
+  }
+  for (const auto& [name, t] : tensors) {
+    if (name == "__metadata__") fail("save_safetensors", "'__metadata__' is reserved");
+    const std::uint64_t bytes = static_cast<std::uint64_t>(t.numel()) * (t.dtype() == float32 ? 4 : 8);
+    header += (first ? "" : ",") + json::quote(name) + ":{\"dtype\":\"" + format_name(t.dtype()) +
+              "\",\"shape\":[";
+    for (std::size_t k = 0; k < t.shape().size(); ++k) header += (k ? "," : "") + std::to_string(t.shape()[k]);
+    header += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
+    offset += bytes;
+    first = false;
+  }
+  header += "}";
+  while (header.size() % 8 != 0) header += ' ';  // data starts 8-byte aligned
+  std::string file(8, '\0');
+  const std::uint64_t n = header.size();
+  std::memcpy(file.data(), &n, 8);
+  file += header;
+  for (const auto& [name, t] : tensors)
+    dispatch(t.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      file.append(reinterpret_cast<const char*>(t.data<T>()), static_cast<std::size_t>(t.numel()) * sizeof(T));
+    });
+  write_file_atomically(path, file);
+}
+
+SafeTensorsFile load_safetensors(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) fail("load_safetensors", "cannot open '", path, "'");
+  const auto size = static_cast<std::uint64_t>(in.tellg());
+  in.seekg(0);
+  auto bad = [&](std::uint64_t offset, const std::string& what) -> void {
+    fail("load_safetensors", "'", path, "', byte ", offset, ": ", what);
+  };
+  if (size < 8) bad(0, "file of " + std::to_string(size) + " bytes is too short for a header length");
+  std::uint64_t n = 0;
+  in.read(reinterpret_cast<char*>(&n), 8);
+  if (n > kMaxHeader || n > size - 8)
+    bad(0, "header length " + std::to_string(n) + " is larger than the file (" + std::to_string(size) +
+               " bytes) allows");
+  std::string header(static_cast<std::size_t>(n), '\0');
+  in.read(header.data(), static_cast<std::streamsize>(n));
+  if (!in) bad(8, "could not read the header");
+  const std::uint64_t data_start = 8 + n, data_size = size - data_start;
+
+  json::Value root;
+  try {
+    root = json::parse(header);
+  } catch (const Error& e) {
+    bad(8, std::string("header is not valid JSON (") + e.what() + ", counted from byte 8)");
+  }
+  if (!root.is(json::Value::Kind::Object)) bad(8, "header is not a JSON object");
+
+  SafeTensorsFile out;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+  for (const auto& [name, entry] : root.object) {
+    if (name == "__metadata__") {
+      if (!entry.is(json::Value::Kind::Object)) bad(8, "__metadata__ is not an object");
+      for (const auto& [k, v] : entry.object) {
+        if (!v.is(json::Value::Kind::String)) bad(8, "__metadata__ value '" + k + "' is not a string");
+        out.metadata[k] = v.string;
+      }
+      continue;
+    }
+    const std::string where = "tensor '" + name + "': ";
+    const json::Value* dtype = entry.find("dtype");
+    const json::Value* shape = entry.find("shape");
+    const json::Value* offsets = entry.find("data_offsets");
+    if (!entry.is(json::Value::Kind::Object) || !dtype || !shape || !offsets)
+      bad(8, where + "needs dtype, shape and data_offsets");
+    if (!dtype->is(json::Value::Kind::String) || (dtype->string != "F32" && dtype->string != "F64"))
+      bad(8, where + "dtype " + (dtype->is(json::Value::Kind::String) ? dtype->string : "?") +
+                 " is not supported (tapegrad reads F32 and F64)");
+    const DType dt = dtype->string == "F32" ? float32 : float64;
+    if (!shape->is(json::Value::Kind::Array) || shape->array.size() > 16)
+      bad(8, where + "shape must be an array of at most 16 sizes");
+    Shape dims;
+    std::uint64_t count = 1;
+    for (const json::Value& s : shape->array) {
+      if (!s.is(json::Value::Kind::Number) || s.number < 0 || s.number != std::floor(s.number) || s.number > 1e15)
+        bad(8, where + "shape entries must be whole numbers >= 0");
+      const auto dim = static_cast<std::uint64_t>(s.number);
+      if (dim != 0 && count > size / dim) bad(8, where + "shape has more elements than the file could hold");
+      count *= dim;
+      dims.push_back(static_cast<std::int64_t>(dim));
+    }
+    if (!offsets->is(json::Value::Kind::Array) || offsets->array.size() != 2 ||
+        !offsets->array[0].is(json::Value::Kind::Number) || !offsets->array[1].is(json::Value::Kind::Number))
+      bad(8, where + "data_offsets must be [begin, end]");
+    const double b = offsets->array[0].number, e = offsets->array[1].number;
+    if (b < 0 || e < b || b != std::floor(b) || e != std::floor(e) || e > static_cast<double>(data_size))
+      bad(data_start, where + "data_offsets [" + std::to_string(b) + ", " + std::to_string(e) +
+                          "] are outside the " + std::to_string(data_size) + " data bytes");
+    const auto begin = static_cast<std::uint64_t>(b), end = static_cast<std::uint64_t>(e);
+    const std::uint64_t element = dt == float32 ? 4 : 8;
+    if (end - begin != count * element)
+      bad(data_start + begin, where + "holds " + std::to_string(end - begin) + " bytes but shape needs " +
+                                  std::to_string(count * element));
+    ranges.emplace_back(begin, end);
+    Tensor t = empty(dims, dt);
+    in.seekg(static_cast<std::streamoff>(data_start + begin));
+    dispatch(dt, [&](auto zero) {
+      using T = decltype(zero);
+      in.read(reinterpret_cast<char*>(t.data<T>()), static_cast<std::streamsize>(end - begin));
+    });
+    if (!in) bad(data_start + begin, where + "could not read its data");
+    out.tensors.emplace(name, t);
+  }
+  std::sort(ranges.begin(), ranges.end());
+  for (std::size_t i = 1; i < ranges.size(); ++i)
+    if (ranges[i].first < ranges[i - 1].second && ranges[i].second > ranges[i].first)
+      bad(data_start + ranges[i].first, "two tensors' data ranges overlap");
+  return out;
+}
+
+}  // namespace tg

@@ -1,0 +1,51 @@
+// layers/attention.cpp — see attention.hpp.
+#include "layers/attention.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/ops.hpp"
+#include "layers/dropout.hpp"
+
+namespace tg::nn {
+
+CausalSelfAttention::CausalSelfAttention(const AttentionOptions& o, Generator& gen)
+    : options_(o), dropout_gen_(static_cast<std::uint64_t>(gen.integer(INT64_MAX))) {
+  if (o.heads <= 0 || o.d_model % o.heads != 0)
+    fail("CausalSelfAttention", "d_model ", o.d_model, " must split into ", o.heads, " equal heads");
+  const std::int64_t d = o.d_model;
+  q_proj = register_module("q_proj", std::make_shared<Linear>(d, d, gen, o.bias, o.dtype));
+  k_proj = register_module("k_proj", std::make_shared<Linear>(d, d, gen, o.bias, o.dtype));
+  v_proj = register_module("v_proj", std::make_shared<Linear>(d, d, gen, o.bias, o.dtype));
+  o_proj = register_module("o_proj", std::make_shared<Linear>(d, d, gen, o.bias, o.dtype));
+  if (o.rope) rope_ = rope_tables(o.max_seq, d / o.heads, o.rope_theta, o.dtype);
+  causal_mask_ = zeros({o.max_seq, o.max_seq}, o.dtype);
+  for (std::int64_t i = 0; i < o.max_seq; ++i)
+    for (std::int64_t j = i + 1; j < o.max_seq; ++j) causal_mask_.set({i, j}, 1);
+}
+
+Tensor CausalSelfAttention::forward(const Tensor& x) {
+  const std::int64_t d = options_.d_model, H = options_.heads, hd = d / H;
+  if (x.dim() != 3 || x.size(2) != d)
+    fail("CausalSelfAttention", "expects (B, T, ", d, "), got ", x.shape());
+  const std::int64_t B = x.size(0), T = x.size(1);
+  if (T > options_.max_seq)
+    fail("CausalSelfAttention", "sequence length ", T, " exceeds max_seq ", options_.max_seq);
+  // (B, T, d) -> (B, T, H, hd) -> (B, H, T, hd)
+  auto heads = [&](const Tensor& t) { return permute(t.reshape({B, T, H, hd}), {0, 2, 1, 3}); };
+  Tensor q = heads(q_proj->forward(x)), k = heads(k_proj->forward(x));
+  const Tensor v = heads(v_proj->forward(x));
+  if (rope_) {
+    q = apply_rope(q, *rope_);
+    k = apply_rope(k, *rope_);
+  }
+  Tensor scores = matmul(q, transpose(k, -2, -1)) * (1.0 / std::sqrt(static_cast<double>(hd)));
+  const Tensor mask = slice(slice(causal_mask_, 0, 0, T), 1, 0, T);  // (T, T)
+  scores = masked_fill(scores, mask, -INFINITY);
+  Tensor att = softmax(scores, -1);  // (B, H, T, T)
+  if (options_.dropout > 0) att = dropout(att, options_.dropout, dropout_gen_, is_training());
+  const Tensor y = permute(matmul(att, v), {0, 2, 1, 3}).reshape({B, T, d});  // merge heads
+  return o_proj->forward(y);
+}
+
+}  // namespace tg::nn

@@ -1,0 +1,53 @@
+// layers/attention.hpp — causal multi-head self-attention.
+//
+// Layer: layers. Shapes: x (B, T, d) -> (B, T, d); H heads of size hd = d / H.
+//
+//   q, k, v = x Wq^T, x Wk^T, x Wv^T              (B, T, d) each
+//   split heads                                   (B, H, T, hd)
+//   (RoPE on q and k, when positions are rotary)
+//   scores  = q k^T / sqrt(hd)                    (B, H, T, T)
+//   scores[.., i, j] = -inf for j > i             (causal: a token sees only its past)
+//   att     = softmax(scores, last axis)          (rows sum to 1; max-shifted, so stable)
+//   y       = att v                               (B, H, T, hd)
+//   merge heads, out = y Wo^T                     (B, T, d)
+//
+// Parameters use Hugging Face Llama's names: q_proj, k_proj, v_proj, o_proj.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "core/random.hpp"
+#include "layers/linear.hpp"
+#include "layers/module.hpp"
+#include "layers/rope.hpp"
+
+namespace tg::nn {
+
+struct AttentionOptions {
+  std::int64_t d_model = 64;
+  std::int64_t heads = 4;
+  bool bias = false;
+  bool rope = true;  // rotary positions on q and k (otherwise the model adds learned positions)
+  double rope_theta = 10000.0;
+  std::int64_t max_seq = 256;
+  double dropout = 0.0;  // on the attention weights, in training
+  DType dtype = float32;
+};
+
+class CausalSelfAttention : public Module {
+ public:
+  CausalSelfAttention(const AttentionOptions& options, Generator& gen);
+  Tensor forward(const Tensor& x);
+
+  std::shared_ptr<Linear> q_proj, k_proj, v_proj, o_proj;
+
+ private:
+  AttentionOptions options_;
+  std::optional<RopeTables> rope_;
+  Tensor causal_mask_;  // (max_seq, max_seq): 1 above the diagonal
+  Generator dropout_gen_;
+};
+
+}  // namespace tg::nn

@@ -1,0 +1,41 @@
+// layers/norms.hpp — RMSNorm and LayerNorm over the last axis.
+//
+// Layer: layers. Shapes: x (..., d) -> (..., d); weight (d,), bias (d,).
+//
+//   RMSNorm(x)   = x / sqrt(mean(x^2) + eps) * weight               (Zhang & Sennrich 2019; Llama)
+//   LayerNorm(x) = (x - mean(x)) / sqrt(var(x) + eps) * weight + bias   (Ba et al. 2016; GPT-2)
+//
+// with mean and (biased) var over the last axis. RMSNorm skips the centring: one reduction
+// instead of two, no bias, and in practice as good. Both are written with primitive ops, so the
+// tape derives their backward; the derivation by hand is in docs/attention.md, and a float64
+// gradient check proves the tape agrees.
+#pragma once
+
+#include <cstdint>
+
+#include "layers/module.hpp"
+
+namespace tg::nn {
+
+// The functions behind the layers. weight (d,); bias (d,) or undefined.
+Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps);
+Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps);
+
+class RMSNorm : public Module {
+ public:
+  explicit RMSNorm(std::int64_t d, double eps = 1e-5, DType dtype = float32);
+  Tensor forward(const Tensor& x) const;
+  Tensor weight;  // (d,), initialised to 1
+  double eps;
+};
+
+class LayerNorm : public Module {
+ public:
+  explicit LayerNorm(std::int64_t d, double eps = 1e-5, bool bias = true, DType dtype = float32);
+  Tensor forward(const Tensor& x) const;
+  Tensor weight;  // (d,), initialised to 1
+  Tensor bias;    // (d,), initialised to 0; undefined without bias
+  double eps;
+};
+
+}  // namespace tg::nn

@@ -1,0 +1,143 @@
+// layers/optim.cpp — see optim.hpp.
+#include "layers/optim.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "core/error.hpp"
+#include "core/ops.hpp"
+#include "core/tape.hpp"
+
+namespace tg::optim {
+
+namespace {
+// Calls fn(i, w, g) for every element: w the parameter's value (updated in place), g its
+// gradient, both in double whatever the tensor's dtype.
+template <class Fn>
+void for_elements(const Tensor& p, Fn fn) {
+  dispatch(p.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    T* w = p.data<T>();
+    const T* g = p.grad().data<T>();
+    for (std::int64_t i = 0; i < p.numel(); ++i) {
+      double value = w[i];
+      fn(static_cast<std::size_t>(i), value, static_cast<double>(g[i]));
+      w[i] = static_cast<T>(value);
+    }
+  });
+}
+}  // namespace
+
+std::vector<ParamGroup> decay_groups(const std::vector<std::pair<std::string, Tensor>>& named,
+                                     double weight_decay) {
+  ParamGroup decay{{}, weight_decay}, no_decay{{}, 0.0};
+  for (const auto& [name, p] : named) (p.dim() >= 2 ? decay : no_decay).params.push_back(p);
+  return {decay, no_decay};
+}
+
+Optimizer::Optimizer(std::vector<ParamGroup> groups, double lr_) : lr(lr_), groups_(std::move(groups)) {
+  if (!(lr_ >= 0)) fail("optimizer", "learning rate must be >= 0, got ", lr_);
+  for (const ParamGroup& g : groups_)
+    for (const Tensor& p : g.params)
+      if (!p.is_leaf() || !p.requires_grad())
+        fail("optimizer", "parameters must be leaves that require grad");
+}
+
+void Optimizer::zero_grad() {
+  for (const ParamGroup& g : groups_)
+    for (const Tensor& p : g.params) p.zero_grad();
+}
+
+SGD::SGD(std::vector<Tensor> params, SGDOptions o)
+    : Optimizer({ParamGroup{std::move(params), o.weight_decay}}, o.lr), momentum_(o.momentum) {
+  buffers_.resize(groups_[0].params.size());
+}
+
+void SGD::step() {
+  ++t_;
+  const ParamGroup& group = groups_[0];
+  for (std::size_t k = 0; k < group.params.size(); ++k) {
+    const Tensor& p = group.params[k];
+    if (!p.grad().defined()) continue;
+    std::vector<double>& buf = buffers_[k];
+    const bool first = buf.empty();
+    if (momentum_ != 0 && first) buf.resize(static_cast<std::size_t>(p.numel()));
+    for_elements(p, [&](std::size_t i, double& w, double g) {
+      g += group.weight_decay * w;
+      if (momentum_ != 0) g = buf[i] = first ? g : momentum_ * buf[i] + g;
+      w -= lr * g;
+    });
+  }
+}
+
+Adam::Adam(std::vector<Tensor> params, AdamOptions o)
+    : Adam({ParamGroup{std::move(params), o.weight_decay}}, o, false) {}
+
+Adam::Adam(std::vector<ParamGroup> groups, AdamOptions o, bool decoupled)
+    : Optimizer(std::move(groups), o.lr), o_(o), decoupled_(decoupled) {
+  if (!(o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1 && o.eps >= 0))
+    fail("Adam", "needs 0 <= beta1, beta2 < 1 and eps >= 0");
+  for (const ParamGroup& g : groups_) {
+    m_.emplace_back(g.params.size());
+    v_.emplace_back(g.params.size());
+  }
+}
+
+void Adam::step() {
+  ++t_;
+  const double correction1 = 1 - std::pow(o_.beta1, static_cast<double>(t_));
+  const double correction2 = 1 - std::pow(o_.beta2, static_cast<double>(t_));
+  for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
+    const ParamGroup& group = groups_[gi];
+    for (std::size_t k = 0; k < group.params.size(); ++k) {
+      const Tensor& p = group.params[k];
+      if (!p.grad().defined()) continue;
+      std::vector<double>& m = m_[gi][k];
+      std::vector<double>& v = v_[gi][k];
+      if (m.empty()) m.assign(static_cast<std::size_t>(p.numel()), 0.0), v = m;
+      for_elements(p, [&](std::size_t i, double& w, double g) {
+        if (decoupled_)
+          w -= lr * group.weight_decay * w;  // AdamW: shrink the weight itself
+        else
+          g += group.weight_decay * w;  // Adam: L2 penalty through the gradient
+        m[i] = o_.beta1 * m[i] + (1 - o_.beta1) * g;
+        v[i] = o_.beta2 * v[i] + (1 - o_.beta2) * g * g;
+        w -= lr * (m[i] / correction1) / (std::sqrt(v[i] / correction2) + o_.eps);
+      });
+    }
+  }
+}
+
+AdamW::AdamW(std::vector<Tensor> params, AdamOptions o)
+    : Adam({ParamGroup{std::move(params), o.weight_decay}}, o, true) {}
+
+AdamW::AdamW(std::vector<ParamGroup> groups, AdamOptions o) : Adam(std::move(groups), o, true) {}
+
+double warmup_cosine(std::int64_t step, std::int64_t warmup, std::int64_t total, double max_lr,
+                     double min_lr) {
+  if (step < warmup) return max_lr * static_cast<double>(step + 1) / static_cast<double>(warmup);
+  if (step >= total || total <= warmup) return min_lr;
+  const double progress = static_cast<double>(step - warmup) / static_cast<double>(total - warmup);
+  return min_lr + 0.5 * (max_lr - min_lr) * (1 + std::cos(std::numbers::pi * progress));
+}
+
+double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
+  double total = 0;
+  for (const Tensor& p : params)
+    if (p.grad().defined())
+      for (double g : p.grad().to_vector()) total += g * g;
+  total = std::sqrt(total);
+  const double scale = max_norm / (total + 1e-6);  // PyTorch's formula
+  if (scale >= 1) return total;
+  for (const Tensor& p : params) {
+    if (!p.grad().defined()) continue;
+    dispatch(p.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      T* g = p.grad().data<T>();
+      for (std::int64_t i = 0; i < p.numel(); ++i) g[i] = static_cast<T>(g[i] * scale);
+    });
+  }
+  return total;
+}
+
+}  // namespace tg::optim

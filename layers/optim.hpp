@@ -1,0 +1,104 @@
+// layers/optim.hpp — optimizers, the learning-rate schedule and gradient clipping.
+//
+// Layer: layers (namespace tg::optim). An optimizer holds handles to parameters (leaves that
+// require grad) and, in step(), updates them in place from their .grad(), with recording off.
+// Parameters whose gradient is undefined (no path from the loss) are skipped, as in PyTorch.
+//
+//   SGD:   g = grad + wd p;  b = mu b + g (b = g at the first step);  p -= lr b
+//   Adam:  g = grad + wd p;  m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
+//          p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+//   AdamW: p -= lr wd p  (decoupled: decay does not pass through m and v), then Adam with wd = 0
+//
+// These are PyTorch's update rules (torch.optim.SGD/Adam/AdamW), so with the same gradients the
+// same numbers come out.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/tensor.hpp"
+
+namespace tg::optim {
+
+// Parameters that share hyper-parameters; only weight decay varies between groups here.
+struct ParamGroup {
+  std::vector<Tensor> params;
+  double weight_decay = 0.0;
+};
+
+// The usual split for AdamW: matrices (Linear weights, embeddings) decay; vectors (norm weights,
+// biases) and scalars do not, since shrinking a norm's gain or a bias towards 0 is not a sensible
+// prior.
+std::vector<ParamGroup> decay_groups(const std::vector<std::pair<std::string, Tensor>>& named,
+                                     double weight_decay);
+
+class Optimizer {
+ public:
+  explicit Optimizer(std::vector<ParamGroup> groups, double lr);
+  virtual ~Optimizer() = default;
+  virtual void step() = 0;
+  void zero_grad();  // every parameter's grad becomes undefined
+  double lr;         // read each step, so a schedule may change it between steps
+  std::int64_t steps_taken() const { return t_; }
+
+ protected:
+  std::vector<ParamGroup> groups_;
+  std::int64_t t_ = 0;
+};
+
+struct SGDOptions {
+  double lr = 0.01, momentum = 0.0, weight_decay = 0.0;
+};
+class SGD : public Optimizer {
+ public:
+  SGD(std::vector<Tensor> params, SGDOptions o = {});
+  void step() override;
+
+ private:
+  double momentum_;
+  std::vector<std::vector<double>> buffers_;  // per parameter; empty until its first step
+};
+
+struct AdamOptions {
+  double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.0;
+};
+
+// Adam (decoupled = false: L2 decay added to the gradient) and AdamW (decoupled = true).
+class Adam : public Optimizer {
+ public:
+  Adam(std::vector<Tensor> params, AdamOptions o = {});
+  Adam(std::vector<ParamGroup> groups, AdamOptions o, bool decoupled);
+  void step() override;
+
+ private:
+  AdamOptions o_;
+  bool decoupled_;
+  // First and second moments per group and parameter, in double; empty until the first step.
+  std::vector<std::vector<std::vector<double>>> m_, v_;
+};
+
+class AdamW : public Adam {
+ public:
+  static AdamOptions with_decay(double weight_decay) {
+    AdamOptions o;
+    o.weight_decay = weight_decay;
+    return o;
+  }
+  // weight_decay in the options applies to every parameter (as torch.optim.AdamW(params)).
+  AdamW(std::vector<Tensor> params, AdamOptions o = with_decay(0.01));
+  // Groups with their own decay, e.g. decay_groups(model.named_parameters(), 0.1).
+  AdamW(std::vector<ParamGroup> groups, AdamOptions o);
+};
+
+// Linear warm-up from lr/warmup to max_lr over `warmup` steps, then cosine decay to min_lr at
+// `total` steps (and min_lr after). step counts from 0.
+double warmup_cosine(std::int64_t step, std::int64_t warmup, std::int64_t total, double max_lr,
+                     double min_lr);
+
+// Scales all gradients together so that their global L2 norm is at most max_norm (if larger).
+// Returns the norm before clipping. Parameters without gradients are ignored.
+double clip_grad_norm(const std::vector<Tensor>& params, double max_norm);
+
+}  // namespace tg::optim

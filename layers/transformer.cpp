@@ -1,0 +1,107 @@
+// layers/transformer.cpp — see transformer.hpp.
+#include "layers/transformer.hpp"
+
+#include "core/error.hpp"
+#include "core/ops.hpp"
+#include "core/tape.hpp"
+#include "layers/dropout.hpp"
+
+namespace tg::nn {
+
+Norm::Norm(const ModelConfig& c) : rms_(c.rms_norm), eps_(c.norm_eps) {
+  weight = register_parameter("weight", ones({c.d_model}, c.dtype));
+  if (!c.rms_norm && c.bias) bias = register_parameter("bias", zeros({c.d_model}, c.dtype));
+}
+
+Tensor Norm::forward(const Tensor& x) const {
+  return rms_ ? rms_norm(x, weight, eps_) : layer_norm(x, weight, bias, eps_);
+}
+
+TransformerBlock::TransformerBlock(const ModelConfig& c, Generator& gen)
+    : dropout_(c.dropout), dropout_gen_(static_cast<std::uint64_t>(gen.integer(INT64_MAX))) {
+  AttentionOptions a;
+  a.d_model = c.d_model;
+  a.heads = c.heads;
+  a.bias = c.bias;
+  a.rope = c.rope;
+  a.rope_theta = c.rope_theta;
+  a.max_seq = c.max_seq;
+  a.dropout = c.dropout;
+  a.dtype = c.dtype;
+  FFNOptions f;
+  f.d_model = c.d_model;
+  f.kind = c.ffn;
+  f.hidden = c.ffn_hidden;
+  f.multiple_of = c.multiple_of;
+  f.bias = c.bias;
+  f.dropout = c.dropout;
+  f.dtype = c.dtype;
+  input_layernorm = register_module("input_layernorm", std::make_shared<Norm>(c));
+  self_attn = register_module("self_attn", std::make_shared<CausalSelfAttention>(a, gen));
+  post_attention_layernorm = register_module("post_attention_layernorm", std::make_shared<Norm>(c));
+  mlp = register_module("mlp", std::make_shared<FFN>(f, gen));
+}
+
+Tensor TransformerBlock::forward(const Tensor& x) {
+  const bool drop = dropout_ > 0 && is_training();
+  Tensor a = self_attn->forward(input_layernorm->forward(x));
+  if (drop) a = dropout(a, dropout_, dropout_gen_, true);
+  const Tensor h = x + a;  // the residual stream
+  Tensor m = mlp->forward(post_attention_layernorm->forward(h));
+  if (drop) m = dropout(m, dropout_, dropout_gen_, true);
+  return h + m;
+}
+
+DecoderStack::DecoderStack(const ModelConfig& c, Generator& gen) {
+  embed_tokens = register_module("embed_tokens", std::make_shared<Embedding>(c.vocab, c.d_model, gen, c.dtype));
+  if (!c.rope)
+    embed_positions =
+        register_module("embed_positions", std::make_shared<Embedding>(c.max_seq, c.d_model, gen, c.dtype));
+  layers = register_module("layers", std::make_shared<ModuleList>());
+  for (std::int64_t i = 0; i < c.layers; ++i) blocks.push_back(layers->append(std::make_shared<TransformerBlock>(c, gen)));
+  norm = register_module("norm", std::make_shared<Norm>(c));
+}
+
+Transformer::Transformer(const ModelConfig& c, Generator& gen) : config_(c) {
+  if (c.vocab <= 0 || c.d_model <= 0 || c.layers < 0 || c.max_seq <= 0)
+    fail("Transformer", "needs positive vocab, d_model, max_seq and layers >= 0");
+  model = register_module("model", std::make_shared<DecoderStack>(c, gen));
+  if (!c.tie_weights)
+    lm_head = register_module("lm_head", std::make_shared<Linear>(c.d_model, c.vocab, gen, false, c.dtype));
+  // GPT-style initialisation: every matrix (Linear weights, embeddings) ~ N(0, init_std),
+  // biases 0, norm weights stay 1.
+  NoGradGuard no_grad;
+  for (const auto& [name, p] : named_parameters()) {
+    const bool matrix = p.dim() == 2;
+    const bool is_bias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
+    if (matrix) {
+      const Tensor fresh = randn(p.shape(), gen, c.dtype) * c.init_std;
+      p.fill_(0);
+      add_(p, fresh);
+    } else if (is_bias) {
+      p.fill_(0);
+    }
+  }
+}
+
+Tensor Transformer::forward(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T) {
+  if (B <= 0 || T <= 0 || B * T != static_cast<std::int64_t>(ids.size()))
+    fail("Transformer", ids.size(), " ids do not make a (", B, ", ", T, ") batch");
+  if (T > config_.max_seq) fail("Transformer", "sequence length ", T, " exceeds max_seq ", config_.max_seq);
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (ids[i] < 0 || ids[i] >= config_.vocab)
+      fail("Transformer", "token id ", ids[i], " at position ", i, " is outside the vocabulary 0..",
+           config_.vocab - 1);
+  Tensor h = model->embed_tokens->forward(ids, {B, T});  // (B, T, d)
+  if (model->embed_positions) {
+    std::vector<std::int64_t> positions(static_cast<std::size_t>(T));
+    for (std::int64_t t = 0; t < T; ++t) positions[static_cast<std::size_t>(t)] = t;
+    h = h + model->embed_positions->forward(positions, {T});  // (T, d) broadcasts over B
+  }
+  for (const auto& block : model->blocks) h = block->forward(h);
+  h = model->norm->forward(h);
+  if (lm_head) return lm_head->forward(h);
+  return linear(h, model->embed_tokens->weight);  // tied: logits = h E^T
+}
+
+}  // namespace tg::nn

@@ -1,0 +1,124 @@
+// layers/transformer.hpp — the pre-norm transformer block and a decoder-only language model.
+//
+// Layer: layers. Shapes: token ids (B, T) -> logits (B, T, vocab).
+//
+//   h = embed_tokens[ids] (+ learned positions)           (B, T, d)
+//   for each block:  h = h + Attention(Norm(h))
+//                    h = h + FFN(Norm(h))                  (pre-norm residual, as GPT-2/Llama)
+//   logits = lm_head(Norm(h))                              (B, T, vocab)
+//
+// Pre-norm keeps an unnormalised "residual stream" from input to output, which lets gradients
+// reach early layers directly and makes deep stacks train without warm-up tricks.
+//
+// The parameter names follow Hugging Face's LlamaForCausalLM: model.embed_tokens.weight,
+// model.layers.N.self_attn.{q,k,v,o}_proj.weight, model.layers.N.mlp.{gate,up,down}_proj.weight,
+// model.layers.N.input_layernorm.weight, model.layers.N.post_attention_layernorm.weight,
+// model.norm.weight, lm_head.weight. Configured Llama-style (RMSNorm, RoPE, SwiGLU, no biases,
+// no tying) a saved model therefore opens in transformers as a LlamaForCausalLM.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/random.hpp"
+#include "layers/attention.hpp"
+#include "layers/embedding.hpp"
+#include "layers/ffn.hpp"
+#include "layers/module.hpp"
+#include "layers/norms.hpp"
+
+namespace tg::nn {
+
+struct ModelConfig {
+  std::int64_t vocab = 32;
+  std::int64_t d_model = 64;
+  std::int64_t layers = 2;
+  std::int64_t heads = 4;
+  std::int64_t max_seq = 32;
+  FFNKind ffn = FFNKind::SwiGLU;
+  std::int64_t ffn_hidden = 0;    // 0: the FFN's rule (4d, or 2/3 of 4d rounded to multiple_of)
+  std::int64_t multiple_of = 16;
+  bool rms_norm = true;           // false: LayerNorm
+  bool rope = true;               // false: learned absolute positions
+  double rope_theta = 10000.0;
+  double norm_eps = 1e-5;
+  bool bias = false;
+  bool tie_weights = false;       // lm_head shares embed_tokens' weight
+  double dropout = 0.0;
+  double init_std = 0.02;         // every Linear and Embedding weight ~ N(0, init_std)
+  DType dtype = float32;
+
+  // RMSNorm, RoPE, SwiGLU, no biases, untied: the shape Hugging Face's Llama code loads.
+  bool llama_shaped() const {
+    return rms_norm && rope && ffn == FFNKind::SwiGLU && !bias && !tie_weights;
+  }
+};
+
+// Children named "0", "1", ... as torch.nn.ModuleList.
+class ModuleList : public Module {
+ public:
+  template <class M>
+  std::shared_ptr<M> append(std::shared_ptr<M> m) {
+    items_.push_back(m);
+    return register_module(std::to_string(items_.size() - 1), m);
+  }
+  std::size_t size() const { return items_.size(); }
+
+ private:
+  std::vector<std::shared_ptr<Module>> items_;
+};
+
+// RMSNorm or LayerNorm as the config says, with its parameters directly under this module's
+// name ("input_layernorm.weight"), as Hugging Face names them.
+class Norm : public Module {
+ public:
+  explicit Norm(const ModelConfig& c);
+  Tensor forward(const Tensor& x) const;
+  Tensor weight, bias;  // bias: LayerNorm with biases only
+
+ private:
+  bool rms_;
+  double eps_;
+};
+
+class TransformerBlock : public Module {
+ public:
+  TransformerBlock(const ModelConfig& c, Generator& gen);
+  Tensor forward(const Tensor& x);
+
+  std::shared_ptr<Norm> input_layernorm, post_attention_layernorm;
+  std::shared_ptr<CausalSelfAttention> self_attn;
+  std::shared_ptr<FFN> mlp;
+
+ private:
+  double dropout_;
+  Generator dropout_gen_;
+};
+
+// The stack without the head: HF's LlamaModel ("model." in parameter names).
+class DecoderStack : public Module {
+ public:
+  DecoderStack(const ModelConfig& c, Generator& gen);
+  std::shared_ptr<Embedding> embed_tokens, embed_positions;  // positions: only without RoPE
+  std::shared_ptr<ModuleList> layers;
+  std::vector<std::shared_ptr<TransformerBlock>> blocks;
+  std::shared_ptr<Norm> norm;
+};
+
+class Transformer : public Module {
+ public:
+  Transformer(const ModelConfig& c, Generator& gen);
+  // ids: B*T token ids, row-major (B, T). Returns logits (B, T, vocab).
+  Tensor forward(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T);
+  const ModelConfig& config() const { return config_; }
+
+  std::shared_ptr<DecoderStack> model;
+  std::shared_ptr<Linear> lm_head;  // null when tied: the logits use embed_tokens' weight
+
+ private:
+  ModelConfig config_;
+};
+
+}  // namespace tg::nn
