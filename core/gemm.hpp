@@ -26,7 +26,8 @@ void gemm(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64
   if (trans_b) {  // B is (N, K): make it (K, N)
     b_rows.resize(static_cast<std::size_t>(K * N));
     for (std::int64_t j = 0; j < N; ++j)
-      for (std::int64_t k = 0; k < K; ++k) b_rows[static_cast<std::size_t>(k * N + j)] = B[j * K + k];
+      for (std::int64_t k = 0; k < K; ++k)
+        b_rows[static_cast<std::size_t>(k * N + j)] = B[j * K + k];
     B = b_rows.data();
   }
   for (std::int64_t i = 0; i < M; ++i) {

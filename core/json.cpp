@@ -32,10 +32,14 @@ class Parser {
   const std::string& s_;
   std::size_t at_ = 0;
 
-  [[noreturn]] void error(const std::string& what) const { fail("json", "offset ", at_, ": ", what); }
+  [[noreturn]] void error(const std::string& what) const {
+    fail("json", "offset ", at_, ": ", what);
+  }
 
   void skip_space() {
-    while (at_ < s_.size() && (s_[at_] == ' ' || s_[at_] == '\n' || s_[at_] == '\r' || s_[at_] == '\t')) ++at_;
+    while (at_ < s_.size() &&
+           (s_[at_] == ' ' || s_[at_] == '\n' || s_[at_] == '\r' || s_[at_] == '\t'))
+      ++at_;
   }
 
   void expect(char c) {
@@ -122,14 +126,30 @@ class Parser {
       if (at_ >= s_.size()) error("unterminated escape");
       const char e = s_[at_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           if (at_ + 4 > s_.size()) error("short \\u escape");
           unsigned code = 0;
@@ -149,7 +169,8 @@ class Parser {
           }
           break;
         }
-        default: error(std::string("bad escape \\") + e);
+        default:
+          error(std::string("bad escape \\") + e);
       }
     }
   }
@@ -184,17 +205,29 @@ class Parser {
 
 }  // namespace
 
-Value parse(const std::string& text) { return Parser(text).document(); }
+Value parse(const std::string& text) {
+  return Parser(text).document();
+}
 
 std::string quote(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];

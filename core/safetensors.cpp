@@ -17,13 +17,16 @@
 
 namespace tg {
 
-static_assert(std::endian::native == std::endian::little, "safetensors I/O assumes a little-endian machine");
+static_assert(std::endian::native == std::endian::little,
+              "safetensors I/O assumes a little-endian machine");
 
 namespace {
 
 constexpr std::uint64_t kMaxHeader = 100u << 20;  // 100 MB: far above any real header
 
-const char* format_name(DType d) { return d == float32 ? "F32" : "F64"; }
+const char* format_name(DType d) {
+  return d == float32 ? "F32" : "F64";
+}
 
 }  // namespace
 
@@ -60,17 +63,21 @@ void save_safetensors(const std::string& path, const std::map<std::string, Tenso
   if (!metadata.empty()) {
     header += "\"__metadata__\":{";
     for (auto it = metadata.begin(); it != metadata.end(); ++it)
-      header += (it == metadata.begin() ? "" : ",") + json::quote(it->first) + ":" + json::quote(it->second);
+      header += (it == metadata.begin() ? "" : ",") + json::quote(it->first) + ":" +
+                json::quote(it->second);
     header += "}";
     first = false;
   }
   for (const auto& [name, t] : tensors) {
     if (name == "__metadata__") fail("save_safetensors", "'__metadata__' is reserved");
-    const std::uint64_t bytes = static_cast<std::uint64_t>(t.numel()) * (t.dtype() == float32 ? 4 : 8);
+    const std::uint64_t bytes =
+        static_cast<std::uint64_t>(t.numel()) * (t.dtype() == float32 ? 4 : 8);
     header += (first ? "" : ",") + json::quote(name) + ":{\"dtype\":\"" + format_name(t.dtype()) +
               "\",\"shape\":[";
-    for (std::size_t k = 0; k < t.shape().size(); ++k) header += (k ? "," : "") + std::to_string(t.shape()[k]);
-    header += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
+    for (std::size_t k = 0; k < t.shape().size(); ++k)
+      header += (k ? "," : "") + std::to_string(t.shape()[k]);
+    header += "],\"data_offsets\":[" + std::to_string(offset) + "," +
+              std::to_string(offset + bytes) + "]}";
     offset += bytes;
     first = false;
   }
@@ -83,7 +90,8 @@ void save_safetensors(const std::string& path, const std::map<std::string, Tenso
   for (const auto& [name, t] : tensors)
     dispatch(t.dtype(), [&](auto zero) {
       using T = decltype(zero);
-      file.append(reinterpret_cast<const char*>(t.data<T>()), static_cast<std::size_t>(t.numel()) * sizeof(T));
+      file.append(reinterpret_cast<const char*>(t.data<T>()),
+                  static_cast<std::size_t>(t.numel()) * sizeof(T));
     });
   write_file_atomically(path, file);
 }
@@ -96,12 +104,13 @@ SafeTensorsFile load_safetensors(const std::string& path) {
   auto bad = [&](std::uint64_t offset, const std::string& what) -> void {
     fail("load_safetensors", "'", path, "', byte ", offset, ": ", what);
   };
-  if (size < 8) bad(0, "file of " + std::to_string(size) + " bytes is too short for a header length");
+  if (size < 8)
+    bad(0, "file of " + std::to_string(size) + " bytes is too short for a header length");
   std::uint64_t n = 0;
   in.read(reinterpret_cast<char*>(&n), 8);
   if (n > kMaxHeader || n > size - 8)
-    bad(0, "header length " + std::to_string(n) + " is larger than the file (" + std::to_string(size) +
-               " bytes) allows");
+    bad(0, "header length " + std::to_string(n) + " is larger than the file (" +
+               std::to_string(size) + " bytes) allows");
   std::string header(static_cast<std::size_t>(n), '\0');
   in.read(header.data(), static_cast<std::streamsize>(n));
   if (!in) bad(8, "could not read the header");
@@ -121,7 +130,8 @@ SafeTensorsFile load_safetensors(const std::string& path) {
     if (name == "__metadata__") {
       if (!entry.is(json::Value::Kind::Object)) bad(8, "__metadata__ is not an object");
       for (const auto& [k, v] : entry.object) {
-        if (!v.is(json::Value::Kind::String)) bad(8, "__metadata__ value '" + k + "' is not a string");
+        if (!v.is(json::Value::Kind::String))
+          bad(8, "__metadata__ value '" + k + "' is not a string");
         out.metadata[k] = v.string;
       }
       continue;
@@ -141,25 +151,29 @@ SafeTensorsFile load_safetensors(const std::string& path) {
     Shape dims;
     std::uint64_t count = 1;
     for (const json::Value& s : shape->array) {
-      if (!s.is(json::Value::Kind::Number) || s.number < 0 || s.number != std::floor(s.number) || s.number > 1e15)
+      if (!s.is(json::Value::Kind::Number) || s.number < 0 || s.number != std::floor(s.number) ||
+          s.number > 1e15)
         bad(8, where + "shape entries must be whole numbers >= 0");
       const auto dim = static_cast<std::uint64_t>(s.number);
-      if (dim != 0 && count > size / dim) bad(8, where + "shape has more elements than the file could hold");
+      if (dim != 0 && count > size / dim)
+        bad(8, where + "shape has more elements than the file could hold");
       count *= dim;
       dims.push_back(static_cast<std::int64_t>(dim));
     }
     if (!offsets->is(json::Value::Kind::Array) || offsets->array.size() != 2 ||
-        !offsets->array[0].is(json::Value::Kind::Number) || !offsets->array[1].is(json::Value::Kind::Number))
+        !offsets->array[0].is(json::Value::Kind::Number) ||
+        !offsets->array[1].is(json::Value::Kind::Number))
       bad(8, where + "data_offsets must be [begin, end]");
     const double b = offsets->array[0].number, e = offsets->array[1].number;
-    if (b < 0 || e < b || b != std::floor(b) || e != std::floor(e) || e > static_cast<double>(data_size))
+    if (b < 0 || e < b || b != std::floor(b) || e != std::floor(e) ||
+        e > static_cast<double>(data_size))
       bad(data_start, where + "data_offsets [" + std::to_string(b) + ", " + std::to_string(e) +
                           "] are outside the " + std::to_string(data_size) + " data bytes");
     const auto begin = static_cast<std::uint64_t>(b), end = static_cast<std::uint64_t>(e);
     const std::uint64_t element = dt == float32 ? 4 : 8;
     if (end - begin != count * element)
-      bad(data_start + begin, where + "holds " + std::to_string(end - begin) + " bytes but shape needs " +
-                                  std::to_string(count * element));
+      bad(data_start + begin, where + "holds " + std::to_string(end - begin) +
+                                  " bytes but shape needs " + std::to_string(count * element));
     ranges.emplace_back(begin, end);
     Tensor t = empty(dims, dt);
     in.seekg(static_cast<std::streamoff>(data_start + begin));

@@ -33,16 +33,17 @@ std::string number(double v) {
 }
 
 // A whole number from a JSON object, checked to lie in [lo, hi].
-std::int64_t integer(const json::Value& obj, const std::string& key, std::int64_t lo, std::int64_t hi,
-                     const std::string& file) {
+std::int64_t integer(const json::Value& obj, const std::string& key, std::int64_t lo,
+                     std::int64_t hi, const std::string& file) {
   const json::Value* v = obj.find(key);
-  if (!v || !v->is(json::Value::Kind::Number) || v->number != std::floor(v->number) || v->number < static_cast<double>(lo) ||
-      v->number > static_cast<double>(hi))
+  if (!v || !v->is(json::Value::Kind::Number) || v->number != std::floor(v->number) ||
+      v->number < static_cast<double>(lo) || v->number > static_cast<double>(hi))
     fail("load", "'", file, "': \"", key, "\" must be a whole number in ", lo, "..", hi);
   return static_cast<std::int64_t>(v->number);
 }
 
-double real(const json::Value& obj, const std::string& key, double lo, double hi, const std::string& file) {
+double real(const json::Value& obj, const std::string& key, double lo, double hi,
+            const std::string& file) {
   const json::Value* v = obj.find(key);
   if (!v || !v->is(json::Value::Kind::Number) || !(v->number >= lo && v->number <= hi))
     fail("load", "'", file, "': \"", key, "\" must be a number in ", lo, "..", hi);
@@ -51,13 +52,15 @@ double real(const json::Value& obj, const std::string& key, double lo, double hi
 
 bool flag(const json::Value& obj, const std::string& key, const std::string& file) {
   const json::Value* v = obj.find(key);
-  if (!v || !v->is(json::Value::Kind::Bool)) fail("load", "'", file, "': \"", key, "\" must be true or false");
+  if (!v || !v->is(json::Value::Kind::Bool))
+    fail("load", "'", file, "': \"", key, "\" must be true or false");
   return v->boolean;
 }
 
 std::string text(const json::Value& obj, const std::string& key, const std::string& file) {
   const json::Value* v = obj.find(key);
-  if (!v || !v->is(json::Value::Kind::String)) fail("load", "'", file, "': \"", key, "\" must be a string");
+  if (!v || !v->is(json::Value::Kind::String))
+    fail("load", "'", file, "': \"", key, "\" must be a string");
   return v->string;
 }
 
@@ -70,16 +73,20 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
   for (const auto& [name, p] : model.named_parameters()) tensors.emplace(name, p.detach());
   save_safetensors(dir + "/model.safetensors", tensors, {{"format", "pt"}});
 
-  const std::int64_t hidden = model.model->blocks.empty() ? 0 : model.model->blocks[0]->mlp->hidden_size();
+  const std::int64_t hidden =
+      model.model->blocks.empty() ? 0 : model.model->blocks[0]->mlp->hidden_size();
   std::ostringstream j;
   j << "{\n";
   if (c.llama_shaped())
     j << "  \"architectures\": [\"LlamaForCausalLM\"],\n  \"model_type\": \"llama\",\n"
       << "  \"vocab_size\": " << c.vocab << ",\n  \"hidden_size\": " << c.d_model << ",\n"
-      << "  \"intermediate_size\": " << hidden << ",\n  \"num_hidden_layers\": " << c.layers << ",\n"
-      << "  \"num_attention_heads\": " << c.heads << ",\n  \"num_key_value_heads\": " << c.heads << ",\n"
+      << "  \"intermediate_size\": " << hidden << ",\n  \"num_hidden_layers\": " << c.layers
+      << ",\n"
+      << "  \"num_attention_heads\": " << c.heads << ",\n  \"num_key_value_heads\": " << c.heads
+      << ",\n"
       << "  \"head_dim\": " << c.d_model / c.heads << ",\n"
-      << "  \"max_position_embeddings\": " << c.max_seq << ",\n  \"rms_norm_eps\": " << number(c.norm_eps)
+      << "  \"max_position_embeddings\": " << c.max_seq
+      << ",\n  \"rms_norm_eps\": " << number(c.norm_eps)
       << ",\n  \"rope_theta\": " << number(c.rope_theta) << ",\n  \"hidden_act\": \"silu\",\n"
       << "  \"attention_bias\": false,\n  \"mlp_bias\": false,\n  \"tie_word_embeddings\": false,\n"
       << "  \"torch_dtype\": \"float32\",\n";
@@ -87,15 +94,20 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
     << "    \"task\": " << json::quote(run.task) << ",\n    \"modulus\": " << run.modulus << ",\n"
     << "    \"vocab\": " << c.vocab << ",\n    \"d_model\": " << c.d_model << ",\n"
     << "    \"layers\": " << c.layers << ",\n    \"heads\": " << c.heads << ",\n"
-    << "    \"max_seq\": " << c.max_seq << ",\n    \"ffn\": " << json::quote(nn::ffn_kind_name(c.ffn)) << ",\n"
-    << "    \"ffn_hidden\": " << hidden << ",\n    \"rms_norm\": " << (c.rms_norm ? "true" : "false") << ",\n"
-    << "    \"rope\": " << (c.rope ? "true" : "false") << ",\n    \"rope_theta\": " << number(c.rope_theta) << ",\n"
-    << "    \"norm_eps\": " << number(c.norm_eps) << ",\n    \"bias\": " << (c.bias ? "true" : "false") << ",\n"
+    << "    \"max_seq\": " << c.max_seq
+    << ",\n    \"ffn\": " << json::quote(nn::ffn_kind_name(c.ffn)) << ",\n"
+    << "    \"ffn_hidden\": " << hidden
+    << ",\n    \"rms_norm\": " << (c.rms_norm ? "true" : "false") << ",\n"
+    << "    \"rope\": " << (c.rope ? "true" : "false")
+    << ",\n    \"rope_theta\": " << number(c.rope_theta) << ",\n"
+    << "    \"norm_eps\": " << number(c.norm_eps)
+    << ",\n    \"bias\": " << (c.bias ? "true" : "false") << ",\n"
     << "    \"tie_weights\": " << (c.tie_weights ? "true" : "false") << "\n  }\n}\n";
   write_file_atomically(dir + "/config.json", j.str());
 
   std::string vocab = "{\"task\": " + json::quote(run.task) + ", \"tokens\": [";
-  for (std::size_t i = 0; i < run.tokens.size(); ++i) vocab += (i ? ", " : "") + json::quote(run.tokens[i]);
+  for (std::size_t i = 0; i < run.tokens.size(); ++i)
+    vocab += (i ? ", " : "") + json::quote(run.tokens[i]);
   write_file_atomically(dir + "/vocab.json", vocab + "]}\n");
 }
 
@@ -103,7 +115,8 @@ SavedRun load_config(const std::string& dir) {
   const std::string config_path = dir + "/config.json", vocab_path = dir + "/vocab.json";
   const json::Value root = json::parse(read_small_file(config_path));
   const json::Value* t = root.find("tapegrad");
-  if (!t || !t->is(json::Value::Kind::Object)) fail("load", "'", config_path, "' has no \"tapegrad\" object");
+  if (!t || !t->is(json::Value::Kind::Object))
+    fail("load", "'", config_path, "' has no \"tapegrad\" object");
   SavedRun run;
   nn::ModelConfig& c = run.config;
   run.task = text(*t, "task", config_path);
@@ -122,19 +135,23 @@ SavedRun load_config(const std::string& dir) {
   c.bias = flag(*t, "bias", config_path);
   c.tie_weights = flag(*t, "tie_weights", config_path);
   if (c.d_model % c.heads != 0 || (c.rope && (c.d_model / c.heads) % 2 != 0))
-    fail("load", "'", config_path, "': d_model ", c.d_model, " does not split into ", c.heads, " heads of even size");
+    fail("load", "'", config_path, "': d_model ", c.d_model, " does not split into ", c.heads,
+         " heads of even size");
   // Parameters beyond ~1e9 would not fit this machine: refuse before allocating anything.
-  if (static_cast<double>(c.d_model) * static_cast<double>(c.d_model) * static_cast<double>(c.layers) * 12 +
+  if (static_cast<double>(c.d_model) * static_cast<double>(c.d_model) *
+              static_cast<double>(c.layers) * 12 +
           static_cast<double>(c.vocab) * static_cast<double>(c.d_model) * 2 >
       1e9)
     fail("load", "'", config_path, "' describes a model of more than 1e9 parameters");
 
   const json::Value vocab = json::parse(read_small_file(vocab_path));
   const json::Value* tokens = vocab.find("tokens");
-  if (!tokens || !tokens->is(json::Value::Kind::Array) || static_cast<std::int64_t>(tokens->array.size()) != c.vocab)
+  if (!tokens || !tokens->is(json::Value::Kind::Array) ||
+      static_cast<std::int64_t>(tokens->array.size()) != c.vocab)
     fail("load", "'", vocab_path, "' must list \"tokens\", one per id (", c.vocab, ")");
   for (const json::Value& v : tokens->array) {
-    if (!v.is(json::Value::Kind::String)) fail("load", "'", vocab_path, "': every token must be a string");
+    if (!v.is(json::Value::Kind::String))
+      fail("load", "'", vocab_path, "': every token must be a string");
     run.tokens.push_back(v.string);
   }
   return run;

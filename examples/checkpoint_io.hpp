@@ -19,8 +19,8 @@ namespace tg::io {
 
 struct SavedRun {
   nn::ModelConfig config;
-  std::string task;               // "reverse", "modadd", "text:FILE", ...
-  std::int64_t modulus = 23;      // for modadd
+  std::string task;                 // "reverse", "modadd", "text:FILE", ...
+  std::int64_t modulus = 23;        // for modadd
   std::vector<std::string> tokens;  // what each token id prints as
 };
 

@@ -10,7 +10,9 @@
 
 namespace tg::tasks {
 
-std::string Task::token_text(std::int64_t id) const { return id == 10 ? "|" : std::to_string(id); }
+std::string Task::token_text(std::int64_t id) const {
+  return id == 10 ? "|" : std::to_string(id);
+}
 
 std::vector<std::int64_t> Task::encode(const std::string& text, std::string& error) const {
   // Synthetic prompts: digits, and '|' for the separator ("3141592653589793|").
@@ -114,7 +116,8 @@ class ModAddTask : public Task {
 }  // namespace
 
 std::unique_ptr<Task> make_synthetic(const std::string& name, std::int64_t modulus) {
-  if (name == "copy" || name == "reverse" || name == "sort") return std::make_unique<SequenceTask>(name);
+  if (name == "copy" || name == "reverse" || name == "sort")
+    return std::make_unique<SequenceTask>(name);
   if (name == "modadd") {
     if (modulus < 2 || modulus > 200) fail("task", "modulus must be 2..200, got ", modulus);
     return std::make_unique<ModAddTask>(modulus);
@@ -132,7 +135,8 @@ CharTask::CharTask(std::string text, std::int64_t seq_len, std::string source)
   for (unsigned char c : text_) seen[c] = true;
   for (int c = 0; c < 256; ++c)
     if (seen[c]) chars_ += static_cast<char>(c);
-  for (unsigned char c : text_) ids_.push_back(static_cast<std::int64_t>(chars_.find(static_cast<char>(c))));
+  for (unsigned char c : text_)
+    ids_.push_back(static_cast<std::int64_t>(chars_.find(static_cast<char>(c))));
 }
 
 Batch CharTask::sample(std::int64_t B, Generator& gen) const {
@@ -148,7 +152,9 @@ Batch CharTask::sample(std::int64_t B, Generator& gen) const {
   return b;
 }
 
-std::string CharTask::token_text(std::int64_t id) const { return std::string(1, chars_[static_cast<std::size_t>(id)]); }
+std::string CharTask::token_text(std::int64_t id) const {
+  return std::string(1, chars_[static_cast<std::size_t>(id)]);
+}
 
 std::vector<std::int64_t> CharTask::encode(const std::string& text, std::string& error) const {
   std::vector<std::int64_t> ids;

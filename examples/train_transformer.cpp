@@ -10,7 +10,8 @@
 // examples it never trained on (token accuracy and exact match of whole answers). A progress
 // bar shows step, loss, accuracy, tokens/s and ETA (plain lines when stdout is not a terminal),
 // and the last line is a summary:
-//   summary: task=... ffn=... params=... steps=... loss=... acc=... ms_per_step=... tokens_per_s=...
+//   summary: task=... ffn=... params=... steps=... loss=... acc=... ms_per_step=...
+//   tokens_per_s=...
 #include <unistd.h>
 
 #include <chrono>
@@ -45,7 +46,8 @@ const char* kUsage =
     "  --batch N          examples per step, 1..4096 (default 32)\n"
     "  --steps N          training steps, 0..1000000 (default 400; stops early, see --stop-at)\n"
     "  --lr X             peak learning rate (default 0.001)\n"
-    "  --schedule S       constant | cosine (linear warm-up, cosine decay to lr/10) (default constant)\n"
+    "  --schedule S       constant | cosine (linear warm-up, cosine decay to lr/10) (default "
+    "constant)\n"
     "  --warmup N         warm-up steps for cosine (default 0)\n"
     "  --weight-decay X   AdamW decay on matrices (default 0.01)\n"
     "  --clip X           gradient clipping by global norm, 0 = off (default 1)\n"
@@ -66,8 +68,8 @@ double parse_real(cli::Flags& flags, const std::string& name, double lo, double 
   char* end = nullptr;
   const double x = std::strtod(v.c_str(), &end);
   if (v.empty() || end != v.c_str() + v.size() || !(x >= lo && x <= hi))
-    flags.error("--" + name + " must be a number from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                ", got '" + v + "'");
+    flags.error("--" + name + " must be a number from " + std::to_string(lo) + " to " +
+                std::to_string(hi) + ", got '" + v + "'");
   return x;
 }
 
@@ -102,7 +104,8 @@ Score score(nn::Transformer& model, const tasks::Batch& b, Tensor* loss_out = nu
 std::string duration(double seconds) {
   char buf[32];
   if (seconds >= 60)
-    std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
+    std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(seconds) / 60,
+                  static_cast<int>(seconds) % 60);
   else
     std::snprintf(buf, sizeof buf, "%.0fs", seconds);
   return buf;
@@ -113,11 +116,19 @@ std::string duration(double seconds) {
 int main(int argc, char** argv) {
   cli::Flags flags("train_transformer", kUsage);
   for (auto [name, value] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"task", "reverse"}, {"text", ""}, {"modulus", "23"}, {"ffn", "swiglu"}, {"d-model", "64"},
-           {"layers", "2"}, {"heads", "4"}, {"positions", "learned"}, {"norm", "rms"}, {"seq", "64"}, {"batch", "32"}, {"steps", "400"},
-           {"lr", "0.001"}, {"schedule", "constant"}, {"warmup", "0"}, {"weight-decay", "0.01"},
-           {"clip", "1"}, {"seed", "0"}, {"threads", "1"}, {"eval-every", "10"}, {"eval-batch", "512"},
-           {"stop-at", ""}, {"save", ""}, {"load", ""}, {"generate", ""}, {"temperature", "0"},
+           {"task", "reverse"},   {"text", ""},
+           {"modulus", "23"},     {"ffn", "swiglu"},
+           {"d-model", "64"},     {"layers", "2"},
+           {"heads", "4"},        {"positions", "learned"},
+           {"norm", "rms"},       {"seq", "64"},
+           {"batch", "32"},       {"steps", "400"},
+           {"lr", "0.001"},       {"schedule", "constant"},
+           {"warmup", "0"},       {"weight-decay", "0.01"},
+           {"clip", "1"},         {"seed", "0"},
+           {"threads", "1"},      {"eval-every", "10"},
+           {"eval-batch", "512"}, {"stop-at", ""},
+           {"save", ""},          {"load", ""},
+           {"generate", ""},      {"temperature", "0"},
            {"max-new", "32"}})
     flags.add(name, value);
   flags.parse(argc, argv);
@@ -130,14 +141,16 @@ int main(int argc, char** argv) {
     const auto eval_batch = flags.integer("eval-batch", 1, 100000);
     const auto max_new = flags.integer("max-new", 1, 10000);
     if (flags.integer("threads", 1, 1024) != 1)
-      std::cerr << "train_transformer: note: kernels are single-threaded for now; running on 1 thread\n";
+      std::cerr
+          << "train_transformer: note: kernels are single-threaded for now; running on 1 thread\n";
     const double lr = parse_real(flags, "lr", 0, 10);
     const double weight_decay = parse_real(flags, "weight-decay", 0, 10);
     const double clip = parse_real(flags, "clip", 0, 1e6);
     const double temperature = parse_real(flags, "temperature", 0, 100);
     const auto warmup = flags.integer("warmup", 0, 1000000);
     const std::string schedule = flags.text("schedule");
-    if (schedule != "constant" && schedule != "cosine") flags.error("--schedule must be constant or cosine");
+    if (schedule != "constant" && schedule != "cosine")
+      flags.error("--schedule must be constant or cosine");
 
     // The task, and the model: from flags, or from a saved run.
     std::unique_ptr<tasks::Task> task;
@@ -155,8 +168,11 @@ int main(int argc, char** argv) {
       task = std::make_unique<tasks::CharTask>(tasks::read_text_file(text_file), seq, text_file);
     } else {
       const std::string name = model ? run.task : flags.text("task");
-      if (name.rfind("text:", 0) == 0 && steps > 0) fail("train_transformer", "this model was trained on text: pass --text FILE to train it further");
-      if (name.rfind("text:", 0) != 0) task = tasks::make_synthetic(name, model ? run.modulus : flags.integer("modulus", 2, 200));
+      if (name.rfind("text:", 0) == 0 && steps > 0)
+        fail("train_transformer",
+             "this model was trained on text: pass --text FILE to train it further");
+      if (name.rfind("text:", 0) != 0)
+        task = tasks::make_synthetic(name, model ? run.modulus : flags.integer("modulus", 2, 200));
     }
     if (!model) {
       nn::ModelConfig c;
@@ -167,7 +183,8 @@ int main(int argc, char** argv) {
       c.max_seq = task->seq_len();
       c.ffn = nn::parse_ffn_kind(flags.text("ffn"));
       const std::string positions = flags.text("positions"), norm = flags.text("norm");
-      if (positions != "learned" && positions != "rope") flags.error("--positions must be learned or rope");
+      if (positions != "learned" && positions != "rope")
+        flags.error("--positions must be learned or rope");
       if (norm != "rms" && norm != "layer") flags.error("--norm must be rms or layer");
       c.rope = positions == "rope";
       c.rms_norm = norm == "rms";
@@ -180,17 +197,21 @@ int main(int argc, char** argv) {
       for (std::int64_t id = 0; id < c.vocab; ++id) run.tokens.push_back(task->token_text(id));
     }
     if (task && task->vocab() != model->config().vocab)
-      fail("train_transformer", "the task has ", task->vocab(), " tokens but the model ", model->config().vocab);
+      fail("train_transformer", "the task has ", task->vocab(), " tokens but the model ",
+           model->config().vocab);
     const nn::ModelConfig& config = model->config();
     const bool is_text = task && task->name().rfind("text:", 0) == 0;
-    const double stop_at = flags.text("stop-at").empty() ? (is_text ? 0.0 : 99.0) : parse_real(flags, "stop-at", 0, 100);
+    const double stop_at = flags.text("stop-at").empty() ? (is_text ? 0.0 : 99.0)
+                                                         : parse_real(flags, "stop-at", 0, 100);
 
-    std::cout << "task " << run.task << ", " << nn::ffn_kind_name(config.ffn) << " FFN, d_model " << config.d_model
-              << ", " << config.layers << " layers, " << config.heads << " heads, seq " << config.max_seq << ", "
-              << model->num_parameters() << " parameters\n";
+    std::cout << "task " << run.task << ", " << nn::ffn_kind_name(config.ffn) << " FFN, d_model "
+              << config.d_model << ", " << config.layers << " layers, " << config.heads
+              << " heads, seq " << config.max_seq << ", " << model->num_parameters()
+              << " parameters\n";
     if (is_text)
       std::cout << "unigram entropy of the text: "
-                << static_cast<const tasks::CharTask*>(task.get())->unigram_entropy() << " nats per character\n";
+                << static_cast<const tasks::CharTask*>(task.get())->unigram_entropy()
+                << " nats per character\n";
 
     // Training.
     optim::AdamOptions ao;
@@ -211,29 +232,38 @@ int main(int argc, char** argv) {
       if (clip > 0) optim::clip_grad_norm(model->parameters(), clip);
       opt.step();
       opt.zero_grad();
-      train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      train_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       done = step + 1;
 
       const bool evaluate = done % eval_every == 0 || done == steps;
       if (evaluate) {
         NoGradGuard no_grad;
-        Generator eval_gen(seed + 1000 + static_cast<std::uint64_t>(done));  // fresh, unseen examples
+        Generator eval_gen(seed + 1000 +
+                           static_cast<std::uint64_t>(done));  // fresh, unseen examples
         model->eval();
         last_eval = score(*model, task->sample(eval_batch, eval_gen));
         model->train();
       }
-      const double tokens_per_s = static_cast<double>(done * batch * task->seq_len()) / train_seconds;
-      const double eta = train_seconds / static_cast<double>(done) * static_cast<double>(steps - done);
+      const double tokens_per_s =
+          static_cast<double>(done * batch * task->seq_len()) / train_seconds;
+      const double eta =
+          train_seconds / static_cast<double>(done) * static_cast<double>(steps - done);
       char line[256];
-      std::snprintf(line, sizeof line, "step %6lld/%lld  loss %.4f  acc %5.1f%%  eval acc %5.1f%% exact %5.1f%%  %7.0f tok/s  ETA %s",
-                    static_cast<long long>(done), static_cast<long long>(steps), last_train.loss, 100 * last_train.acc,
-                    100 * last_eval.acc, 100 * last_eval.exact, tokens_per_s, duration(eta).c_str());
+      std::snprintf(line, sizeof line,
+                    "step %6lld/%lld  loss %.4f  acc %5.1f%%  eval acc %5.1f%% exact %5.1f%%  "
+                    "%7.0f tok/s  ETA %s",
+                    static_cast<long long>(done), static_cast<long long>(steps), last_train.loss,
+                    100 * last_train.acc, 100 * last_eval.acc, 100 * last_eval.exact, tokens_per_s,
+                    duration(eta).c_str());
       if (tty) {
-        const int width = 20, filled = static_cast<int>(width * done / std::max<std::int64_t>(steps, 1));
+        const int width = 20,
+                  filled = static_cast<int>(width * done / std::max<std::int64_t>(steps, 1));
         std::cout << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
-                  << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << line << "\x1b[K" << std::flush;
+                  << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << line
+                  << "\x1b[K" << std::flush;
       } else if (evaluate) {
-        std::cout << line << "\n";
+        std::cout << line << std::endl;  // flushed, so a log file can be followed while it runs
       }
       if (evaluate && stop_at > 0 && 100 * last_eval.acc >= stop_at) {
         if (tty) std::cout << "\n";
@@ -247,13 +277,14 @@ int main(int argc, char** argv) {
       Generator eval_gen(seed + 1000);
       model->eval();
       last_eval = score(*model, task->sample(eval_batch, eval_gen));
-      std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc << "%, exact "
-                << 100 * last_eval.exact << "%\n";
+      std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc
+                << "%, exact " << 100 * last_eval.exact << "%\n";
     }
 
     if (!flags.text("save").empty()) {
       io::save_run(flags.text("save"), *model, run);
-      std::cout << "saved to " << flags.text("save") << "/{model.safetensors,config.json,vocab.json}\n";
+      std::cout << "saved to " << flags.text("save")
+                << "/{model.safetensors,config.json,vocab.json}\n";
     }
 
     const std::string prompt = flags.text("generate");
@@ -277,10 +308,14 @@ int main(int argc, char** argv) {
       std::string out;
       for (std::int64_t n = 0; n < max_new; ++n) {
         // The last max_seq tokens are the context.
-        const std::size_t from = ids.size() > static_cast<std::size_t>(config.max_seq) ? ids.size() - static_cast<std::size_t>(config.max_seq) : 0;
-        const std::vector<std::int64_t> context(ids.begin() + static_cast<std::ptrdiff_t>(from), ids.end());
+        const std::size_t from = ids.size() > static_cast<std::size_t>(config.max_seq)
+                                     ? ids.size() - static_cast<std::size_t>(config.max_seq)
+                                     : 0;
+        const std::vector<std::int64_t> context(ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                                ids.end());
         const auto T = static_cast<std::int64_t>(context.size());
-        const Tensor logits = slice(model->forward(context, 1, T).reshape({T, config.vocab}), 0, T - 1, T);
+        const Tensor logits =
+            slice(model->forward(context, 1, T).reshape({T, config.vocab}), 0, T - 1, T);
         std::int64_t next;
         if (temperature == 0) {
           next = argmax(logits, 1)[0];
@@ -300,11 +335,15 @@ int main(int argc, char** argv) {
       std::cout << "generate: " << prompt << out << "\n";
     }
 
-    std::printf("summary: task=%s ffn=%s params=%lld steps=%lld loss=%.4f acc=%.4f ms_per_step=%.2f tokens_per_s=%.0f\n",
-                run.task.c_str(), nn::ffn_kind_name(config.ffn), static_cast<long long>(model->num_parameters()),
-                static_cast<long long>(done), done ? last_train.loss : last_eval.loss, last_eval.acc,
-                done ? 1000 * train_seconds / static_cast<double>(done) : 0.0,
-                done ? static_cast<double>(done * batch * (task ? task->seq_len() : 1)) / train_seconds : 0.0);
+    std::printf(
+        "summary: task=%s ffn=%s params=%lld steps=%lld loss=%.4f acc=%.4f ms_per_step=%.2f "
+        "tokens_per_s=%.0f\n",
+        run.task.c_str(), nn::ffn_kind_name(config.ffn),
+        static_cast<long long>(model->num_parameters()), static_cast<long long>(done),
+        done ? last_train.loss : last_eval.loss, last_eval.acc,
+        done ? 1000 * train_seconds / static_cast<double>(done) : 0.0,
+        done ? static_cast<double>(done * batch * (task ? task->seq_len() : 1)) / train_seconds
+             : 0.0);
   } catch (const std::exception& e) {
     std::cerr << "train_transformer: " << e.what() << "\n";
     return 1;

@@ -12,7 +12,8 @@ namespace tg::nn {
 CausalSelfAttention::CausalSelfAttention(const AttentionOptions& o, Generator& gen)
     : options_(o), dropout_gen_(static_cast<std::uint64_t>(gen.integer(INT64_MAX))) {
   if (o.heads <= 0 || o.d_model % o.heads != 0)
-    fail("CausalSelfAttention", "d_model ", o.d_model, " must split into ", o.heads, " equal heads");
+    fail("CausalSelfAttention", "d_model ", o.d_model, " must split into ", o.heads,
+         " equal heads");
   const std::int64_t d = o.d_model;
   q_proj = register_module("q_proj", std::make_shared<Linear>(d, d, gen, o.bias, o.dtype));
   k_proj = register_module("k_proj", std::make_shared<Linear>(d, d, gen, o.bias, o.dtype));

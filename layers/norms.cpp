@@ -32,7 +32,9 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, dou
   return bias.defined() ? y + bias : y;
 }
 
-Tensor RMSNorm::forward(const Tensor& x) const { return rms_norm(x, weight, eps); }
+Tensor RMSNorm::forward(const Tensor& x) const {
+  return rms_norm(x, weight, eps);
+}
 
 LayerNorm::LayerNorm(std::int64_t d, double eps_, bool has_bias, DType dtype) : eps(eps_) {
   if (d <= 0) fail("LayerNorm", "needs d > 0, got ", d);
@@ -40,6 +42,8 @@ LayerNorm::LayerNorm(std::int64_t d, double eps_, bool has_bias, DType dtype) : 
   if (has_bias) bias = register_parameter("bias", zeros({d}, dtype));
 }
 
-Tensor LayerNorm::forward(const Tensor& x) const { return layer_norm(x, weight, bias, eps); }
+Tensor LayerNorm::forward(const Tensor& x) const {
+  return layer_norm(x, weight, bias, eps);
+}
 
 }  // namespace tg::nn

@@ -35,7 +35,8 @@ std::vector<ParamGroup> decay_groups(const std::vector<std::pair<std::string, Te
   return {decay, no_decay};
 }
 
-Optimizer::Optimizer(std::vector<ParamGroup> groups, double lr_) : lr(lr_), groups_(std::move(groups)) {
+Optimizer::Optimizer(std::vector<ParamGroup> groups, double lr_)
+    : lr(lr_), groups_(std::move(groups)) {
   if (!(lr_ >= 0)) fail("optimizer", "learning rate must be >= 0, got ", lr_);
   for (const ParamGroup& g : groups_)
     for (const Tensor& p : g.params)

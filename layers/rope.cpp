@@ -16,7 +16,8 @@ RopeTables rope_tables(std::int64_t T, std::int64_t hd, double base, DType dtype
   for (std::int64_t pos = 0; pos < T; ++pos)
     for (std::int64_t i = 0; i < half; ++i) {
       // theta_i = base^(-2i/hd), computed in double as HF does in float32 for inv_freq.
-      const double angle = static_cast<double>(pos) * std::pow(base, -2.0 * static_cast<double>(i) / static_cast<double>(hd));
+      const double angle = static_cast<double>(pos) *
+                           std::pow(base, -2.0 * static_cast<double>(i) / static_cast<double>(hd));
       for (std::int64_t j : {i, i + half}) {
         t.cos.set({pos, j}, std::cos(angle));
         t.sin.set({pos, j}, std::sin(angle));

@@ -26,7 +26,8 @@ struct RopeTables {
 };
 
 // The tables for positions 0..T-1 and head size hd (base 10000 as in Llama).
-RopeTables rope_tables(std::int64_t T, std::int64_t hd, double base = 10000.0, DType dtype = float32);
+RopeTables rope_tables(std::int64_t T, std::int64_t hd, double base = 10000.0,
+                       DType dtype = float32);
 
 Tensor rotate_half(const Tensor& x);
 

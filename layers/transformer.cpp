@@ -53,12 +53,14 @@ Tensor TransformerBlock::forward(const Tensor& x) {
 }
 
 DecoderStack::DecoderStack(const ModelConfig& c, Generator& gen) {
-  embed_tokens = register_module("embed_tokens", std::make_shared<Embedding>(c.vocab, c.d_model, gen, c.dtype));
+  embed_tokens = register_module("embed_tokens",
+                                 std::make_shared<Embedding>(c.vocab, c.d_model, gen, c.dtype));
   if (!c.rope)
-    embed_positions =
-        register_module("embed_positions", std::make_shared<Embedding>(c.max_seq, c.d_model, gen, c.dtype));
+    embed_positions = register_module(
+        "embed_positions", std::make_shared<Embedding>(c.max_seq, c.d_model, gen, c.dtype));
   layers = register_module("layers", std::make_shared<ModuleList>());
-  for (std::int64_t i = 0; i < c.layers; ++i) blocks.push_back(layers->append(std::make_shared<TransformerBlock>(c, gen)));
+  for (std::int64_t i = 0; i < c.layers; ++i)
+    blocks.push_back(layers->append(std::make_shared<TransformerBlock>(c, gen)));
   norm = register_module("norm", std::make_shared<Norm>(c));
 }
 
@@ -67,7 +69,8 @@ Transformer::Transformer(const ModelConfig& c, Generator& gen) : config_(c) {
     fail("Transformer", "needs positive vocab, d_model, max_seq and layers >= 0");
   model = register_module("model", std::make_shared<DecoderStack>(c, gen));
   if (!c.tie_weights)
-    lm_head = register_module("lm_head", std::make_shared<Linear>(c.d_model, c.vocab, gen, false, c.dtype));
+    lm_head = register_module("lm_head",
+                              std::make_shared<Linear>(c.d_model, c.vocab, gen, false, c.dtype));
   // GPT-style initialisation: every matrix (Linear weights, embeddings) ~ N(0, init_std),
   // biases 0, norm weights stay 1.
   NoGradGuard no_grad;
@@ -87,7 +90,8 @@ Transformer::Transformer(const ModelConfig& c, Generator& gen) : config_(c) {
 Tensor Transformer::forward(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T) {
   if (B <= 0 || T <= 0 || B * T != static_cast<std::int64_t>(ids.size()))
     fail("Transformer", ids.size(), " ids do not make a (", B, ", ", T, ") batch");
-  if (T > config_.max_seq) fail("Transformer", "sequence length ", T, " exceeds max_seq ", config_.max_seq);
+  if (T > config_.max_seq)
+    fail("Transformer", "sequence length ", T, " exceeds max_seq ", config_.max_seq);
   for (std::size_t i = 0; i < ids.size(); ++i)
     if (ids[i] < 0 || ids[i] >= config_.vocab)
       fail("Transformer", "token id ", ids[i], " at position ", i, " is outside the vocabulary 0..",

@@ -38,16 +38,16 @@ struct ModelConfig {
   std::int64_t heads = 4;
   std::int64_t max_seq = 32;
   FFNKind ffn = FFNKind::SwiGLU;
-  std::int64_t ffn_hidden = 0;    // 0: the FFN's rule (4d, or 2/3 of 4d rounded to multiple_of)
+  std::int64_t ffn_hidden = 0;  // 0: the FFN's rule (4d, or 2/3 of 4d rounded to multiple_of)
   std::int64_t multiple_of = 16;
-  bool rms_norm = true;           // false: LayerNorm
-  bool rope = true;               // false: learned absolute positions
+  bool rms_norm = true;  // false: LayerNorm
+  bool rope = true;      // false: learned absolute positions
   double rope_theta = 10000.0;
   double norm_eps = 1e-5;
   bool bias = false;
-  bool tie_weights = false;       // lm_head shares embed_tokens' weight
+  bool tie_weights = false;  // lm_head shares embed_tokens' weight
   double dropout = 0.0;
-  double init_std = 0.02;         // every Linear and Embedding weight ~ N(0, init_std)
+  double init_std = 0.02;  // every Linear and Embedding weight ~ N(0, init_std)
   DType dtype = float32;
 
   // RMSNorm, RoPE, SwiGLU, no biases, untied: the shape Hugging Face's Llama code loads.

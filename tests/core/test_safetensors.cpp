@@ -1,0 +1,145 @@
+// safetensors and JSON: round trips, and files built to break the reader.
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "core/json.hpp"
+#include "core/safetensors.hpp"
+#include "helpers.hpp"
+
+using namespace tg;
+using namespace tg::testing;
+
+namespace {
+std::string scratch(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / "tapegrad-tests";
+  std::filesystem::create_directories(dir);
+  return (dir / name).string();
+}
+
+// A file: 8-byte header length, the header text, then `data`.
+std::string raw_file(const std::string& name, const std::string& header, const std::string& data,
+                     std::uint64_t claimed = UINT64_MAX) {
+  const std::string path = scratch(name);
+  std::ofstream f(path, std::ios::binary);
+  const std::uint64_t n = claimed == UINT64_MAX ? header.size() : claimed;
+  f.write(reinterpret_cast<const char*>(&n), 8);
+  f << header << data;
+  return path;
+}
+
+std::string load_error(const std::string& path) {
+  return error_of([&] { load_safetensors(path); });
+}
+}  // namespace
+
+TEST_CASE("safetensors round trip keeps names, shapes, dtypes, values and metadata") {
+  const std::string path = scratch("round.safetensors");
+  Generator gen(1);
+  const std::map<std::string, Tensor> tensors = {{"a.weight", randn({3, 4}, gen)},
+                                                 {"b", randn({5}, gen, float64)},
+                                                 {"scalar", scalar(2.5)},
+                                                 {"empty", zeros({0, 3})}};
+  save_safetensors(path, tensors, {{"format", "pt"}});
+  const SafeTensorsFile back = load_safetensors(path);
+  CHECK(back.metadata.at("format") == "pt");
+  REQUIRE(back.tensors.size() == 4);
+  for (const auto& [name, t] : tensors) {
+    CAPTURE(name);
+    const Tensor& u = back.tensors.at(name);
+    CHECK(u.shape() == t.shape());
+    CHECK(u.dtype() == t.dtype());
+    CHECK(u.to_vector() == t.to_vector());
+  }
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+  // The header is 8-byte aligned, as the format recommends.
+  std::ifstream f(path, std::ios::binary);
+  std::uint64_t n = 0;
+  f.read(reinterpret_cast<char*>(&n), 8);
+  CHECK(n % 8 == 0);
+}
+
+TEST_CASE("hostile safetensors files are rejected with the file and byte offset named") {
+  const std::string ok_header = R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+  const std::string eight(8, '\0');
+  CHECK(load_error(raw_file("ok.st", ok_header, eight)).empty());
+
+  const std::string truncated = scratch("truncated.st");
+  std::ofstream(truncated, std::ios::binary) << "abc";
+  CHECK(load_error(truncated).find("byte 0: file of 3 bytes is too short") != std::string::npos);
+  CHECK(load_error(scratch("does-not-exist.st")).find("cannot open") != std::string::npos);
+
+  CHECK(load_error(raw_file("huge.st", ok_header, eight, 1ULL << 60))
+            .find("header length 1152921504606846976 is larger than the file") !=
+        std::string::npos);
+  CHECK(load_error(raw_file("short-data.st", ok_header, "1234")).find("outside the 4 data bytes") !=
+        std::string::npos);
+  CHECK(load_error(raw_file("dtype.st", R"({"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})",
+                            eight))
+            .find("dtype I64 is not supported") != std::string::npos);
+  CHECK(load_error(raw_file("shape.st", R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})",
+                            eight))
+            .find("holds 8 bytes but shape needs 12") != std::string::npos);
+  CHECK(load_error(raw_file("negative.st",
+                            R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", eight))
+            .find("shape entries must be whole numbers") != std::string::npos);
+  CHECK(load_error(
+            raw_file(
+                "overflow.st",
+                R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}})",
+                eight))
+            .find("more elements than the file could hold") != std::string::npos);
+  CHECK(
+      load_error(
+          raw_file(
+              "dup.st",
+              R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+              eight))
+          .find("duplicate key \"w\"") != std::string::npos);
+  CHECK(
+      load_error(
+          raw_file(
+              "overlap.st",
+              R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+              eight))
+          .find("overlap") != std::string::npos);
+  CHECK(load_error(raw_file("json.st", "{\"w\": [1, 2", eight)).find("header is not valid JSON") !=
+        std::string::npos);
+  CHECK(load_error(raw_file("deep.st", std::string(100, '[') + std::string(100, ']'), eight))
+            .find("nested deeper than 64 levels") != std::string::npos);
+  CHECK(load_error(raw_file("array.st", "[1, 2]", eight)).find("header is not a JSON object") !=
+        std::string::npos);
+  CHECK(load_error(raw_file("missing.st", R"({"w":{"dtype":"F32"}})", eight))
+            .find("needs dtype, shape and data_offsets") != std::string::npos);
+}
+
+TEST_CASE("saving never leaves a half-written file where a good one was") {
+  const std::string dir = scratch("readonly-dir");
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/m.safetensors";
+  save_safetensors(path, {{"w", ones({2})}});
+  // A tensor map that cannot be saved (reserved name) fails before touching the file.
+  CHECK_THROWS_AS(save_safetensors(path, {{"__metadata__", ones({2})}}), Error);
+  CHECK(load_safetensors(path).tensors.at("w").to_vector() == std::vector<double>{1, 1});
+  // An unwritable destination is a clear error, naming the temporary file.
+  CHECK(error_of([] {
+          save_safetensors("/proc/no-such-dir/m.safetensors", {{"w", ones({1})}});
+        }).find("save: cannot create '/proc/no-such-dir/m.safetensors.tmp'") == 0);
+}
+
+TEST_CASE("json: values, escapes, errors with offsets") {
+  const json::Value v =
+      json::parse(R"( {"a": [1, 2.5e1, -3], "b": {"c": "x\n\u00e9"}, "t": true, "n": null} )");
+  REQUIRE(v.find("a"));
+  CHECK(v.find("a")->array[1].number == 25);
+  CHECK(v.find("b")->find("c")->string == "x\n\xc3\xa9");
+  CHECK(v.find("t")->boolean);
+  CHECK(v.find("n")->is(json::Value::Kind::Null));
+  CHECK(json::parse(json::quote("a\"b\\c\x01")).string == "a\"b\\c\x01");
+  CHECK(error_of([] { json::parse("{\"a\" 1}"); }) == "json: offset 5: expected ':'");
+  CHECK(error_of([] { json::parse("[1, 2] x"); }) ==
+        "json: offset 7: unexpected text after the JSON value");
+  CHECK(error_of([] { json::parse("1e999"); }) == "json: offset 0: number out of range");
+  CHECK(error_of([] { json::parse("\"abc"); }) == "json: offset 4: unterminated string");
+  CHECK(error_of([] { json::parse("tru"); }).find("json: offset 0: expected a value") == 0);
+}

@@ -1,0 +1,153 @@
+// The training pieces of examples/: tasks, save -> load -> evaluate, hostile checkpoint folders,
+// determinism.
+#include <filesystem>
+#include <fstream>
+
+#include "checkpoint_io.hpp"
+#include "core/safetensors.hpp"
+#include "helpers.hpp"
+#include "layers/optim.hpp"
+#include "layers/transformer.hpp"
+#include "tasks.hpp"
+
+using namespace tg;
+using namespace tg::testing;
+
+namespace {
+std::string scratch_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / "tapegrad-tests" / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+nn::ModelConfig small_model(std::int64_t vocab, std::int64_t seq) {
+  nn::ModelConfig c;
+  c.vocab = vocab;
+  c.d_model = 16;
+  c.layers = 1;
+  c.heads = 2;
+  c.max_seq = seq;
+  return c;
+}
+
+double loss_on(nn::Transformer& model, const tasks::Batch& b) {
+  NoGradGuard no_grad;
+  return cross_entropy(model.forward(b.x, b.B, b.T).reshape({b.B * b.T, model.config().vocab}), b.y)
+      .item();
+}
+
+// Losses of `steps` AdamW steps from a fresh model with the given seed.
+std::vector<double> loss_curve(std::uint64_t seed, int steps) {
+  auto task = tasks::make_synthetic("reverse");
+  Generator gen(seed);
+  nn::Transformer model(small_model(task->vocab(), task->seq_len()), gen);
+  optim::AdamW opt(model.parameters());
+  std::vector<double> losses;
+  for (int s = 0; s < steps; ++s) {
+    const tasks::Batch b = task->sample(8, gen);
+    Tensor loss = cross_entropy(model.forward(b.x, b.B, b.T).reshape({b.B * b.T, 32}), b.y);
+    loss.backward();
+    opt.step();
+    opt.zero_grad();
+    losses.push_back(loss.item());
+  }
+  return losses;
+}
+}  // namespace
+
+TEST_CASE("the reverse task is the peer's: 16 digits, SEP, the digits reversed, 16 scored") {
+  auto task = tasks::make_synthetic("reverse");
+  Generator gen(1);
+  const tasks::Batch b = task->sample(2, gen);
+  REQUIRE(b.x.size() == 64);
+  CHECK(task->vocab() == 32);
+  CHECK(b.x[16] == 10);  // SEP at position 16
+  for (int t = 0; t < 16; ++t) {
+    CHECK(b.y[t] == tasks::kIgnore);
+    CHECK(b.y[16 + t] == b.x[15 - t]);  // position 16 + t predicts a_{15 - t}
+  }
+  auto sort = tasks::make_synthetic("sort");
+  const tasks::Batch s = sort->sample(1, gen);
+  for (int t = 17; t < 32; ++t) CHECK(s.y[t - 1] <= s.y[t]);
+  auto add = tasks::make_synthetic("modadd", 7);
+  const tasks::Batch a = add->sample(3, gen);
+  for (int n = 0; n < 3; ++n) CHECK(a.y[n * 4 + 3] == (a.x[n * 4] + a.x[n * 4 + 2]) % 7);
+  std::string error;
+  CHECK(add->encode("3+5=", error) == std::vector<std::int64_t>{3, 7, 5, 8});
+  CHECK(add->encode("9+1=", error).empty());
+  CHECK(error == "number in the prompt is not below the modulus 7");
+  CHECK(error_of([] { tasks::make_synthetic("nope"); }) ==
+        "task: unknown task 'nope' (valid: copy, reverse, sort, modadd)");
+}
+
+TEST_CASE("character task: vocabulary, windows, unigram entropy") {
+  tasks::CharTask task("abababab", 3, "t.txt");
+  CHECK(task.vocab() == 2);
+  CHECK(task.unigram_entropy() == doctest::Approx(std::log(2.0)));
+  Generator gen(2);
+  const tasks::Batch b = task.sample(4, gen);
+  for (std::size_t i = 0; i < b.x.size(); ++i) CHECK(b.y[i] == 1 - b.x[i]);  // a->b, b->a
+  CHECK(error_of([] { tasks::CharTask("ab", 3, "short.txt"); }).find("'short.txt' has 2 bytes") !=
+        std::string::npos);
+}
+
+TEST_CASE("save -> load -> evaluate gives the identical loss") {
+  auto task = tasks::make_synthetic("sort");
+  Generator gen(3);
+  nn::Transformer model(small_model(task->vocab(), task->seq_len()), gen);
+  const tasks::Batch b = task->sample(16, gen);
+  const double before = loss_on(model, b);
+  const std::string dir = scratch_dir("saved");
+  io::SavedRun run{model.config(), "sort", 23, std::vector<std::string>(32, "t")};
+  io::save_run(dir, model, run);
+  const io::SavedRun back = io::load_config(dir);
+  Generator other(99);
+  nn::Transformer loaded(back.config, other);
+  io::load_weights(dir, loaded);
+  CHECK(loss_on(loaded, b) == before);
+  CHECK(back.task == "sort");
+  // A Llama-shaped model's config.json carries Hugging Face's fields.
+  std::ifstream config(dir + "/config.json");
+  const std::string text((std::istreambuf_iterator<char>(config)),
+                         std::istreambuf_iterator<char>());
+  CHECK(text.find("\"architectures\": [\"LlamaForCausalLM\"]") != std::string::npos);
+  CHECK(text.find("\"intermediate_size\": 48") != std::string::npos);
+}
+
+TEST_CASE("a corrupt checkpoint folder is an error naming the file; the model is untouched") {
+  auto task = tasks::make_synthetic("reverse");
+  Generator gen(4);
+  nn::Transformer model(small_model(task->vocab(), task->seq_len()), gen);
+  const std::string dir = scratch_dir("corrupt");
+  io::save_run(dir, model, {model.config(), "reverse", 23, std::vector<std::string>(32, "t")});
+  const std::vector<double> weights = model.model->norm->weight.to_vector();
+
+  // Weights of another shape: refused before anything is copied.
+  nn::ModelConfig wider = model.config();
+  wider.d_model = 32;
+  Generator g2(5);
+  nn::Transformer other(wider, g2);
+  save_safetensors(dir + "/model.safetensors", other.state_dict());
+  const std::string message = error_of([&] { io::load_weights(dir, model); });
+  CHECK(message.find("model.safetensors' does not fit the model of config.json") !=
+        std::string::npos);
+  CHECK(model.model->norm->weight.to_vector() == weights);
+
+  // Hostile config.json values.
+  std::ofstream(dir + "/config.json")
+      << R"({"tapegrad": {"task": "reverse", "modulus": 23, "vocab": -1}})";
+  CHECK(error_of([&] {
+          io::load_config(dir);
+        }).find("\"vocab\" must be a whole number in 1..1048576") != std::string::npos);
+  std::ofstream(dir + "/config.json") << "{\"tapegrad\": ";
+  CHECK(error_of([&] { io::load_config(dir); }).find("json: offset") == 0);
+  std::filesystem::remove(dir + "/config.json");
+  CHECK(error_of([&] { io::load_config(dir); }).find("cannot open") != std::string::npos);
+}
+
+TEST_CASE("the same seed gives the identical loss curve") {
+  const std::vector<double> a = loss_curve(7, 5), b = loss_curve(7, 5), c = loss_curve(8, 5);
+  CHECK(a == b);
+  CHECK(a != c);
+}

@@ -1,0 +1,121 @@
+// Optimizers against steps computed by hand, the schedule, gradient clipping.
+#include <cmath>
+
+#include "helpers.hpp"
+#include "layers/optim.hpp"
+
+using namespace tg;
+using namespace tg::testing;
+
+namespace {
+// A parameter with a given value and gradient.
+Tensor param_with_grad(double value, double grad) {
+  Tensor p = var({value}, {1});
+  (p * grad).sum().backward();
+  return p;
+}
+void set_grad(const Tensor& p, double grad) {
+  p.zero_grad();
+  (p * grad).sum().backward();
+}
+}  // namespace
+
+TEST_CASE("SGD with momentum and weight decay, by hand") {
+  Tensor p = param_with_grad(1.0, 0.5);
+  optim::SGDOptions o;
+  o.lr = 0.1;
+  o.momentum = 0.9;
+  o.weight_decay = 0.01;
+  optim::SGD opt({p}, o);
+  // step 1: g = 0.5 + 0.01*1 = 0.51; b = g; p = 1 - 0.1*0.51 = 0.949
+  opt.step();
+  CHECK(p.item() == doctest::Approx(0.949).epsilon(1e-14));
+  // step 2: g = 0.5 + 0.01*0.949 = 0.50949; b = 0.9*0.51 + 0.50949 = 0.96849; p = 0.949 - 0.096849
+  set_grad(p, 0.5);
+  opt.step();
+  CHECK(p.item() == doctest::Approx(0.949 - 0.1 * 0.96849).epsilon(1e-14));
+}
+
+TEST_CASE("Adam and AdamW, two steps by hand") {
+  for (bool decoupled : {false, true}) {
+    CAPTURE(decoupled);
+    Tensor p = param_with_grad(2.0, 0.5);
+    optim::AdamOptions o;
+    o.lr = 0.1;
+    o.weight_decay = 0.1;
+    std::unique_ptr<optim::Optimizer> opt;
+    if (decoupled)
+      opt = std::make_unique<optim::AdamW>(std::vector<Tensor>{p}, o);
+    else
+      opt = std::make_unique<optim::Adam>(std::vector<Tensor>{p}, o);
+    double w = 2.0, m = 0, v = 0;
+    for (int t = 1; t <= 2; ++t) {
+      double g = 0.5;
+      if (decoupled)
+        w -= 0.1 * 0.1 * w;  // decay the weight directly
+      else
+        g += 0.1 * w;  // L2 through the gradient
+      m = 0.9 * m + 0.1 * g;
+      v = 0.999 * v + 0.001 * g * g;
+      const double mhat = m / (1 - std::pow(0.9, t)), vhat = v / (1 - std::pow(0.999, t));
+      w -= 0.1 * mhat / (std::sqrt(vhat) + 1e-8);
+      opt->step();
+      CHECK(p.item() == doctest::Approx(w).epsilon(1e-14));
+      set_grad(p, 0.5);
+    }
+  }
+  // Adam's first step moves every parameter by about lr, whatever its gradient's scale.
+  Tensor big = param_with_grad(0.0, 1000.0), small = param_with_grad(0.0, 0.001);
+  optim::Adam adam({big, small});
+  adam.step();
+  CHECK(big.item() == doctest::Approx(-1e-3).epsilon(1e-6));
+  CHECK(small.item() == doctest::Approx(-1e-3).epsilon(1e-4));
+}
+
+TEST_CASE("decay groups: matrices decay, vectors (norm weights, biases) do not") {
+  Tensor w = var({1, 2, 3, 4}, {2, 2}), b = var({1, 2}, {2});
+  const auto groups = optim::decay_groups({{"w", w}, {"b", b}}, 0.5);
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0].weight_decay == 0.5);
+  CHECK(groups[0].params.size() == 1);
+  CHECK(groups[0].params[0].impl() == w.impl());
+  CHECK(groups[1].weight_decay == 0.0);
+  CHECK(groups[1].params[0].impl() == b.impl());
+  // With a zero gradient, AdamW only decays: w shrinks by lr*wd, b stays.
+  (w * 0.0).sum().backward();
+  (b * 0.0).sum().backward();
+  optim::AdamOptions o;
+  o.lr = 0.1;
+  optim::AdamW opt(groups, o);
+  opt.step();
+  check_values(w, {0.95, 1.9, 2.85, 3.8}, 1e-12);
+  check_values(b, {1, 2}, 1e-12);
+}
+
+TEST_CASE("parameters without a gradient are skipped; zero_grad clears") {
+  Tensor p = var({1.0}, {1}), q = param_with_grad(1.0, 1.0);
+  optim::SGD opt({p, q}, {});
+  opt.step();
+  CHECK(p.item() == 1.0);
+  CHECK(q.item() == doctest::Approx(0.99));
+  opt.zero_grad();
+  CHECK_FALSE(q.grad().defined());
+}
+
+TEST_CASE("warm-up then cosine decay") {
+  CHECK(optim::warmup_cosine(0, 10, 110, 1.0, 0.1) == doctest::Approx(0.1));
+  CHECK(optim::warmup_cosine(9, 10, 110, 1.0, 0.1) == doctest::Approx(1.0));
+  CHECK(optim::warmup_cosine(10, 10, 110, 1.0, 0.1) == doctest::Approx(1.0));
+  CHECK(optim::warmup_cosine(60, 10, 110, 1.0, 0.1) == doctest::Approx(0.55));  // halfway: the mean
+  CHECK(optim::warmup_cosine(110, 10, 110, 1.0, 0.1) == doctest::Approx(0.1));
+  CHECK(optim::warmup_cosine(500, 10, 110, 1.0, 0.1) == doctest::Approx(0.1));
+}
+
+TEST_CASE("clip_grad_norm scales all gradients together to the maximum norm") {
+  Tensor a = param_with_grad(0, 3), b = param_with_grad(0, 4);  // global norm 5
+  CHECK(optim::clip_grad_norm({a, b}, 1.0) == doctest::Approx(5.0));
+  CHECK(a.grad().item() == doctest::Approx(0.6).epsilon(1e-5));
+  CHECK(b.grad().item() == doctest::Approx(0.8).epsilon(1e-5));
+  CHECK(optim::clip_grad_norm({a, b}, 10.0) == doctest::Approx(1.0).epsilon(1e-5));  // no change
+  CHECK(a.grad().item() == doctest::Approx(0.6).epsilon(1e-5));
+}
