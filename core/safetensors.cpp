@@ -1,9 +1,6 @@
 // core/safetensors.cpp — see safetensors.hpp.
 #include "core/safetensors.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -13,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/file_io.hpp"
 #include "core/json.hpp"
 
 namespace tg {
@@ -29,31 +27,6 @@ const char* format_name(DType d) {
 }
 
 }  // namespace
-
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) fail("save", "cannot create '", tmp, "': ", std::strerror(errno));
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n <= 0) {
-      const int err = errno;
-      ::close(fd);
-      std::remove(tmp.c_str());
-      fail("save", "writing '", tmp, "' failed after ", written, " bytes: ", std::strerror(err));
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    std::remove(tmp.c_str());
-    fail("save", "flushing '", tmp, "' to disk failed: ", std::strerror(errno));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    fail("save", "cannot rename '", tmp, "' to '", path, "': ", std::strerror(errno));
-  }
-}
 
 void save_safetensors(const std::string& path, const std::map<std::string, Tensor>& tensors,
                       const std::map<std::string, std::string>& metadata) {

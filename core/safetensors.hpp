@@ -18,6 +18,7 @@
 #include <map>
 #include <string>
 
+#include "core/file_io.hpp"
 #include "core/tensor.hpp"
 
 namespace tg {
@@ -31,8 +32,5 @@ void save_safetensors(const std::string& path, const std::map<std::string, Tenso
                       const std::map<std::string, std::string>& metadata = {});
 
 SafeTensorsFile load_safetensors(const std::string& path);
-
-// Writes `text` to `path` through `path.tmp`, fsync and rename (used for config files too).
-void write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace tg

@@ -14,17 +14,6 @@ namespace tg::io {
 
 namespace {
 
-std::string read_small_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) fail("load", "cannot open '", path, "'");
-  const auto size = static_cast<std::int64_t>(in.tellg());
-  if (size > (1 << 20)) fail("load", "'", path, "' is larger than 1 MB; not a config file");
-  std::string text(static_cast<std::size_t>(size), '\0');
-  in.seekg(0);
-  in.read(text.data(), size);
-  return text;
-}
-
 std::string number(double v) {
   std::ostringstream s;
   s.precision(17);
@@ -113,7 +102,7 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
 
 SavedRun load_config(const std::string& dir) {
   const std::string config_path = dir + "/config.json", vocab_path = dir + "/vocab.json";
-  const json::Value root = json::parse(read_small_file(config_path));
+  const json::Value root = json::parse(read_file(config_path, 1 << 20, "load"));
   const json::Value* t = root.find("tapegrad");
   if (!t || !t->is(json::Value::Kind::Object))
     fail("load", "'", config_path, "' has no \"tapegrad\" object");
@@ -144,7 +133,7 @@ SavedRun load_config(const std::string& dir) {
       1e9)
     fail("load", "'", config_path, "' describes a model of more than 1e9 parameters");
 
-  const json::Value vocab = json::parse(read_small_file(vocab_path));
+  const json::Value vocab = json::parse(read_file(vocab_path, 1 << 20, "load"));
   const json::Value* tokens = vocab.find("tokens");
   if (!tokens || !tokens->is(json::Value::Kind::Array) ||
       static_cast<std::int64_t>(tokens->array.size()) != c.vocab)

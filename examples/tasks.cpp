@@ -7,6 +7,7 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "core/file_io.hpp"
 
 namespace tg::tasks {
 
@@ -181,15 +182,7 @@ double CharTask::unigram_entropy() const {
 }
 
 std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) fail("text", "cannot open '", path, "'");
-  const auto size = static_cast<std::int64_t>(in.tellg());
-  if (size > (100 << 20)) fail("text", "'", path, "' is larger than 100 MB");
-  std::string text(static_cast<std::size_t>(size), '\0');
-  in.seekg(0);
-  in.read(text.data(), size);
-  if (!in) fail("text", "could not read '", path, "'");
-  return text;
+  return read_file(path, 100 << 20, "text");
 }
 
 }  // namespace tg::tasks

@@ -22,6 +22,7 @@
 
 #include "checkpoint_io.hpp"
 #include "cli.hpp"
+#include "core/safetensors.hpp"
 #include "core/tapegrad.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
@@ -61,7 +62,9 @@ const char* kUsage =
     "  --load DIR         start from a saved model (its config replaces the model flags)\n"
     "  --generate TEXT    after training, continue TEXT (tasks: digits and '|', modadd: \"3+4=\")\n"
     "  --temperature X    0 = greedy (default); otherwise sample from softmax(logits / X)\n"
-    "  --max-new N        tokens to generate, 1..10000 (default 32)\n";
+    "  --max-new N        tokens to generate, 1..10000 (default 32)\n"
+    "  --logits-out FILE  also save the prompt's logits (T, vocab) as safetensors, to compare\n"
+    "                     with another implementation (docs/training.md)\n";
 
 double parse_real(cli::Flags& flags, const std::string& name, double lo, double hi) {
   const std::string v = flags.text(name);
@@ -129,7 +132,7 @@ int main(int argc, char** argv) {
            {"eval-batch", "512"}, {"stop-at", ""},
            {"save", ""},          {"load", ""},
            {"generate", ""},      {"temperature", "0"},
-           {"max-new", "32"}})
+           {"max-new", "32"},     {"logits-out", ""}})
     flags.add(name, value);
   flags.parse(argc, argv);
 
@@ -305,6 +308,14 @@ int main(int argc, char** argv) {
         }
       }
       if (!error.empty() || ids.empty()) fail("generate", error.empty() ? "empty prompt" : error);
+      if (!flags.text("logits-out").empty()) {
+        if (static_cast<std::int64_t>(ids.size()) > config.max_seq)
+          fail("logits-out", "prompt longer than max_seq");
+        const auto T = static_cast<std::int64_t>(ids.size());
+        save_safetensors(
+            flags.text("logits-out"),
+            {{"logits", model->forward(ids, 1, T).reshape({T, config.vocab}).detach()}});
+      }
       std::string out;
       for (std::int64_t n = 0; n < max_new; ++n) {
         // The last max_seq tokens are the context.

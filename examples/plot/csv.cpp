@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <map>
 
-#include "plot/write_file.hpp"
+#include "core/file_io.hpp"
 
 namespace plot {
 
@@ -53,7 +53,7 @@ std::string to_csv(const Panel& panel) {
 }
 
 void write_csv(const Panel& panel, const std::string& path) {
-  write_file(path, to_csv(panel));
+  tg::write_file_atomically(path, to_csv(panel));
 }
 
 }  // namespace plot

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "plot/write_file.hpp"
+#include "core/file_io.hpp"
 
 namespace plot {
 
@@ -190,7 +190,7 @@ std::string to_svg(const Figure& figure) {
 }
 
 void write_svg(const Figure& figure, const std::string& path) {
-  write_file(path, to_svg(figure));
+  tg::write_file_atomically(path, to_svg(figure));
 }
 
 }  // namespace plot

@@ -1,0 +1,20 @@
+// core/file_io.hpp — whole-file reads and writes that fail loudly and never leave half a file.
+//
+// Layer: core. write_file_atomically writes `path.tmp`, flushes it to disk (fsync) and renames
+// it over `path`: readers see the old file or the new one, never a mixture, and a failed write
+// (full disk, no permission) leaves the old file as it was. read_file refuses files larger than
+// a cap, so a wrong path cannot make the program allocate gigabytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace tg {
+
+void write_file_atomically(const std::string& path, const std::string& text);
+
+// The whole file; throws tg::Error naming `what` and the path if it cannot be read or is larger
+// than max_bytes.
+std::string read_file(const std::string& path, std::int64_t max_bytes, const char* what);
+
+}  // namespace tg
