@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 
@@ -252,21 +253,20 @@ int main(int argc, char** argv) {
           static_cast<double>(done * batch * task->seq_len()) / train_seconds;
       const double eta =
           train_seconds / static_cast<double>(done) * static_cast<double>(steps - done);
+      // Compact enough for an 80-column terminal with the 22-character bar in front.
       char line[256];
-      std::snprintf(line, sizeof line,
-                    "step %6lld/%lld  loss %.4f  acc %5.1f%%  eval acc %5.1f%% exact %5.1f%%  "
-                    "%7.0f tok/s  ETA %s",
+      std::snprintf(line, sizeof line, "step %lld/%lld loss %.4f acc %5.1f%% eval %5.1f%% %6.0f tok/s ETA %s",
                     static_cast<long long>(done), static_cast<long long>(steps), last_train.loss,
-                    100 * last_train.acc, 100 * last_eval.acc, 100 * last_eval.exact, tokens_per_s,
-                    duration(eta).c_str());
+                    100 * last_train.acc, 100 * last_eval.acc, tokens_per_s, duration(eta).c_str());
       if (tty) {
         const int width = 20,
                   filled = static_cast<int>(width * done / std::max<std::int64_t>(steps, 1));
         std::cout << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
                   << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << line
                   << "\x1b[K" << std::flush;
-      } else if (evaluate) {
-        std::cout << line << std::endl;  // flushed, so a log file can be followed while it runs
+      } else if (evaluate) {  // flushed, so a log file can be followed while it runs
+        std::cout << line << " exact " << std::fixed << std::setprecision(1) << 100 * last_eval.exact
+                  << "%" << std::defaultfloat << std::endl;
       }
       if (evaluate && stop_at > 0 && 100 * last_eval.acc >= stop_at) {
         if (tty) std::cout << "\n";
