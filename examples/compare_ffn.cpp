@@ -35,13 +35,16 @@ using namespace tg;
 namespace {
 
 const char* kUsage =
-    "usage: compare_ffn [--quick] [--steps N] [--seeds N] [--variants LIST] [--threads N] [--out DIR]\n"
+    "usage: compare_ffn [--quick] [--steps N] [--seeds N] [--variants LIST] [--threads N] [--out "
+    "DIR]\n"
     "  --quick          150 steps and 2 seeds (a few minutes)\n"
     "  --steps N        training steps per run, 10..100000 (default 600)\n"
     "  --seeds N        seeds per variant, 1..20 (default 3)\n"
-    "  --variants LIST  comma-separated FFN kinds (default relu,gelu,swish,glu,bilinear,reglu,geglu,swiglu)\n"
+    "  --variants LIST  comma-separated FFN kinds (default "
+    "relu,gelu,swish,glu,bilinear,reglu,geglu,swiglu)\n"
     "  --threads N      1 (the kernels are single-threaded for now)\n"
-    "  --out DIR        where to write results.md, heldout_loss.svg and .csv (default tapegrad-out/compare_ffn)\n";
+    "  --out DIR        where to write results.md, heldout_loss.svg and .csv (default "
+    "tapegrad-out/compare_ffn)\n";
 
 constexpr std::int64_t kD = 64, kLayers = 2, kHeads = 4, kSeq = 64, kBatch = 16, kEvalWindows = 64;
 
@@ -55,7 +58,8 @@ struct Run {
 double heldout_loss(nn::Transformer& model, const tasks::Batch& heldout) {
   NoGradGuard no_grad;
   model.eval();
-  const Tensor logits = model.forward(heldout.x, heldout.B, heldout.T).reshape({heldout.B * heldout.T, model.config().vocab});
+  const Tensor logits = model.forward(heldout.x, heldout.B, heldout.T)
+                            .reshape({heldout.B * heldout.T, model.config().vocab});
   const double loss = cross_entropy(logits, heldout.y).item();
   model.train();
   return loss;
@@ -143,19 +147,26 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(dir);
     const tasks::CharTask train(corpus::generate(200000, 1), kSeq, "generated corpus");
     const tasks::CharTask heldout_text(corpus::generate(20000, 2), kSeq, "held-out corpus");
-    if (heldout_text.chars() != train.chars()) fail("compare_ffn", "the held-out text uses other characters");
+    if (heldout_text.chars() != train.chars())
+      fail("compare_ffn", "the held-out text uses other characters");
     Generator heldout_gen(3);
     const tasks::Batch heldout = heldout_text.sample(kEvalWindows, heldout_gen);
     const std::int64_t eval_every = std::max<std::int64_t>(1, steps / 20);
-    std::printf("char-level LM on a generated corpus (%zu characters, vocab %lld, unigram entropy %.3f nats)\n",
-                static_cast<std::size_t>(200000), static_cast<long long>(train.vocab()), train.unigram_entropy());
-    std::printf("model: d=%lld, %lld layers, %lld heads, seq %lld, batch %lld, AdamW lr 2e-3; %lld steps x %lld seeds\n",
-                static_cast<long long>(kD), static_cast<long long>(kLayers), static_cast<long long>(kHeads),
-                static_cast<long long>(kSeq), static_cast<long long>(kBatch), static_cast<long long>(steps),
-                static_cast<long long>(seeds));
+    std::printf(
+        "char-level LM on a generated corpus (%zu characters, vocab %lld, unigram entropy %.3f "
+        "nats)\n",
+        static_cast<std::size_t>(200000), static_cast<long long>(train.vocab()),
+        train.unigram_entropy());
+    std::printf(
+        "model: d=%lld, %lld layers, %lld heads, seq %lld, batch %lld, AdamW lr 2e-3; %lld steps x "
+        "%lld seeds\n",
+        static_cast<long long>(kD), static_cast<long long>(kLayers), static_cast<long long>(kHeads),
+        static_cast<long long>(kSeq), static_cast<long long>(kBatch), static_cast<long long>(steps),
+        static_cast<long long>(seeds));
 
     std::ostringstream table, timing;
-    table << "| variant | parameters | FLOPs/token | held-out loss (mean ± std) |\n|---|---|---|---|\n";
+    table << "| variant | parameters | FLOPs/token | held-out loss (mean ± std) "
+             "|\n|---|---|---|---|\n";
     timing << "| variant | ms/step (mean over seeds) |\n|---|---|\n";
     plot::Figure fig("Held-out loss during training (mean, min..max over seeds)", 1, 1);
     fig.panel_width = 760;
@@ -164,16 +175,19 @@ int main(int argc, char** argv) {
     for (nn::FFNKind kind : kinds) {
       std::vector<Run> runs;
       for (std::int64_t s = 0; s < seeds; ++s) {
-        runs.push_back(train_one(kind, static_cast<std::uint64_t>(s), steps, eval_every, train, heldout));
-        std::fprintf(stderr, "  %-8s seed %lld: held-out loss %.4f, %.1f ms/step\n", nn::ffn_kind_name(kind),
-                     static_cast<long long>(s), runs.back().curve.back(), runs.back().ms_per_step);
+        runs.push_back(
+            train_one(kind, static_cast<std::uint64_t>(s), steps, eval_every, train, heldout));
+        std::fprintf(stderr, "  %-8s seed %lld: held-out loss %.4f, %.1f ms/step\n",
+                     nn::ffn_kind_name(kind), static_cast<long long>(s), runs.back().curve.back(),
+                     runs.back().ms_per_step);
       }
       std::vector<double> finals, ms, x, mid, lo, hi;
       for (const Run& r : runs) finals.push_back(r.curve.back()), ms.push_back(r.ms_per_step);
       for (std::size_t k = 0; k < runs[0].curve.size(); ++k) {
         std::vector<double> at;
         for (const Run& r : runs) at.push_back(r.curve[k]);
-        x.push_back(static_cast<double>(std::min<std::int64_t>(static_cast<std::int64_t>(k + 1) * eval_every, steps)));
+        x.push_back(static_cast<double>(
+            std::min<std::int64_t>(static_cast<std::int64_t>(k + 1) * eval_every, steps)));
         mid.push_back(mean(at));
         lo.push_back(*std::min_element(at.begin(), at.end()));
         hi.push_back(*std::max_element(at.begin(), at.end()));
@@ -186,18 +200,22 @@ int main(int argc, char** argv) {
       // the attention scores and weighted sum, 2 * 2 * T * d per layer.
       const std::int64_t ffn_hidden = nn::is_gated(kind) ? (2 * 4 * kD + 1) / 3 : 4 * kD;
       const std::int64_t ffn = (nn::is_gated(kind) ? 3 : 2) * kD * ffn_hidden;
-      const std::int64_t flops = 2 * (kLayers * (4 * kD * kD + ffn) + kD * train.vocab()) + kLayers * 4 * kSeq * kD;
+      const std::int64_t flops =
+          2 * (kLayers * (4 * kD * kD + ffn) + kD * train.vocab()) + kLayers * 4 * kSeq * kD;
       char row[256];
-      std::snprintf(row, sizeof row, "| %s | %lld | %lld | %.4f ± %.4f |\n", nn::ffn_kind_name(kind),
-                    static_cast<long long>(runs[0].params), static_cast<long long>(flops), mean(finals), stddev(finals));
+      std::snprintf(row, sizeof row, "| %s | %lld | %lld | %.4f ± %.4f |\n",
+                    nn::ffn_kind_name(kind), static_cast<long long>(runs[0].params),
+                    static_cast<long long>(flops), mean(finals), stddev(finals));
       table << row;
       std::snprintf(row, sizeof row, "| %s | %.1f |\n", nn::ffn_kind_name(kind), mean(ms));
       timing << row;
     }
-    const std::string results = table.str() + "\nTiming on this machine (varies from run to run):\n\n" + timing.str();
+    const std::string results =
+        table.str() + "\nTiming on this machine (varies from run to run):\n\n" + timing.str();
     std::cout << "\n" << results;
-    write_file_atomically(dir + "/results.md", "# compare_ffn: " + std::to_string(steps) + " steps, " +
-                                                   std::to_string(seeds) + " seeds\n\n" + results);
+    write_file_atomically(dir + "/results.md", "# compare_ffn: " + std::to_string(steps) +
+                                                   " steps, " + std::to_string(seeds) +
+                                                   " seeds\n\n" + results);
     plot::write_svg(fig, dir + "/heldout_loss.svg");
     plot::write_csv(panel, dir + "/heldout_loss.csv");
     std::cout << "\nwrote " << dir << "/results.md, heldout_loss.svg, heldout_loss.csv\n";

@@ -9,14 +9,14 @@ namespace tg::corpus {
 
 namespace {
 
-const std::vector<std::string> kNouns = {"cat", "dog", "bird", "friend", "teacher", "child",
-                                         "farmer", "box", "ball", "tree", "river", "house"};
+const std::vector<std::string> kNouns = {"cat",    "dog", "bird", "friend", "teacher", "child",
+                                         "farmer", "box", "ball", "tree",   "river",   "house"};
 const std::vector<std::string> kAdjectives = {"old", "red", "small", "happy", "green", "quiet"};
 const std::vector<std::string> kVerbs = {"see", "like", "find", "carry", "watch", "follow"};
 const std::vector<std::string> kAdverbs = {"today", "again", "slowly", "at night", "every day"};
-const std::vector<std::string> kNumbers = {"zero", "one", "two", "three", "four", "five",
-                                           "six", "seven", "eight", "nine", "ten", "eleven",
-                                           "twelve"};
+const std::vector<std::string> kNumbers = {"zero", "one",    "two",   "three", "four",
+                                           "five", "six",    "seven", "eight", "nine",
+                                           "ten",  "eleven", "twelve"};
 
 const std::string& pick(const std::vector<std::string>& words, Generator& gen) {
   return words[static_cast<std::size_t>(gen.integer(static_cast<std::int64_t>(words.size())))];
@@ -31,7 +31,8 @@ std::string plural(const std::string& noun) {
 // "the old cat", "an old cat" or "two red boxes"; sets `many` to whether the phrase is plural.
 std::string noun_phrase(Generator& gen, bool& many) {
   many = gen.uniform() < 0.4;
-  std::string article = many ? pick({"two", "three", "some", "the", "many"}, gen) : pick({"the", "a", "my", "this"}, gen);
+  std::string article = many ? pick({"two", "three", "some", "the", "many"}, gen)
+                             : pick({"the", "a", "my", "this"}, gen);
   std::string rest = gen.uniform() < 0.5 ? pick(kAdjectives, gen) + " " : "";
   const std::string& noun = pick(kNouns, gen);
   rest += many ? plural(noun) : noun;
@@ -42,13 +43,16 @@ std::string noun_phrase(Generator& gen, bool& many) {
 std::string sentence(Generator& gen) {
   if (gen.uniform() < 0.25) {  // a sum, in words: "three plus four is seven."
     const std::int64_t a = gen.integer(7), b = gen.integer(7);
-    return kNumbers[static_cast<std::size_t>(a)] + " plus " + kNumbers[static_cast<std::size_t>(b)] + " is " +
+    return kNumbers[static_cast<std::size_t>(a)] + " plus " +
+           kNumbers[static_cast<std::size_t>(b)] + " is " +
            kNumbers[static_cast<std::size_t>(a + b)] + ".";
   }
   bool many = false, unused = false;
   std::string s = noun_phrase(gen, many);
   const std::string& verb = pick(kVerbs, gen);
-  s += " " + (many ? verb : (verb == "carry" ? std::string("carries") : verb + (verb == "watch" ? "es" : "s")));
+  s += " " +
+       (many ? verb
+             : (verb == "carry" ? std::string("carries") : verb + (verb == "watch" ? "es" : "s")));
   s += " " + noun_phrase(gen, unused);
   if (gen.uniform() < 0.4) s += " " + pick(kAdverbs, gen);
   return s + ".";

@@ -255,7 +255,8 @@ int main(int argc, char** argv) {
           train_seconds / static_cast<double>(done) * static_cast<double>(steps - done);
       // Compact enough for an 80-column terminal with the 22-character bar in front.
       char line[256];
-      std::snprintf(line, sizeof line, "step %lld/%lld loss %.4f acc %5.1f%% eval %5.1f%% %6.0f tok/s ETA %s",
+      std::snprintf(line, sizeof line,
+                    "step %lld/%lld loss %.4f acc %5.1f%% eval %5.1f%% %6.0f tok/s ETA %s",
                     static_cast<long long>(done), static_cast<long long>(steps), last_train.loss,
                     100 * last_train.acc, 100 * last_eval.acc, tokens_per_s, duration(eta).c_str());
       if (tty) {
@@ -265,8 +266,8 @@ int main(int argc, char** argv) {
                   << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << line
                   << "\x1b[K" << std::flush;
       } else if (evaluate) {  // flushed, so a log file can be followed while it runs
-        std::cout << line << " exact " << std::fixed << std::setprecision(1) << 100 * last_eval.exact
-                  << "%" << std::defaultfloat << std::endl;
+        std::cout << line << " exact " << std::fixed << std::setprecision(1)
+                  << 100 * last_eval.exact << "%" << std::defaultfloat << std::endl;
       }
       if (evaluate && stop_at > 0 && 100 * last_eval.acc >= stop_at) {
         if (tty) std::cout << "\n";
