@@ -1,4 +1,4 @@
-# Every ```cpp block in docs/*.md whose info string says `runnable` (```cpp runnable) is a whole
+# Every ```cpp block in docs/*.md and README.md whose info string says `runnable` (```cpp runnable) is a whole
 # program: it is extracted at configure time into the build tree, compiled against tapegrad and
 # run as a test named doc_<chapter>_<n> (label "docs"). So the code a reader copies from the
 # docs always builds and runs. When the block is followed by a line "prints" and a ```text
@@ -6,7 +6,7 @@
 # shows are the numbers the code prints. Blocks marked plain ```cpp are excerpts, not built.
 # (The text is cut with string(FIND) rather than read as a list of lines, because CMake lists
 # would split C++ at every semicolon.)
-file(GLOB DOC_PAGES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
+file(GLOB DOC_PAGES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md ${PROJECT_SOURCE_DIR}/README.md)
 set(SNIPPET_DIR ${CMAKE_BINARY_DIR}/doc_snippets)
 file(MAKE_DIRECTORY ${SNIPPET_DIR})
 set(OPEN_FENCE "```cpp runnable\n")
