@@ -38,7 +38,7 @@ T tanh_grad(T x) {
 // and we take 0, as PyTorch does.
 template <class T>
 T relu(T x) {
-  return x > 0 ? x : T(0);
+  return x > 0 || x != x ? x : T(0);  // NaN stays NaN (as PyTorch), never silently 0
 }
 template <class T>
 T relu_grad(T x) {
@@ -79,6 +79,10 @@ T gelu_tanh(T x) {
 }
 template <class T>
 T gelu_tanh_grad(T x) {
+  // Past |x| = 10, tanh(u) is +-1 to working precision and the exact derivative is 1 or 0; the
+  // formula itself would compute 0 * inf = NaN there once x^2 overflows (float32, |x| > 1e19).
+  if (x > T(10)) return T(1);
+  if (x < T(-10)) return T(0);
   const T k = std::numbers::sqrt2_v<T> * std::numbers::inv_sqrtpi_v<T>;
   const T t = std::tanh(k * (x + T(0.044715) * x * x * x));
   const T du = k * (T(1) + T(3 * 0.044715) * x * x);
@@ -100,7 +104,7 @@ T swish_grad_x(T x, T beta) {
 template <class T>
 T swish_grad_beta(T x, T beta) {
   const T s = sigmoid(beta * x);
-  return x * x * s * (T(1) - s);
+  return (x * s) * (x * (T(1) - s));  // grouped so that x^2 never overflows to inf * 0 = NaN
 }
 
 // softplus(x) = log(1 + e^(beta x)) / beta, a smooth relu; derivative sigma(beta x).

@@ -11,6 +11,34 @@ namespace tg {
 
 namespace {
 thread_local bool grad_enabled = true;
+thread_local bool anomaly_detection = false;
+// Set while backward functions run: their inner ops (the mul and div that make up a derivative)
+// are not checked one by one; the result is checked per record, under the record's name.
+thread_local bool running_backward = false;
+
+bool has_nan(const Tensor& t) {
+  return dispatch(t.dtype(), [&](auto zero) {
+    const auto* p = t.data<decltype(zero)>();
+    for (std::int64_t i = 0; i < t.numel(); ++i)
+      if (p[i] != p[i]) return true;
+    return false;
+  });
+}
+
+// The check anomaly detection makes after an op (forward) or a backward function ran.
+void check_for_nan(const char* op, const std::vector<Tensor>& inputs, const Tensor& output,
+                   const char* what) {
+  if (!has_nan(output)) return;
+  std::string shapes;
+  for (const Tensor& in : inputs) {
+    if (!shapes.empty()) shapes += ", ";
+    shapes += to_string(in.shape());
+    if (has_nan(in))
+      fail("anomaly", "'", op, "' received NaN in an input of shape ", in.shape(),
+           ": it came from outside the recorded ops (check the data)");
+  }
+  fail("anomaly", "'", op, "' produced NaN ", what, " from finite inputs (input shapes ", shapes, ")");
+}
 
 // The tape ops record on: this thread's own, unless a TapeScope has put another in its place.
 Tape*& active_tape() {
@@ -31,9 +59,9 @@ TapeScope::~TapeScope() {
   active_tape() = previous_;
 }
 
-bool is_grad_enabled() {
-  return grad_enabled;
-}
+bool is_grad_enabled() { return grad_enabled; }
+bool is_anomaly_detection_enabled() { return anomaly_detection; }
+void set_anomaly_detection(bool enabled) { anomaly_detection = enabled; }
 void set_grad_enabled(bool enabled) {
   grad_enabled = enabled;
 }
@@ -53,6 +81,7 @@ bool needs_grad(const std::vector<Tensor>& inputs) {
 }
 
 Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, BackwardFn backward) {
+  if (anomaly_detection && !running_backward) check_for_nan(op, inputs, output, "in its output");
   if (!needs_grad(inputs)) return output;
   current_tape().append(Record{op, std::move(inputs), output, std::move(backward)});
   return output;
@@ -117,6 +146,28 @@ void accumulate_grad(const Tensor& input, const Tensor& grad) {
   }
 }
 
+namespace {
+// Runs one record's backward function. With anomaly detection on, the ops inside it are not
+// checked one by one (a derivative's inner mul and div would be blamed); the gradients it
+// produced are checked instead, under the record's own name.
+void run_backward(const Record& rec, const Tensor& g) {
+  if (!anomaly_detection) return rec.backward(g);
+  const bool outer = running_backward;  // a checkpoint's backward runs a backward inside one
+  running_backward = true;
+  try {
+    rec.backward(g);
+  } catch (...) {
+    running_backward = outer;
+    throw;
+  }
+  running_backward = outer;
+  for (const Tensor& in : rec.inputs)
+    if (in.requires_grad() && in.grad().defined() && has_nan(in.grad()) && !has_nan(g))
+      fail("anomaly", "the backward of '", rec.op, "' produced NaN in the gradient of an input of shape ",
+           in.shape(), " from a finite output gradient");
+}
+}  // namespace
+
 void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
   if (!root.defined()) fail("backward", "called on an undefined tensor");
   if (!root.requires_grad())
@@ -163,7 +214,7 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
     const Tensor& g = rec.output.impl()->grad;
     if (!g.defined()) continue;  // no path from this record to the root
     reached[i] = true;
-    rec.backward(g);
+    run_backward(rec, g);  // rec.backward(g), plus the anomaly checks when they are on
   }
 
   if (!retain_graph) {

@@ -87,6 +87,16 @@ class TapeScope {
   Tape* previous_;
 };
 
+// Anomaly detection (off by default; like torch.autograd.detect_anomaly): while on, every op
+// checks its output, and backward every gradient it computes, for NaN. The first op that turns
+// finite inputs into a NaN is reported by name, with its input shapes:
+//   "anomaly: 'log' produced NaN from finite inputs (input shapes (3,))"
+// A NaN that arrives from outside (an input tensor holding NaN) is reported at the first op that
+// reads it. It costs one pass over every output, so it is for debugging, not for training runs.
+// Per thread, like grad mode.
+bool is_anomaly_detection_enabled();
+void set_anomaly_detection(bool enabled);
+
 // Grad mode: while false, ops record nothing and their outputs do not require grad.
 bool is_grad_enabled();
 void set_grad_enabled(bool enabled);
