@@ -28,7 +28,8 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  const bool synced = ::fsync(fd) == 0;
+  if (::close(fd) != 0 || !synced) {
     std::remove(tmp.c_str());
     fail("save", "flushing '", tmp, "' to disk failed: ", std::strerror(errno));
   }

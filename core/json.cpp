@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "core/error.hpp"
 
@@ -66,11 +67,12 @@ class Parser {
       ++at_;
       skip_space();
       if (at_ < s_.size() && s_[at_] == '}') return ++at_, v;
+      std::set<std::string> keys;  // duplicate detection in O(log n) per key
       for (;;) {
         skip_space();
         if (at_ >= s_.size() || s_[at_] != '"') error("expected a string key");
         std::string key = string();
-        if (v.find(key)) error("duplicate key \"" + key + "\"");
+        if (!keys.insert(key).second) error("duplicate key \"" + key + "\"");
         expect(':');
         v.object.emplace_back(std::move(key), value(depth + 1));
         skip_space();
@@ -151,27 +153,48 @@ class Parser {
           out += '\t';
           break;
         case 'u': {
-          if (at_ + 4 > s_.size()) error("short \\u escape");
-          unsigned code = 0;
-          const auto [end, ec] = std::from_chars(s_.data() + at_, s_.data() + at_ + 4, code, 16);
-          if (ec != std::errc() || end != s_.data() + at_ + 4) error("bad \\u escape");
-          at_ += 4;
-          // UTF-8 for the code unit (surrogate pairs are kept as two 3-byte sequences).
-          if (code < 0x80) {
-            out += static_cast<char>(code);
-          } else if (code < 0x800) {
-            out += static_cast<char>(0xC0 | (code >> 6));
-            out += static_cast<char>(0x80 | (code & 0x3F));
-          } else {
-            out += static_cast<char>(0xE0 | (code >> 12));
-            out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (code & 0x3F));
+          unsigned code = hex4();
+          if (code >= 0xDC00 && code <= 0xDFFF) error("lone low surrogate in a \\u escape");
+          if (code >= 0xD800 && code <= 0xDBFF) {  // a surrogate pair: \uD83D\uDE00
+            if (s_.compare(at_, 2, "\\u") != 0) error("high surrogate without its low half");
+            at_ += 2;
+            const unsigned low = hex4();
+            if (low < 0xDC00 || low > 0xDFFF) error("high surrogate without its low half");
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
           }
+          append_utf8(out, code);
           break;
         }
         default:
           error(std::string("bad escape \\") + e);
       }
+    }
+  }
+
+  unsigned hex4() {
+    if (at_ + 4 > s_.size()) error("short \\u escape");
+    unsigned code = 0;
+    const auto [end, ec] = std::from_chars(s_.data() + at_, s_.data() + at_ + 4, code, 16);
+    if (ec != std::errc() || end != s_.data() + at_ + 4) error("bad \\u escape");
+    at_ += 4;
+    return code;
+  }
+
+  static void append_utf8(std::string& out, unsigned code) {
+    if (code < 0x80) {
+      out += static_cast<char>(code);
+    } else if (code < 0x800) {
+      out += static_cast<char>(0xC0 | (code >> 6));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+      out += static_cast<char>(0xE0 | (code >> 12));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (code >> 18));
+      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
     }
   }
 

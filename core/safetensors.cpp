@@ -97,8 +97,15 @@ SafeTensorsFile load_safetensors(const std::string& path) {
   }
   if (!root.is(json::Value::Kind::Object)) bad(8, "header is not a JSON object");
 
+  // First pass: validate every entry; nothing is allocated until the whole header has passed.
+  struct Entry {
+    std::string name;
+    DType dtype;
+    Shape dims;
+    std::uint64_t begin, end;
+  };
   SafeTensorsFile out;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+  std::vector<Entry> entries;
   for (const auto& [name, entry] : root.object) {
     if (name == "__metadata__") {
       if (!entry.is(json::Value::Kind::Object)) bad(8, "__metadata__ is not an object");
@@ -122,14 +129,16 @@ SafeTensorsFile load_safetensors(const std::string& path) {
     if (!shape->is(json::Value::Kind::Array) || shape->array.size() > 16)
       bad(8, where + "shape must be an array of at most 16 sizes");
     Shape dims;
-    std::uint64_t count = 1;
+    std::uint64_t count = 1, nonzero = 1;  // nonzero: the product of the sizes that are not 0
     for (const json::Value& s : shape->array) {
       if (!s.is(json::Value::Kind::Number) || s.number < 0 || s.number != std::floor(s.number) ||
           s.number > 1e15)
         bad(8, where + "shape entries must be whole numbers >= 0");
       const auto dim = static_cast<std::uint64_t>(s.number);
-      if (dim != 0 && count > size / dim)
+      // Even an empty tensor's other sizes must be sane: its strides are products of them.
+      if (dim != 0 && nonzero > size / dim)
         bad(8, where + "shape has more elements than the file could hold");
+      if (dim != 0) nonzero *= dim;
       count *= dim;
       dims.push_back(static_cast<std::int64_t>(dim));
     }
@@ -147,20 +156,34 @@ SafeTensorsFile load_safetensors(const std::string& path) {
     if (end - begin != count * element)
       bad(data_start + begin, where + "holds " + std::to_string(end - begin) +
                                   " bytes but shape needs " + std::to_string(count * element));
-    ranges.emplace_back(begin, end);
-    Tensor t = empty(dims, dt);
-    in.seekg(static_cast<std::streamoff>(data_start + begin));
-    dispatch(dt, [&](auto zero) {
-      using T = decltype(zero);
-      in.read(reinterpret_cast<char*>(t.data<T>()), static_cast<std::streamsize>(end - begin));
-    });
-    if (!in) bad(data_start + begin, where + "could not read its data");
-    out.tensors.emplace(name, t);
+    entries.push_back({name, dt, dims, begin, end});
   }
-  std::sort(ranges.begin(), ranges.end());
-  for (std::size_t i = 1; i < ranges.size(); ++i)
-    if (ranges[i].first < ranges[i - 1].second && ranges[i].second > ranges[i].first)
-      bad(data_start + ranges[i].first, "two tensors' data ranges overlap");
+
+  // No two tensors may share bytes: sorted by start, each must begin at or after the furthest
+  // end so far (empty tensors occupy nothing).
+  std::vector<const Entry*> by_start;
+  for (const Entry& e : entries)
+    if (e.end > e.begin) by_start.push_back(&e);
+  std::sort(by_start.begin(), by_start.end(),
+            [](const Entry* a, const Entry* b) { return a->begin < b->begin; });
+  std::uint64_t furthest = 0;
+  for (const Entry* e : by_start) {
+    if (e->begin < furthest)
+      bad(data_start + e->begin, "tensor '" + e->name + "' overlaps another tensor's data");
+    furthest = e->end;
+  }
+
+  // Second pass: the sizes add up to at most the file's data, so allocating is safe now.
+  for (const Entry& e : entries) {
+    Tensor t = empty(e.dims, e.dtype);
+    in.seekg(static_cast<std::streamoff>(data_start + e.begin));
+    dispatch(e.dtype, [&](auto zero) {
+      using T = decltype(zero);
+      in.read(reinterpret_cast<char*>(t.data<T>()), static_cast<std::streamsize>(e.end - e.begin));
+    });
+    if (!in) bad(data_start + e.begin, "tensor '" + e.name + "': could not read its data");
+    out.tensors.emplace(e.name, t);
+  }
   return out;
 }
 

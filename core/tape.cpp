@@ -37,7 +37,8 @@ void check_for_nan(const char* op, const std::vector<Tensor>& inputs, const Tens
       fail("anomaly", "'", op, "' received NaN in an input of shape ", in.shape(),
            ": it came from outside the recorded ops (check the data)");
   }
-  fail("anomaly", "'", op, "' produced NaN ", what, " from finite inputs (input shapes ", shapes, ")");
+  fail("anomaly", "'", op, "' produced NaN ", what, " from finite inputs (input shapes ", shapes,
+       ")");
 }
 
 // The tape ops record on: this thread's own, unless a TapeScope has put another in its place.
@@ -59,9 +60,15 @@ TapeScope::~TapeScope() {
   active_tape() = previous_;
 }
 
-bool is_grad_enabled() { return grad_enabled; }
-bool is_anomaly_detection_enabled() { return anomaly_detection; }
-void set_anomaly_detection(bool enabled) { anomaly_detection = enabled; }
+bool is_grad_enabled() {
+  return grad_enabled;
+}
+bool is_anomaly_detection_enabled() {
+  return anomaly_detection;
+}
+void set_anomaly_detection(bool enabled) {
+  anomaly_detection = enabled;
+}
 void set_grad_enabled(bool enabled) {
   grad_enabled = enabled;
 }
@@ -163,8 +170,9 @@ void run_backward(const Record& rec, const Tensor& g) {
   running_backward = outer;
   for (const Tensor& in : rec.inputs)
     if (in.requires_grad() && in.grad().defined() && has_nan(in.grad()) && !has_nan(g))
-      fail("anomaly", "the backward of '", rec.op, "' produced NaN in the gradient of an input of shape ",
-           in.shape(), " from a finite output gradient");
+      fail("anomaly", "the backward of '", rec.op,
+           "' produced NaN in the gradient of an input of shape ", in.shape(),
+           " from a finite output gradient");
 }
 }  // namespace
 

@@ -114,9 +114,9 @@ SavedRun load_config(const std::string& dir) {
   c.d_model = integer(*t, "d_model", 1, 8192, config_path);
   c.layers = integer(*t, "layers", 0, 256, config_path);
   c.heads = integer(*t, "heads", 1, 256, config_path);
-  c.max_seq = integer(*t, "max_seq", 1, 1 << 16, config_path);
+  c.max_seq = integer(*t, "max_seq", 1, 8192, config_path);
   c.ffn = nn::parse_ffn_kind(text(*t, "ffn", config_path));
-  c.ffn_hidden = integer(*t, "ffn_hidden", 1, 1 << 16, config_path);
+  c.ffn_hidden = integer(*t, "ffn_hidden", c.layers == 0 ? 0 : 1, 1 << 16, config_path);
   c.rms_norm = flag(*t, "rms_norm", config_path);
   c.rope = flag(*t, "rope", config_path);
   c.rope_theta = real(*t, "rope_theta", 1, 1e9, config_path);
@@ -126,12 +126,15 @@ SavedRun load_config(const std::string& dir) {
   if (c.d_model % c.heads != 0 || (c.rope && (c.d_model / c.heads) % 2 != 0))
     fail("load", "'", config_path, "': d_model ", c.d_model, " does not split into ", c.heads,
          " heads of even size");
-  // Parameters beyond ~1e9 would not fit this machine: refuse before allocating anything.
-  if (static_cast<double>(c.d_model) * static_cast<double>(c.d_model) *
-              static_cast<double>(c.layers) * 12 +
-          static_cast<double>(c.vocab) * static_cast<double>(c.d_model) * 2 >
-      1e9)
-    fail("load", "'", config_path, "' describes a model of more than 1e9 parameters");
+  // Refuse, before allocating anything, a model that would not fit: parameters (attention,
+  // FFN, embeddings and head) and the per-layer causal masks of max_seq^2 entries.
+  const double d = static_cast<double>(c.d_model), L = static_cast<double>(c.layers);
+  const double params = L * (4 * d * d + 3 * d * static_cast<double>(c.ffn_hidden)) +
+                        2 * static_cast<double>(c.vocab) * d + static_cast<double>(c.max_seq) * d;
+  const double masks = L * static_cast<double>(c.max_seq) * static_cast<double>(c.max_seq);
+  if (params > 1e9 || masks > 2e8)
+    fail("load", "'", config_path, "' describes a model too large for this program (", params,
+         " parameters, ", masks, " mask entries)");
 
   const json::Value vocab = json::parse(read_file(vocab_path, 1 << 20, "load"));
   const json::Value* tokens = vocab.find("tokens");

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <set>
 #include <string>
 
 namespace tg::cli {
@@ -46,10 +47,13 @@ class Flags {
         error("unknown argument '" + flag + "'");
       if (i + 1 >= argc) error(flag + " needs a value");
       values_[flag.substr(2)] = argv[++i];
+      given_.insert(flag.substr(2));
     }
   }
 
   std::string text(const std::string& name) const { return values_.at(name); }
+  // Whether the command line set this flag (rather than its default).
+  bool given(const std::string& name) const { return given_.count(name) != 0; }
   bool on(const std::string& name) const { return switches_.at(name); }
 
   std::int64_t integer(const std::string& name, std::int64_t lo, std::int64_t hi) const {
@@ -73,6 +77,7 @@ class Flags {
   std::string program_, usage_;
   std::map<std::string, std::string> values_;
   std::map<std::string, bool> switches_;
+  std::set<std::string> given_;
 };
 
 }  // namespace tg::cli

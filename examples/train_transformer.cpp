@@ -3,7 +3,8 @@
 //   build/bin/train_transformer                      # the reverse task, to >= 99% accuracy
 //   build/bin/train_transformer --task sort --steps 1500
 //   build/bin/train_transformer --text book.txt --seq 64 --steps 2000 --generate "The "
-//   build/bin/train_transformer --load DIR --generate "3141592653589793|"
+//   build/bin/train_transformer --load DIR --generate "3141592653589793|"   (evaluates, no
+//   training)
 //
 // Each step: a fresh batch, forward, cross-entropy over the scored positions, backward, gradient
 // clipping, an AdamW step. Every --eval-every steps the model is scored on freshly drawn
@@ -60,7 +61,8 @@ const char* kUsage =
     "  --stop-at PCT      stop when evaluation accuracy reaches PCT% (default 99 for tasks,\n"
     "                     0 = never; text runs never stop early)\n"
     "  --save DIR         write model.safetensors, config.json and vocab.json into DIR\n"
-    "  --load DIR         start from a saved model (its config replaces the model flags)\n"
+    "  --load DIR         start from a saved model (its config replaces the model flags);\n"
+    "                     it is evaluated, and trained further only if --steps is given\n"
     "  --generate TEXT    after training, continue TEXT (tasks: digits and '|', modadd: \"3+4=\")\n"
     "  --temperature X    0 = greedy (default); otherwise sample from softmax(logits / X)\n"
     "  --max-new N        tokens to generate, 1..10000 (default 32)\n"
@@ -105,6 +107,25 @@ Score score(nn::Transformer& model, const tasks::Batch& b, Tensor* loss_out = nu
           static_cast<double>(exact) / static_cast<double>(b.B)};
 }
 
+// Scores `n` fresh examples in chunks of at most `chunk` rows (so evaluation needs no more memory
+// than a training step), averaging loss and accuracies over all of them.
+Score evaluate_model(nn::Transformer& model, const tasks::Task& task, std::int64_t n,
+                     std::int64_t chunk, Generator& gen) {
+  NoGradGuard no_grad;
+  model.eval();
+  Score total;
+  std::int64_t done = 0;
+  while (done < n) {
+    const std::int64_t rows = std::min(chunk, n - done);
+    const Score s = score(model, task.sample(rows, gen));
+    const double w = static_cast<double>(rows) / static_cast<double>(n);
+    total.loss += w * s.loss, total.acc += w * s.acc, total.exact += w * s.exact;
+    done += rows;
+  }
+  model.train();
+  return total;
+}
+
 std::string duration(double seconds) {
   char buf[32];
   if (seconds >= 60)
@@ -138,7 +159,10 @@ int main(int argc, char** argv) {
   flags.parse(argc, argv);
 
   try {
-    const auto steps = flags.integer("steps", 0, 1000000);
+    // A loaded model is evaluated (and can generate) unless --steps asks for more training.
+    const auto steps = !flags.text("load").empty() && !flags.given("steps")
+                           ? 0
+                           : flags.integer("steps", 0, 1000000);
     const auto batch = flags.integer("batch", 1, 4096);
     const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0, 1LL << 62));
     const auto eval_every = flags.integer("eval-every", 1, 100000);
@@ -194,6 +218,14 @@ int main(int argc, char** argv) {
       c.rms_norm = norm == "rms";
       if (c.d_model % c.heads != 0 || (c.d_model / c.heads) % 2 != 0)
         flags.error("--heads must split --d-model into heads of even size");
+      // Attention keeps a few (batch, heads, seq, seq) tensors per layer: refuse what cannot fit.
+      const double attention_bytes = 4.0 * 8 * static_cast<double>(batch) *
+                                     static_cast<double>(c.heads) * static_cast<double>(c.max_seq) *
+                                     static_cast<double>(c.max_seq) * static_cast<double>(c.layers);
+      if (attention_bytes > 8e9)
+        flags.error("--batch, --heads, --seq and --layers together need about " +
+                    std::to_string(static_cast<long long>(attention_bytes / 1e9)) +
+                    " GB for attention; make them smaller");
       model = std::make_unique<nn::Transformer>(c, init_gen);
       run.config = c;
       run.task = task->name();
@@ -221,9 +253,11 @@ int main(int argc, char** argv) {
     optim::AdamOptions ao;
     ao.lr = lr;
     optim::AdamW opt(optim::decay_groups(model->named_parameters(), weight_decay), ao);
-    Generator train_gen(seed), sample_gen(seed + 2000);
+    // Data and sampling draw from their own streams, not the one that initialised the weights.
+    Generator train_gen(seed + 7919), sample_gen(seed + 2000);
     const bool tty = isatty(STDOUT_FILENO) != 0;
     Score last_eval, last_train;
+    bool evaluated_only = false;
     std::int64_t done = 0;
     double train_seconds = 0;
     for (std::int64_t step = 0; step < steps; ++step) {
@@ -276,11 +310,10 @@ int main(int argc, char** argv) {
       }
     }
     if (tty && done > 0) std::cout << "\n";
-    if (steps == 0 && task) {
-      NoGradGuard no_grad;
+    if (done == 0 && task) {
       Generator eval_gen(seed + 1000);
-      model->eval();
-      last_eval = score(*model, task->sample(eval_batch, eval_gen));
+      last_eval = evaluate_model(*model, *task, eval_batch, batch, eval_gen);
+      evaluated_only = true;
       std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc
                 << "%, exact " << 100 * last_eval.exact << "%\n";
     }
@@ -347,13 +380,13 @@ int main(int argc, char** argv) {
       std::cout << "generate: " << prompt << out << "\n";
     }
 
+    const double final_loss = done ? last_train.loss : (evaluated_only ? last_eval.loss : NAN);
     std::printf(
         "summary: task=%s ffn=%s params=%lld steps=%lld loss=%.4f acc=%.4f ms_per_step=%.2f "
         "tokens_per_s=%.0f\n",
         run.task.c_str(), nn::ffn_kind_name(config.ffn),
-        static_cast<long long>(model->num_parameters()), static_cast<long long>(done),
-        done ? last_train.loss : last_eval.loss, last_eval.acc,
-        done ? 1000 * train_seconds / static_cast<double>(done) : 0.0,
+        static_cast<long long>(model->num_parameters()), static_cast<long long>(done), final_loss,
+        last_eval.acc, done ? 1000 * train_seconds / static_cast<double>(done) : 0.0,
         done ? static_cast<double>(done * batch * (task ? task->seq_len() : 1)) / train_seconds
              : 0.0);
   } catch (const std::exception& e) {

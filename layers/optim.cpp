@@ -81,13 +81,12 @@ Adam::Adam(std::vector<ParamGroup> groups, AdamOptions o, bool decoupled)
   for (const ParamGroup& g : groups_) {
     m_.emplace_back(g.params.size());
     v_.emplace_back(g.params.size());
+    steps_.emplace_back(g.params.size(), 0);
   }
 }
 
 void Adam::step() {
   ++t_;
-  const double correction1 = 1 - std::pow(o_.beta1, static_cast<double>(t_));
-  const double correction2 = 1 - std::pow(o_.beta2, static_cast<double>(t_));
   for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
     const ParamGroup& group = groups_[gi];
     for (std::size_t k = 0; k < group.params.size(); ++k) {
@@ -96,6 +95,8 @@ void Adam::step() {
       std::vector<double>& m = m_[gi][k];
       std::vector<double>& v = v_[gi][k];
       if (m.empty()) m.assign(static_cast<std::size_t>(p.numel()), 0.0), v = m;
+      const auto t = static_cast<double>(++steps_[gi][k]);
+      const double correction1 = 1 - std::pow(o_.beta1, t), correction2 = 1 - std::pow(o_.beta2, t);
       for_elements(p, [&](std::size_t i, double& w, double g) {
         if (decoupled_)
           w -= lr * group.weight_decay * w;  // AdamW: shrink the weight itself

@@ -76,7 +76,10 @@ class Adam : public Optimizer {
   AdamOptions o_;
   bool decoupled_;
   // First and second moments per group and parameter, in double; empty until the first step.
+  // Each parameter counts its own steps for the bias correction, as PyTorch does, so one that
+  // first receives a gradient late is corrected as on its first step.
   std::vector<std::vector<std::vector<double>>> m_, v_;
+  std::vector<std::vector<std::int64_t>> steps_;
 };
 
 class AdamW : public Adam {

@@ -31,7 +31,8 @@ void require_finite(const Tensor& t, const char* what) {
 }
 }  // namespace
 
-TEST_CASE("activations, softmax and cross-entropy stay finite from 1e-30 to 1e30, float32 and float64") {
+TEST_CASE(
+    "activations, softmax and cross-entropy stay finite from 1e-30 to 1e30, float32 and float64") {
   using Fn = std::function<Tensor(const Tensor&)>;
   const std::vector<std::pair<const char*, Fn>> fns = {
       {"relu", [](const Tensor& x) { return relu(x); }},
@@ -41,14 +42,18 @@ TEST_CASE("activations, softmax and cross-entropy stay finite from 1e-30 to 1e30
       {"gelu", [](const Tensor& x) { return gelu(x); }},
       {"gelu_tanh", [](const Tensor& x) { return gelu(x, GeluApproximation::Tanh); }},
       {"silu", [](const Tensor& x) { return silu(x); }},
-      {"swish learnable", [](const Tensor& x) { return swish(x, scalar(1.5, x.dtype()).requires_grad_()); }},
+      {"swish learnable",
+       [](const Tensor& x) { return swish(x, scalar(1.5, x.dtype()).requires_grad_()); }},
       {"softplus", [](const Tensor& x) { return softplus(x); }},
       {"swiglu", [](const Tensor& x) { return swiglu(x); }},
       {"geglu", [](const Tensor& x) { return geglu(x); }},
       {"glu", [](const Tensor& x) { return glu(x); }},
       {"softmax", [](const Tensor& x) { return softmax(x); }},
       {"log_softmax", [](const Tensor& x) { return log_softmax(x); }},
-      {"cross_entropy", [](const Tensor& x) { return cross_entropy(x.reshape({1, x.numel()}), {3}); }},
+      {"cross_entropy",
+       [](const Tensor& x) {
+         return cross_entropy(x.reshape({1, x.numel()}), {3});
+       }},
   };
   const std::vector<double> values = magnitudes();
   for (DType dtype : {float32, float64})
@@ -100,13 +105,15 @@ TEST_CASE("anomaly detection names the op that first produced a NaN") {
         "anomaly: 'log' produced NaN in its output from finite inputs (input shapes (3,))");
   Tensor bad = tensor({1.0, NAN}, {}, float64).requires_grad_();
   CHECK(error_of([&] { exp(bad); }) ==
-        "anomaly: 'exp' received NaN in an input of shape (2,): it came from outside the recorded ops "
+        "anomaly: 'exp' received NaN in an input of shape (2,): it came from outside the recorded "
+        "ops "
         "(check the data)");
   // In backward: sqrt at 0 has an infinite derivative; times 0 gives NaN in the gradient.
   Tensor z = tensor({0.0, 4.0}, {}, float64).requires_grad_();
   const Tensor y = sqrt(z) * tensor({0.0, 1.0}, {}, float64);
   CHECK(error_of([&] { y.sum().backward(); })
-            .find("anomaly: the backward of 'sqrt' produced NaN in the gradient of an input of shape (2,)") == 0);
+            .find("anomaly: the backward of 'sqrt' produced NaN in the gradient of an input of "
+                  "shape (2,)") == 0);
   set_anomaly_detection(false);
   current_tape().clear();
   // Off (the default), nothing is checked.

@@ -103,6 +103,28 @@ TEST_CASE("hostile safetensors files are rejected with the file and byte offset 
               R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
               eight))
           .find("overlap") != std::string::npos);
+  // An empty tensor between two overlapping ones does not hide the overlap.
+  CHECK(
+      load_error(
+          raw_file(
+              "overlap2.st",
+              R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"e":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+              eight))
+          .find("overlaps another tensor's data") != std::string::npos);
+  // Many entries pointing at the same bytes are refused before any of them is allocated.
+  std::string many = "{";
+  for (int i = 0; i < 1000; ++i)
+    many += (i ? "," : "") + std::string("\"t") + std::to_string(i) +
+            "\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}";
+  CHECK(load_error(raw_file("many.st", many + "}", eight)).find("overlaps") != std::string::npos);
+  // A zero in a shape does not excuse absurd other sizes.
+  CHECK(
+      load_error(
+          raw_file(
+              "zero-dim.st",
+              R"({"w":{"dtype":"F32","shape":[0,1000000000000000,1000000000000000],"data_offsets":[0,0]}})",
+              eight))
+          .find("more elements than the file could hold") != std::string::npos);
   CHECK(load_error(raw_file("json.st", "{\"w\": [1, 2", eight)).find("header is not valid JSON") !=
         std::string::npos);
   CHECK(load_error(raw_file("deep.st", std::string(100, '[') + std::string(100, ']'), eight))
@@ -142,4 +164,11 @@ TEST_CASE("json: values, escapes, errors with offsets") {
   CHECK(error_of([] { json::parse("1e999"); }) == "json: offset 0: number out of range");
   CHECK(error_of([] { json::parse("\"abc"); }) == "json: offset 4: unterminated string");
   CHECK(error_of([] { json::parse("tru"); }).find("json: offset 0: expected a value") == 0);
+  CHECK(json::parse(R"("\ud83d\ude00")").string ==
+        "\xf0\x9f\x98\x80");  // a surrogate pair: 4-byte UTF-8
+  CHECK(error_of([] { json::parse(R"("\ude00")"); }).find("lone low surrogate") !=
+        std::string::npos);
+  CHECK(error_of([] {
+          json::parse(R"("\ud83d x")");
+        }).find("high surrogate without its low half") != std::string::npos);
 }

@@ -1,8 +1,9 @@
 // Reliability: two models trained at once in two threads, and memory that stays flat over a long
 // run.
+#include <unistd.h>
+
 #include <fstream>
 #include <thread>
-#include <unistd.h>
 
 #include "helpers.hpp"
 #include "layers/optim.hpp"
@@ -33,7 +34,8 @@ std::vector<double> train(const std::string& task_name, std::uint64_t seed, int 
   std::vector<double> losses;
   for (int s = 0; s < steps; ++s) {
     const tasks::Batch b = task->sample(4, gen);
-    Tensor loss = cross_entropy(model.forward(b.x, b.B, b.T).reshape({b.B * b.T, task->vocab()}), b.y);
+    Tensor loss =
+        cross_entropy(model.forward(b.x, b.B, b.T).reshape({b.B * b.T, task->vocab()}), b.y);
     loss.backward();
     opt.step();
     opt.zero_grad();
@@ -79,14 +81,17 @@ TEST_CASE("memory stays flat over a long run: RSS after 2000 steps within 5% of 
   long after_100 = 0;
   for (int step = 1; step <= 2000; ++step) {
     const tasks::Batch b = task->sample(2, gen);
-    Tensor loss = cross_entropy(model.forward(b.x, b.B, b.T).reshape({b.B * b.T, task->vocab()}), b.y);
+    Tensor loss =
+        cross_entropy(model.forward(b.x, b.B, b.T).reshape({b.B * b.T, task->vocab()}), b.y);
     loss.backward();
     opt.step();
     opt.zero_grad();
     if (step == 100) after_100 = resident_kb();
   }
   const long after_2000 = resident_kb();
-  MESSAGE("resident memory after 100 steps: " << after_100 << " kB, after 2000: " << after_2000 << " kB");
+  MESSAGE("resident memory after 100 steps: " << after_100 << " kB, after 2000: " << after_2000
+                                              << " kB");
   CHECK(current_tape().size() == 0);
-  if (!kAddressSanitizer) CHECK(static_cast<double>(after_2000) <= 1.05 * static_cast<double>(after_100));
+  if (!kAddressSanitizer)
+    CHECK(static_cast<double>(after_2000) <= 1.05 * static_cast<double>(after_100));
 }

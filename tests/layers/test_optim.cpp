@@ -72,6 +72,16 @@ TEST_CASE("Adam and AdamW, two steps by hand") {
   CHECK(small.item() == doctest::Approx(-1e-3).epsilon(1e-4));
 }
 
+TEST_CASE("Adam counts steps per parameter, as PyTorch: a late starter gets a first-step update") {
+  Tensor early = param_with_grad(0.0, 1.0), late = var({0.0}, {1});
+  optim::Adam adam({early, late});
+  adam.step();  // late has no gradient yet: skipped
+  set_grad(early, 1.0);
+  (late * 1.0).sum().backward();
+  adam.step();  // late's first step: bias-corrected m/sqrt(v) = 1, so it moves by exactly lr
+  CHECK(late.item() == doctest::Approx(-1e-3).epsilon(1e-6));
+}
+
 TEST_CASE("decay groups: matrices decay, vectors (norm weights, biases) do not") {
   Tensor w = var({1, 2, 3, 4}, {2, 2}), b = var({1, 2}, {2});
   const auto groups = optim::decay_groups({{"w", w}, {"b", b}}, 0.5);
