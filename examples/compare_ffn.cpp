@@ -29,6 +29,7 @@
 #include "plot/csv.hpp"
 #include "plot/svg.hpp"
 #include "tasks.hpp"
+#include "training.hpp"
 
 using namespace tg;
 
@@ -58,9 +59,7 @@ struct Run {
 double heldout_loss(nn::Transformer& model, const tasks::Batch& heldout) {
   NoGradGuard no_grad;
   model.eval();
-  const Tensor logits = model.forward(heldout.x, heldout.B, heldout.T)
-                            .reshape({heldout.B * heldout.T, model.config().vocab});
-  const double loss = cross_entropy(logits, heldout.y).item();
+  const double loss = training::batch_loss(model, heldout).item();
   model.train();
   return loss;
 }
@@ -88,12 +87,7 @@ Run train_one(nn::FFNKind kind, std::uint64_t seed, std::int64_t steps, std::int
   double seconds = 0;
   for (std::int64_t step = 1; step <= steps; ++step) {
     const auto start = std::chrono::steady_clock::now();
-    const tasks::Batch b = train.sample(kBatch, data);
-    Tensor loss = cross_entropy(model.forward(b.x, b.B, b.T).reshape({b.B * b.T, c.vocab}), b.y);
-    loss.backward();
-    optim::clip_grad_norm(model.parameters(), 1.0);
-    opt.step();
-    opt.zero_grad();
+    training::train_step(model, opt, train.sample(kBatch, data), /*clip=*/1.0);
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (step % eval_every == 0 || step == steps) run.curve.push_back(heldout_loss(model, heldout));
   }

@@ -9,37 +9,23 @@
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
 #include "tasks.hpp"
+#include "tiny_model.hpp"
+#include "training.hpp"
 
 using namespace tg;
 using namespace tg::testing;
 
 namespace {
-nn::ModelConfig tiny(std::int64_t vocab, std::int64_t seq) {
-  nn::ModelConfig c;
-  c.vocab = vocab;
-  c.d_model = 16;
-  c.layers = 1;
-  c.heads = 2;
-  c.max_seq = seq;
-  return c;
-}
-
 // Trains a tiny model on `task` for `steps` steps; returns the losses. Everything it touches is
 // its own (model, optimizer, generator), and the tape and grad mode are per thread.
 std::vector<double> train(const std::string& task_name, std::uint64_t seed, int steps) {
   auto task = tasks::make_synthetic(task_name);
   Generator gen(seed);
-  nn::Transformer model(tiny(task->vocab(), task->seq_len()), gen);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
   optim::AdamW opt(model.parameters());
   std::vector<double> losses;
   for (int s = 0; s < steps; ++s) {
-    const tasks::Batch b = task->sample(4, gen);
-    Tensor loss =
-        cross_entropy(model.forward(b.x, b.B, b.T).reshape({b.B * b.T, task->vocab()}), b.y);
-    loss.backward();
-    opt.step();
-    opt.zero_grad();
-    losses.push_back(loss.item());
+    losses.push_back(training::train_step(model, opt, task->sample(4, gen)));
   }
   return losses;
 }
@@ -74,18 +60,11 @@ TEST_CASE("two models trained at once in two threads equal the one-at-a-time res
 TEST_CASE("memory stays flat over a long run: RSS after 2000 steps within 5% of after 100") {
   auto task = tasks::make_synthetic("reverse");
   Generator gen(3);
-  nn::ModelConfig c = tiny(task->vocab(), task->seq_len());
-  c.d_model = 8;
-  nn::Transformer model(c, gen);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len(), 8), gen);
   optim::AdamW opt(model.parameters());
   long after_100 = 0;
   for (int step = 1; step <= 2000; ++step) {
-    const tasks::Batch b = task->sample(2, gen);
-    Tensor loss =
-        cross_entropy(model.forward(b.x, b.B, b.T).reshape({b.B * b.T, task->vocab()}), b.y);
-    loss.backward();
-    opt.step();
-    opt.zero_grad();
+    training::train_step(model, opt, task->sample(2, gen));
     if (step == 100) after_100 = resident_kb();
   }
   const long after_2000 = resident_kb();

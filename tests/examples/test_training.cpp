@@ -9,6 +9,8 @@
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
 #include "tasks.hpp"
+#include "tiny_model.hpp"
+#include "training.hpp"
 
 using namespace tg;
 using namespace tg::testing;
@@ -21,36 +23,20 @@ std::string scratch_dir(const std::string& name) {
   return dir.string();
 }
 
-nn::ModelConfig small_model(std::int64_t vocab, std::int64_t seq) {
-  nn::ModelConfig c;
-  c.vocab = vocab;
-  c.d_model = 16;
-  c.layers = 1;
-  c.heads = 2;
-  c.max_seq = seq;
-  return c;
-}
-
 double loss_on(nn::Transformer& model, const tasks::Batch& b) {
   NoGradGuard no_grad;
-  return cross_entropy(model.forward(b.x, b.B, b.T).reshape({b.B * b.T, model.config().vocab}), b.y)
-      .item();
+  return training::batch_loss(model, b).item();
 }
 
 // Losses of `steps` AdamW steps from a fresh model with the given seed.
 std::vector<double> loss_curve(std::uint64_t seed, int steps) {
   auto task = tasks::make_synthetic("reverse");
   Generator gen(seed);
-  nn::Transformer model(small_model(task->vocab(), task->seq_len()), gen);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
   optim::AdamW opt(model.parameters());
   std::vector<double> losses;
   for (int s = 0; s < steps; ++s) {
-    const tasks::Batch b = task->sample(8, gen);
-    Tensor loss = cross_entropy(model.forward(b.x, b.B, b.T).reshape({b.B * b.T, 32}), b.y);
-    loss.backward();
-    opt.step();
-    opt.zero_grad();
-    losses.push_back(loss.item());
+    losses.push_back(training::train_step(model, opt, task->sample(8, gen)));
   }
   return losses;
 }
@@ -95,7 +81,7 @@ TEST_CASE("character task: vocabulary, windows, unigram entropy") {
 TEST_CASE("save -> load -> evaluate gives the identical loss") {
   auto task = tasks::make_synthetic("sort");
   Generator gen(3);
-  nn::Transformer model(small_model(task->vocab(), task->seq_len()), gen);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
   const tasks::Batch b = task->sample(16, gen);
   const double before = loss_on(model, b);
   const std::string dir = scratch_dir("saved");
@@ -118,7 +104,7 @@ TEST_CASE("save -> load -> evaluate gives the identical loss") {
 TEST_CASE("a corrupt checkpoint folder is an error naming the file; the model is untouched") {
   auto task = tasks::make_synthetic("reverse");
   Generator gen(4);
-  nn::Transformer model(small_model(task->vocab(), task->seq_len()), gen);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
   const std::string dir = scratch_dir("corrupt");
   io::save_run(dir, model, {model.config(), "reverse", 23, std::vector<std::string>(32, "t")});
   const std::vector<double> weights = model.model->norm->weight.to_vector();

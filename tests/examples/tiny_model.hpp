@@ -1,0 +1,18 @@
+// tests/examples/tiny_model.hpp — the small model configuration the training tests share.
+#pragma once
+
+#include "layers/transformer.hpp"
+
+namespace tg::testing {
+
+inline nn::ModelConfig tiny_model(std::int64_t vocab, std::int64_t seq, std::int64_t d_model = 16) {
+  nn::ModelConfig c;
+  c.vocab = vocab;
+  c.d_model = d_model;
+  c.layers = 1;
+  c.heads = 2;
+  c.max_seq = seq;
+  return c;
+}
+
+}  // namespace tg::testing
