@@ -11,8 +11,8 @@
 namespace tg::json {
 
 const Value* Value::find(const std::string& key) const {
-  for (const auto& [k, v] : object)
-    if (k == key) return &v;
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (keys[i] == key) return &values[i];
   return nullptr;
 }
 
@@ -74,7 +74,8 @@ class Parser {
         std::string key = string();
         if (!keys.insert(key).second) error("duplicate key \"" + key + "\"");
         expect(':');
-        v.object.emplace_back(std::move(key), value(depth + 1));
+        v.values.push_back(value(depth + 1));
+        v.keys.push_back(std::move(key));
         skip_space();
         if (at_ < s_.size() && s_[at_] == ',') {
           ++at_;

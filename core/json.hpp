@@ -22,7 +22,10 @@ struct Value {
   double number = 0;
   std::string string;
   std::vector<Value> array;
-  std::vector<std::pair<std::string, Value>> object;
+  // An object's members, in file order: keys[i] names values[i]. (Two vectors rather than a
+  // vector of pairs: a pair holding the still-incomplete Value is not portable C++.)
+  std::vector<std::string> keys;
+  std::vector<Value> values;
 
   // Member lookup in an object: nullptr when absent (or when this is not an object).
   const Value* find(const std::string& key) const;

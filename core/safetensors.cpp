@@ -60,12 +60,14 @@ void save_safetensors(const std::string& path, const std::map<std::string, Tenso
   const std::uint64_t n = header.size();
   std::memcpy(file.data(), &n, 8);
   file += header;
-  for (const auto& [name, t] : tensors)
+  for (const auto& named : tensors) {
+    const Tensor& t = named.second;  // (a lambda may not capture a structured binding in C++20)
     dispatch(t.dtype(), [&](auto zero) {
       using T = decltype(zero);
       file.append(reinterpret_cast<const char*>(t.data<T>()),
                   static_cast<std::size_t>(t.numel()) * sizeof(T));
     });
+  }
   write_file_atomically(path, file);
 }
 
@@ -106,10 +108,14 @@ SafeTensorsFile load_safetensors(const std::string& path) {
   };
   SafeTensorsFile out;
   std::vector<Entry> entries;
-  for (const auto& [name, entry] : root.object) {
+  for (std::size_t member = 0; member < root.keys.size(); ++member) {
+    const std::string& name = root.keys[member];
+    const json::Value& entry = root.values[member];
     if (name == "__metadata__") {
       if (!entry.is(json::Value::Kind::Object)) bad(8, "__metadata__ is not an object");
-      for (const auto& [k, v] : entry.object) {
+      for (std::size_t m = 0; m < entry.keys.size(); ++m) {
+        const std::string& k = entry.keys[m];
+        const json::Value& v = entry.values[m];
         if (!v.is(json::Value::Kind::String))
           bad(8, "__metadata__ value '" + k + "' is not a string");
         out.metadata[k] = v.string;

@@ -89,9 +89,10 @@ void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool st
       if (!known) fail("load_state_dict", "unexpected entry '", name, "' (strict mode)");
     }
   NoGradGuard no_grad;
-  for (const auto& [name, p] : params) {
-    if (!state.count(name)) continue;  // only possible when not strict
-    const Tensor& src = state.at(name);
+  for (const auto& named : params) {
+    const Tensor& p = named.second;  // (a lambda may not capture a structured binding in C++20)
+    if (!state.count(named.first)) continue;  // only possible when not strict
+    const Tensor& src = state.at(named.first);
     dispatch(p.dtype(), [&](auto zero) {
       using T = decltype(zero);
       std::copy_n(src.data<T>(), p.numel(), p.data<T>());
