@@ -12,6 +12,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 namespace tg::cli {
@@ -36,6 +37,7 @@ class Flags {
     for (int i = 1; i < argc; ++i) {
       const std::string flag = argv[i];
       if (flag == "--help" || flag == "-h") {
+        if (!exit_on_error) throw std::invalid_argument("help requested");
         std::cout << usage_;
         std::exit(0);
       }
@@ -69,9 +71,14 @@ class Flags {
   }
 
   [[noreturn]] void error(const std::string& message) const {
+    if (!exit_on_error) throw std::invalid_argument(message);
     std::cerr << program_ << ": " << message << "\n" << usage_;
     std::exit(2);
   }
+
+  // Programs end on a bad flag (usage, exit code 2); the fuzz harness turns that into an
+  // exception instead, so it can try the next input.
+  bool exit_on_error = true;
 
  private:
   std::string program_, usage_;
