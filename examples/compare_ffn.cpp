@@ -49,6 +49,12 @@ const char* kUsage =
 
 constexpr std::int64_t kD = 64, kLayers = 2, kHeads = 4, kSeq = 64, kBatch = 16, kEvalWindows = 64;
 
+// Matched parameters: 2 d (4d) weights for a non-gated FFN, 3 d h for a gated one with
+// h = round(2/3 4d).
+std::int64_t matched_hidden(nn::FFNKind kind) {
+  return nn::is_gated(kind) ? (2 * 4 * kD + 1) / 3 : 4 * kD;
+}
+
 struct Run {
   std::vector<double> curve;  // held-out loss at each evaluation
   double ms_per_step = 0;
@@ -74,8 +80,7 @@ Run train_one(nn::FFNKind kind, std::uint64_t seed, std::int64_t steps, std::int
   c.max_seq = kSeq;
   c.ffn = kind;
   c.rope = false;  // learned positions, as the toy reverse model
-  // Matched parameters: 2 d (4d) for non-gated, 3 d h for gated with h = round(2/3 4d).
-  c.ffn_hidden = nn::is_gated(kind) ? (2 * 4 * kD + 1) / 3 : 4 * kD;
+  c.ffn_hidden = matched_hidden(kind);
   Generator init(seed);
   nn::Transformer model(c, init);
   optim::AdamOptions o;
@@ -192,8 +197,7 @@ int main(int argc, char** argv) {
       series.dashed = !nn::is_gated(kind);
       // Forward matmul FLOPs per token: 2 per weight of every Linear (attention, FFN, head), plus
       // the attention scores and weighted sum, 2 * 2 * T * d per layer.
-      const std::int64_t ffn_hidden = nn::is_gated(kind) ? (2 * 4 * kD + 1) / 3 : 4 * kD;
-      const std::int64_t ffn = (nn::is_gated(kind) ? 3 : 2) * kD * ffn_hidden;
+      const std::int64_t ffn = (nn::is_gated(kind) ? 3 : 2) * kD * matched_hidden(kind);
       const std::int64_t flops =
           2 * (kLayers * (4 * kD * kD + ffn) + kD * train.vocab()) + kLayers * 4 * kSeq * kD;
       char row[256];

@@ -257,7 +257,6 @@ int main(int argc, char** argv) {
     Generator train_gen(seed + 7919), sample_gen(seed + 2000);
     const bool tty = isatty(STDOUT_FILENO) != 0;
     Score last_eval, last_train;
-    bool evaluated_only = false;
     std::int64_t done = 0;
     double train_seconds = 0;
     for (std::int64_t step = 0; step < steps; ++step) {
@@ -313,7 +312,6 @@ int main(int argc, char** argv) {
     if (done == 0 && task) {
       Generator eval_gen(seed + 1000);
       last_eval = evaluate_model(*model, *task, eval_batch, batch, eval_gen);
-      evaluated_only = true;
       std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc
                 << "%, exact " << 100 * last_eval.exact << "%\n";
     }
@@ -380,7 +378,8 @@ int main(int argc, char** argv) {
       std::cout << "generate: " << prompt << out << "\n";
     }
 
-    const double final_loss = done ? last_train.loss : (evaluated_only ? last_eval.loss : NAN);
+    // The last training batch's loss, or without training the evaluation's (none without a task).
+    const double final_loss = done ? last_train.loss : (task ? last_eval.loss : NAN);
     std::printf(
         "summary: task=%s ffn=%s params=%lld steps=%lld loss=%.4f acc=%.4f ms_per_step=%.2f "
         "tokens_per_s=%.0f\n",

@@ -97,72 +97,59 @@ int main(int argc, char** argv) {
     int quotes = 0;
     for (std::size_t i = 0; i < lines.size(); ++i) {
       out.push_back(lines[i]);
+      // A marker names where the block's true content comes from; the block after it must
+      // hold exactly that content.
       const std::string marker = trim(lines[i]);
+      std::string fence, mismatch;
+      std::vector<std::string> fresh;
       if (marker.rfind("<!-- output:", 0) == 0) {
         const auto close = marker.rfind("-->");
         const std::string command = trim(marker.substr(12, close - 12));
-        if (i + 1 >= lines.size() || trim(lines[i + 1]) != "```text") {
-          std::cerr << page << ":" << i + 1 << ": a ```text block must follow the output marker\n";
-          return 2;
-        }
-        std::size_t end = i + 2;
-        while (end < lines.size() && trim(lines[end]) != "```") ++end;
-        const std::vector<std::string> shown(lines.begin() + static_cast<std::ptrdiff_t>(i) + 2,
-                                             lines.begin() + static_cast<std::ptrdiff_t>(end));
+        fence = "```text";
         bool ran = false;
-        const std::vector<std::string> printed = run(bin + "/" + command, ran);
+        fresh = run(bin + "/" + command, ran);
         if (!ran) {
           std::cerr << page << ":" << i + 1 << ": '" << command << "' failed to run\n";
           return 1;
         }
-        ++quotes;
-        if (printed != shown) {
-          ++stale;
-          if (!update)
-            std::cerr << page << ":" << i + 1 << ": '" << command
-                      << "' prints something else than the page shows; run: build/bin/docs_quotes "
-                         "--update . build/bin "
-                      << page << "\n";
+        mismatch = "'" + command + "' prints something else than the page shows";
+      } else if (marker.rfind("<!-- quote:", 0) == 0) {
+        const auto bar = marker.find('|'), close = marker.rfind("-->");
+        if (bar == std::string::npos || close == std::string::npos || close < bar) {
+          std::cerr << page << ":" << i + 1 << ": write markers as <!-- quote: FILE | START -->\n";
+          return 2;
         }
-        out.push_back(lines[i + 1]);
-        out.insert(out.end(), printed.begin(), printed.end());
-        i = end - 1;
+        const std::string file = trim(marker.substr(11, bar - 11));
+        const std::string start = trim(marker.substr(bar + 1, close - bar - 1));
+        fence = "```cpp";
+        bool file_ok = false;
+        fresh = extract(read_lines(root + "/" + file, file_ok), start);
+        if (!file_ok || fresh.empty()) {
+          std::cerr << page << ":" << i + 1 << ": " << file << " has no code starting with '"
+                    << start << "'\n";
+          return 1;
+        }
+        mismatch = "the quote of " + file + " starting '" + start + "' differs from the file";
+      } else {
         continue;
       }
-      if (marker.rfind("<!-- quote:", 0) != 0) continue;
-      const auto bar = marker.find('|'), close = marker.rfind("-->");
-      if (bar == std::string::npos || close == std::string::npos || close < bar) {
-        std::cerr << page << ":" << i + 1 << ": write markers as <!-- quote: FILE | START -->\n";
-        return 2;
-      }
-      const std::string file = trim(marker.substr(11, bar - 11));
-      const std::string start = trim(marker.substr(bar + 1, close - bar - 1));
-      if (i + 1 >= lines.size() || trim(lines[i + 1]) != "```cpp") {
-        std::cerr << page << ":" << i + 1 << ": a ```cpp block must follow the quote marker\n";
+      if (i + 1 >= lines.size() || trim(lines[i + 1]) != fence) {
+        std::cerr << page << ":" << i + 1 << ": a " << fence << " block must follow the marker\n";
         return 2;
       }
       std::size_t end = i + 2;
       while (end < lines.size() && trim(lines[end]) != "```") ++end;
       const std::vector<std::string> shown(lines.begin() + static_cast<std::ptrdiff_t>(i) + 2,
                                            lines.begin() + static_cast<std::ptrdiff_t>(end));
-      bool file_ok = false;
-      const std::vector<std::string> source = read_lines(root + "/" + file, file_ok);
-      const std::vector<std::string> real = extract(source, start);
-      if (!file_ok || real.empty()) {
-        std::cerr << page << ":" << i + 1 << ": " << file << " has no code starting with '" << start
-                  << "'\n";
-        return 1;
-      }
       ++quotes;
-      if (real != shown) {
+      if (fresh != shown) {
         ++stale;
         if (!update)
-          std::cerr << page << ":" << i + 1 << ": the quote of " << file << " starting '" << start
-                    << "' differs from the file; run: build/bin/docs_quotes --update . build/bin "
-                    << page << "\n";
+          std::cerr << page << ":" << i + 1 << ": " << mismatch
+                    << "; run: build/bin/docs_quotes --update . build/bin " << page << "\n";
       }
       out.push_back(lines[i + 1]);
-      out.insert(out.end(), real.begin(), real.end());
+      out.insert(out.end(), fresh.begin(), fresh.end());
       i = end - 1;  // the closing fence is copied by the next iteration
     }
     if (update) {
