@@ -37,6 +37,15 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     std::remove(tmp.c_str());
     fail("save", "cannot rename '", tmp, "' to '", path, "': ", std::strerror(errno));
   }
+  // The rename is itself an entry in the folder: flush the folder too, so that after a power
+  // cut the name points at the new file. (Best effort: some file systems refuse this.)
+  const std::size_t slash = path.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  const int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
 }
 
 std::string read_file(const std::string& path, std::int64_t max_bytes, const char* what) {

@@ -1,9 +1,9 @@
 // core/file_io.hpp — whole-file reads and writes that fail loudly and never leave half a file.
 //
-// Layer: core. write_file_atomically writes `path.tmp`, flushes it to disk (fsync) and renames
-// it over `path`: readers see the old file or the new one, never a mixture, and a failed write
-// (full disk, no permission) leaves the old file as it was. read_file refuses files larger than
-// a cap, so a wrong path cannot make the program allocate gigabytes.
+// Layer: core. write_file_atomically writes `path.tmp`, flushes it to disk (fsync), renames it
+// over `path` and flushes the folder: readers see the old file or the new one, never a mixture,
+// and a failed write (full disk, no permission) leaves the old file as it was. read_file refuses
+// files larger than a cap, so a wrong path cannot make the program allocate gigabytes.
 #pragma once
 
 #include <cstdint>

@@ -2,7 +2,9 @@
 #include "core/random.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <numbers>
+#include <sstream>
 
 #include "core/error.hpp"
 
@@ -35,6 +37,29 @@ std::int64_t Generator::integer(std::int64_t n) {
   do x = bits_();
   while (x >= limit);
   return static_cast<std::int64_t>(x % range);
+}
+
+std::string Generator::state() const {
+  std::ostringstream out;
+  out << bits_ << ' ' << (has_spare_ ? 1 : 0) << ' ' << std::hexfloat << spare_;
+  return out.str();
+}
+
+void Generator::set_state(const std::string& text) {
+  std::istringstream in(text);
+  std::mt19937_64 bits;
+  int has_spare = -1;
+  std::string spare_text, rest;
+  in >> bits >> has_spare >> spare_text;
+  // std::hexfloat output is read back with strtod (operator>> does not parse hex floats).
+  char* end = nullptr;
+  const double spare = std::strtod(spare_text.c_str(), &end);
+  if (!in || (has_spare != 0 && has_spare != 1) || spare_text.empty() ||
+      end != spare_text.c_str() + spare_text.size() || !std::isfinite(spare) || (in >> rest))
+    fail("Generator::set_state", "not a generator state (", text.size(), " characters)");
+  bits_ = bits;
+  has_spare_ = has_spare == 1;
+  spare_ = spare;
 }
 
 namespace {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 
 #include "core/tensor.hpp"
 
@@ -26,6 +27,12 @@ class Generator {
   double normal();
   // A whole number in [0, n).
   std::int64_t integer(std::int64_t n);
+
+  // The whole state as text (the engine's 312 words as the standard prints them, then the
+  // spare normal), so a resumed run draws exactly the numbers the interrupted one would have.
+  // set_state accepts only what state() produced and throws tg::Error for anything else.
+  std::string state() const;
+  void set_state(const std::string& text);
 
  private:
   std::mt19937_64 bits_;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,7 +44,22 @@ class Optimizer {
   double lr;         // read each step, so a schedule may change it between steps
   std::int64_t steps_taken() const { return t_; }
 
+  // Everything step() remembers, as float64 tensors named like PyTorch's optimizer state:
+  // "step", and per parameter (numbered 0, 1, ... through the groups in order)
+  // "state.<i>.exp_avg", "state.<i>.exp_avg_sq" and "state.<i>.step" for Adam,
+  // "state.<i>.momentum_buffer" for SGD. Saved with the weights, it lets a resumed run take
+  // exactly the steps the uninterrupted one would have. load_state_dict checks every name and
+  // shape and throws tg::Error (naming the entry) before changing anything.
+  virtual std::map<std::string, Tensor> state_dict() const;
+  virtual void load_state_dict(const std::map<std::string, Tensor>& state);
+
  protected:
+  // The parameters of all groups in order, the numbering that state_dict uses.
+  std::vector<Tensor> all_params() const;
+  // Checks an entry of a state being loaded: present (unless optional), float64, `shape`, finite.
+  const Tensor* entry(const std::map<std::string, Tensor>& state, const std::string& name,
+                      const Shape& shape, bool optional) const;
+
   std::vector<ParamGroup> groups_;
   std::int64_t t_ = 0;
 };
@@ -55,6 +71,8 @@ class SGD : public Optimizer {
  public:
   SGD(std::vector<Tensor> params, SGDOptions o = {});
   void step() override;
+  std::map<std::string, Tensor> state_dict() const override;
+  void load_state_dict(const std::map<std::string, Tensor>& state) override;
 
  private:
   double momentum_;
@@ -71,6 +89,8 @@ class Adam : public Optimizer {
   Adam(std::vector<Tensor> params, AdamOptions o = {});
   Adam(std::vector<ParamGroup> groups, AdamOptions o, bool decoupled);
   void step() override;
+  std::map<std::string, Tensor> state_dict() const override;
+  void load_state_dict(const std::map<std::string, Tensor>& state) override;
 
  private:
   AdamOptions o_;

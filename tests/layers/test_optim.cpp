@@ -1,5 +1,6 @@
 // Optimizers against steps computed by hand, the schedule, gradient clipping.
 #include <cmath>
+#include <memory>
 
 #include "helpers.hpp"
 #include "layers/optim.hpp"
@@ -128,4 +129,73 @@ TEST_CASE("clip_grad_norm scales all gradients together to the maximum norm") {
   CHECK(b.grad().item() == doctest::Approx(0.8).epsilon(1e-5));
   CHECK(optim::clip_grad_norm({a, b}, 10.0) == doctest::Approx(1.0).epsilon(1e-5));  // no change
   CHECK(a.grad().item() == doctest::Approx(0.6).epsilon(1e-5));
+}
+
+TEST_CASE("an optimizer restored from its state_dict continues exactly as the original") {
+  // Three steps with AdamW and with SGD, saving after the first: a fresh optimizer on a copy of
+  // the parameters, loaded from the saved state, must produce bit-identical parameters.
+  auto run = [](bool adam) {
+    Tensor a = var({1.0, -2.0}, {2}), b = var({0.5}, {1});
+    Tensor a2 = var({0.0, 0.0}, {2}), b2 = var({0.0}, {1});
+    optim::AdamOptions ao;
+    ao.weight_decay = 0.1;
+    optim::SGDOptions so;
+    so.momentum = 0.9;
+    auto make = [&](Tensor x, Tensor y) -> std::unique_ptr<optim::Optimizer> {
+      if (adam) return std::make_unique<optim::AdamW>(std::vector<Tensor>{x, y}, ao);
+      return std::make_unique<optim::SGD>(std::vector<Tensor>{x, y}, so);
+    };
+    auto first = make(a, b), second = make(a2, b2);
+    auto grads = [](const Tensor& x, const Tensor& y, double k) {
+      x.zero_grad(), y.zero_grad();
+      ((x * x * k).sum() + (y * k).sum()).backward();
+    };
+    grads(a, b, 1.0);
+    first->step();
+    const std::map<std::string, Tensor> saved = first->state_dict();
+    CHECK(saved.count("step") == 1);
+    CHECK(saved.count(adam ? "state.1.exp_avg_sq" : "state.1.momentum_buffer") == 1);
+    for (std::int64_t i = 0; i < 2; ++i) a2.set({i}, a.at({i}));
+    b2.set({0}, b.at({0}));
+    second->load_state_dict(saved);
+    for (double k : {0.7, -1.3}) {
+      grads(a, b, k), grads(a2, b2, k);
+      first->step(), second->step();
+    }
+    CHECK(a.to_vector() == a2.to_vector());
+    CHECK(b.to_vector() == b2.to_vector());
+    CHECK(second->steps_taken() == 3);
+  };
+  run(true);
+  run(false);
+}
+
+TEST_CASE("an optimizer refuses a state that does not fit, and keeps its own") {
+  Tensor p = param_with_grad(1.0, 0.5);
+  optim::AdamW opt({p});
+  opt.step();
+  const std::map<std::string, Tensor> good = opt.state_dict();
+  auto with = [&](const std::string& key, Tensor value) {
+    std::map<std::string, Tensor> s = good;
+    s[key] = value;
+    return s;
+  };
+  CHECK_THROWS_WITH_AS(opt.load_state_dict(with("state.0.exp_avg", zeros({2}, float64))),
+                       doctest::Contains("\"state.0.exp_avg\" must be float64 of shape (1,)"),
+                       Error);
+  CHECK_THROWS_AS(opt.load_state_dict(with("state.0.exp_avg", zeros({1}, float32))), Error);
+  CHECK_THROWS_AS(opt.load_state_dict(with("state.0.exp_avg_sq", full({1}, -1.0, float64))),
+                  Error);
+  CHECK_THROWS_AS(opt.load_state_dict(with("state.0.step", scalar(1.5, float64))), Error);
+  CHECK_THROWS_AS(opt.load_state_dict(with("step", scalar(NAN, float64))), Error);
+  CHECK_THROWS_WITH_AS(opt.load_state_dict(with("state.7.exp_avg", zeros({1}, float64))),
+                       doctest::Contains("1 entries name no parameter"), Error);
+  std::map<std::string, Tensor> missing = good;
+  missing.erase("state.0.exp_avg_sq");
+  CHECK_THROWS_WITH_AS(opt.load_state_dict(missing),
+                       doctest::Contains("missing \"state.0.exp_avg_sq\""), Error);
+  // After all the refusals, the optimizer's state is still the one it had.
+  const std::map<std::string, Tensor> after = opt.state_dict();
+  REQUIRE(after.size() == good.size());
+  for (const auto& [name, t] : good) CHECK(after.at(name).to_vector() == t.to_vector());
 }

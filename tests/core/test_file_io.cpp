@@ -1,0 +1,79 @@
+// Saving and restoring state: the generator's state round trip, and atomic writes that fail
+// cleanly (a full disk is simulated with a file-size limit, which works without root or a
+// special file system).
+#include <doctest/doctest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "core/file_io.hpp"
+#include "core/random.hpp"
+
+using namespace tg;
+
+TEST_CASE("a generator restored from its state draws the same numbers") {
+  Generator a(11);
+  for (int i = 0; i < 1000; ++i) a.uniform();
+  a.normal();  // leaves a spare normal behind, which the state must carry
+  const std::string saved = a.state();
+  Generator b(999);
+  b.set_state(saved);
+  for (int i = 0; i < 100; ++i) {
+    REQUIRE(a.normal() == b.normal());
+    REQUIRE(a.integer(97) == b.integer(97));
+  }
+  CHECK(b.state() == a.state());
+}
+
+TEST_CASE("a generator refuses a state it did not write") {
+  Generator g(1);
+  const std::string good = g.state();
+  CHECK_THROWS_WITH_AS(g.set_state(""), doctest::Contains("Generator::set_state"), Error);
+  CHECK_THROWS_AS(g.set_state("1 2 3"), Error);
+  CHECK_THROWS_AS(g.set_state(good + " extra"), Error);
+  CHECK_THROWS_AS(g.set_state(good.substr(0, good.size() / 2)), Error);
+  std::string bad_flag = good;
+  bad_flag[good.rfind(' ') - 1] = '7';  // the has-spare flag must be 0 or 1
+  CHECK_THROWS_AS(g.set_state(bad_flag), Error);
+  CHECK(g.state() == good);  // a refused state leaves the generator as it was
+}
+
+TEST_CASE("an atomic write that runs out of space leaves the old file intact") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("tapegrad-io-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string path = (dir / "checkpoint.bin").string();
+  write_file_atomically(path, "the old checkpoint");
+
+  // In a child process: limit files to 4 KB (like a disk with 4 KB free) and try to replace
+  // the checkpoint with 64 KB. The write must fail with an error (exit 3), not a crash.
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);  // over the limit, write() then fails with EFBIG
+    rlimit limit{4096, 4096};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    try {
+      write_file_atomically(path, std::string(65536, 'x'));
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      _exit(message.find("checkpoint.bin.tmp") != std::string::npos ? 3 : 4);
+    }
+    _exit(5);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 3);
+  CHECK(read_file(path, 1000, "test") == "the old checkpoint");
+  CHECK_FALSE(fs::exists(path + ".tmp"));  // the partial file is removed
+
+  // A folder that does not exist (or cannot be written) is an error naming the file.
+  CHECK_THROWS_WITH_AS(write_file_atomically((dir / "missing" / "x.bin").string(), "data"),
+                       doctest::Contains("cannot create"), Error);
+  fs::remove_all(dir);
+}
