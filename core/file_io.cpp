@@ -20,6 +20,7 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   std::size_t written = 0;
   while (written < text.size()) {
     const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;  // a signal arrived first: try again
     if (n <= 0) {
       const int err = errno;
       ::close(fd);

@@ -53,10 +53,21 @@ std::string text(const json::Value& obj, const std::string& key, const std::stri
   return v->string;
 }
 
+// The JSON parser's message, prefixed with the file it came from.
+json::Value parse_json(const std::string& text, const std::string& file) {
+  try {
+    return json::parse(text);
+  } catch (const Error& e) {
+    fail("load", "'", file, "': ", e.what());
+  }
+}
+
 }  // namespace
 
 void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& run) {
-  std::filesystem::create_directories(dir);
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) fail("save", "cannot create the folder '", dir, "': ", error.message());
   const nn::ModelConfig& c = model.config();
   std::map<std::string, Tensor> tensors;
   for (const auto& [name, p] : model.named_parameters()) tensors.emplace(name, p.detach());
@@ -100,9 +111,9 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
   write_file_atomically(dir + "/vocab.json", vocab + "]}\n");
 }
 
-SavedRun load_config(const std::string& dir) {
-  const std::string config_path = dir + "/config.json", vocab_path = dir + "/vocab.json";
-  const json::Value root = json::parse(read_file(config_path, 1 << 20, "load"));
+SavedRun parse_run(const std::string& config_text, const std::string& vocab_text,
+                   const std::string& config_path, const std::string& vocab_path) {
+  const json::Value root = parse_json(config_text, config_path);
   const json::Value* t = root.find("tapegrad");
   if (!t || !t->is(json::Value::Kind::Object))
     fail("load", "'", config_path, "' has no \"tapegrad\" object");
@@ -136,7 +147,7 @@ SavedRun load_config(const std::string& dir) {
     fail("load", "'", config_path, "' describes a model too large for this program (", params,
          " parameters, ", masks, " mask entries)");
 
-  const json::Value vocab = json::parse(read_file(vocab_path, 1 << 20, "load"));
+  const json::Value vocab = parse_json(vocab_text, vocab_path);
   const json::Value* tokens = vocab.find("tokens");
   if (!tokens || !tokens->is(json::Value::Kind::Array) ||
       static_cast<std::int64_t>(tokens->array.size()) != c.vocab)
@@ -147,6 +158,12 @@ SavedRun load_config(const std::string& dir) {
     run.tokens.push_back(v.string);
   }
   return run;
+}
+
+SavedRun load_config(const std::string& dir) {
+  const std::string config_path = dir + "/config.json", vocab_path = dir + "/vocab.json";
+  const std::string config_text = read_file(config_path, 1 << 20, "load");
+  return parse_run(config_text, read_file(vocab_path, 1 << 20, "load"), config_path, vocab_path);
 }
 
 void load_weights(const std::string& dir, nn::Transformer& model) {

@@ -26,8 +26,13 @@ struct SavedRun {
 
 void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& run);
 
-// Reads config.json and vocab.json, builds the model and loads model.safetensors into it.
+// Reads and checks config.json and vocab.json (load_weights then fills a model built from the
+// config with model.safetensors).
 SavedRun load_config(const std::string& dir);
+// The same checks on the two files' texts (the paths only name them in errors); what the
+// fuzz harness tests/fuzz/fuzz_run_files.cpp feeds with arbitrary bytes.
+SavedRun parse_run(const std::string& config_text, const std::string& vocab_text,
+                   const std::string& config_path, const std::string& vocab_path);
 void load_weights(const std::string& dir, nn::Transformer& model);
 
 }  // namespace tg::io

@@ -53,6 +53,19 @@ class Flags {
     }
   }
 
+  // Sets a flag the command line did not give (resuming a run fills in its original flags);
+  // an unknown name is an error, as on the command line.
+  void fill(const std::string& name, const std::string& value) {
+    if (!values_.count(name)) error("unknown flag '--" + name + "'");
+    if (!given(name)) values_[name] = value;
+  }
+  // The flags the command line gave, with their values.
+  std::map<std::string, std::string> given_values() const {
+    std::map<std::string, std::string> out;
+    for (const std::string& name : given_) out[name] = values_.at(name);
+    return out;
+  }
+
   std::string text(const std::string& name) const { return values_.at(name); }
   // Whether the command line set this flag (rather than its default).
   bool given(const std::string& name) const { return given_.count(name) != 0; }

@@ -5,6 +5,8 @@
 //   build/bin/train_transformer --text book.txt --seq 64 --steps 2000 --generate "The "
 //   build/bin/train_transformer --load DIR --generate "3141592653589793|"   (evaluates, no
 //   training)
+//   build/bin/train_transformer --steps 5000 --save run --save-every 200    then, after Ctrl-C:
+//   build/bin/train_transformer --resume run
 //
 // Each step: a fresh batch, forward, cross-entropy over the scored positions, backward, gradient
 // clipping, an AdamW step. Every --eval-every steps the model is scored on freshly drawn
@@ -13,17 +15,24 @@
 // and the last line is a summary:
 //   summary: task=... ffn=... params=... steps=... loss=... acc=... ms_per_step=...
 //   tokens_per_s=...
+// Ctrl-C finishes the current step, saves everything to --save DIR (or ./interrupted-run) and
+// exits with status 130; --resume DIR continues with the loss curve the uninterrupted run would
+// have had (run_checkpoint.hpp says what is saved). A second Ctrl-C exits at once.
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
 
 #include "checkpoint_io.hpp"
 #include "cli.hpp"
+#include "interrupt.hpp"
+#include "run_checkpoint.hpp"
 #include "core/safetensors.hpp"
 #include "core/tapegrad.hpp"
 #include "layers/optim.hpp"
@@ -60,9 +69,15 @@ const char* kUsage =
     "  --eval-batch N     examples per evaluation (default 512)\n"
     "  --stop-at PCT      stop when evaluation accuracy reaches PCT% (default 99 for tasks,\n"
     "                     0 = never; text runs never stop early)\n"
-    "  --save DIR         write model.safetensors, config.json and vocab.json into DIR\n"
+    "  --save DIR         at the end write model.safetensors, config.json and vocab.json into\n"
+    "                     DIR, and checkpoint.safetensors (optimizer and generator states too)\n"
+    "  --save-every N     also save every N steps, so a crash loses at most N steps (0 = off)\n"
+    "  --resume DIR       continue the run saved in DIR where it stopped, with its flags (a flag\n"
+    "                     given again overrides); saves go to DIR unless --save says otherwise\n"
     "  --load DIR         start from a saved model (its config replaces the model flags);\n"
     "                     it is evaluated, and trained further only if --steps is given\n"
+    "  --loss-log FILE    write \"step loss\" for every training step to FILE\n"
+    "  --simulate-interrupt N  behave as if Ctrl-C arrived during step N (to test resuming)\n"
     "  --generate TEXT    after training, continue TEXT (tasks: digits and '|', modadd: \"3+4=\")\n"
     "  --temperature X    0 = greedy (default); otherwise sample from softmax(logits / X)\n"
     "  --max-new N        tokens to generate, 1..10000 (default 32)\n"
@@ -154,13 +169,37 @@ int main(int argc, char** argv) {
            {"eval-batch", "512"}, {"stop-at", ""},
            {"save", ""},          {"load", ""},
            {"generate", ""},      {"temperature", "0"},
-           {"max-new", "32"},     {"logits-out", ""}})
+           {"max-new", "32"},     {"logits-out", ""},
+           {"save-every", "0"},   {"resume", ""},
+           {"loss-log", ""},      {"simulate-interrupt", "0"}})
     flags.add(name, value);
   flags.parse(argc, argv);
+  interrupt::install();
 
   try {
+    // Resuming: the saved run's flags apply unless given again, and saves go back to its folder.
+    const std::string resume_dir = flags.text("resume");
+    io::Checkpoint checkpoint;
+    std::map<std::string, std::string> run_flags = flags.given_values();
+    if (!resume_dir.empty()) {
+      checkpoint = io::read_checkpoint(resume_dir);
+      for (const auto& [name, value] : checkpoint.state.flags) {
+        flags.fill(name, value);
+        run_flags.emplace(name, value);  // what is given now wins over what was saved
+      }
+      flags.fill("save", resume_dir);
+    }
+    // Flags of this invocation only, not of the run: a resumed run does not repeat them.
+    for (const char* name : {"resume", "save", "load", "loss-log", "simulate-interrupt",
+                             "generate", "logits-out", "temperature", "max-new"})
+      run_flags.erase(name);
+    const std::string save_dir = flags.text("save");
+    const auto save_every = flags.integer("save-every", 0, 1000000);
+    if (save_every > 0 && save_dir.empty()) flags.error("--save-every needs --save DIR");
+    const auto simulate_interrupt = flags.integer("simulate-interrupt", 0, 1000000);
+
     // A loaded model is evaluated (and can generate) unless --steps asks for more training.
-    const auto steps = !flags.text("load").empty() && !flags.given("steps")
+    const auto steps = !flags.text("load").empty() && resume_dir.empty() && !flags.given("steps")
                            ? 0
                            : flags.integer("steps", 0, 1000000);
     const auto batch = flags.integer("batch", 1, 4096);
@@ -185,11 +224,14 @@ int main(int argc, char** argv) {
     std::unique_ptr<nn::Transformer> model;
     io::SavedRun run;
     Generator init_gen(seed);
-    const std::string load_dir = flags.text("load"), text_file = flags.text("text");
+    // A resumed run's model is described by its folder's config.json, like a loaded one; its
+    // weights come from the checkpoint.
+    const std::string load_dir = resume_dir.empty() ? flags.text("load") : resume_dir;
+    const std::string text_file = flags.text("text");
     if (!load_dir.empty()) {
       run = io::load_config(load_dir);
       model = std::make_unique<nn::Transformer>(run.config, init_gen);
-      io::load_weights(load_dir, *model);
+      if (resume_dir.empty()) io::load_weights(load_dir, *model);
     }
     if (!text_file.empty()) {
       const std::int64_t seq = model ? run.config.max_seq : flags.integer("seq", 2, 1024);
@@ -255,11 +297,30 @@ int main(int argc, char** argv) {
     optim::AdamW opt(optim::decay_groups(model->named_parameters(), weight_decay), ao);
     // Data and sampling draw from their own streams, not the one that initialised the weights.
     Generator train_gen(seed + 7919), sample_gen(seed + 2000);
+    std::int64_t done = 0;  // steps completed, counted from the start of the run
+    if (!resume_dir.empty()) {
+      io::restore(checkpoint, *model, opt);
+      train_gen.set_state(checkpoint.state.train_rng);
+      sample_gen.set_state(checkpoint.state.sample_rng);
+      done = checkpoint.state.step;
+      std::cout << "resumed " << resume_dir << " after step " << done << "\n";
+    }
+    const std::int64_t first_step = done;
+    // Everything needed to continue: the model's files (for --load) and the checkpoint.
+    auto save_all = [&](const std::string& dir) {
+      io::save_run(dir, *model, run);
+      io::save_checkpoint(dir, *model, opt,
+                          {done, train_gen.state(), sample_gen.state(), run_flags});
+    };
+    std::ofstream loss_log;
+    if (!flags.text("loss-log").empty()) {
+      loss_log.open(flags.text("loss-log"));
+      if (!loss_log) fail("train_transformer", "cannot write '", flags.text("loss-log"), "'");
+    }
     const bool tty = isatty(STDOUT_FILENO) != 0;
     Score last_eval, last_train;
-    std::int64_t done = 0;
     double train_seconds = 0;
-    for (std::int64_t step = 0; step < steps; ++step) {
+    for (std::int64_t step = first_step; step < steps; ++step) {
       const auto start = std::chrono::steady_clock::now();
       opt.lr = schedule == "cosine" ? optim::warmup_cosine(step, warmup, steps, lr, lr / 10) : lr;
       const tasks::Batch b = task->sample(batch, train_gen);
@@ -272,6 +333,14 @@ int main(int argc, char** argv) {
       train_seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       done = step + 1;
+      if (loss_log.is_open()) {
+        char entry[64];
+        std::snprintf(entry, sizeof entry, "%lld %.9g\n", static_cast<long long>(done),
+                      last_train.loss);
+        loss_log << entry << std::flush;
+      }
+      if (save_every > 0 && done % save_every == 0) save_all(save_dir);
+      if (done == simulate_interrupt) std::raise(SIGINT);
 
       const bool evaluate = done % eval_every == 0 || done == steps;
       if (evaluate) {
@@ -282,10 +351,10 @@ int main(int argc, char** argv) {
         last_eval = score(*model, task->sample(eval_batch, eval_gen));
         model->train();
       }
+      const auto this_run = static_cast<double>(done - first_step);
       const double tokens_per_s =
-          static_cast<double>(done * batch * task->seq_len()) / train_seconds;
-      const double eta =
-          train_seconds / static_cast<double>(done) * static_cast<double>(steps - done);
+          this_run * static_cast<double>(batch * task->seq_len()) / train_seconds;
+      const double eta = train_seconds / this_run * static_cast<double>(steps - done);
       // Compact enough for an 80-column terminal with the 22-character bar in front.
       char line[256];
       std::snprintf(line, sizeof line,
@@ -302,24 +371,33 @@ int main(int argc, char** argv) {
         std::cout << line << " exact " << std::fixed << std::setprecision(1)
                   << 100 * last_eval.exact << "%" << std::defaultfloat << std::endl;
       }
+      if (interrupt::requested()) {
+        const std::string dir = save_dir.empty() ? "interrupted-run" : save_dir;
+        if (tty) std::cout << "\n";
+        save_all(dir);
+        std::cout << "interrupted after step " << done << ": saved to " << dir
+                  << "; continue with --resume " << dir << std::endl;
+        return 130;  // 128 + SIGINT: the run did not finish
+      }
       if (evaluate && stop_at > 0 && 100 * last_eval.acc >= stop_at) {
         if (tty) std::cout << "\n";
         std::cout << "reached " << stop_at << "% evaluation accuracy at step " << done << "\n";
         break;
       }
     }
-    if (tty && done > 0) std::cout << "\n";
-    if (done == 0 && task) {
+    const std::int64_t trained = done - first_step;
+    if (tty && trained > 0) std::cout << "\n";
+    if (trained == 0 && task) {
       Generator eval_gen(seed + 1000);
       last_eval = evaluate_model(*model, *task, eval_batch, batch, eval_gen);
       std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc
                 << "%, exact " << 100 * last_eval.exact << "%\n";
     }
 
-    if (!flags.text("save").empty()) {
-      io::save_run(flags.text("save"), *model, run);
-      std::cout << "saved to " << flags.text("save")
-                << "/{model.safetensors,config.json,vocab.json}\n";
+    if (!save_dir.empty()) {
+      save_all(save_dir);
+      std::cout << "saved to " << save_dir
+                << "/{model.safetensors,config.json,vocab.json,checkpoint.safetensors}\n";
     }
 
     const std::string prompt = flags.text("generate");
@@ -379,15 +457,15 @@ int main(int argc, char** argv) {
     }
 
     // The last training batch's loss, or without training the evaluation's (none without a task).
-    const double final_loss = done ? last_train.loss : (task ? last_eval.loss : NAN);
+    const double final_loss = trained ? last_train.loss : (task ? last_eval.loss : NAN);
     std::printf(
         "summary: task=%s ffn=%s params=%lld steps=%lld loss=%.4f acc=%.4f ms_per_step=%.2f "
         "tokens_per_s=%.0f\n",
         run.task.c_str(), nn::ffn_kind_name(config.ffn),
         static_cast<long long>(model->num_parameters()), static_cast<long long>(done), final_loss,
-        last_eval.acc, done ? 1000 * train_seconds / static_cast<double>(done) : 0.0,
-        done ? static_cast<double>(done * batch * (task ? task->seq_len() : 1)) / train_seconds
-             : 0.0);
+        last_eval.acc, trained ? 1000 * train_seconds / static_cast<double>(trained) : 0.0,
+        trained ? static_cast<double>(trained * batch * (task ? task->seq_len() : 1)) / train_seconds
+                : 0.0);
   } catch (const std::exception& e) {
     std::cerr << "train_transformer: " << e.what() << "\n";
     return 1;
