@@ -97,6 +97,11 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 // weight W (out, in), bias b (out,) or an undefined Tensor for none; y is (..., out). One op,
 // with no transposed copy of W (the kernel reads W by rows).
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
+// Which kernel matmul and linear use, for the whole process: Packed (blocked, vectorised and
+// threaded: core/gemm_packed.hpp), the default, or Reference (the plain loop of core/gemm.hpp).
+// Both compute the same sums; the reference exists to be read and compared against.
+enum class MatmulKernel { Reference, Packed };
+void set_matmul_kernel(MatmulKernel kernel);
 
 // ---- shape ops (ops_shape.cpp) ---------------------------------------------------------------
 // Same data, new shape (shares storage, copies nothing); one size may be -1 (inferred).
@@ -125,6 +130,13 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const std::vector<std::i
 // `index_shape` is the output shape; it equals x's shape except along `axis`.
 Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t>& index,
               const Shape& index_shape);
+
+// ---- attention (ops_attention.cpp) -----------------------------------------------------------
+// softmax(q k^T / sqrt(d)) v over the last two axes, as PyTorch's
+// F.scaled_dot_product_attention: q (..., T, d), k (..., S, d), v (..., S, e) -> (..., T, e).
+// causal: query i attends to keys 0..i only. One op; only the attention weights are kept.
+Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v,
+                                    bool causal);
 
 // ---- softmax and losses (ops_softmax.cpp) ----------------------------------------------------
 // softmax(x)_i = exp(x_i - m) / sum_j exp(x_j - m), m = max_j x_j (the shift avoids overflow).

@@ -7,8 +7,16 @@
 //   dA = dC · B^T   (M,N)·(N,K) -> (M,K)      dB = A^T · dC   (K,M)·(M,N) -> (K,N)
 // (element-wise: C_ij = sum_k A_ik B_kj, so dL/dA_ik = sum_j dC_ij B_kj.) Over a batch that was
 // broadcast, accumulate_grad sums these back down to each input's batch shape.
+//
+// The products run on gemm_packed.hpp's blocked, threaded kernel; set_matmul_kernel switches to
+// the reference loop of gemm.hpp (to compare them: build/bin/bench --kernel reference).
 #include "core/error.hpp"
+#include <atomic>
+#include <vector>
+
 #include "core/gemm.hpp"
+#include "core/gemm_packed.hpp"
+#include "core/parallel.hpp"
 #include "core/kernels.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
@@ -16,6 +24,8 @@
 namespace tg {
 
 namespace {
+
+std::atomic<MatmulKernel> matmul_kernel{MatmulKernel::Packed};
 
 // The product op(a) · op(b) for every batch entry, not recorded. op(x) is x, or x with its last
 // two axes swapped when the flag is set.
@@ -37,18 +47,36 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool tran
     const T* pa = a.data<T>();
     const T* pb = b.data<T>();
     T* pc = out.data<T>();
-    // Walk the batch; ia and ib are the matrix numbers within a and b (0-stride if broadcast).
+    // Matrix i of the output is a[ia] times b[ib] (ia, ib: 0-stride where broadcast). Many
+    // small matrices (attention's (batch x heads) products) are spread over threads one matrix
+    // per task; a single large one is split inside gemm_packed instead.
+    std::vector<std::int64_t> ia, ib;
     kernels::for_each_broadcast(batch, broadcast_strides(a_batch, batch),
                                 broadcast_strides(b_batch, batch),
-                                [&](std::int64_t i, std::int64_t ia, std::int64_t ib) {
-                                  kernels::gemm(trans_a, trans_b, M, N, K, pa + ia * M * K,
-                                                pb + ib * K * N, pc + i * M * N);
+                                [&](std::int64_t, std::int64_t i_a, std::int64_t i_b) {
+                                  ia.push_back(i_a);
+                                  ib.push_back(i_b);
                                 });
+    auto product = [&](std::int64_t i) {
+      const T* x = pa + ia[static_cast<std::size_t>(i)] * M * K;
+      const T* y = pb + ib[static_cast<std::size_t>(i)] * K * N;
+      if (matmul_kernel.load() == MatmulKernel::Reference)
+        kernels::gemm(trans_a, trans_b, M, N, K, x, y, pc + i * M * N);
+      else
+        kernels::gemm_packed(trans_a, trans_b, M, N, K, x, y, pc + i * M * N);
+    };
+    const auto count = static_cast<std::int64_t>(ia.size());
+    if (count > 1 && count * M * N * K >= (1 << 17))
+      parallel_for(count, product);
+    else
+      for (std::int64_t i = 0; i < count; ++i) product(i);
   });
   return out;
 }
 
 }  // namespace
+
+void set_matmul_kernel(MatmulKernel kernel) { matmul_kernel = kernel; }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   if (a.dim() < 2 || b.dim() < 2)

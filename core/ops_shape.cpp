@@ -60,6 +60,7 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
     fail("reshape", "cannot view shape ", x.shape(), " (", x.numel(), " elements) as ", shape);
   auto impl = std::make_shared<TensorImpl>();
   impl->shape = target;
+  impl->numel = x.numel();
   impl->dtype = x.dtype();
   impl->storage = x.impl()->storage;  // the same elements in the same order: nothing to copy
   return record("reshape", {x}, Tensor(std::move(impl)),

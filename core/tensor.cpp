@@ -1,7 +1,10 @@
 // core/tensor.cpp — the Tensor handle's own members. See tensor.hpp.
 #include "core/tensor.hpp"
 
+#include <cstring>
+
 #include "core/error.hpp"
+#include "core/memory_pool.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
 
@@ -33,21 +36,24 @@ Tensor empty(const Shape& shape, DType dtype) {
     if (s < 0) fail("empty", "negative size in shape ", shape);
   auto impl = std::make_shared<TensorImpl>();
   impl->shape = shape;
+  impl->numel = numel(shape);
   impl->dtype = dtype;
-  impl->storage = std::make_shared<Storage>();
-  const auto n = static_cast<std::size_t>(numel(shape));
-  if (dtype == DType::Float32)
-    impl->storage->elements = std::vector<float>(n);
-  else
-    impl->storage->elements = std::vector<double>(n);
+  const auto n = static_cast<std::size_t>(impl->numel);
+  impl->storage = std::make_shared<Storage>(n * (dtype == DType::Float32 ? sizeof(float)
+                                                                          : sizeof(double)));
   return Tensor(std::move(impl));
 }
+
+Storage::Storage(std::size_t bytes_) : data(pool_allocate(bytes_)), bytes(bytes_) {
+  std::memset(data, 0, bytes);
+}
+Storage::~Storage() { pool_free(data, bytes); }
 
 const Shape& Tensor::shape() const {
   return checked(impl_, "shape").shape;
 }
 std::int64_t Tensor::numel() const {
-  return tg::numel(shape());
+  return checked(impl_, "numel").numel;
 }
 DType Tensor::dtype() const {
   return checked(impl_, "dtype").dtype;
@@ -63,7 +69,7 @@ T* Tensor::data() const {
   if (impl.dtype != dtype_of<T>())
     fail("data", "asked for ", dtype_name(dtype_of<T>()), " elements of a ", dtype_name(impl.dtype),
          " tensor");
-  return std::get<std::vector<T>>(impl.storage->elements).data();
+  return static_cast<T*>(impl.storage->data);
 }
 template float* Tensor::data<float>() const;
 template double* Tensor::data<double>() const;
@@ -136,6 +142,7 @@ Tensor Tensor::detach() const {
   const TensorImpl& impl = checked(impl_, "detach");
   auto out = std::make_shared<TensorImpl>();
   out->shape = impl.shape;
+  out->numel = impl.numel;
   out->dtype = impl.dtype;
   out->storage = impl.storage;  // shared: detach copies nothing
   return Tensor(std::move(out));

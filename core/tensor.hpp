@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "core/dtype.hpp"
@@ -27,9 +26,15 @@ namespace tg {
 class Tape;
 struct TensorImpl;
 
-// The flat buffer of elements. Shared between tensors that view the same data (reshape, detach).
+// The flat buffer of elements, zero-filled when made. Shared between tensors that view the same
+// data (reshape, detach). The memory comes from, and goes back to, core/memory_pool.hpp.
 struct Storage {
-  std::variant<std::vector<float>, std::vector<double>> elements;
+  explicit Storage(std::size_t bytes);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+  void* data;
+  std::size_t bytes;
 };
 
 class Tensor {
@@ -95,6 +100,7 @@ class Tensor {
 
 struct TensorImpl {
   Shape shape;
+  std::int64_t numel = 0;  // the product of shape, kept: kernels ask for it in every loop
   DType dtype = DType::Float32;
   std::shared_ptr<Storage> storage;
   bool requires_grad = false;

@@ -40,13 +40,21 @@ Tensor CausalSelfAttention::forward(const Tensor& x) {
     q = apply_rope(q, *rope_);
     k = apply_rope(k, *rope_);
   }
+  const Tensor att_v = options_.dropout > 0 && is_training()
+                           ? attend_composite(q, k, v)
+                           : scaled_dot_product_attention(q, k, v, /*causal=*/true);
+  const Tensor y = permute(att_v, {0, 2, 1, 3}).reshape({B, T, d});  // merge heads
+  return o_proj->forward(y);
+}
+
+Tensor CausalSelfAttention::attend_composite(const Tensor& q, const Tensor& k, const Tensor& v) {
+  const std::int64_t T = q.size(2), hd = q.size(3);
   Tensor scores = matmul(q, transpose(k, -2, -1)) * (1.0 / std::sqrt(static_cast<double>(hd)));
   const Tensor mask = slice(slice(causal_mask_, 0, 0, T), 1, 0, T);  // (T, T)
   scores = masked_fill(scores, mask, -INFINITY);
   Tensor att = softmax(scores, -1);  // (B, H, T, T)
   if (options_.dropout > 0) att = dropout(att, options_.dropout, dropout_gen_, is_training());
-  const Tensor y = permute(matmul(att, v), {0, 2, 1, 3}).reshape({B, T, d});  // merge heads
-  return o_proj->forward(y);
+  return matmul(att, v);  // (B, H, T, hd)
 }
 
 }  // namespace tg::nn

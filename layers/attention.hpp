@@ -40,6 +40,10 @@ class CausalSelfAttention : public Module {
  public:
   CausalSelfAttention(const AttentionOptions& options, Generator& gen);
   Tensor forward(const Tensor& x);
+  // softmax(q k^T / sqrt(hd) + causal mask) v for q, k, v (B, H, T, hd), from primitive ops:
+  // what the fused scaled_dot_product_attention computes, and what runs instead of it when
+  // dropout on the attention weights is on (the fused op has no dropout).
+  Tensor attend_composite(const Tensor& q, const Tensor& k, const Tensor& v);
 
   std::shared_ptr<Linear> q_proj, k_proj, v_proj, o_proj;
 

@@ -6,9 +6,9 @@
 //   LayerNorm(x) = (x - mean(x)) / sqrt(var(x) + eps) * weight + bias   (Ba et al. 2016; GPT-2)
 //
 // with mean and (biased) var over the last axis. RMSNorm skips the centring: one reduction
-// instead of two, no bias, and in practice as good. Both are written with primitive ops, so the
-// tape derives their backward; the derivation by hand is in docs/attention.md, and a float64
-// gradient check proves the tape agrees.
+// instead of two, no bias, and in practice as good. LayerNorm is written with primitive ops, so
+// the tape derives its backward. RMSNorm, in every block of the transformer, is one fused op
+// with the backward derived by hand (docs/attention.md); float64 gradient checks prove both.
 #pragma once
 
 #include <cstdint>

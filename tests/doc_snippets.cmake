@@ -60,6 +60,13 @@ endforeach()
 
 # And every page's quoted excerpts must still match the files they quote (docs_quotes.cpp).
 add_executable(docs_quotes ${CMAKE_CURRENT_SOURCE_DIR}/docs_quotes.cpp)
-add_test(NAME docs_quotes COMMAND docs_quotes --check ${PROJECT_SOURCE_DIR}
+# Program outputs are compared only in the default build (TAPEGRAD_NATIVE=ON), which made them:
+# a portable build rounds differently in the last digits (no fused multiply-add).
+if(TAPEGRAD_NATIVE)
+  set(docs_mode --check)
+else()
+  set(docs_mode --check-quotes)
+endif()
+add_test(NAME docs_quotes COMMAND docs_quotes ${docs_mode} ${PROJECT_SOURCE_DIR}
                                   ${CMAKE_RUNTIME_OUTPUT_DIRECTORY} ${DOC_PAGES})
 set_tests_properties(docs_quotes PROPERTIES LABELS docs)

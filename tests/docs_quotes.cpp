@@ -3,6 +3,8 @@
 //
 //   docs_quotes --check  ROOT BIN PAGE.md...   exit 1, naming page and file, if anything is stale
 //   docs_quotes --update ROOT BIN PAGE.md...   rewrite the quoted blocks and outputs
+//   docs_quotes --check-quotes ROOT BIN PAGE.md...   the quotes only (for a build whose last
+//                                                     digits differ: TAPEGRAD_NATIVE=OFF)
 //
 // A page quotes code with a marker line, then a ```cpp block:
 //
@@ -78,11 +80,12 @@ std::vector<std::string> run(const std::string& command, bool& ok) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 4 || (std::string(argv[1]) != "--check" && std::string(argv[1]) != "--update")) {
-    std::cerr << "usage: docs_quotes --check|--update ROOT BIN PAGE.md...\n";
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (argc < 4 || (mode != "--check" && mode != "--update" && mode != "--check-quotes")) {
+    std::cerr << "usage: docs_quotes --check|--update|--check-quotes ROOT BIN PAGE.md...\n";
     return 2;
   }
-  const bool update = std::string(argv[1]) == "--update";
+  const bool update = mode == "--update", outputs = mode != "--check-quotes";
   const std::string root = argv[2], bin = argv[3];
   int stale = 0;
   for (int a = 4; a < argc; ++a) {
@@ -102,7 +105,7 @@ int main(int argc, char** argv) {
       const std::string marker = trim(lines[i]);
       std::string fence, mismatch;
       std::vector<std::string> fresh;
-      if (marker.rfind("<!-- output:", 0) == 0) {
+      if (marker.rfind("<!-- output:", 0) == 0 && outputs) {
         const auto close = marker.rfind("-->");
         const std::string command = trim(marker.substr(12, close - 12));
         fence = "```text";

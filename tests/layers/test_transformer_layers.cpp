@@ -63,6 +63,24 @@ TEST_CASE("RMSNorm and LayerNorm: values and gradients") {
         }) == "RMSNorm: expects (..., 4), got (2,3)");
 }
 
+TEST_CASE("the fused rms_norm equals the composite formula, values and gradients") {
+  Generator gen(9);
+  const Tensor w = random_var({6}, 17);
+  for (const Tensor& x : {random_var({2, 3, 6}, 5), random_var({1, 6}, 6, 3.0)}) {
+    const Tensor fused = nn::rms_norm(x, w, 1e-5);
+    const Tensor composite = x / sqrt(mean(x * x, -1, true) + 1e-5) * w;
+    check_values(fused, composite.to_vector(), 1e-13);
+    const Tensor seed = randn(x.shape(), gen, float64);
+    (fused * seed).sum().backward();
+    const std::vector<double> gx = x.grad().to_vector(), gw = w.grad().to_vector();
+    x.zero_grad(), w.zero_grad();
+    (composite * seed).sum().backward();
+    check_values(x.grad(), gx, 1e-12);
+    check_values(w.grad(), gw, 1e-12);
+    w.zero_grad();
+  }
+}
+
 TEST_CASE("RoPE rotates pairs: norms kept, scores depend on the offset only, gradients") {
   const nn::RopeTables t = nn::rope_tables(6, 4, 10000.0, float64);
   // Position 0 is the identity.

@@ -1,0 +1,158 @@
+// core/gemm_packed.cpp — see gemm_packed.hpp.
+#include "core/gemm_packed.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <vector>
+
+#include "core/parallel.hpp"
+
+namespace tg::kernels {
+
+namespace {
+
+// The register tile: MR rows of C by NR columns, NR being two vector registers' worth of T
+// (64 bytes each with AVX-512, 32 with AVX2). MR * NR / lanes accumulators plus a few
+// registers for A and B must fit in the register file (32 with AVX-512, 16 with AVX2).
+#if defined(__AVX512F__)
+constexpr int kVectorBytes = 64;
+constexpr int kRows = 8;  // 16 accumulators of 32
+#else
+constexpr int kVectorBytes = 32;
+constexpr int kRows = 6;  // 12 accumulators of 16
+#endif
+
+template <class T>
+struct Tile {
+  static constexpr int MR = kRows;
+  static constexpr int NR = 2 * kVectorBytes / static_cast<int>(sizeof(T));
+  static constexpr std::int64_t KC = 256;  // a KC x NR strip of B: 32 KB of floats, in L1/L2
+  static constexpr std::int64_t MC = 16 * MR;
+  static constexpr std::int64_t NC = 2048;
+};
+
+// op(X)(r, c) = X[r * row_stride + c * col_stride]: the transposes are just swapped strides.
+template <class T>
+struct View {
+  const T* data;
+  std::int64_t row_stride, col_stride;
+  T operator()(std::int64_t r, std::int64_t c) const { return data[r * row_stride + c * col_stride]; }
+};
+
+// Rows [i0, i0 + mc) and columns [p0, p0 + kc) of op(A), as strips of MR rows: strip s holds
+// element (i0 + s*MR + i, p0 + p) at packed[s*MR*kc + p*MR + i]; rows past mc are zeros.
+template <class T>
+void pack_a(const View<T>& a, std::int64_t i0, std::int64_t mc, std::int64_t p0, std::int64_t kc,
+            T* packed) {
+  constexpr int MR = Tile<T>::MR;
+  for (std::int64_t s = 0; s < mc; s += MR, packed += MR * kc)
+    for (int i = 0; i < MR; ++i) {
+      if (s + i >= mc) {
+        for (std::int64_t p = 0; p < kc; ++p) packed[p * MR + i] = T(0);
+        continue;
+      }
+      // Along a row of op(A): contiguous reads when A is not transposed.
+      const T* row = a.data + (i0 + s + i) * a.row_stride + p0 * a.col_stride;
+      for (std::int64_t p = 0; p < kc; ++p) packed[p * MR + i] = row[p * a.col_stride];
+    }
+}
+
+// Rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B), as strips of NR columns: element
+// (p0 + p, j0 + s*NR + j) at packed[s*NR*kc + p*NR + j]; columns past nc are zeros.
+template <class T>
+void pack_b(const View<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0, std::int64_t nc,
+            T* packed) {
+  constexpr int NR = Tile<T>::NR;
+  for (std::int64_t s = 0; s < nc; s += NR, packed += NR * kc)
+    for (std::int64_t p = 0; p < kc; ++p)
+      for (int j = 0; j < NR; ++j)
+        packed[p * NR + j] = s + j < nc ? b(p0 + p, j0 + s + j) : T(0);
+}
+
+// C[0:mr, 0:nr] += (packed A strip) · (packed B strip) over kc steps; c has row stride ldc.
+// acc is the MR x NR tile the compiler keeps in vector registers.
+template <class T>
+void micro_kernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, int mr,
+                  int nr) {
+  constexpr int MR = Tile<T>::MR, NR = Tile<T>::NR;
+  T acc[MR][NR] = {};
+  for (std::int64_t p = 0; p < kc; ++p, a += MR, b += NR)
+    for (int i = 0; i < MR; ++i)
+      for (int j = 0; j < NR; ++j) acc[i][j] += a[i] * b[j];
+  if (mr == MR && nr == NR) {
+    for (int i = 0; i < MR; ++i)
+      for (int j = 0; j < NR; ++j) c[i * ldc + j] += acc[i][j];
+  } else {  // an edge tile: only part of it is C
+    for (int i = 0; i < mr; ++i)
+      for (int j = 0; j < nr; ++j) c[i * ldc + j] += acc[i][j];
+  }
+}
+
+// Packing buffers, one pair per calling thread, grown once and reused: after the first products
+// of a training run, a matmul allocates nothing. (A matmul running inside a parallel_for task
+// runs single-threaded, so each thread's pair is used by one product at a time.)
+template <class T>
+std::vector<T>& buffer(int which) {
+  thread_local std::vector<T> buffers[2];
+  return buffers[which];
+}
+
+}  // namespace
+
+template <class T>
+void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
+                 const T* A, const T* B, T* C) {
+  using Sizes = Tile<T>;
+  constexpr int MR = Sizes::MR, NR = Sizes::NR;
+  const View<T> a{A, trans_a ? 1 : K, trans_a ? M : 1};
+  const View<T> b{B, trans_b ? 1 : N, trans_b ? K : 1};
+  // Tasks: blocks of MC rows times chunks of kChunk columns of C, so that a product with few
+  // rows (the weight gradient x^T dy is (d_in, batch) x (batch, d_out)) still splits.
+  constexpr std::int64_t kChunk = 4 * NR;
+  const std::int64_t row_blocks = (M + Sizes::MC - 1) / Sizes::MC;
+  const std::int64_t padded_rows = (M + MR - 1) / MR * MR;
+  // Waking the pool costs microseconds: below ~100k multiply-adds, one thread is faster.
+  const bool threaded = M * N * K >= (1 << 17);
+  auto run = [&](std::int64_t tasks, const std::function<void(std::int64_t)>& fn) {
+    if (threaded) {
+      parallel_for(tasks, fn);
+    } else {
+      for (std::int64_t t = 0; t < tasks; ++t) fn(t);
+    }
+  };
+  std::vector<T>& packed_a = buffer<T>(0);
+  std::vector<T>& packed_b = buffer<T>(1);
+  for (std::int64_t j0 = 0; j0 < N; j0 += Sizes::NC) {
+    const std::int64_t nc = std::min(Sizes::NC, N - j0);
+    const std::int64_t col_chunks = (nc + kChunk - 1) / kChunk;
+    for (std::int64_t p0 = 0; p0 < K; p0 += Sizes::KC) {
+      const std::int64_t kc = std::min(Sizes::KC, K - p0);
+      packed_b.resize(static_cast<std::size_t>((nc + NR - 1) / NR * NR * kc));
+      pack_b(b, p0, kc, j0, nc, packed_b.data());
+      // All of op(A)'s rows for this slice of k, each MC-row block packed once.
+      packed_a.resize(static_cast<std::size_t>(padded_rows * kc));
+      run(row_blocks, [&](std::int64_t block) {
+        const std::int64_t i0 = block * Sizes::MC;
+        pack_a(a, i0, std::min(Sizes::MC, M - i0), p0, kc, packed_a.data() + i0 * kc);
+      });
+      const T* pa = packed_a.data();
+      const T* pb = packed_b.data();
+      run(row_blocks * col_chunks, [&](std::int64_t t) {
+        const std::int64_t i0 = t / col_chunks * Sizes::MC, mc = std::min(Sizes::MC, M - i0);
+        const std::int64_t c0 = t % col_chunks * kChunk, c1 = std::min(nc, c0 + kChunk);
+        for (std::int64_t jr = c0; jr < c1; jr += NR)
+          for (std::int64_t ir = 0; ir < mc; ir += MR)
+            micro_kernel(kc, pa + (i0 + ir) * kc, pb + jr * kc, C + (i0 + ir) * N + j0 + jr, N,
+                         static_cast<int>(std::min<std::int64_t>(MR, mc - ir)),
+                         static_cast<int>(std::min<std::int64_t>(NR, c1 - jr)));
+      });
+    }
+  }
+}
+
+template void gemm_packed<float>(bool, bool, std::int64_t, std::int64_t, std::int64_t,
+                                 const float*, const float*, float*);
+template void gemm_packed<double>(bool, bool, std::int64_t, std::int64_t, std::int64_t,
+                                  const double*, const double*, double*);
+
+}  // namespace tg::kernels

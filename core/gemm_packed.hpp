@@ -1,0 +1,31 @@
+// core/gemm_packed.hpp — the fast matrix multiply: C += op(A) · op(B), the same contract as the
+// reference kernel in gemm.hpp (read that one first; this one computes the same numbers).
+//
+// Layer: core. Why the reference loop is slow, and what this one does about it:
+// 1. Registers. A multiply-add needs two loads and a store in the reference axpy loop. Here a
+//    micro-kernel keeps an MR x NR block of C in registers (MR * NR / lanes vector registers)
+//    for a whole run over k, loading one column of A and one row of B per k: MR + NR loads for
+//    MR * NR multiply-adds.
+// 2. Caches. The micro-kernel streams a KC x NR strip of B and a KC x MR strip of A. Blocking
+//    (KC rows of B in cache, MC rows of A) keeps each byte in cache while it is reused.
+// 3. Packing. The strips are copied into contiguous, aligned buffers in exactly the order the
+//    micro-kernel reads them, padded with zeros to whole tiles. The copy handles the transposes
+//    (trans_a, trans_b), so the kernel never sees a stride, and the edges, so the kernel never
+//    sees a partial tile.
+// 4. Threads. Blocks of MC rows of C are independent: parallel_for spreads them over the pool.
+//    Each element of C is still summed over k in the same order, so the result does not depend
+//    on the number of threads.
+// The micro-kernel is plain loops with compile-time trip counts; the compiler unrolls them and
+// turns the NR-wide rows into vector instructions (AVX-512, AVX2 or SSE, whatever the build
+// targets; see TAPEGRAD_NATIVE in CMakeLists.txt).
+#pragma once
+
+#include <cstdint>
+
+namespace tg::kernels {
+
+template <class T>
+void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
+                 const T* A, const T* B, T* C);
+
+}  // namespace tg::kernels

@@ -1,0 +1,34 @@
+// core/memory_pool.hpp — where tensor elements live: freed buffers are kept and handed out
+// again for the next request of the same size.
+//
+// Layer: core (depends on nothing). Why: a training step allocates the same temporaries in the
+// same sizes every time (activations, gradients, the backward's intermediates) and frees them
+// when the step's tape is released. Large blocks come straight from the operating system
+// (mmap), and each fresh page costs a page fault and the kernel zeroing it. Keeping the freed
+// blocks, indexed by exact size, turns every allocation after the first step into a lookup:
+// a training step then asks the OS for no memory at all (test: "after warm-up, a training step
+// takes every buffer from the pool").
+//
+// Blocks are 64-byte aligned (a cache line, and an AVX-512 register). At most kMaxCachedBytes
+// are kept; beyond that, freed blocks go back to the OS. The pool is shared by all threads and
+// guarded by a mutex (one lock per tensor allocated: cheap next to what a tensor costs).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tg {
+
+void* pool_allocate(std::size_t bytes);          // never null: throws std::bad_alloc
+void pool_free(void* block, std::size_t bytes);  // bytes as given to pool_allocate
+
+struct MemoryPoolStats {
+  std::int64_t requests = 0;      // pool_allocate calls
+  std::int64_t from_system = 0;   // ... that the cache could not serve
+  std::int64_t cached_bytes = 0;  // held in the cache now, ready for reuse
+};
+MemoryPoolStats memory_pool_stats();
+// Returns every cached block to the operating system (like torch.cuda.empty_cache).
+void empty_memory_pool();
+
+}  // namespace tg

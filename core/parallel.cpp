@@ -1,0 +1,135 @@
+// core/parallel.cpp — see parallel.hpp.
+//
+// The pool keeps threads - 1 workers asleep on a condition variable. A job is published under a
+// mutex with a new generation number; workers and the caller then claim task numbers from an
+// atomic counter until none are left (so a slow task does not hold up the others' remaining
+// work), and the caller waits until every worker has left the job.
+#include "core/parallel.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace tg {
+
+namespace {
+
+thread_local bool inside_task = false;  // nested parallel_for calls run inline
+
+class Pool {
+ public:
+  explicit Pool(int threads) {
+    for (int t = 1; t < threads; ++t) workers_.emplace_back([this] { work(); });
+  }
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& w : workers_) w.join();
+  }
+  int threads() const { return static_cast<int>(workers_.size()) + 1; }
+
+  // Runs the job on all threads; false (nothing run) when another thread's job is under way.
+  bool try_run(std::int64_t tasks, const std::function<void(std::int64_t)>& fn) {
+    std::unique_lock<std::mutex> busy(submit_, std::try_to_lock);
+    if (!busy.owns_lock()) return false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job_ = &fn;
+      tasks_ = tasks;
+      next_ = 0;
+      active_ = static_cast<int>(workers_.size());
+      error_ = nullptr;
+      ++generation_;
+    }
+    wake_.notify_all();
+    claim_tasks();
+    std::unique_lock<std::mutex> lock(mutex_);
+    finished_.wait(lock, [this] { return active_ == 0; });
+    job_ = nullptr;
+    if (error_) std::rethrow_exception(error_);
+    return true;
+  }
+
+ private:
+  void claim_tasks() {
+    inside_task = true;
+    for (std::int64_t task = next_++; task < tasks_; task = next_++) {
+      try {
+        (*job_)(task);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!error_) error_ = std::current_exception();
+      }
+    }
+    inside_task = false;
+  }
+
+  void work() {
+    std::uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+      }
+      claim_tasks();
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (--active_ == 0) finished_.notify_one();
+    }
+  }
+
+  std::vector<std::thread> workers_;
+  std::mutex submit_;  // one job at a time
+  std::mutex mutex_;   // guards everything below except next_
+  std::condition_variable wake_, finished_;
+  const std::function<void(std::int64_t)>* job_ = nullptr;
+  std::int64_t tasks_ = 0;
+  std::atomic<std::int64_t> next_{0};
+  int active_ = 0;
+  std::uint64_t generation_ = 0;
+  bool stop_ = false;
+  std::exception_ptr error_;
+};
+
+std::mutex pool_mutex;  // guards `pool` itself (replaced by set_num_threads)
+std::shared_ptr<Pool> pool;
+
+int default_threads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+
+std::shared_ptr<Pool> current_pool() {
+  std::lock_guard<std::mutex> lock(pool_mutex);
+  if (!pool) pool = std::make_shared<Pool>(default_threads());
+  return pool;
+}
+
+}  // namespace
+
+void set_num_threads(int threads) {
+  if (threads < 1 || threads > 1024) fail("set_num_threads", "needs 1..1024 threads, got ", threads);
+  std::lock_guard<std::mutex> lock(pool_mutex);
+  if (!pool || pool->threads() != threads) pool = std::make_shared<Pool>(threads);
+}
+
+int get_num_threads() { return current_pool()->threads(); }
+
+void parallel_for(std::int64_t tasks, const std::function<void(std::int64_t)>& fn) {
+  if (tasks <= 0) return;
+  if (tasks > 1 && !inside_task) {
+    const std::shared_ptr<Pool> p = current_pool();  // kept alive while in use
+    if (p->threads() > 1 && p->try_run(tasks, fn)) return;
+  }
+  for (std::int64_t task = 0; task < tasks; ++task) fn(task);
+}
+
+}  // namespace tg

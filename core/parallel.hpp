@@ -1,0 +1,28 @@
+// core/parallel.hpp — a small pool of std::threads and parallel_for, for the kernels.
+//
+// Layer: core (depends on nothing). There is one pool per process, as in PyTorch
+// (torch.set_num_threads): its size is set_num_threads(n), by default the machine's hardware
+// threads. parallel_for(tasks, fn) calls fn(0) ... fn(tasks - 1), each exactly once, on the
+// pool's threads and the calling thread together, and returns when all have finished.
+//
+// What the kernels rely on:
+// - Tasks must be independent (each writes its own part of the output). Kernels split only the
+//   output, never a sum, so every number is computed by the same operations in the same order
+//   whatever the thread count: results are bit-identical with 1 thread or 8.
+// - A parallel_for called from inside a task (a batched matmul whose matrices are themselves
+//   large), or while another thread of the program is using the pool (two models trained in two
+//   threads), runs its tasks on the calling thread. Never a deadlock, never oversubscription.
+// - An exception thrown by a task is rethrown by parallel_for (the first one, if several).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+namespace tg {
+
+void set_num_threads(int threads);  // >= 1; 1 runs everything on the calling thread
+int get_num_threads();
+
+void parallel_for(std::int64_t tasks, const std::function<void(std::int64_t)>& fn);
+
+}  // namespace tg

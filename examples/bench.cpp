@@ -1,0 +1,258 @@
+// examples/bench.cpp — how fast tapegrad runs, in the figures the PyTorch peer scripts print
+// (../shared/peer in the development setup; docs/performance.md puts the two side by side).
+// A benchmark, not a test: it prints numbers and never fails on them.
+//
+//   build/bin/bench                               # everything, 1 and all hardware threads
+//   build/bin/bench --only matmul --threads 1,2
+//   build/bin/bench --only step --configs tiny --ffns swiglu --threads 1
+//
+// One line per figure:
+//   matmul n=N threads=T gflops=G                  square products, n = 64 ... 1024
+//   matmul shape=MxKxN batch=B threads=T gflops=G  the toy transformer's own products
+//   step config=C ffn=F threads=T ms=M tokens_per_s=S peak_rss_mb=R
+//   op_overhead_us=U                               per op of a 1000-op chain, forward+backward
+// Timing as the peer's: after a warm-up call, a sample is as many back-to-back calls as fill
+// 0.2 s, and the figure is the median of --reps samples. A training step is timed whole
+// (forward, loss, backward, AdamW step, zero_grad) over --steps steps after --warmup, and each
+// configuration runs in a process of its own so that its peak memory is its own.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "core/parallel.hpp"
+#include "core/tapegrad.hpp"
+#include "layers/optim.hpp"
+#include "layers/transformer.hpp"
+
+using namespace tg;
+
+namespace {
+
+const char* kUsage =
+    "usage: bench [flags]\n"
+    "  --only WHAT      all | matmul | step | overhead (default all)\n"
+    "  --threads LIST   thread counts, e.g. 1,2 (default 1 and the hardware threads)\n"
+    "  --configs LIST   tiny, small, medium (default all three)\n"
+    "  --ffns LIST      relu, gelu, swiglu, or any FFN kind (default relu,gelu,swiglu)\n"
+    "  --reps N         samples per matmul figure, 1..100 (default 7)\n"
+    "  --warmup N       untimed training steps first, 0..100 (default 5)\n"
+    "  --steps N        timed training steps, 1..1000 (default 30)\n"
+    "  --kernel K       matmul kernel: packed (default) or reference (the plain loop, to see what\n"
+    "                   the packed kernel buys)\n";
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream s(list);
+  for (std::string item; std::getline(s, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+// The peer's method: calls per sample chosen to fill min_seconds; the median sample's time.
+double seconds_per_call(const std::function<void()>& call, int reps, double min_seconds = 0.2) {
+  call();
+  auto t = Clock::now();
+  call();
+  const double one = std::max(seconds_since(t), 1e-9);
+  const int inner = std::max(1, static_cast<int>(min_seconds / one));
+  std::vector<double> samples;
+  for (int r = 0; r < reps; ++r) {
+    t = Clock::now();
+    for (int i = 0; i < inner; ++i) call();
+    samples.push_back(seconds_since(t) / inner);
+  }
+  return median(samples);
+}
+
+// GFLOP/s of batch x (M x K)·(K x N) through tg::matmul (no recording), as torch.mm / bmm.
+double matmul_gflops(std::int64_t batch, std::int64_t M, std::int64_t K, std::int64_t N, int reps) {
+  Generator gen(0);
+  const Shape a_shape = batch == 1 ? Shape{M, K} : Shape{batch, M, K};
+  const Shape b_shape = batch == 1 ? Shape{K, N} : Shape{batch, K, N};
+  const Tensor a = randn(a_shape, gen), b = randn(b_shape, gen);
+  NoGradGuard no_grad;
+  const double s = seconds_per_call([&] { (void)matmul(a, b); }, reps);
+  return 2.0 * static_cast<double>(batch * M * N * K) / s / 1e9;
+}
+
+nn::ModelConfig config_named(const std::string& name, const std::string& ffn) {
+  // ../shared/peer/toy_gpt.py: learned positions, pre-norm RMSNorm (eps 1e-5), no biases,
+  // untied head, FFN hidden 4d (plain) or 2/3 of 4d rounded up to 16 (gated), N(0, 0.02).
+  nn::ModelConfig c;
+  if (name == "tiny") c.vocab = 32, c.d_model = 64, c.heads = 4, c.layers = 2, c.max_seq = 32;
+  else if (name == "small") c.vocab = 64, c.d_model = 128, c.heads = 4, c.layers = 4, c.max_seq = 64;
+  else if (name == "medium") c.vocab = 128, c.d_model = 256, c.heads = 8, c.layers = 4, c.max_seq = 128;
+  else fail("bench", "unknown config '", name, "' (tiny, small, medium)");
+  c.ffn = nn::parse_ffn_kind(ffn);
+  c.rope = false;
+  return c;
+}
+
+std::int64_t batch_of(const std::string& name) {
+  return name == "tiny" ? 32 : name == "small" ? 16 : 8;
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports kilobytes
+}
+
+// One configuration, in this process: the median time of a whole training step.
+void step_figure(const std::string& config, const std::string& ffn, int threads, int warmup,
+                 int steps) {
+  set_num_threads(threads);
+  const nn::ModelConfig c = config_named(config, ffn);
+  const std::int64_t B = batch_of(config), T = c.max_seq;
+  Generator gen(0);
+  nn::Transformer model(c, gen);
+  optim::AdamW opt(model.parameters(), optim::AdamW::with_decay(0.01));  // every parameter, as the peer
+  // Eight random batches made before timing, as the peer does: data is not what is measured.
+  std::vector<std::vector<std::int64_t>> xs(8), ys(8);
+  for (int k = 0; k < 8; ++k)
+    for (std::int64_t i = 0; i < B * T; ++i) {
+      xs[k].push_back(gen.integer(c.vocab));
+      ys[k].push_back(gen.integer(c.vocab));
+    }
+  std::vector<double> times;
+  for (int i = 0; i < warmup + steps; ++i) {
+    const auto t = Clock::now();
+    const Tensor logits = model.forward(xs[i % 8], B, T).reshape({B * T, c.vocab});
+    cross_entropy(logits, ys[i % 8]).backward();
+    opt.step();
+    opt.zero_grad();
+    if (i >= warmup) times.push_back(seconds_since(t));
+  }
+  const double s = median(times);
+  std::printf("step config=%s ffn=%s threads=%d ms=%.2f tokens_per_s=%.0f peak_rss_mb=%.0f\n",
+              config.c_str(), ffn.c_str(), threads, 1000 * s, static_cast<double>(B * T) / s,
+              peak_rss_mb());
+}
+
+// Microseconds per op of a chain of 1000 ops on one-element tensors (y = y * a; y = y + b),
+// recording then backward, as ../shared/peer/op_overhead.py: what the tape itself costs.
+double op_overhead_us() {
+  const Tensor a = tensor({1.0001}, {1}), b = tensor({-0.0001}, {1});
+  std::vector<double> samples;
+  for (int r = 0; r < 60; ++r) {
+    Tensor x = tensor({1.0}, {1});
+    x.requires_grad_();
+    const auto t = Clock::now();
+    Tensor y = x;
+    for (int i = 0; i < 500; ++i) y = y * a + b;
+    y.sum().backward();
+    if (r >= 10) samples.push_back(seconds_since(t) / 1000 * 1e6);
+  }
+  return median(samples);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cli::Flags flags("bench", kUsage);
+  const int hardware = std::max(1, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)));
+  flags.add("only", "all");
+  flags.add("threads", hardware > 1 ? "1," + std::to_string(hardware) : "1");
+  flags.add("configs", "tiny,small,medium");
+  flags.add("ffns", "relu,gelu,swiglu");
+  flags.add("reps", "7");
+  flags.add("warmup", "5");
+  flags.add("steps", "30");
+  flags.add("kernel", "packed");
+  flags.add("one-step", "");  // internal: config,ffn,threads (run in a child process)
+  flags.parse(argc, argv);
+  try {
+    const std::string only = flags.text("only");
+    if (only != "all" && only != "matmul" && only != "step" && only != "overhead")
+      flags.error("--only must be all, matmul, step or overhead");
+    const std::string kernel = flags.text("kernel");
+    if (kernel != "packed" && kernel != "reference") flags.error("--kernel must be packed or reference");
+    set_matmul_kernel(kernel == "packed" ? MatmulKernel::Packed : MatmulKernel::Reference);
+    const int reps = static_cast<int>(flags.integer("reps", 1, 100));
+    const int warmup = static_cast<int>(flags.integer("warmup", 0, 100));
+    const int steps = static_cast<int>(flags.integer("steps", 1, 1000));
+    std::vector<int> thread_counts;
+    for (const std::string& t : split(flags.text("threads"))) {
+      char* end = nullptr;
+      const long n = std::strtol(t.c_str(), &end, 10);
+      if (*end != '\0' || n < 1 || n > 1024) flags.error("--threads must list counts from 1 to 1024");
+      thread_counts.push_back(static_cast<int>(n));
+    }
+    if (thread_counts.empty()) flags.error("--threads must list at least one count");
+    const std::vector<std::string> configs = split(flags.text("configs")),
+                                   ffns = split(flags.text("ffns"));
+    for (const std::string& c : configs) config_named(c, "relu");  // reject bad names up front
+    for (const std::string& f : ffns) nn::parse_ffn_kind(f);
+
+    if (!flags.text("one-step").empty()) {  // the child process of a step figure
+      const std::vector<std::string> job = split(flags.text("one-step"));
+      if (job.size() != 3) flags.error("--one-step needs config,ffn,threads");
+      step_figure(job[0], job[1], std::stoi(job[2]), warmup, steps);
+      return 0;
+    }
+
+    if (only == "all" || only == "matmul") {
+      for (int t : thread_counts) {
+        set_num_threads(t);
+        for (std::int64_t n : {64, 128, 256, 512, 1024})
+          std::printf("matmul n=%lld threads=%d gflops=%.1f\n", static_cast<long long>(n), t,
+                      matmul_gflops(1, n, n, n, reps));
+        // The tiny transformer's products: the fused q/k/v projection and the FFN's (batch 32
+        // x seq 32 = 1024 rows), and one layer's attention scores (32 x 4 heads = 128 matrices).
+        for (auto [B, M, K, N] : {std::array<std::int64_t, 4>{1, 1024, 64, 192},
+                                  {1, 1024, 64, 176},
+                                  {1, 1024, 176, 64},
+                                  {128, 32, 16, 32}})
+          std::printf("matmul shape=%lldx%lldx%lld batch=%lld threads=%d gflops=%.1f\n",
+                      static_cast<long long>(M), static_cast<long long>(K),
+                      static_cast<long long>(N), static_cast<long long>(B), t,
+                      matmul_gflops(B, M, K, N, reps));
+        std::fflush(stdout);
+      }
+    }
+    if (only == "all" || only == "step") {
+      // Each configuration in a fresh process (this program again), so peak RSS is its own.
+      char self[4096] = {};
+      if (readlink("/proc/self/exe", self, sizeof self - 1) <= 0)
+        fail("bench", "cannot find this program's path in /proc/self/exe");
+      for (int t : thread_counts)
+        for (const std::string& c : configs)
+          for (const std::string& f : ffns) {
+            const std::string command = std::string("'") + self + "' --one-step " + c + "," + f + "," +
+                                        std::to_string(t) + " --warmup " + std::to_string(warmup) +
+                                        " --steps " + std::to_string(steps) + " --kernel " + kernel;
+            std::fflush(stdout);
+            if (std::system(command.c_str()) != 0) fail("bench", "'", command, "' failed");
+          }
+    }
+    if (only == "all" || only == "overhead") {
+      set_num_threads(1);
+      std::printf("op_overhead_us=%.3f\n", op_overhead_us());
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "bench: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

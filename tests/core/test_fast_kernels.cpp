@@ -1,0 +1,144 @@
+// The fast paths against the readable ones: the packed matmul kernel against the reference loop
+// on awkward sizes, the thread pool, the memory pool, and the fused attention op against its
+// composite form.
+#include <atomic>
+#include <stdexcept>
+
+#include "core/gemm.hpp"
+#include "core/gemm_packed.hpp"
+#include "core/memory_pool.hpp"
+#include "core/parallel.hpp"
+#include "helpers.hpp"
+
+using namespace tg;
+using namespace tg::testing;
+
+namespace {
+// C = op(A) op(B) by both kernels from the same random A and B; the largest relative difference.
+template <class T>
+double kernel_difference(bool ta, bool tb, std::int64_t M, std::int64_t N, std::int64_t K,
+                         std::uint64_t seed) {
+  Generator gen(seed);
+  const DType dt = std::is_same_v<T, float> ? float32 : float64;
+  const Tensor a = randn({M * K}, gen, dt), b = randn({K * N}, gen, dt);
+  std::vector<T> reference(static_cast<std::size_t>(M * N), T(1)),
+      packed(static_cast<std::size_t>(M * N), T(1));  // both accumulate onto 1s
+  kernels::gemm(ta, tb, M, N, K, a.data<T>(), b.data<T>(), reference.data());
+  kernels::gemm_packed(ta, tb, M, N, K, a.data<T>(), b.data<T>(), packed.data());
+  double worst = 0;
+  for (std::size_t i = 0; i < packed.size(); ++i)
+    worst = std::max(worst, std::abs(static_cast<double>(packed[i] - reference[i])) /
+                                (1.0 + std::abs(static_cast<double>(reference[i]))));
+  return worst;
+}
+}  // namespace
+
+TEST_CASE("the packed matmul kernel equals the reference on awkward sizes, transposed or not") {
+  for (int threads : {1, 2, 3}) {
+    set_num_threads(threads);
+    for (auto [M, N, K] : {std::tuple<std::int64_t, std::int64_t, std::int64_t>{1, 1, 1},
+                           {7, 7, 7}, {33, 33, 33}, {1, 257, 33}, {257, 1, 7}, {33, 7, 257},
+                           {130, 70, 300}, {257, 257, 257}, {5, 600, 3}, {3000, 2, 2}})
+      for (bool ta : {false, true})
+        for (bool tb : {false, true}) {
+          CAPTURE(threads);
+          CAPTURE(M);
+          CAPTURE(N);
+          CAPTURE(K);
+          CAPTURE(ta);
+          CAPTURE(tb);
+          const auto seed = static_cast<std::uint64_t>(M * 7 + N * 11 + K * 13);
+          CHECK(kernel_difference<double>(ta, tb, M, N, K, seed) < 1e-12);
+          CHECK(kernel_difference<float>(ta, tb, M, N, K, seed) < 1e-4);
+        }
+  }
+  set_num_threads(2);
+}
+
+TEST_CASE("matmul gives bit-identical results with 1, 2 and 3 threads, batched or not") {
+  Generator gen(8);
+  const Tensor a = randn({3, 300, 200}, gen), b = randn({3, 200, 150}, gen);
+  const Tensor w = randn({64, 200}, gen);
+  std::vector<std::vector<double>> results;
+  for (int threads : {1, 2, 3}) {
+    set_num_threads(threads);
+    std::vector<double> r = matmul(a, b).to_vector();
+    const std::vector<double> l = linear(slice(a, 0, 0, 1).reshape({300, 200}), w).to_vector();
+    r.insert(r.end(), l.begin(), l.end());
+    results.push_back(r);
+  }
+  set_num_threads(2);
+  CHECK(results[0] == results[1]);
+  CHECK(results[0] == results[2]);
+  // And the reference kernel agrees to rounding.
+  set_matmul_kernel(MatmulKernel::Reference);
+  const std::vector<double> reference = matmul(a, b).to_vector();
+  set_matmul_kernel(MatmulKernel::Packed);
+  for (std::size_t i = 0; i < reference.size(); ++i)
+    REQUIRE(std::abs(reference[i] - results[0][i]) < 1e-3);
+}
+
+TEST_CASE("parallel_for runs every task once, nests inline, and passes on an exception") {
+  set_num_threads(2);
+  std::vector<std::atomic<int>> seen(1000);
+  parallel_for(1000, [&](std::int64_t i) {
+    seen[static_cast<std::size_t>(i)]++;
+    parallel_for(3, [&](std::int64_t) {});  // nested: runs on this thread, no deadlock
+  });
+  for (const auto& s : seen) REQUIRE(s.load() == 1);
+  CHECK_THROWS_WITH_AS(parallel_for(10,
+                                    [](std::int64_t i) {
+                                      if (i == 7) throw std::runtime_error("task 7 failed");
+                                    }),
+                       "task 7 failed", std::runtime_error);
+  parallel_for(0, [](std::int64_t) { FAIL("no task to run"); });
+  CHECK(get_num_threads() == 2);
+  CHECK_THROWS_AS(set_num_threads(0), Error);
+}
+
+TEST_CASE("the memory pool hands a freed buffer out again for the same size") {
+  { const Tensor warm = zeros({1234}); }  // one 1234-float buffer is now cached
+  const MemoryPoolStats before = memory_pool_stats();
+  {
+    const Tensor again = zeros({1234});
+    CHECK(again.at({1233}) == 0);  // reused memory is zero-filled like new
+  }
+  const MemoryPoolStats after = memory_pool_stats();
+  CHECK(after.requests == before.requests + 1);
+  CHECK(after.from_system == before.from_system);
+}
+
+TEST_CASE("fused attention equals the composite form, values and gradients") {
+  for (bool causal : {true, false}) {
+    CAPTURE(causal);
+    const Tensor q = random_var({2, 3, 5, 4}, 61), k = random_var({2, 3, 5, 4}, 62),
+                 v = random_var({2, 3, 5, 6}, 63);
+    const Tensor fused = scaled_dot_product_attention(q, k, v, causal);
+    Tensor scores = matmul(q, transpose(k, -2, -1)) * 0.5;  // 1/sqrt(4)
+    if (causal) {
+      Tensor mask = zeros({5, 5}, float64);
+      for (std::int64_t i = 0; i < 5; ++i)
+        for (std::int64_t j = i + 1; j < 5; ++j) mask.set({i, j}, 1);
+      scores = masked_fill(scores, mask, -INFINITY);
+    }
+    const Tensor composite = matmul(softmax(scores, -1), v);
+    check_values(fused, composite.to_vector(), 1e-13);
+    Generator gen(4);
+    const Tensor seed = randn(fused.shape(), gen, float64);
+    (fused * seed).sum().backward();
+    std::vector<std::vector<double>> grads;
+    for (const Tensor& t : {q, k, v}) grads.push_back(t.grad().to_vector()), t.zero_grad();
+    (composite * seed).sum().backward();
+    check_values(q.grad(), grads[0], 1e-12);
+    check_values(k.grad(), grads[1], 1e-12);
+    check_values(v.grad(), grads[2], 1e-12);
+    check_gradients(
+        [causal](const std::vector<Tensor>& in) {
+          return scaled_dot_product_attention(in[0], in[1], in[2], causal);
+        },
+        {random_var({2, 3, 4}, 64), random_var({2, 3, 4}, 65), random_var({2, 3, 2}, 66)});
+  }
+  CHECK(error_of([] {
+          scaled_dot_product_attention(zeros({2, 3, 4}), zeros({2, 3, 5}), zeros({2, 3, 4}), true);
+        }).find("scaled_dot_product_attention: shapes do not fit") == 0);
+}
