@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/kernels.hpp"
 #include "core/ops.hpp"
+#include "core/parallel.hpp"
 #include "core/tape.hpp"
 
 namespace tg {
@@ -104,29 +105,69 @@ const char* gate_activation_name(GateActivation act) {
   return "?";
 }
 
+// act(x) and act'(x) together: the backward needs both, and they share their costly part
+// (the sigmoid's exp, GELU's erf), computed once instead of twice.
+template <class T>
+void act_value_and_grad(GateActivation act, T x, T& value, T& grad) {
+  switch (act) {
+    case GateActivation::Sigmoid: {
+      const T s = math::sigmoid(x);
+      value = s, grad = s * (T(1) - s);
+      return;
+    }
+    case GateActivation::Swish: {
+      const T s = math::sigmoid(x);
+      value = x * s, grad = s + x * s * (T(1) - s);
+      return;
+    }
+    default:
+      value = act_value(act, x), grad = act_grad(act, x);
+  }
+}
+
+// Elements per piece when a gated op is split over threads: enough that waking a thread pays.
+constexpr std::int64_t kGrain = 16384;
+
 Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
   const char* op = family_name(act);
   if (gate.dtype() != value.dtype())
     fail(op, "gate is ", dtype_name(gate.dtype()), " but value is ", dtype_name(value.dtype()));
   const Shape shape = broadcast_shapes(op, gate.shape(), value.shape());
   Tensor out = empty(shape, gate.dtype());
+  // Same shapes (the FFN's case): a flat loop, split over threads when large.
+  const bool flat = gate.shape() == value.shape();
   dispatch(gate.dtype(), [&](auto zero) {
     using T = decltype(zero);
-    kernels::map_broadcast(gate.data<T>(), gate.shape(), value.data<T>(), value.shape(),
-                           out.data<T>(), shape, [act](T a, T v) { return act_value(act, a) * v; });
+    const T *pa = gate.data<T>(), *pv = value.data<T>();
+    T* po = out.data<T>();
+    if (flat)
+      parallel_for_range(out.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i) po[i] = act_value(act, pa[i]) * pv[i];
+      });
+    else
+      kernels::map_broadcast(pa, gate.shape(), pv, value.shape(), po, shape,
+                             [act](T a, T v) { return act_value(act, a) * v; });
   });
-  return record(op, {gate, value}, out, [gate, value, act, shape](const Tensor& g) {
+  return record(op, {gate, value}, out, [gate, value, act, shape, flat](const Tensor& g) {
     Tensor dgate = empty(shape, gate.dtype()), dvalue = empty(shape, gate.dtype());
     dispatch(gate.dtype(), [&](auto zero) {
       using T = decltype(zero);
       const T *pa = gate.data<T>(), *pv = value.data<T>(), *pg = g.data<T>();
       T *da = dgate.data<T>(), *dv = dvalue.data<T>();
-      kernels::for_each_broadcast(shape, broadcast_strides(gate.shape(), shape),
-                                  broadcast_strides(value.shape(), shape),
-                                  [&](std::int64_t i, std::int64_t ia, std::int64_t iv) {
-                                    dv[i] = pg[i] * act_value(act, pa[ia]);
-                                    da[i] = pg[i] * pv[iv] * act_grad(act, pa[ia]);
-                                  });
+      // d/dvalue = g act(gate),  d/dgate = g value act'(gate)
+      auto element = [&](std::int64_t i, std::int64_t ia, std::int64_t iv) {
+        T act_a, act_grad_a;
+        act_value_and_grad(act, pa[ia], act_a, act_grad_a);
+        dv[i] = pg[i] * act_a;
+        da[i] = pg[i] * pv[iv] * act_grad_a;
+      };
+      if (flat)
+        parallel_for_range(g.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
+          for (std::int64_t i = begin; i < end; ++i) element(i, i, i);
+        });
+      else
+        kernels::for_each_broadcast(shape, broadcast_strides(gate.shape(), shape),
+                                    broadcast_strides(value.shape(), shape), element);
     });
     accumulate_grad(gate, dgate);
     accumulate_grad(value, dvalue);
@@ -175,8 +216,10 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
           for (std::int64_t i = 0; i < xv.inner; ++i) {
             const T gi = pg[(o * h + k) * xv.inner + i];
             const T a = px[offset(o, k + gate_at, i)], v = px[offset(o, k + value_at, i)];
-            pd[offset(o, k + value_at, i)] = gi * act_value(act, a);
-            pd[offset(o, k + gate_at, i)] = gi * v * act_grad(act, a);
+            T act_a, act_grad_a;
+            act_value_and_grad(act, a, act_a, act_grad_a);
+            pd[offset(o, k + value_at, i)] = gi * act_a;
+            pd[offset(o, k + gate_at, i)] = gi * v * act_grad_a;
           }
     });
     accumulate_grad(x, dx);

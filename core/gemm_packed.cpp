@@ -26,8 +26,11 @@ template <class T>
 struct Tile {
   static constexpr int MR = kRows;
   static constexpr int NR = 2 * kVectorBytes / static_cast<int>(sizeof(T));
-  static constexpr std::int64_t KC = 256;  // a KC x NR strip of B: 32 KB of floats, in L1/L2
-  static constexpr std::int64_t MC = 16 * MR;
+  // A KC x NR strip of B (24 KB of floats with AVX-512) stays in the 32 KB L1 cache while the
+  // micro-kernel runs down an MC x KC block of A (144 KB, in L2). Chosen by measuring a few
+  // sizes around these (docs/performance.md).
+  static constexpr std::int64_t KC = 192;
+  static constexpr std::int64_t MC = 24 * MR;
   static constexpr std::int64_t NC = 2048;
 };
 
@@ -36,7 +39,6 @@ template <class T>
 struct View {
   const T* data;
   std::int64_t row_stride, col_stride;
-  T operator()(std::int64_t r, std::int64_t c) const { return data[r * row_stride + c * col_stride]; }
 };
 
 // Rows [i0, i0 + mc) and columns [p0, p0 + kc) of op(A), as strips of MR rows: strip s holds
@@ -45,16 +47,18 @@ template <class T>
 void pack_a(const View<T>& a, std::int64_t i0, std::int64_t mc, std::int64_t p0, std::int64_t kc,
             T* packed) {
   constexpr int MR = Tile<T>::MR;
-  for (std::int64_t s = 0; s < mc; s += MR, packed += MR * kc)
-    for (int i = 0; i < MR; ++i) {
-      if (s + i >= mc) {
-        for (std::int64_t p = 0; p < kc; ++p) packed[p * MR + i] = T(0);
-        continue;
-      }
-      // Along a row of op(A): contiguous reads when A is not transposed.
-      const T* row = a.data + (i0 + s + i) * a.row_stride + p0 * a.col_stride;
-      for (std::int64_t p = 0; p < kc; ++p) packed[p * MR + i] = row[p * a.col_stride];
+  for (std::int64_t s = 0; s < mc; s += MR, packed += MR * kc) {
+    const int rows = static_cast<int>(std::min<std::int64_t>(MR, mc - s));
+    const T* first = a.data + (i0 + s) * a.row_stride + p0 * a.col_stride;  // element (s, 0)
+    if (a.row_stride == 1 && rows == MR) {  // A transposed: the MR rows are contiguous
+      for (std::int64_t p = 0; p < kc; ++p)
+        std::copy(first + p * a.col_stride, first + p * a.col_stride + MR, packed + p * MR);
+      continue;
     }
+    for (int i = 0; i < MR; ++i)  // along each row of op(A), contiguous when not transposed
+      for (std::int64_t p = 0; p < kc; ++p)
+        packed[p * MR + i] = i < rows ? first[i * a.row_stride + p * a.col_stride] : T(0);
+  }
 }
 
 // Rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B), as strips of NR columns: element
@@ -63,10 +67,18 @@ template <class T>
 void pack_b(const View<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0, std::int64_t nc,
             T* packed) {
   constexpr int NR = Tile<T>::NR;
-  for (std::int64_t s = 0; s < nc; s += NR, packed += NR * kc)
+  for (std::int64_t s = 0; s < nc; s += NR, packed += NR * kc) {
+    const int cols = static_cast<int>(std::min<std::int64_t>(NR, nc - s));
+    const T* first = b.data + p0 * b.row_stride + (j0 + s) * b.col_stride;  // element (0, s)
+    if (b.col_stride == 1 && cols == NR) {  // B not transposed: a strip row is contiguous
+      for (std::int64_t p = 0; p < kc; ++p)
+        std::copy(first + p * b.row_stride, first + p * b.row_stride + NR, packed + p * NR);
+      continue;
+    }
     for (std::int64_t p = 0; p < kc; ++p)
       for (int j = 0; j < NR; ++j)
-        packed[p * NR + j] = s + j < nc ? b(p0 + p, j0 + s + j) : T(0);
+        packed[p * NR + j] = j < cols ? first[p * b.row_stride + j * b.col_stride] : T(0);
+  }
 }
 
 // C[0:mr, 0:nr] += (packed A strip) · (packed B strip) over kc steps; c has row stride ldc.

@@ -132,4 +132,13 @@ void parallel_for(std::int64_t tasks, const std::function<void(std::int64_t)>& f
   for (std::int64_t task = 0; task < tasks; ++task) fn(task);
 }
 
+void parallel_for_range(std::int64_t n, std::int64_t grain,
+                        const std::function<void(std::int64_t, std::int64_t)>& fn) {
+  if (n <= 0) return;
+  const std::int64_t pieces = std::min<std::int64_t>(n / std::max<std::int64_t>(grain, 1),
+                                                      4 * get_num_threads());
+  if (pieces < 2) return fn(0, n);
+  parallel_for(pieces, [&](std::int64_t p) { fn(n * p / pieces, n * (p + 1) / pieces); });
+}
+
 }  // namespace tg

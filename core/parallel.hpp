@@ -25,4 +25,9 @@ int get_num_threads();
 
 void parallel_for(std::int64_t tasks, const std::function<void(std::int64_t)>& fn);
 
+// fn(begin, end) over [0, n) split into pieces of at least `grain` elements: for elementwise
+// kernels, whose work per element is tiny. Below 2 * grain it is one call on this thread.
+void parallel_for_range(std::int64_t n, std::int64_t grain,
+                        const std::function<void(std::int64_t, std::int64_t)>& fn);
+
 }  // namespace tg

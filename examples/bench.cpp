@@ -11,6 +11,7 @@
 //   matmul shape=MxKxN batch=B threads=T gflops=G  the toy transformer's own products
 //   step config=C ffn=F threads=T ms=M tokens_per_s=S peak_rss_mb=R
 //   op_overhead_us=U                               per op of a 1000-op chain, forward+backward
+//   peak threads=T gflops=G                        the machine's float32 multiply-add limit
 // Timing as the peer's: after a warm-up call, a sample is as many back-to-back calls as fill
 // 0.2 s, and the figure is the median of --reps samples. A training step is timed whole
 // (forward, loss, backward, AdamW step, zero_grad) over --steps steps after --warmup, and each
@@ -26,6 +27,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli.hpp"
@@ -40,7 +42,7 @@ namespace {
 
 const char* kUsage =
     "usage: bench [flags]\n"
-    "  --only WHAT      all | matmul | step | overhead (default all)\n"
+    "  --only WHAT      all | peak | matmul | step | overhead (default all)\n"
     "  --threads LIST   thread counts, e.g. 1,2 (default 1 and the hardware threads)\n"
     "  --configs LIST   tiny, small, medium (default all three)\n"
     "  --ffns LIST      relu, gelu, swiglu, or any FFN kind (default relu,gelu,swiglu)\n"
@@ -150,6 +152,43 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
               peak_rss_mb());
 }
 
+// The float32 peak: 16 x 16 independent multiply-add chains (acc = acc * m + c). The compiler
+// turns the inner 16 into one vector instruction per chain row (AVX-512: 16 lanes), and 16
+// independent chains hide the multiply-add's latency, so this runs at the core's limit:
+// lanes x FMA units x 2 flops x clock. One copy per thread, on `threads` threads at once.
+volatile float sink = 0;
+
+double peak_gflops(int threads) {
+  constexpr int kChains = 16, kLanes = 16;
+  const long iterations = 20'000'000;
+  auto run = [&] {
+    float acc[kChains][kLanes];  // different starting values: no two chains are the same work
+    for (int i = 0; i < kChains; ++i)
+      for (int j = 0; j < kLanes; ++j) acc[i][j] = 1.0f + 0.001f * static_cast<float>(i * kLanes + j);
+    const float m = 0.999999f, c = 1e-6f;
+    for (long it = 0; it < iterations; ++it) {
+      for (auto& row : acc)
+        for (float& a : row) a = a * m + c;
+    }
+    float total = 0;  // every chain's result is used, so none of the work can be skipped
+    for (auto& row : acc)
+      for (float a : row) total += a;
+    return total;
+  };
+  std::vector<double> samples;
+  for (int r = 0; r < 3; ++r) {
+    const auto t = Clock::now();
+    std::vector<std::thread> pool;
+    std::vector<float> results(static_cast<std::size_t>(threads));
+    for (int k = 0; k < threads; ++k)
+      pool.emplace_back([&results, &run, k] { results[static_cast<std::size_t>(k)] = run(); });
+    for (std::thread& th : pool) th.join();
+    for (float r : results) sink = sink + r;
+    samples.push_back(seconds_since(t));
+  }
+  return 2.0 * kChains * kLanes * static_cast<double>(iterations) * threads / median(samples) / 1e9;
+}
+
 // Microseconds per op of a chain of 1000 ops on one-element tensors (y = y * a; y = y + b),
 // recording then backward, as ../shared/peer/op_overhead.py: what the tape itself costs.
 double op_overhead_us() {
@@ -184,8 +223,9 @@ int main(int argc, char** argv) {
   flags.parse(argc, argv);
   try {
     const std::string only = flags.text("only");
-    if (only != "all" && only != "matmul" && only != "step" && only != "overhead")
-      flags.error("--only must be all, matmul, step or overhead");
+    if (only != "all" && only != "peak" && only != "matmul" && only != "step" &&
+        only != "overhead")
+      flags.error("--only must be all, peak, matmul, step or overhead");
     const std::string kernel = flags.text("kernel");
     if (kernel != "packed" && kernel != "reference") flags.error("--kernel must be packed or reference");
     set_matmul_kernel(kernel == "packed" ? MatmulKernel::Packed : MatmulKernel::Reference);
@@ -212,6 +252,8 @@ int main(int argc, char** argv) {
       return 0;
     }
 
+    if (only == "all" || only == "peak")
+      for (int t : thread_counts) std::printf("peak threads=%d gflops=%.1f\n", t, peak_gflops(t));
     if (only == "all" || only == "matmul") {
       for (int t : thread_counts) {
         set_num_threads(t);
