@@ -133,7 +133,7 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
   if (gate.dtype() != value.dtype())
     fail(op, "gate is ", dtype_name(gate.dtype()), " but value is ", dtype_name(value.dtype()));
   const Shape shape = broadcast_shapes(op, gate.shape(), value.shape());
-  Tensor out = empty(shape, gate.dtype());
+  Tensor out = uninitialized(shape, gate.dtype());
   // Same shapes (the FFN's case): a flat loop, split over threads when large.
   const bool flat = gate.shape() == value.shape();
   dispatch(gate.dtype(), [&](auto zero) {
@@ -149,7 +149,7 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
                              [act](T a, T v) { return act_value(act, a) * v; });
   });
   return record(op, {gate, value}, out, [gate, value, act, shape, flat](const Tensor& g) {
-    Tensor dgate = empty(shape, gate.dtype()), dvalue = empty(shape, gate.dtype());
+    Tensor dgate = uninitialized(shape, gate.dtype()), dvalue = uninitialized(shape, gate.dtype());
     dispatch(gate.dtype(), [&](auto zero) {
       using T = decltype(zero);
       const T *pa = gate.data<T>(), *pv = value.data<T>(), *pg = g.data<T>();
@@ -191,7 +191,7 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
   const std::int64_t value_at = h - gate_at;
   Shape out_shape = x.shape();
   out_shape[ax] = h;
-  Tensor out = empty(out_shape, x.dtype());
+  Tensor out = uninitialized(out_shape, x.dtype());
   auto offset = [xv](std::int64_t o, std::int64_t k, std::int64_t i) {
     return (o * xv.n + k) * xv.inner + i;
   };
@@ -206,7 +206,7 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
               act_value(act, px[offset(o, k + gate_at, i)]) * px[offset(o, k + value_at, i)];
   });
   return record(op, {x}, out, [x, act, xv, h, gate_at, value_at, offset](const Tensor& g) {
-    Tensor dx = empty(x.shape(), x.dtype());
+    Tensor dx = uninitialized(x.shape(), x.dtype());
     dispatch(x.dtype(), [&](auto zero) {
       using T = decltype(zero);
       const T *px = x.data<T>(), *pg = g.data<T>();

@@ -31,21 +31,28 @@ std::int64_t offset_of(const char* op, const Shape& shape, const std::vector<std
 }
 }  // namespace
 
-Tensor empty(const Shape& shape, DType dtype) {
+namespace {
+Tensor make_tensor(const char* op, const Shape& shape, DType dtype, bool zero_filled) {
   for (std::int64_t s : shape)
-    if (s < 0) fail("empty", "negative size in shape ", shape);
+    if (s < 0) fail(op, "negative size in shape ", shape);
   auto impl = std::make_shared<TensorImpl>();
   impl->shape = shape;
   impl->numel = numel(shape);
   impl->dtype = dtype;
   const auto n = static_cast<std::size_t>(impl->numel);
-  impl->storage = std::make_shared<Storage>(n * (dtype == DType::Float32 ? sizeof(float)
-                                                                          : sizeof(double)));
+  impl->storage = std::make_shared<Storage>(
+      n * (dtype == DType::Float32 ? sizeof(float) : sizeof(double)), zero_filled);
   return Tensor(std::move(impl));
 }
+}  // namespace
 
-Storage::Storage(std::size_t bytes_) : data(pool_allocate(bytes_)), bytes(bytes_) {
-  std::memset(data, 0, bytes);
+Tensor empty(const Shape& shape, DType dtype) { return make_tensor("empty", shape, dtype, true); }
+Tensor uninitialized(const Shape& shape, DType dtype) {
+  return make_tensor("uninitialized", shape, dtype, false);
+}
+
+Storage::Storage(std::size_t bytes_, bool zero_filled) : data(pool_allocate(bytes_)), bytes(bytes_) {
+  if (zero_filled) std::memset(data, 0, bytes);
 }
 Storage::~Storage() { pool_free(data, bytes); }
 

@@ -26,10 +26,10 @@ namespace tg {
 class Tape;
 struct TensorImpl;
 
-// The flat buffer of elements, zero-filled when made. Shared between tensors that view the same
+// The flat buffer of elements (zero-filled unless made by uninitialized()). Shared between tensors that view the same
 // data (reshape, detach). The memory comes from, and goes back to, core/memory_pool.hpp.
 struct Storage {
-  explicit Storage(std::size_t bytes);
+  Storage(std::size_t bytes, bool zero_filled);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
@@ -116,5 +116,9 @@ struct TensorImpl {
 
 // A new tensor of the given shape, all zeros: the building block of every factory and op.
 Tensor empty(const Shape& shape, DType dtype = float32);
+// The same without the zeros: the elements are whatever the memory pool's block held. Only for
+// kernels that write every element before anything reads it (zero-filling a buffer that is
+// overwritten anyway cost a tenth of a training step).
+Tensor uninitialized(const Shape& shape, DType dtype = float32);
 
 }  // namespace tg

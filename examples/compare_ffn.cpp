@@ -43,7 +43,7 @@ const char* kUsage =
     "  --seeds N        seeds per variant, 1..20 (default 3)\n"
     "  --variants LIST  comma-separated FFN kinds (default "
     "relu,gelu,swish,glu,bilinear,reglu,geglu,swiglu)\n"
-    "  --threads N      1 (the kernels are single-threaded for now)\n"
+    "  --threads N      threads for the kernels, 1..1024 (default: the hardware threads)\n"
     "  --out DIR        where to write results.md, heldout_loss.svg and .csv (default "
     "tapegrad-out/compare_ffn)\n";
 
@@ -120,14 +120,14 @@ int main(int argc, char** argv) {
   flags.add("steps", "600");
   flags.add("seeds", "3");
   flags.add("variants", "relu,gelu,swish,glu,bilinear,reglu,geglu,swiglu");
-  flags.add("threads", "1");
+  flags.add("threads", "");
   flags.add("out", "tapegrad-out/compare_ffn");
   flags.add_switch("quick");
   flags.parse(argc, argv);
   std::int64_t steps = flags.integer("steps", 10, 100000), seeds = flags.integer("seeds", 1, 20);
   if (flags.on("quick")) steps = 150, seeds = 2;
-  if (flags.integer("threads", 1, 1024) != 1)
-    std::cerr << "compare_ffn: note: kernels are single-threaded for now; running on 1 thread\n";
+  if (!flags.text("threads").empty())
+    set_num_threads(static_cast<int>(flags.integer("threads", 1, 1024)));
   std::vector<nn::FFNKind> kinds;
   {
     std::stringstream in(flags.text("variants"));

@@ -64,7 +64,8 @@ const char* kUsage =
     "  --weight-decay X   AdamW decay on matrices (default 0.01)\n"
     "  --clip X           gradient clipping by global norm, 0 = off (default 1)\n"
     "  --seed N           seed for weights and data (default 0)\n"
-    "  --threads N        1 (the kernels are single-threaded for now)\n"
+    "  --threads N        threads for the kernels, 1..1024 (default: the hardware threads);\n"
+    "                     any count gives the same numbers, bit for bit\n"
     "  --eval-every N     steps between evaluations, 1..100000 (default 10)\n"
     "  --eval-batch N     examples per evaluation (default 512)\n"
     "  --stop-at PCT      stop when evaluation accuracy reaches PCT% (default 99 for tasks,\n"
@@ -165,7 +166,7 @@ int main(int argc, char** argv) {
            {"lr", "0.001"},       {"schedule", "constant"},
            {"warmup", "0"},       {"weight-decay", "0.01"},
            {"clip", "1"},         {"seed", "0"},
-           {"threads", "1"},      {"eval-every", "10"},
+           {"threads", ""},       {"eval-every", "10"},
            {"eval-batch", "512"}, {"stop-at", ""},
            {"save", ""},          {"load", ""},
            {"generate", ""},      {"temperature", "0"},
@@ -207,9 +208,8 @@ int main(int argc, char** argv) {
     const auto eval_every = flags.integer("eval-every", 1, 100000);
     const auto eval_batch = flags.integer("eval-batch", 1, 100000);
     const auto max_new = flags.integer("max-new", 1, 10000);
-    if (flags.integer("threads", 1, 1024) != 1)
-      std::cerr
-          << "train_transformer: note: kernels are single-threaded for now; running on 1 thread\n";
+    if (!flags.text("threads").empty())
+      set_num_threads(static_cast<int>(flags.integer("threads", 1, 1024)));
     const double lr = parse_real(flags, "lr", 0, 10);
     const double weight_decay = parse_real(flags, "weight-decay", 0, 10);
     const double clip = parse_real(flags, "clip", 0, 1e6);
@@ -368,8 +368,9 @@ int main(int argc, char** argv) {
                   << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << line
                   << "\x1b[K" << std::flush;
       } else if (evaluate) {  // flushed, so a log file can be followed while it runs
-        std::cout << line << " exact " << std::fixed << std::setprecision(1)
-                  << 100 * last_eval.exact << "%" << std::defaultfloat << std::endl;
+        char exact[32];
+        std::snprintf(exact, sizeof exact, " exact %.1f%%", 100 * last_eval.exact);
+        std::cout << line << exact << std::endl;
       }
       if (interrupt::requested()) {
         const std::string dir = save_dir.empty() ? "interrupted-run" : save_dir;

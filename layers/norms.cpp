@@ -34,7 +34,7 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
     fail("RMSNorm", "dtypes differ: x ", dtype_name(x.dtype()), ", weight ",
          dtype_name(weight.dtype()));
   const std::int64_t d = weight.size(0), rows = x.numel() / d;
-  Tensor y = empty(x.shape(), x.dtype()), inv_r = empty({rows}, x.dtype());
+  Tensor y = uninitialized(x.shape(), x.dtype()), inv_r = uninitialized({rows}, x.dtype());
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T *px = x.data<T>(), *pw = weight.data<T>();
@@ -49,7 +49,7 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
     }
   });
   return record("rms_norm", {x, weight}, y, [x, weight, inv_r, d, rows](const Tensor& g) {
-    Tensor dx = empty(x.shape(), x.dtype()), dw = zeros({d}, x.dtype());
+    Tensor dx = uninitialized(x.shape(), x.dtype()), dw = zeros({d}, x.dtype());
     dispatch(x.dtype(), [&](auto zero) {
       using T = decltype(zero);
       const T *px = x.data<T>(), *pw = weight.data<T>(), *pg = g.data<T>(), *pr = inv_r.data<T>();
