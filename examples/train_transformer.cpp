@@ -25,7 +25,6 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <memory>
 

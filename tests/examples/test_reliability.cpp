@@ -5,6 +5,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/memory_pool.hpp"
 #include "helpers.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
@@ -73,4 +74,19 @@ TEST_CASE("memory stays flat over a long run: RSS after 2000 steps within 5% of 
   CHECK(current_tape().size() == 0);
   if (!kAddressSanitizer)
     CHECK(static_cast<double>(after_2000) <= 1.05 * static_cast<double>(after_100));
+}
+
+TEST_CASE("after warm-up, a training step takes every buffer from the pool") {
+  auto task = tasks::make_synthetic("reverse");
+  Generator gen(5);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
+  optim::AdamW opt(model.parameters());
+  for (int step = 0; step < 3; ++step) training::train_step(model, opt, task->sample(4, gen));
+  const MemoryPoolStats before = memory_pool_stats();
+  for (int step = 0; step < 5; ++step) training::train_step(model, opt, task->sample(4, gen));
+  const MemoryPoolStats after = memory_pool_stats();
+  MESSAGE("5 steps: " << after.requests - before.requests << " tensor buffers, "
+                      << after.from_system - before.from_system << " from the system");
+  CHECK(after.requests > before.requests + 100);  // the steps did allocate, from the pool
+  CHECK(after.from_system == before.from_system);
 }
