@@ -105,23 +105,33 @@ const char* gate_activation_name(GateActivation act) {
   return "?";
 }
 
-// act(x) and act'(x) together: the backward needs both, and they share their costly part
-// (the sigmoid's exp, GELU's erf), computed once instead of twice.
-template <class T>
-void act_value_and_grad(GateActivation act, T x, T& value, T& grad) {
+// Calls fn(value, value_and_grad) with the activation as two function objects fixed at compile
+// time: value(x) = act(x), and value_and_grad(x, v, g) sets v = act(x), g = act'(x), sharing
+// their costly part (the sigmoid's exp). Each activation so gets loops of its own, with no
+// switch per element, which is what lets the compiler vectorise them.
+template <class T, class Fn>
+void with_activation(GateActivation act, Fn fn) {
   switch (act) {
-    case GateActivation::Sigmoid: {
-      const T s = math::sigmoid(x);
-      value = s, grad = s * (T(1) - s);
-      return;
-    }
-    case GateActivation::Swish: {
-      const T s = math::sigmoid(x);
-      value = x * s, grad = s + x * s * (T(1) - s);
-      return;
-    }
-    default:
-      value = act_value(act, x), grad = act_grad(act, x);
+    case GateActivation::Sigmoid:
+      return fn([](T x) { return math::sigmoid(x); },
+                [](T x, T& v, T& g) {
+                  const T s = math::sigmoid(x);
+                  v = s, g = s * (T(1) - s);
+                });
+    case GateActivation::Identity:
+      return fn([](T x) { return x; }, [](T x, T& v, T& g) { v = x, g = T(1); });
+    case GateActivation::ReLU:
+      return fn([](T x) { return math::relu(x); },
+                [](T x, T& v, T& g) { v = math::relu(x), g = math::relu_grad(x); });
+    case GateActivation::GELU:
+      return fn([](T x) { return math::gelu(x); },
+                [](T x, T& v, T& g) { v = math::gelu(x), g = math::gelu_grad(x); });
+    case GateActivation::Swish:
+      return fn([](T x) { return math::swish(x, T(1)); },
+                [](T x, T& v, T& g) {
+                  const T s = math::sigmoid(x);
+                  v = x * s, g = s + x * s * (T(1) - s);
+                });
   }
 }
 
@@ -141,8 +151,10 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
     const T *pa = gate.data<T>(), *pv = value.data<T>();
     T* po = out.data<T>();
     if (flat)
-      parallel_for_range(out.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t i = begin; i < end; ++i) po[i] = act_value(act, pa[i]) * pv[i];
+      with_activation<T>(act, [&](auto value, auto) {
+        parallel_for_range(out.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
+          for (std::int64_t i = begin; i < end; ++i) po[i] = value(pa[i]) * pv[i];
+        });
       });
     else
       kernels::map_broadcast(pa, gate.shape(), pv, value.shape(), po, shape,
@@ -155,19 +167,21 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
       const T *pa = gate.data<T>(), *pv = value.data<T>(), *pg = g.data<T>();
       T *da = dgate.data<T>(), *dv = dvalue.data<T>();
       // d/dvalue = g act(gate),  d/dgate = g value act'(gate)
-      auto element = [&](std::int64_t i, std::int64_t ia, std::int64_t iv) {
-        T act_a, act_grad_a;
-        act_value_and_grad(act, pa[ia], act_a, act_grad_a);
-        dv[i] = pg[i] * act_a;
-        da[i] = pg[i] * pv[iv] * act_grad_a;
-      };
-      if (flat)
-        parallel_for_range(g.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
-          for (std::int64_t i = begin; i < end; ++i) element(i, i, i);
-        });
-      else
-        kernels::for_each_broadcast(shape, broadcast_strides(gate.shape(), shape),
-                                    broadcast_strides(value.shape(), shape), element);
+      with_activation<T>(act, [&](auto, auto value_and_grad) {
+        auto element = [&](std::int64_t i, std::int64_t ia, std::int64_t iv) {
+          T act_a, act_grad_a;
+          value_and_grad(pa[ia], act_a, act_grad_a);
+          dv[i] = pg[i] * act_a;
+          da[i] = pg[i] * pv[iv] * act_grad_a;
+        };
+        if (flat)
+          parallel_for_range(g.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t i = begin; i < end; ++i) element(i, i, i);
+          });
+        else
+          kernels::for_each_broadcast(shape, broadcast_strides(gate.shape(), shape),
+                                      broadcast_strides(value.shape(), shape), element);
+      });
     });
     accumulate_grad(gate, dgate);
     accumulate_grad(value, dvalue);
@@ -216,8 +230,7 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
           for (std::int64_t i = 0; i < xv.inner; ++i) {
             const T gi = pg[(o * h + k) * xv.inner + i];
             const T a = px[offset(o, k + gate_at, i)], v = px[offset(o, k + value_at, i)];
-            T act_a, act_grad_a;
-            act_value_and_grad(act, a, act_a, act_grad_a);
+            const T act_a = act_value(act, a), act_grad_a = act_grad(act, a);
             pd[offset(o, k + value_at, i)] = gi * act_a;
             pd[offset(o, k + gate_at, i)] = gi * v * act_grad_a;
           }

@@ -1,0 +1,43 @@
+// math::exp, the vectorisable exp the float activations use, against the C library's.
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "activations/math.hpp"
+#include "helpers.hpp"
+
+namespace {
+// Distance in units in the last place between two non-negative floats: for those, the bit
+// patterns read as integers are ordered like the values, one step per representable float.
+std::int64_t ulps(float a, float b) {
+  return std::abs(static_cast<std::int64_t>(std::bit_cast<std::int32_t>(a)) -
+                  static_cast<std::int64_t>(std::bit_cast<std::int32_t>(b)));
+}
+}  // namespace
+
+TEST_CASE("math::exp in float is within 2 ulp of exp, and exact at the edges") {
+  std::int64_t worst = 0;
+  float worst_at = 0;
+  for (float x = -103.0f; x < 88.7f; x += 0.001731f) {
+    // The correctly rounded value: exp in double, rounded once to float.
+    const float expected = static_cast<float>(std::exp(static_cast<double>(x)));
+    const float got = tg::math::exp(x);
+    if (expected < std::numeric_limits<float>::min()) {  // a subnormal result: absolute error
+      REQUIRE(std::abs(got - expected) <= 4 * std::numeric_limits<float>::denorm_min());
+      continue;
+    }
+    if (ulps(got, expected) > worst) worst = ulps(got, expected), worst_at = x;
+  }
+  MESSAGE("largest error " << worst << " ulp, at x = " << worst_at);
+  CHECK(worst <= 2);
+  CHECK(tg::math::exp(0.0f) == 1.0f);
+  CHECK(tg::math::exp(-200.0f) == 0.0f);
+  CHECK(tg::math::exp(-std::numeric_limits<float>::infinity()) == 0.0f);
+  CHECK(tg::math::exp(89.0f) == std::numeric_limits<float>::infinity());
+  CHECK(tg::math::exp(std::numeric_limits<float>::infinity()) ==
+        std::numeric_limits<float>::infinity());
+  CHECK(std::isnan(tg::math::exp(std::numeric_limits<float>::quiet_NaN())));
+  const float top = 88.72f;  // near the largest finite result
+  CHECK(ulps(tg::math::exp(top), static_cast<float>(std::exp(static_cast<double>(top)))) <= 2);
+}
