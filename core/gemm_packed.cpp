@@ -83,9 +83,11 @@ void pack_b(const View<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0,
 
 // C[0:mr, 0:nr] += (packed A strip) · (packed B strip) over kc steps; c has row stride ldc.
 // acc is the MR x NR tile the compiler keeps in vector registers.
+// With overwrite, C is set to the product rather than added to (the first slice of k, when the
+// caller asked for C = A·B).
 template <class T>
 void micro_kernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, int mr,
-                  int nr) {
+                  int nr, bool overwrite) {
   constexpr int MR = Tile<T>::MR, NR = Tile<T>::NR;
   T acc[MR][NR] = {};
   for (std::int64_t p = 0; p < kc; ++p, a += MR, b += NR)
@@ -93,10 +95,10 @@ void micro_kernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ld
       for (int j = 0; j < NR; ++j) acc[i][j] += a[i] * b[j];
   if (mr == MR && nr == NR) {
     for (int i = 0; i < MR; ++i)
-      for (int j = 0; j < NR; ++j) c[i * ldc + j] += acc[i][j];
+      for (int j = 0; j < NR; ++j) c[i * ldc + j] = acc[i][j] + (overwrite ? T(0) : c[i * ldc + j]);
   } else {  // an edge tile: only part of it is C
     for (int i = 0; i < mr; ++i)
-      for (int j = 0; j < nr; ++j) c[i * ldc + j] += acc[i][j];
+      for (int j = 0; j < nr; ++j) c[i * ldc + j] = acc[i][j] + (overwrite ? T(0) : c[i * ldc + j]);
   }
 }
 
@@ -113,8 +115,12 @@ std::vector<T>& buffer(int which) {
 
 template <class T>
 void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
-                 const T* A, const T* B, T* C) {
+                 const T* A, const T* B, T* C, bool accumulate) {
   using Sizes = Tile<T>;
+  if (K == 0) {  // an empty sum: C = 0 (or unchanged)
+    if (!accumulate) std::fill(C, C + M * N, T(0));
+    return;
+  }
   constexpr int MR = Sizes::MR, NR = Sizes::NR;
   const View<T> a{A, trans_a ? 1 : K, trans_a ? M : 1};
   const View<T> b{B, trans_b ? 1 : N, trans_b ? K : 1};
@@ -156,15 +162,16 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
           for (std::int64_t ir = 0; ir < mc; ir += MR)
             micro_kernel(kc, pa + (i0 + ir) * kc, pb + jr * kc, C + (i0 + ir) * N + j0 + jr, N,
                          static_cast<int>(std::min<std::int64_t>(MR, mc - ir)),
-                         static_cast<int>(std::min<std::int64_t>(NR, c1 - jr)));
+                         static_cast<int>(std::min<std::int64_t>(NR, c1 - jr)),
+                         !accumulate && p0 == 0);
       });
     }
   }
 }
 
 template void gemm_packed<float>(bool, bool, std::int64_t, std::int64_t, std::int64_t,
-                                 const float*, const float*, float*);
+                                 const float*, const float*, float*, bool);
 template void gemm_packed<double>(bool, bool, std::int64_t, std::int64_t, std::int64_t,
-                                  const double*, const double*, double*);
+                                  const double*, const double*, double*, bool);
 
 }  // namespace tg::kernels

@@ -24,8 +24,10 @@
 
 namespace tg::kernels {
 
+// accumulate = false computes C = op(A) · op(B) instead, without reading C: the caller need
+// not zero it first (saving a pass over memory).
 template <class T>
 void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
-                 const T* A, const T* B, T* C);
+                 const T* A, const T* B, T* C, bool accumulate = true);
 
 }  // namespace tg::kernels

@@ -62,7 +62,8 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
   Shape p_shape = lead;
   p_shape.push_back(T);
   p_shape.push_back(S);
-  Tensor out = zeros(out_shape, q.dtype()), probs = zeros(p_shape, q.dtype());
+  // Every element of both is written (the products overwrite; masked weights are set to 0).
+  Tensor out = uninitialized(out_shape, q.dtype()), probs = uninitialized(p_shape, q.dtype());
   const double scale = 1.0 / std::sqrt(static_cast<double>(d));
   dispatch(q.dtype(), [&](auto zero) {
     using T_ = decltype(zero);
@@ -70,7 +71,7 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
     T_ *po = out.data<T_>(), *pp = probs.data<T_>();
     for_each_matrix(G, T * S * (d + e), [&](std::int64_t g) {
       T_* P = pp + g * T * S;
-      kernels::gemm_packed(false, true, T, S, d, pq + g * T * d, pk + g * S * d, P);  // q k^T
+      kernels::gemm_packed(false, true, T, S, d, pq + g * T * d, pk + g * S * d, P, false);  // q k^T
       for (std::int64_t i = 0; i < T; ++i) {
         T_* row = P + i * S;
         const std::int64_t seen = causal ? i + 1 : S;  // keys this query may attend to
@@ -82,12 +83,12 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
         for (std::int64_t j = 0; j < seen; ++j) row[j] /= total;
         for (std::int64_t j = seen; j < S; ++j) row[j] = 0;  // masked: weight 0
       }
-      kernels::gemm_packed(false, false, T, e, S, P, pv + g * S * e, po + g * T * e);  // P v
+      kernels::gemm_packed(false, false, T, e, S, P, pv + g * S * e, po + g * T * e, false);  // P v
     });
   });
   return record(op, {q, k, v}, out, [q, k, v, probs, G, T, S, d, e, scale](const Tensor& dout) {
-    Tensor dq = zeros(q.shape(), q.dtype()), dk = zeros(k.shape(), k.dtype()),
-           dv = zeros(v.shape(), v.dtype());
+    Tensor dq = uninitialized(q.shape(), q.dtype()), dk = uninitialized(k.shape(), k.dtype()),
+           dv = uninitialized(v.shape(), v.dtype());
     dispatch(q.dtype(), [&](auto zero) {
       using T_ = decltype(zero);
       const T_ *pq = q.data<T_>(), *pk = k.data<T_>(), *pv = v.data<T_>(), *pp = probs.data<T_>(),
@@ -97,10 +98,10 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
         const T_* P = pp + g * T * S;
         const T_* dO = pg + g * T * e;
         thread_local std::vector<T_> scratch;  // dP, then dS in place: (T, S)
-        scratch.assign(static_cast<std::size_t>(T * S), T_(0));
+        scratch.resize(static_cast<std::size_t>(T * S));
         T_* dS = scratch.data();
-        kernels::gemm_packed(true, false, S, e, T, P, dO, pdv + g * S * e);        // P^T dout
-        kernels::gemm_packed(false, true, T, S, e, dO, pv + g * S * e, dS);        // dout v^T
+        kernels::gemm_packed(true, false, S, e, T, P, dO, pdv + g * S * e, false);  // P^T dout
+        kernels::gemm_packed(false, true, T, S, e, dO, pv + g * S * e, dS, false);  // dout v^T
         for (std::int64_t i = 0; i < T; ++i) {
           T_* row = dS + i * S;
           const T_* p = P + i * S;
@@ -108,8 +109,8 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
           for (std::int64_t j = 0; j < S; ++j) dot += p[j] * row[j];
           for (std::int64_t j = 0; j < S; ++j) row[j] = p[j] * (row[j] - dot) * static_cast<T_>(scale);
         }
-        kernels::gemm_packed(false, false, T, d, S, dS, pk + g * S * d, pdq + g * T * d);  // dS k
-        kernels::gemm_packed(true, false, S, d, T, dS, pq + g * T * d, pdk + g * S * d);   // dS^T q
+        kernels::gemm_packed(false, false, T, d, S, dS, pk + g * S * d, pdq + g * T * d, false);
+        kernels::gemm_packed(true, false, S, d, T, dS, pq + g * T * d, pdk + g * S * d, false);
       });
     });
     accumulate_grad(q, dq);

@@ -41,7 +41,9 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool tran
   const Shape batch = out_shape;
   out_shape.push_back(M);
   out_shape.push_back(N);
-  Tensor out = zeros(out_shape, a.dtype());
+  // The packed kernel writes every element (C = A·B); the reference loop adds into zeros.
+  const bool reference = matmul_kernel.load() == MatmulKernel::Reference;
+  Tensor out = reference ? zeros(out_shape, a.dtype()) : uninitialized(out_shape, a.dtype());
   dispatch(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* pa = a.data<T>();
@@ -60,10 +62,10 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool tran
     auto product = [&](std::int64_t i) {
       const T* x = pa + ia[static_cast<std::size_t>(i)] * M * K;
       const T* y = pb + ib[static_cast<std::size_t>(i)] * K * N;
-      if (matmul_kernel.load() == MatmulKernel::Reference)
+      if (reference)
         kernels::gemm(trans_a, trans_b, M, N, K, x, y, pc + i * M * N);
       else
-        kernels::gemm_packed(trans_a, trans_b, M, N, K, x, y, pc + i * M * N);
+        kernels::gemm_packed(trans_a, trans_b, M, N, K, x, y, pc + i * M * N, false);
     };
     const auto count = static_cast<std::int64_t>(ia.size());
     if (count > 1 && count * M * N * K >= (1 << 17))

@@ -55,6 +55,19 @@ TEST_CASE("the packed matmul kernel equals the reference on awkward sizes, trans
   set_num_threads(2);
 }
 
+TEST_CASE("the packed kernel with accumulate = false overwrites C without reading it") {
+  for (auto [M, N, K] : {std::tuple<std::int64_t, std::int64_t, std::int64_t>{5, 40, 300},
+                         {70, 3, 1}, {4, 4, 0}}) {
+    Generator gen(3);
+    const Tensor a = randn({M * K}, gen, float64), b = randn({K * N}, gen, float64);
+    std::vector<double> c(static_cast<std::size_t>(M * N), NAN), reference(c.size(), 0.0);
+    kernels::gemm_packed(false, false, M, N, K, a.data<double>(), b.data<double>(), c.data(),
+                         false);
+    kernels::gemm(false, false, M, N, K, a.data<double>(), b.data<double>(), reference.data());
+    for (std::size_t i = 0; i < c.size(); ++i) REQUIRE(std::abs(c[i] - reference[i]) < 1e-12);
+  }
+}
+
 TEST_CASE("matmul gives bit-identical results with 1, 2 and 3 threads, batched or not") {
   Generator gen(8);
   const Tensor a = randn({3, 300, 200}, gen), b = randn({3, 200, 150}, gen);
