@@ -1,13 +1,14 @@
 // core/parallel.cpp — see parallel.hpp.
 //
-// The pool keeps threads - 1 workers asleep on a condition variable. A job is published under a
-// mutex with a new generation number; workers and the caller then claim task numbers from an
+// The pool keeps threads - 1 workers waiting (spinning briefly, then asleep on a condition
+// variable). A job is published under a mutex with a new generation number; workers and the caller then claim task numbers from an
 // atomic counter until none are left (so a slow task does not hold up the others' remaining
 // work), and the caller waits until every worker has left the job.
 #include "core/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <memory>
@@ -22,6 +23,20 @@ namespace tg {
 namespace {
 
 thread_local bool inside_task = false;  // nested parallel_for calls run inline
+
+// Waiting costs: a thread asleep on a condition variable takes several microseconds to wake,
+// and a training step starts hundreds of small parallel jobs. So a thread first spins for a
+// moment, watching an atomic, and only then sleeps.
+constexpr auto kSpin = std::chrono::microseconds(50);
+
+template <class Ready>
+bool spin_until(Ready ready) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  do {
+    if (ready()) return true;
+  } while (std::chrono::steady_clock::now() < until);
+  return false;
+}
 
 class Pool {
  public:
@@ -49,12 +64,15 @@ class Pool {
       next_ = 0;
       active_ = static_cast<int>(workers_.size());
       error_ = nullptr;
-      ++generation_;
+      generation_.fetch_add(1, std::memory_order_release);  // publishes the job's fields
     }
     wake_.notify_all();
     claim_tasks();
-    std::unique_lock<std::mutex> lock(mutex_);
-    finished_.wait(lock, [this] { return active_ == 0; });
+    if (!spin_until([this] { return active_.load(std::memory_order_acquire) == 0; })) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      finished_.wait(lock, [this] { return active_.load() == 0; });
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
     job_ = nullptr;
     if (error_) std::rethrow_exception(error_);
     return true;
@@ -77,28 +95,33 @@ class Pool {
   void work() {
     std::uint64_t seen = 0;
     for (;;) {
-      {
+      auto news = [&] {
+        return stop_.load() || generation_.load(std::memory_order_acquire) != seen;
+      };
+      if (!spin_until(news)) {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-        if (stop_) return;
-        seen = generation_;
+        wake_.wait(lock, news);
       }
+      if (stop_) return;
+      seen = generation_.load(std::memory_order_acquire);
       claim_tasks();
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--active_ == 0) finished_.notify_one();
+      if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lock(mutex_);  // so the wake-up cannot slip past the wait
+        finished_.notify_one();
+      }
     }
   }
 
   std::vector<std::thread> workers_;
   std::mutex submit_;  // one job at a time
-  std::mutex mutex_;   // guards everything below except next_
+  std::mutex mutex_;   // guards the job's fields while they are set, and the sleeping
   std::condition_variable wake_, finished_;
   const std::function<void(std::int64_t)>* job_ = nullptr;
   std::int64_t tasks_ = 0;
   std::atomic<std::int64_t> next_{0};
-  int active_ = 0;
-  std::uint64_t generation_ = 0;
-  bool stop_ = false;
+  std::atomic<int> active_{0};                // workers still inside the current job
+  std::atomic<std::uint64_t> generation_{0};  // +1 per job: a worker runs each job once
+  std::atomic<bool> stop_{false};
   std::exception_ptr error_;
 };
 
