@@ -41,48 +41,27 @@ struct View {
   std::int64_t row_stride, col_stride;
 };
 
-// Rows [i0, i0 + mc) and columns [p0, p0 + kc) of op(A), as strips of MR rows: strip s holds
-// element (i0 + s*MR + i, p0 + p) at packed[s*MR*kc + p*MR + i]; rows past mc are zeros.
-template <class T>
-void pack_a(const View<T>& a, std::int64_t i0, std::int64_t mc, std::int64_t p0, std::int64_t kc,
-            T* packed) {
-  constexpr int MR = Tile<T>::MR;
-  for (std::int64_t s = 0; s < mc; s += MR, packed += MR * kc) {
-    const int rows = static_cast<int>(std::min<std::int64_t>(MR, mc - s));
-    const T* first = a.data + (i0 + s) * a.row_stride + p0 * a.col_stride;  // element (s, 0)
-    if (a.row_stride == 1 && rows == MR) {  // A transposed: the MR rows are contiguous
+// Rows [r0, r0 + rows) and columns [c0, c0 + kc) of a view X, as strips of W rows: element
+// (r0 + s*W + i, c0 + p) at packed[s*W*kc + p*W + i]; rows past the end are zeros. For A the view
+// is op(A) and W = MR. For B it is op(B) transposed (its columns become the rows) and W = NR.
+// Either way the micro-kernel then reads W consecutive numbers per step of k.
+template <int W, class T>
+void pack(const View<T>& x, std::int64_t r0, std::int64_t rows, std::int64_t c0, std::int64_t kc,
+          T* packed) {
+  for (std::int64_t s = 0; s < rows; s += W, packed += W * kc) {
+    const int strip = static_cast<int>(std::min<std::int64_t>(W, rows - s));
+    const T* first = x.data + (r0 + s) * x.row_stride + c0 * x.col_stride;  // element (s, 0)
+    if (x.row_stride == 1 && strip == W) {  // the W rows lie side by side: copy W at a time
       for (std::int64_t p = 0; p < kc; ++p)
-        std::copy(first + p * a.col_stride, first + p * a.col_stride + MR, packed + p * MR);
+        std::copy(first + p * x.col_stride, first + p * x.col_stride + W, packed + p * W);
       continue;
     }
-    for (int i = 0; i < MR; ++i)  // along each row of op(A), contiguous when not transposed
+    for (int i = 0; i < W; ++i)  // along each row, contiguous when col_stride is 1
       for (std::int64_t p = 0; p < kc; ++p)
-        packed[p * MR + i] = i < rows ? first[i * a.row_stride + p * a.col_stride] : T(0);
+        packed[p * W + i] = i < strip ? first[i * x.row_stride + p * x.col_stride] : T(0);
   }
 }
 
-// Rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B), as strips of NR columns: element
-// (p0 + p, j0 + s*NR + j) at packed[s*NR*kc + p*NR + j]; columns past nc are zeros.
-template <class T>
-void pack_b(const View<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0, std::int64_t nc,
-            T* packed) {
-  constexpr int NR = Tile<T>::NR;
-  for (std::int64_t s = 0; s < nc; s += NR, packed += NR * kc) {
-    const int cols = static_cast<int>(std::min<std::int64_t>(NR, nc - s));
-    const T* first = b.data + p0 * b.row_stride + (j0 + s) * b.col_stride;  // element (0, s)
-    if (b.col_stride == 1 && cols == NR) {  // B not transposed: a strip row is contiguous
-      for (std::int64_t p = 0; p < kc; ++p)
-        std::copy(first + p * b.row_stride, first + p * b.row_stride + NR, packed + p * NR);
-      continue;
-    }
-    for (std::int64_t p = 0; p < kc; ++p)
-      for (int j = 0; j < NR; ++j)
-        packed[p * NR + j] = j < cols ? first[p * b.row_stride + j * b.col_stride] : T(0);
-  }
-}
-
-// C[0:mr, 0:nr] += (packed A strip) · (packed B strip) over kc steps; c has row stride ldc.
-// acc is the MR x NR tile the compiler keeps in vector registers.
 // With overwrite, C is set to the product rather than added to (the first slice of k, when the
 // caller asked for C = A·B).
 template <class T>
@@ -146,12 +125,12 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
     for (std::int64_t p0 = 0; p0 < K; p0 += Sizes::KC) {
       const std::int64_t kc = std::min(Sizes::KC, K - p0);
       packed_b.resize(static_cast<std::size_t>((nc + NR - 1) / NR * NR * kc));
-      pack_b(b, p0, kc, j0, nc, packed_b.data());
+      pack<NR>(View<T>{B, b.col_stride, b.row_stride}, j0, nc, p0, kc, packed_b.data());
       // All of op(A)'s rows for this slice of k, each MC-row block packed once.
       packed_a.resize(static_cast<std::size_t>(padded_rows * kc));
       run(row_blocks, [&](std::int64_t block) {
         const std::int64_t i0 = block * Sizes::MC;
-        pack_a(a, i0, std::min(Sizes::MC, M - i0), p0, kc, packed_a.data() + i0 * kc);
+        pack<MR>(a, i0, std::min(Sizes::MC, M - i0), p0, kc, packed_a.data() + i0 * kc);
       });
       const T* pa = packed_a.data();
       const T* pb = packed_b.data();
