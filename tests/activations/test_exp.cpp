@@ -1,8 +1,10 @@
-// math::exp, the vectorisable exp the float activations use, against the C library's.
+// math::exp and math::normal_cdf, the vectorisable forms the float activations use, against the
+// C library (in double).
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numbers>
 
 #include "activations/math.hpp"
 #include "helpers.hpp"
@@ -40,4 +42,28 @@ TEST_CASE("math::exp in float is within 2 ulp of exp, and exact at the edges") {
   CHECK(std::isnan(tg::math::exp(std::numeric_limits<float>::quiet_NaN())));
   const float top = 88.72f;  // near the largest finite result
   CHECK(ulps(tg::math::exp(top), static_cast<float>(std::exp(static_cast<double>(top)))) <= 2);
+}
+
+TEST_CASE("GELU in float, with its vectorisable normal CDF, is within 1e-6 of the exact value") {
+  // The reference: double precision, with erfc so that the far left tail is exact too.
+  auto exact = [](double x) { return x * 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+  // gelu'(x) = Phi(x) + x phi(x) crosses zero near x = -0.75, where any rounding is large
+  // relative to the result: its error is measured against the size of the two terms instead.
+  auto cdf = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+  auto pdf = [](double x) { return std::exp(-0.5 * x * x) / std::sqrt(2 * std::numbers::pi); };
+  double worst = 0, worst_grad = 0;
+  for (float x = -13.0f; x < 13.0f; x += 0.00731f) {
+    const double want = exact(x), want_grad = cdf(x) + x * pdf(x);
+    const double terms = cdf(x) + std::abs(x) * pdf(x);
+    if (std::abs(want) > 1e-36)
+      worst = std::max(worst, std::abs(tg::math::gelu(x) - want) / std::abs(want));
+    if (terms > 1e-36)
+      worst_grad = std::max(worst_grad, std::abs(tg::math::gelu_grad(x) - want_grad) / terms);
+  }
+  MESSAGE("largest relative error: gelu " << worst << ", gelu' " << worst_grad);
+  CHECK(worst < 1e-6);
+  CHECK(worst_grad < 1e-6);
+  CHECK(tg::math::gelu(-100.0f) == 0.0f);
+  CHECK(tg::math::gelu(100.0f) == 100.0f);
+  CHECK(std::isnan(tg::math::gelu(std::numeric_limits<float>::quiet_NaN())));
 }
