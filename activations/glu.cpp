@@ -19,40 +19,6 @@ namespace tg {
 
 namespace {
 
-template <class T>
-T act_value(GateActivation act, T x) {
-  switch (act) {
-    case GateActivation::Sigmoid:
-      return math::sigmoid(x);
-    case GateActivation::Identity:
-      return x;
-    case GateActivation::ReLU:
-      return math::relu(x);
-    case GateActivation::GELU:
-      return math::gelu(x);
-    case GateActivation::Swish:
-      return math::swish(x, T(1));
-  }
-  return x;
-}
-
-template <class T>
-T act_grad(GateActivation act, T x) {
-  switch (act) {
-    case GateActivation::Sigmoid:
-      return math::sigmoid_grad(x);
-    case GateActivation::Identity:
-      return T(1);
-    case GateActivation::ReLU:
-      return math::relu_grad(x);
-    case GateActivation::GELU:
-      return math::gelu_grad(x);
-    case GateActivation::Swish:
-      return math::swish_grad_x(x, T(1));
-  }
-  return T(1);
-}
-
 // The activation as a tensor op, for the composite forms.
 Tensor act_op(GateActivation act, const Tensor& x) {
   switch (act) {
@@ -150,15 +116,15 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
     using T = decltype(zero);
     const T *pa = gate.data<T>(), *pv = value.data<T>();
     T* po = out.data<T>();
-    if (flat)
-      with_activation<T>(act, [&](auto value, auto) {
+    with_activation<T>(act, [&](auto act_of, auto) {
+      if (flat)
         parallel_for_range(out.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
-          for (std::int64_t i = begin; i < end; ++i) po[i] = value(pa[i]) * pv[i];
+          for (std::int64_t i = begin; i < end; ++i) po[i] = act_of(pa[i]) * pv[i];
         });
-      });
-    else
-      kernels::map_broadcast(pa, gate.shape(), pv, value.shape(), po, shape,
-                             [act](T a, T v) { return act_value(act, a) * v; });
+      else
+        kernels::map_broadcast(pa, gate.shape(), pv, value.shape(), po, shape,
+                               [&](T a, T v) { return act_of(a) * v; });
+    });
   });
   return record(op, {gate, value}, out, [gate, value, act, shape, flat](const Tensor& g) {
     Tensor dgate = uninitialized(shape, gate.dtype()), dvalue = uninitialized(shape, gate.dtype());
@@ -213,11 +179,13 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
     using T = decltype(zero);
     const T* px = x.data<T>();
     T* po = out.data<T>();
-    for (std::int64_t o = 0; o < xv.outer; ++o)
-      for (std::int64_t k = 0; k < h; ++k)
-        for (std::int64_t i = 0; i < xv.inner; ++i)
-          po[(o * h + k) * xv.inner + i] =
-              act_value(act, px[offset(o, k + gate_at, i)]) * px[offset(o, k + value_at, i)];
+    with_activation<T>(act, [&](auto act_of, auto) {
+      for (std::int64_t o = 0; o < xv.outer; ++o)
+        for (std::int64_t k = 0; k < h; ++k)
+          for (std::int64_t i = 0; i < xv.inner; ++i)
+            po[(o * h + k) * xv.inner + i] =
+                act_of(px[offset(o, k + gate_at, i)]) * px[offset(o, k + value_at, i)];
+    });
   });
   return record(op, {x}, out, [x, act, xv, h, gate_at, value_at, offset](const Tensor& g) {
     Tensor dx = uninitialized(x.shape(), x.dtype());
@@ -225,15 +193,18 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
       using T = decltype(zero);
       const T *px = x.data<T>(), *pg = g.data<T>();
       T* pd = dx.data<T>();
-      for (std::int64_t o = 0; o < xv.outer; ++o)
-        for (std::int64_t k = 0; k < h; ++k)
-          for (std::int64_t i = 0; i < xv.inner; ++i) {
-            const T gi = pg[(o * h + k) * xv.inner + i];
-            const T a = px[offset(o, k + gate_at, i)], v = px[offset(o, k + value_at, i)];
-            const T act_a = act_value(act, a), act_grad_a = act_grad(act, a);
-            pd[offset(o, k + value_at, i)] = gi * act_a;
-            pd[offset(o, k + gate_at, i)] = gi * v * act_grad_a;
-          }
+      with_activation<T>(act, [&](auto, auto value_and_grad) {
+        for (std::int64_t o = 0; o < xv.outer; ++o)
+          for (std::int64_t k = 0; k < h; ++k)
+            for (std::int64_t i = 0; i < xv.inner; ++i) {
+              const T gi = pg[(o * h + k) * xv.inner + i];
+              const T a = px[offset(o, k + gate_at, i)], v = px[offset(o, k + value_at, i)];
+              T act_a, act_grad_a;
+              value_and_grad(a, act_a, act_grad_a);
+              pd[offset(o, k + value_at, i)] = gi * act_a;
+              pd[offset(o, k + gate_at, i)] = gi * v * act_grad_a;
+            }
+      });
     });
     accumulate_grad(x, dx);
   });

@@ -2,7 +2,6 @@
 #include "core/gemm_packed.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <vector>
 
 #include "core/parallel.hpp"
@@ -108,15 +107,6 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
   constexpr std::int64_t kChunk = 4 * NR;
   const std::int64_t row_blocks = (M + Sizes::MC - 1) / Sizes::MC;
   const std::int64_t padded_rows = (M + MR - 1) / MR * MR;
-  // Waking the pool costs microseconds: below ~100k multiply-adds, one thread is faster.
-  const bool threaded = M * N * K >= (1 << 17);
-  auto run = [&](std::int64_t tasks, const std::function<void(std::int64_t)>& fn) {
-    if (threaded) {
-      parallel_for(tasks, fn);
-    } else {
-      for (std::int64_t t = 0; t < tasks; ++t) fn(t);
-    }
-  };
   std::vector<T>& packed_a = buffer<T>(0);
   std::vector<T>& packed_b = buffer<T>(1);
   for (std::int64_t j0 = 0; j0 < N; j0 += Sizes::NC) {
@@ -128,13 +118,13 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
       pack<NR>(View<T>{B, b.col_stride, b.row_stride}, j0, nc, p0, kc, packed_b.data());
       // All of op(A)'s rows for this slice of k, each MC-row block packed once.
       packed_a.resize(static_cast<std::size_t>(padded_rows * kc));
-      run(row_blocks, [&](std::int64_t block) {
+      parallel_for_if_large(row_blocks, M * N * K, [&](std::int64_t block) {
         const std::int64_t i0 = block * Sizes::MC;
         pack<MR>(a, i0, std::min(Sizes::MC, M - i0), p0, kc, packed_a.data() + i0 * kc);
       });
       const T* pa = packed_a.data();
       const T* pb = packed_b.data();
-      run(row_blocks * col_chunks, [&](std::int64_t t) {
+      parallel_for_if_large(row_blocks * col_chunks, M * N * K, [&](std::int64_t t) {
         const std::int64_t i0 = t / col_chunks * Sizes::MC, mc = std::min(Sizes::MC, M - i0);
         const std::int64_t c0 = t % col_chunks * kChunk, c1 = std::min(nc, c0 + kChunk);
         for (std::int64_t jr = c0; jr < c1; jr += NR)

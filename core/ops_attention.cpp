@@ -24,19 +24,6 @@
 
 namespace tg {
 
-namespace {
-
-// Runs fn(g) for the G matrices, in parallel when there is enough work to pay for the threads.
-void for_each_matrix(std::int64_t G, std::int64_t work_per_matrix,
-                     const std::function<void(std::int64_t)>& fn) {
-  if (G > 1 && G * work_per_matrix >= (1 << 17))
-    parallel_for(G, fn);
-  else
-    for (std::int64_t g = 0; g < G; ++g) fn(g);
-}
-
-}  // namespace
-
 Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v,
                                     bool causal) {
   const char* op = "scaled_dot_product_attention";
@@ -69,7 +56,7 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
     using T_ = decltype(zero);
     const T_ *pq = q.data<T_>(), *pk = k.data<T_>(), *pv = v.data<T_>();
     T_ *po = out.data<T_>(), *pp = probs.data<T_>();
-    for_each_matrix(G, T * S * (d + e), [&](std::int64_t g) {
+    parallel_for_if_large(G, G * T * S * (d + e), [&](std::int64_t g) {
       T_* P = pp + g * T * S;
       kernels::gemm_packed(false, true, T, S, d, pq + g * T * d, pk + g * S * d, P, false);  // q k^T
       for (std::int64_t i = 0; i < T; ++i) {
@@ -94,7 +81,7 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
       const T_ *pq = q.data<T_>(), *pk = k.data<T_>(), *pv = v.data<T_>(), *pp = probs.data<T_>(),
                *pg = dout.data<T_>();
       T_ *pdq = dq.data<T_>(), *pdk = dk.data<T_>(), *pdv = dv.data<T_>();
-      for_each_matrix(G, T * S * (2 * d + 2 * e), [&](std::int64_t g) {
+      parallel_for_if_large(G, G * T * S * (2 * d + 2 * e), [&](std::int64_t g) {
         const T_* P = pp + g * T * S;
         const T_* dO = pg + g * T * e;
         thread_local std::vector<T_> scratch;  // dP, then dS in place: (T, S)

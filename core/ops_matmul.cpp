@@ -68,10 +68,7 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool tran
         kernels::gemm_packed(trans_a, trans_b, M, N, K, x, y, pc + i * M * N, false);
     };
     const auto count = static_cast<std::int64_t>(ia.size());
-    if (count > 1 && count * M * N * K >= (1 << 17))
-      parallel_for(count, product);
-    else
-      for (std::int64_t i = 0; i < count; ++i) product(i);
+    parallel_for_if_large(count, count * M * N * K, product);
   });
   return out;
 }

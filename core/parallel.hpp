@@ -25,6 +25,13 @@ int get_num_threads();
 
 void parallel_for(std::int64_t tasks, const std::function<void(std::int64_t)>& fn);
 
+// parallel_for when the whole job is large enough to pay for the threads: `work` is its size in
+// multiply-adds (or comparable steps). Waking the pool costs microseconds, so below
+// kMinParallelWork (~100k multiply-adds) the tasks run here, in order.
+constexpr std::int64_t kMinParallelWork = std::int64_t{1} << 17;
+void parallel_for_if_large(std::int64_t tasks, std::int64_t work,
+                           const std::function<void(std::int64_t)>& fn);
+
 // fn(begin, end) over [0, n) split into pieces of at least `grain` elements: for elementwise
 // kernels, whose work per element is tiny. Below 2 * grain it is one call on this thread.
 void parallel_for_range(std::int64_t n, std::int64_t grain,
