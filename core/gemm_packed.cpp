@@ -2,6 +2,7 @@
 #include "core/gemm_packed.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "core/parallel.hpp"
@@ -43,49 +44,82 @@ struct View {
 // Rows [r0, r0 + rows) and columns [c0, c0 + kc) of a view X, as strips of W rows: element
 // (r0 + s*W + i, c0 + p) at packed[s*W*kc + p*W + i]; rows past the end are zeros. For A the view
 // is op(A) and W = MR. For B it is op(B) transposed (its columns become the rows) and W = NR.
-// Either way the micro-kernel then reads W consecutive numbers per step of k.
+// Either way the micro-kernel then reads W consecutive numbers per step of k. Packing costs one
+// copy per number against (other side's size) multiply-adds, so the two common layouts get a
+// loop with constant trip counts (no branch per number, no call per row).
 template <int W, class T>
 void pack(const View<T>& x, std::int64_t r0, std::int64_t rows, std::int64_t c0, std::int64_t kc,
           T* packed) {
   for (std::int64_t s = 0; s < rows; s += W, packed += W * kc) {
     const int strip = static_cast<int>(std::min<std::int64_t>(W, rows - s));
     const T* first = x.data + (r0 + s) * x.row_stride + c0 * x.col_stride;  // element (s, 0)
-    if (x.row_stride == 1 && strip == W) {  // the W rows lie side by side: copy W at a time
-      for (std::int64_t p = 0; p < kc; ++p)
-        std::copy(first + p * x.col_stride, first + p * x.col_stride + W, packed + p * W);
-      continue;
+    if (strip == W && x.row_stride == 1) {  // the W rows lie side by side: a plain copy
+      for (std::int64_t p = 0; p < kc; ++p)  // (a memcpy of constant size is a few vector moves)
+        std::memcpy(packed + p * W, first + p * x.col_stride, W * sizeof(T));
+    } else if (strip == W && x.col_stride == 1) {  // each row runs along k: a transpose
+      for (std::int64_t p = 0; p < kc; ++p)  // W loads from W rows, one contiguous store run
+        for (int i = 0; i < W; ++i) packed[p * W + i] = first[i * x.row_stride + p];
+    } else {  // an edge strip, or a view with neither stride 1
+      for (int i = 0; i < W; ++i)
+        for (std::int64_t p = 0; p < kc; ++p)
+          packed[p * W + i] = i < strip ? first[i * x.row_stride + p * x.col_stride] : T(0);
     }
-    for (int i = 0; i < W; ++i)  // along each row, contiguous when col_stride is 1
-      for (std::int64_t p = 0; p < kc; ++p)
-        packed[p * W + i] = i < strip ? first[i * x.row_stride + p * x.col_stride] : T(0);
   }
 }
 
-// With overwrite, C is set to the product rather than added to (the first slice of k, when the
-// caller asked for C = A·B).
-template <class T>
-void micro_kernel(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t ldc, int mr,
-                  int nr, bool overwrite) {
+// Where the micro-kernel finds its operands: element (i, p) of A at a[i * a_row + p * a_step],
+// row p of B (NR numbers side by side) at b + p * b_step. Packed operands have 1, MR and NR.
+struct Strides {
+  std::int64_t a_row, a_step, b_step;
+};
+
+// C (MR x NR, row stride ldc) += A (MR x kc) · B (kc x NR), summed in registers. kPacked: both
+// operands are packed, so the strides are constants and the loads need no multiplies. With
+// overwrite, C is set to the product instead of added to (the first slice of k, when the caller
+// asked for C = A·B). Every index of acc is a constant once the loops are unrolled, which is
+// what lets the compiler keep it in registers.
+template <bool kPacked, class T>
+void micro_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std::int64_t ldc,
+                  bool overwrite) {
   constexpr int MR = Tile<T>::MR, NR = Tile<T>::NR;
-  T acc[MR][NR] = {};
-  for (std::int64_t p = 0; p < kc; ++p, a += MR, b += NR)
+  if constexpr (kPacked) s = Strides{1, MR, NR};
+  T acc[MR][NR];  // starts as the first step's products (kc >= 1), not as zeros: GCC turns a
+                  // zeroing loop into a memset, and that keeps acc in memory
+  for (int i = 0; i < MR; ++i)
+    for (int j = 0; j < NR; ++j) acc[i][j] = a[i * s.a_row] * b[j];
+  a += s.a_step, b += s.b_step;
+  for (std::int64_t p = 1; p < kc; ++p, a += s.a_step, b += s.b_step)
     for (int i = 0; i < MR; ++i)
-      for (int j = 0; j < NR; ++j) acc[i][j] += a[i] * b[j];
-  if (mr == MR && nr == NR) {
-    for (int i = 0; i < MR; ++i)
-      for (int j = 0; j < NR; ++j) c[i * ldc + j] = acc[i][j] + (overwrite ? T(0) : c[i * ldc + j]);
-  } else {  // an edge tile: only part of it is C
-    for (int i = 0; i < mr; ++i)
-      for (int j = 0; j < nr; ++j) c[i * ldc + j] = acc[i][j] + (overwrite ? T(0) : c[i * ldc + j]);
-  }
+      for (int j = 0; j < NR; ++j) acc[i][j] += a[i * s.a_row] * b[j];
+  for (int i = 0; i < MR; ++i)
+    for (int j = 0; j < NR; ++j) c[i * ldc + j] = acc[i][j] + (overwrite ? T(0) : c[i * ldc + j]);
 }
 
-// Packing buffers, one pair per calling thread, grown once and reused: after the first products
+// The same for an edge tile, of which only mr x nr is C: the whole tile goes to a buffer first.
+template <bool kPacked, class T>
+void edge_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std::int64_t ldc,
+                 int mr, int nr, bool overwrite) {
+  constexpr int MR = Tile<T>::MR, NR = Tile<T>::NR;
+  T tile[MR * NR];
+  micro_kernel<kPacked>(kc, a, b, s, tile, NR, true);
+  for (int i = 0; i < mr; ++i)
+    for (int j = 0; j < nr; ++j) c[i * ldc + j] = tile[i * NR + j] + (overwrite ? T(0) : c[i * ldc + j]);
+}
+
+// C's tile, full or not.
+template <bool kPacked, class T>
+void any_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std::int64_t ldc,
+                int mr, int nr, bool overwrite) {
+  if (mr == Tile<T>::MR && nr == Tile<T>::NR) micro_kernel<kPacked>(kc, a, b, s, c, ldc, overwrite);
+  else edge_kernel<kPacked>(kc, a, b, s, c, ldc, mr, nr, overwrite);
+}
+
+// Packing buffers, one set per calling thread, grown once and reused: after the first products
 // of a training run, a matmul allocates nothing. (A matmul running inside a parallel_for task
-// runs single-threaded, so each thread's pair is used by one product at a time.)
+// runs single-threaded, so each thread's buffers are used by one product at a time.)
 template <class T>
 std::vector<T>& buffer(int which) {
-  thread_local std::vector<T> buffers[2];
+  thread_local std::vector<T> buffers[3];
   return buffers[which];
 }
 
@@ -102,37 +136,73 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
   constexpr int MR = Sizes::MR, NR = Sizes::NR;
   const View<T> a{A, trans_a ? 1 : K, trans_a ? M : 1};
   const View<T> b{B, trans_b ? 1 : N, trans_b ? K : 1};
+  // Packing pays when each number is used many times. A's numbers are used once per column of
+  // C: with few columns (attention's (32 x 16)·(16 x 32), the FFN's (1024 x 176)·(176 x 64))
+  // copying A would cost a large part of the product, so the micro-kernel reads whole strips of
+  // MR rows of A where they lie (a broadcast load takes one number from anywhere) and only a
+  // last, partial strip is packed, with its zeros. B is read in place when it is small (it then
+  // stays in L1 anyway), stored row by row (not transposed) and made of whole strips.
+  const bool pack_a = N > 8 * NR;
+  const bool pack_b = trans_b || N % NR != 0 || K * N > 4096;
   // Tasks: blocks of MC rows times chunks of kChunk columns of C, so that a product with few
   // rows (the weight gradient x^T dy is (d_in, batch) x (batch, d_out)) still splits.
   constexpr std::int64_t kChunk = 4 * NR;
   const std::int64_t row_blocks = (M + Sizes::MC - 1) / Sizes::MC;
   const std::int64_t padded_rows = (M + MR - 1) / MR * MR;
+  const std::int64_t work = M * N * K;
   std::vector<T>& packed_a = buffer<T>(0);
   std::vector<T>& packed_b = buffer<T>(1);
   for (std::int64_t j0 = 0; j0 < N; j0 += Sizes::NC) {
     const std::int64_t nc = std::min(Sizes::NC, N - j0);
     const std::int64_t col_chunks = (nc + kChunk - 1) / kChunk;
+    const std::int64_t b_strips = (nc + NR - 1) / NR;
     for (std::int64_t p0 = 0; p0 < K; p0 += Sizes::KC) {
       const std::int64_t kc = std::min(Sizes::KC, K - p0);
-      packed_b.resize(static_cast<std::size_t>((nc + NR - 1) / NR * NR * kc));
-      pack<NR>(View<T>{B, b.col_stride, b.row_stride}, j0, nc, p0, kc, packed_b.data());
-      // All of op(A)'s rows for this slice of k, each MC-row block packed once.
-      packed_a.resize(static_cast<std::size_t>(padded_rows * kc));
-      parallel_for_if_large(row_blocks, M * N * K, [&](std::int64_t block) {
-        const std::int64_t i0 = block * Sizes::MC;
-        pack<MR>(a, i0, std::min(Sizes::MC, M - i0), p0, kc, packed_a.data() + i0 * kc);
-      });
-      const T* pa = packed_a.data();
-      const T* pb = packed_b.data();
-      parallel_for_if_large(row_blocks * col_chunks, M * N * K, [&](std::int64_t t) {
+      if (pack_b) {
+        packed_b.resize(static_cast<std::size_t>(b_strips * NR * kc));
+        const View<T> b_columns{B, b.col_stride, b.row_stride};  // op(B)^T: columns as rows
+        parallel_for_if_large(b_strips, work, [&](std::int64_t s) {
+          pack<NR>(b_columns, j0 + s * NR, std::min<std::int64_t>(NR, nc - s * NR), p0, kc,
+                   packed_b.data() + s * NR * kc);
+        });
+      }
+      if (pack_a) {  // all of op(A)'s rows for this slice of k, each MC-row block packed once
+        packed_a.resize(static_cast<std::size_t>(padded_rows * kc));
+        parallel_for_if_large(row_blocks, work, [&](std::int64_t block) {
+          const std::int64_t i0 = block * Sizes::MC;
+          pack<MR>(a, i0, std::min(Sizes::MC, M - i0), p0, kc, packed_a.data() + i0 * kc);
+        });
+      }
+      const bool overwrite = !accumulate && p0 == 0;
+      // C's tile at rows [i, i + mr) and columns [j0 + jr, ...), from whichever operands are
+      // packed.
+      auto tile = [&](std::int64_t i, std::int64_t jr, int mr, int nr) {
+        T* c = C + i * N + j0 + jr;
+        const T* pb = pack_b ? packed_b.data() + jr * kc : B + p0 * N + j0 + jr;
+        const std::int64_t b_step = pack_b ? NR : N;
+        if (pack_a && pack_b) {
+          any_kernel<true>(kc, packed_a.data() + i * kc, pb, {}, c, N, mr, nr, overwrite);
+        } else if (pack_a) {
+          any_kernel<false>(kc, packed_a.data() + i * kc, pb, {1, MR, b_step}, c, N, mr, nr,
+                            overwrite);
+        } else if (mr == MR) {
+          const T* pa = A + i * a.row_stride + p0 * a.col_stride;
+          any_kernel<false>(kc, pa, pb, {a.row_stride, a.col_stride, b_step}, c, N, mr, nr,
+                            overwrite);
+        } else {  // the last, partial strip of rows: packed here, with zeros below
+          std::vector<T>& strip = buffer<T>(2);
+          strip.resize(static_cast<std::size_t>(MR * kc));
+          pack<MR>(a, i, mr, p0, kc, strip.data());
+          any_kernel<false>(kc, strip.data(), pb, {1, MR, b_step}, c, N, mr, nr, overwrite);
+        }
+      };
+      parallel_for_if_large(row_blocks * col_chunks, work, [&](std::int64_t t) {
         const std::int64_t i0 = t / col_chunks * Sizes::MC, mc = std::min(Sizes::MC, M - i0);
         const std::int64_t c0 = t % col_chunks * kChunk, c1 = std::min(nc, c0 + kChunk);
         for (std::int64_t jr = c0; jr < c1; jr += NR)
           for (std::int64_t ir = 0; ir < mc; ir += MR)
-            micro_kernel(kc, pa + (i0 + ir) * kc, pb + jr * kc, C + (i0 + ir) * N + j0 + jr, N,
-                         static_cast<int>(std::min<std::int64_t>(MR, mc - ir)),
-                         static_cast<int>(std::min<std::int64_t>(NR, c1 - jr)),
-                         !accumulate && p0 == 0);
+            tile(i0 + ir, jr, static_cast<int>(std::min<std::int64_t>(MR, mc - ir)),
+                 static_cast<int>(std::min<std::int64_t>(NR, c1 - jr)));
       });
     }
   }

@@ -155,12 +155,6 @@ void parallel_for(std::int64_t tasks, const std::function<void(std::int64_t)>& f
   for (std::int64_t task = 0; task < tasks; ++task) fn(task);
 }
 
-void parallel_for_if_large(std::int64_t tasks, std::int64_t work,
-                           const std::function<void(std::int64_t)>& fn) {
-  if (work >= kMinParallelWork) return parallel_for(tasks, fn);
-  for (std::int64_t task = 0; task < tasks; ++task) fn(task);
-}
-
 void parallel_for_range(std::int64_t n, std::int64_t grain,
                         const std::function<void(std::int64_t, std::int64_t)>& fn) {
   if (n <= 0) return;

@@ -27,10 +27,15 @@ void parallel_for(std::int64_t tasks, const std::function<void(std::int64_t)>& f
 
 // parallel_for when the whole job is large enough to pay for the threads: `work` is its size in
 // multiply-adds (or comparable steps). Waking the pool costs microseconds, so below
-// kMinParallelWork (~100k multiply-adds) the tasks run here, in order.
+// kMinParallelWork (~100k multiply-adds) the tasks run here, in order. A template, so that
+// small jobs (most of a toy model's) call fn directly: wrapping a lambda in a std::function can
+// allocate, and a small matmul runs three of these.
 constexpr std::int64_t kMinParallelWork = std::int64_t{1} << 17;
-void parallel_for_if_large(std::int64_t tasks, std::int64_t work,
-                           const std::function<void(std::int64_t)>& fn);
+template <class Fn>
+void parallel_for_if_large(std::int64_t tasks, std::int64_t work, const Fn& fn) {
+  if (work >= kMinParallelWork) return parallel_for(tasks, fn);
+  for (std::int64_t task = 0; task < tasks; ++task) fn(task);
+}
 
 // fn(begin, end) over [0, n) split into pieces of at least `grain` elements: for elementwise
 // kernels, whose work per element is tiny. Below 2 * grain it is one call on this thread.
