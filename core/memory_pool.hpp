@@ -10,8 +10,9 @@
 // takes every buffer from the pool").
 //
 // Blocks are 64-byte aligned (a cache line, and an AVX-512 register). At most kMaxCachedBytes
-// are kept; beyond that, freed blocks go back to the OS. The pool is shared by all threads and
-// guarded by a mutex (one lock per tensor allocated: cheap next to what a tensor costs).
+// are kept; beyond that, freed blocks go back to the OS. The cache is shared by all threads and
+// guarded by a mutex. Blocks of up to 256 bytes (a step makes thousands: scalars, biases, a
+// norm's statistics) are kept apart, per thread and without a lock (core/free_list.hpp).
 #pragma once
 
 #include <cstddef>
@@ -25,7 +26,8 @@ void pool_free(void* block, std::size_t bytes);  // bytes as given to pool_alloc
 struct MemoryPoolStats {
   std::int64_t requests = 0;      // pool_allocate calls
   std::int64_t from_system = 0;   // ... that the cache could not serve
-  std::int64_t cached_bytes = 0;  // held in the cache now, ready for reuse
+  std::int64_t cached_bytes = 0;  // held in the shared cache now, ready for reuse (the
+                                  // per-thread lists of small blocks are not counted)
 };
 MemoryPoolStats memory_pool_stats();
 // Returns every cached block to the operating system (like torch.cuda.empty_cache).

@@ -58,7 +58,7 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
   if (inferred >= 0 && known != 0 && x.numel() % known == 0) target[inferred] = x.numel() / known;
   if (numel(target) != x.numel() || (inferred >= 0 && target[inferred] < 0))
     fail("reshape", "cannot view shape ", x.shape(), " (", x.numel(), " elements) as ", shape);
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = new_impl();
   impl->shape = target;
   impl->numel = x.numel();
   impl->dtype = x.dtype();

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/free_list.hpp"
 #include "core/memory_pool.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
@@ -31,17 +32,21 @@ std::int64_t offset_of(const char* op, const Shape& shape, const std::vector<std
 }
 }  // namespace
 
+std::shared_ptr<TensorImpl> new_impl() {
+  return std::allocate_shared<TensorImpl>(Recycling<TensorImpl>());
+}
+
 namespace {
 Tensor make_tensor(const char* op, const Shape& shape, DType dtype, bool zero_filled) {
   for (std::int64_t s : shape)
     if (s < 0) fail(op, "negative size in shape ", shape);
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = new_impl();
   impl->shape = shape;
   impl->numel = numel(shape);
   impl->dtype = dtype;
   const auto n = static_cast<std::size_t>(impl->numel);
-  impl->storage = std::make_shared<Storage>(
-      n * (dtype == DType::Float32 ? sizeof(float) : sizeof(double)), zero_filled);
+  impl->storage = std::allocate_shared<Storage>(
+      Recycling<Storage>(), n * (dtype == DType::Float32 ? sizeof(float) : sizeof(double)), zero_filled);
   return Tensor(std::move(impl));
 }
 }  // namespace
@@ -147,7 +152,7 @@ void Tensor::backward(const Tensor& seed, bool retain_graph) const {
 
 Tensor Tensor::detach() const {
   const TensorImpl& impl = checked(impl_, "detach");
-  auto out = std::make_shared<TensorImpl>();
+  auto out = new_impl();
   out->shape = impl.shape;
   out->numel = impl.numel;
   out->dtype = impl.dtype;

@@ -114,6 +114,9 @@ struct TensorImpl {
   std::string name;
 };
 
+// A fresh TensorImpl, from core/free_list.hpp's per-thread blocks (every op makes several).
+std::shared_ptr<TensorImpl> new_impl();
+
 // A new tensor of the given shape, all zeros: the building block of every factory and op.
 Tensor empty(const Shape& shape, DType dtype = float32);
 // The same without the zeros: the elements are whatever the memory pool's block held. Only for
