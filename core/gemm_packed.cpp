@@ -59,10 +59,12 @@ void pack(const View<T>& x, std::int64_t r0, std::int64_t rows, std::int64_t c0,
     } else if (strip == W && x.col_stride == 1) {  // each row runs along k: a transpose
       for (std::int64_t p = 0; p < kc; ++p)  // W loads from W rows, one contiguous store run
         for (int i = 0; i < W; ++i) packed[p * W + i] = first[i * x.row_stride + p];
-    } else {  // an edge strip, or a view with neither stride 1
-      for (int i = 0; i < W; ++i)
-        for (std::int64_t p = 0; p < kc; ++p)
-          packed[p * W + i] = i < strip ? first[i * x.row_stride + p * x.col_stride] : T(0);
+    } else {  // an edge strip (attention's products have 16 columns), or a strided view
+      for (std::int64_t p = 0; p < kc; ++p) {
+        const T* column = first + p * x.col_stride;
+        for (int i = 0; i < strip; ++i) packed[p * W + i] = column[i * x.row_stride];
+        for (int i = strip; i < W; ++i) packed[p * W + i] = T(0);
+      }
     }
   }
 }
