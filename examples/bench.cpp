@@ -11,6 +11,7 @@
 //   matmul shape=MxKxN batch=B threads=T gflops=G  the toy transformer's own products
 //   step config=C ffn=F threads=T ms=M tokens_per_s=S peak_rss_mb=R
 //   op_overhead_us=U                               per op of a 1000-op chain, forward+backward
+//   step_flops config=C ffn=F gflop=G              the matrix arithmetic of one training step
 //   peak threads=T gflops=G                        the machine's float32 multiply-add limit
 // Timing as the peer's: after a warm-up call, a sample is as many back-to-back calls as fill
 // 0.2 s, and the figure is the median of --reps samples. A training step is timed whole
@@ -42,7 +43,7 @@ namespace {
 
 const char* kUsage =
     "usage: bench [flags]\n"
-    "  --only WHAT      all | peak | matmul | step | overhead (default all)\n"
+    "  --only WHAT      all | peak | matmul | step | flops | overhead (default all)\n"
     "  --threads LIST   thread counts, e.g. 1,2 (default 1 and the hardware threads)\n"
     "  --configs LIST   tiny, small, medium (default all three)\n"
     "  --ffns LIST      relu, gelu, swiglu, or any FFN kind (default relu,gelu,swiglu)\n"
@@ -152,6 +153,25 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
               peak_rss_mb());
 }
 
+// The arithmetic of one training step in GFLOP (a multiply-add counts 2), matrix products only:
+// the elementwise work is a few percent of it. A Linear (in -> out) on N tokens does N·in·out
+// multiply-adds forward and twice that backward (dx = dy W, dW = dy^T x). Attention does two
+// products per head forward (q k^T and P v, T·T·dh each; the kernel computes the masked half
+// too) and four backward. Divided by the peak GFLOP/s, this is the least time a step can take.
+double step_gflop(const std::string& config, const std::string& ffn) {
+  const nn::ModelConfig c = config_named(config, ffn);
+  const double tokens = static_cast<double>(batch_of(config) * c.max_seq);
+  Generator gen(0);
+  const nn::Transformer model(c, gen);
+  double multiply_adds = 0;
+  for (const auto& [name, p] : model.named_parameters())
+    if (p.dim() == 2 && name.find("embed") == std::string::npos)  // embeddings are lookups
+      multiply_adds += 3 * tokens * static_cast<double>(p.numel());
+  const double T = static_cast<double>(c.max_seq), dh = static_cast<double>(c.d_model / c.heads);
+  multiply_adds += static_cast<double>(c.layers * batch_of(config) * c.heads) * 6 * T * T * dh;
+  return 2 * multiply_adds / 1e9;
+}
+
 // The float32 peak: 16 x 16 independent multiply-add chains (acc = acc * m + c). The compiler
 // turns the inner 16 into one vector instruction per chain row (AVX-512: 16 lanes), and 16
 // independent chains hide the multiply-add's latency, so this runs at the core's limit:
@@ -223,9 +243,9 @@ int main(int argc, char** argv) {
   flags.parse(argc, argv);
   try {
     const std::string only = flags.text("only");
-    if (only != "all" && only != "peak" && only != "matmul" && only != "step" &&
+    if (only != "all" && only != "peak" && only != "matmul" && only != "step" && only != "flops" &&
         only != "overhead")
-      flags.error("--only must be all, peak, matmul, step or overhead");
+      flags.error("--only must be all, peak, matmul, step, flops or overhead");
     const std::string kernel = flags.text("kernel");
     if (kernel != "packed" && kernel != "reference") flags.error("--kernel must be packed or reference");
     set_matmul_kernel(kernel == "packed" ? MatmulKernel::Packed : MatmulKernel::Reference);
@@ -288,6 +308,11 @@ int main(int argc, char** argv) {
             if (std::system(command.c_str()) != 0) fail("bench", "'", command, "' failed");
           }
     }
+    if (only == "all" || only == "flops")
+      for (const std::string& c : configs)
+        for (const std::string& f : ffns)
+          std::printf("step_flops config=%s ffn=%s gflop=%.3f\n", c.c_str(), f.c_str(),
+                      step_gflop(c, f));
     if (only == "all" || only == "overhead") {
       set_num_threads(1);
       std::printf("op_overhead_us=%.3f\n", op_overhead_us());
