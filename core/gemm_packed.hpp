@@ -8,10 +8,12 @@
 //    MR * NR multiply-adds.
 // 2. Caches. The micro-kernel streams a KC x NR strip of B and a KC x MR strip of A. Blocking
 //    (KC rows of B in cache, MC rows of A) keeps each byte in cache while it is reused.
-// 3. Packing. The strips are copied into contiguous, aligned buffers in exactly the order the
+// 3. Packing. The strips are copied into contiguous buffers in exactly the order the
 //    micro-kernel reads them, padded with zeros to whole tiles. The copy handles the transposes
-//    (trans_a, trans_b), so the kernel never sees a stride, and the edges, so the kernel never
-//    sees a partial tile.
+//    (trans_a, trans_b) and the edges. It costs one copy per number against as many
+//    multiply-adds as the other side is wide, so it is done only where it pays: A is packed for
+//    wide products only (otherwise the kernel reads whole strips of A's rows where they lie), and
+//    a small, untransposed B is read in place.
 // 4. Threads. Blocks of MC rows of C are independent: parallel_for spreads them over the pool.
 //    Each element of C is still summed over k in the same order, so the result does not depend
 //    on the number of threads.
