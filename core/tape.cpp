@@ -26,7 +26,7 @@ bool has_nan(const Tensor& t) {
 }
 
 // The check anomaly detection makes after an op (forward) or a backward function ran.
-void check_for_nan(const char* op, const std::vector<Tensor>& inputs, const Tensor& output,
+void check_for_nan(const char* op, const TensorList& inputs, const Tensor& output,
                    const char* what) {
   if (!has_nan(output)) return;
   std::string shapes;
@@ -87,7 +87,14 @@ bool needs_grad(const std::vector<Tensor>& inputs) {
   return false;
 }
 
-Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, BackwardFn backward) {
+bool needs_grad(const TensorList& inputs) {
+  if (!grad_enabled) return false;
+  for (const Tensor& t : inputs)
+    if (t.requires_grad()) return true;
+  return false;
+}
+
+Tensor record(const char* op, TensorList inputs, Tensor output, BackwardFn backward) {
   if (anomaly_detection && !running_backward) check_for_nan(op, inputs, output, "in its output");
   if (!needs_grad(inputs)) return output;
   current_tape().append(Record{op, std::move(inputs), output, std::move(backward)});

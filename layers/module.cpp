@@ -1,6 +1,8 @@
 // layers/module.cpp — see module.hpp.
 #include "layers/module.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"

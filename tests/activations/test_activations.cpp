@@ -71,7 +71,7 @@ TEST_CASE("the tanh approximation of GELU is within 5e-4 of the exact one (large
   CHECK(largest == doctest::Approx(4.7e-4).epsilon(0.01));
 }
 
-TEST_CASE("relu's derivative at 0 is 0 by choice; leaky_relu's is the slope") {
+TEST_CASE("relu's derivative at 0 is 0 by choice, leaky_relu's is the slope") {
   CHECK(derivative([](const Tensor& x) { return relu(x); }, 0.0) == 0.0);
   CHECK(derivative([](const Tensor& x) { return leaky_relu(x, 0.2); }, 0.0) ==
         doctest::Approx(0.2));
@@ -160,7 +160,7 @@ TEST_CASE("no NaN or inf in values or gradients for inputs up to +-1e4, float32 
   }
 }
 
-TEST_CASE("softplus needs beta > 0; swish needs matching dtypes") {
+TEST_CASE("softplus needs beta > 0, swish needs matching dtypes") {
   CHECK(error_of([] { softplus(zeros({2}), 0.0); }) ==
         "softplus: needs a finite beta > 0 (within 1e-30..1e30 for float32), got 0");
   CHECK(error_of([] { swish(zeros({2}), scalar(1.0, float64)); }) ==

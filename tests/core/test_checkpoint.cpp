@@ -30,7 +30,7 @@ TEST_CASE("checkpoint records one op and matches the plain block") {
   check_values(w2.grad(), w1.grad().to_vector(), 1e-15);
 }
 
-TEST_CASE("checkpoint: only params need grad; fn may return its input; fn may throw") {
+TEST_CASE("checkpoint: only params need grad, fn may return its input, fn may throw") {
   current_tape().clear();
   Tensor w = random_var({3}, 126);
   const Tensor x = tensor({1, 2, 3}, {}, float64);  // needs no grad

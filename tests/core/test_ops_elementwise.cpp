@@ -158,7 +158,7 @@ TEST_CASE("clamp in float32 passes the gradient at a bound that float32 rounds")
   CHECK(x.grad().item() == 1.0);
 }
 
-TEST_CASE("clamp rejects lo > hi; masked_fill rejects a mask larger than x") {
+TEST_CASE("clamp rejects lo > hi, masked_fill rejects a mask larger than x") {
   CHECK(error_of([] { clamp(zeros({2}), 1, 0); }) == "clamp: lo=1 is greater than hi=0");
   CHECK(error_of([] {
           masked_fill(zeros({2}), zeros({2, 2}), 0);

@@ -47,7 +47,7 @@ TEST_CASE("leaf gradients accumulate across backward calls until zero_grad") {
   CHECK(x.grad().item() == 3.0);
 }
 
-TEST_CASE("retain_graph keeps the records; backward twice over released records fails clearly") {
+TEST_CASE("retain_graph keeps the records, backward twice over released records fails clearly") {
   current_tape().clear();
   Tensor x = tensor({1, 2, 3}, {}, float64).requires_grad_();
   Tensor y = (x * x).sum();

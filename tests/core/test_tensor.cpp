@@ -24,7 +24,7 @@ TEST_CASE("factories make the shapes and values they name") {
   CHECK(zeros({2, 3}, float64).dtype() == float64);
 }
 
-TEST_CASE("copies share data; clone and to copy it") {
+TEST_CASE("copies share data, clone and to copy it") {
   const Tensor a = tensor({1, 2, 3});
   const Tensor b = a;  // another handle to the same tensor
   b.set({0}, 10);

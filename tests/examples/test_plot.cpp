@@ -82,7 +82,7 @@ TEST_CASE("the SVG has its structure: title, ticks, grid, one polyline per serie
   CHECK(count(svg, "<g") == count(svg, "</g>"));
 }
 
-TEST_CASE("NaN breaks a line into segments; bands draw a polygon; a grid of panels") {
+TEST_CASE("NaN breaks a line into segments, bands draw a polygon, a grid of panels") {
   plot::Figure fig("grid", 2, 2);
   for (int i = 0; i < 3; ++i) fig.add_panel("p" + std::to_string(i), "x", "y");
   fig.panels[0].add("gap", {0, 1, 2, 3, 4}, {0, 1, NAN, 3, 4});

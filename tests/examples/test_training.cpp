@@ -101,7 +101,7 @@ TEST_CASE("save -> load -> evaluate gives the identical loss") {
   CHECK(text.find("\"intermediate_size\": 48") != std::string::npos);
 }
 
-TEST_CASE("a corrupt checkpoint folder is an error naming the file; the model is untouched") {
+TEST_CASE("a corrupt checkpoint folder is an error naming the file, the model is untouched") {
   auto task = tasks::make_synthetic("reverse");
   Generator gen(4);
   nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
@@ -127,7 +127,8 @@ TEST_CASE("a corrupt checkpoint folder is an error naming the file; the model is
           io::load_config(dir);
         }).find("\"vocab\" must be a whole number in 1..1048576") != std::string::npos);
   std::ofstream(dir + "/config.json") << "{\"tapegrad\": ";
-  CHECK(error_of([&] { io::load_config(dir); }).find("json: offset") == 0);
+  CHECK(error_of([&] { io::load_config(dir); }).find("config.json': json: offset 13") !=
+        std::string::npos);
   std::filesystem::remove(dir + "/config.json");
   CHECK(error_of([&] { io::load_config(dir); }).find("cannot open") != std::string::npos);
 }

@@ -35,7 +35,7 @@ TEST_CASE("gradcheck: the Linear layer's parameters and input, with and without 
   }
 }
 
-TEST_CASE("Linear initialises like PyTorch: U(-1/sqrt(in), 1/sqrt(in)); counts match") {
+TEST_CASE("Linear initialises like PyTorch: U(-1/sqrt(in), 1/sqrt(in)), counts match") {
   Generator gen(2);
   nn::Linear layer(100, 50, gen);
   CHECK(layer.num_parameters() == 100 * 50 + 50);

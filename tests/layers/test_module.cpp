@@ -36,7 +36,7 @@ TEST_CASE("named_parameters lists own parameters, then children depth first, wit
   for (const Tensor& t : p.parameters()) CHECK(t.requires_grad());
 }
 
-TEST_CASE("zero_grad forgets every gradient; train and eval reach the whole tree") {
+TEST_CASE("zero_grad forgets every gradient, train and eval reach the whole tree") {
   Pair p;
   (p.first->forward(ones({2})).sum() * p.gain).backward();
   CHECK(p.first->scale.grad().defined());

@@ -103,7 +103,7 @@ TEST_CASE("decay groups: matrices decay, vectors (norm weights, biases) do not")
   check_values(b, {1, 2}, 1e-12);
 }
 
-TEST_CASE("parameters without a gradient are skipped; zero_grad clears") {
+TEST_CASE("parameters without a gradient are skipped, zero_grad clears") {
   Tensor p = var({1.0}, {1}), q = param_with_grad(1.0, 1.0);
   optim::SGD opt({p, q}, {});
   opt.step();

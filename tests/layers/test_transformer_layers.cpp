@@ -24,7 +24,7 @@ nn::ModelConfig tiny_config() {
 }
 }  // namespace
 
-TEST_CASE("embedding looks rows up; repeated ids accumulate gradient") {
+TEST_CASE("embedding looks rows up, repeated ids accumulate gradient") {
   Generator gen(1);
   nn::Embedding emb(5, 3, gen, float64);
   const Tensor out = emb.forward({4, 0, 4}, {3});
