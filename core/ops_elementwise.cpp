@@ -75,23 +75,25 @@ Tensor sub(const Tensor& a, const Tensor& b) {
   Tensor out = binary("sub", a, b, [](auto x, auto y) { return x - y; });
   return record("sub", {a, b}, out, [a, b](const Tensor& g) {
     accumulate_grad(a, g);
-    accumulate_grad(b, neg(g));  // d(a-b)/db = -1
+    if (b.requires_grad()) accumulate_grad(b, neg(g));  // d(a-b)/db = -1
   });
 }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
   Tensor out = binary("mul", a, b, [](auto x, auto y) { return x * y; });
+  // Each input's gradient is computed only if that input wants one (x * 2.0 needs no gradient
+  // for the 2.0): PyTorch's needs_input_grad.
   return record("mul", {a, b}, out, [a, b](const Tensor& g) {
-    accumulate_grad(a, mul(g, b));  // d(ab)/da = b
-    accumulate_grad(b, mul(g, a));  // d(ab)/db = a
+    if (a.requires_grad()) accumulate_grad(a, mul(g, b));  // d(ab)/da = b
+    if (b.requires_grad()) accumulate_grad(b, mul(g, a));  // d(ab)/db = a
   });
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = binary("div", a, b, [](auto x, auto y) { return x / y; });
   return record("div", {a, b}, out, [a, b, out](const Tensor& g) {
-    accumulate_grad(a, div(g, b));                 // d(a/b)/da = 1/b
-    accumulate_grad(b, neg(div(mul(g, out), b)));  // d(a/b)/db = -a/b^2 = -out/b
+    if (a.requires_grad()) accumulate_grad(a, div(g, b));  // d(a/b)/da = 1/b
+    if (b.requires_grad()) accumulate_grad(b, neg(div(mul(g, out), b)));  // -a/b^2 = -out/b
   });
 }
 
@@ -171,8 +173,8 @@ Tensor extremum(const char* op, const Tensor& a, const Tensor& b, bool is_max) {
   });
   return record(op, {a, b}, out, [op, a, b, is_max](const Tensor& g) {
     const Tensor share_a = winner_share(op, a, b, is_max);
-    accumulate_grad(a, mul(g, share_a));
-    accumulate_grad(b, mul(g, sub(like_scalar(1.0, a), share_a)));
+    if (a.requires_grad()) accumulate_grad(a, mul(g, share_a));
+    if (b.requires_grad()) accumulate_grad(b, mul(g, sub(like_scalar(1.0, a), share_a)));
   });
 }
 }  // namespace
@@ -197,8 +199,8 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   }
   return record("where", {a, b}, out, [cond, a, b](const Tensor& g) {
     const Tensor zero = zeros_like(g);
-    accumulate_grad(a, select(cond, g, zero));  // the gradient goes where each value was taken
-    accumulate_grad(b, select(cond, zero, g));
+    if (a.requires_grad()) accumulate_grad(a, select(cond, g, zero));  // to where each value
+    if (b.requires_grad()) accumulate_grad(b, select(cond, zero, g));   // was taken from
   });
 }
 

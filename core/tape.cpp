@@ -160,6 +160,20 @@ void accumulate_grad(const Tensor& input, const Tensor& grad) {
   }
 }
 
+void accumulate_grad(const Tensor& input, Tensor&& grad) {
+  // A temporary (mul(g, b)) that nothing else holds or views can become the first gradient as
+  // it is, saving a copy; PyTorch's AccumulateGrad takes over a gradient the same way.
+  if (input.requires_grad() && !input.impl()->grad.defined() && grad.defined() &&
+      grad.impl_ptr().use_count() == 1 && grad.impl()->storage.use_count() == 1 &&
+      grad.is_leaf() && grad.shape() == input.shape() && grad.dtype() == input.dtype() &&
+      (input.impl()->op == nullptr ||
+       (!input.impl()->released && input.impl()->tape == &current_tape()))) {
+    input.impl()->grad = std::move(grad);
+    return;
+  }
+  accumulate_grad(input, static_cast<const Tensor&>(grad));
+}
+
 namespace {
 // Runs one record's backward function. With anomaly detection on, the ops inside it are not
 // checked one by one (a derivative's inner mul and div would be blamed); the gradients it

@@ -140,5 +140,8 @@ Tensor record(const char* op, TensorList inputs, Tensor output, BackwardFn backw
 // input.grad += grad, after summing `grad` over the axes along which `input` was broadcast, so
 // that the gradient has the input's shape. Does nothing if input does not require grad.
 void accumulate_grad(const Tensor& input, const Tensor& grad);
+// The same for a gradient the caller gives up (a temporary such as mul(g, b)): when nothing else
+// holds or views it, it becomes the input's first gradient without a copy.
+void accumulate_grad(const Tensor& input, Tensor&& grad);
 
 }  // namespace tg

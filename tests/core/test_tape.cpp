@@ -25,6 +25,24 @@ TEST_CASE("worked example from docs/tape.md") {
   CHECK(current_tape().size() == 0);  // released
 }
 
+TEST_CASE("accumulate_grad takes over a temporary gradient and copies a shared one") {
+  Tensor x = zeros({3}, float64).requires_grad_(), y = zeros({3}, float64).requires_grad_();
+  Tensor fresh = full({3}, 2.0, float64);
+  const void* fresh_data = fresh.data<double>();
+  accumulate_grad(x, std::move(fresh));  // given up and held by no one else: no copy
+  CHECK(x.grad().data<double>() == fresh_data);
+  Tensor kept = full({3}, 5.0, float64);
+  accumulate_grad(y, kept);  // the caller keeps it: copied, so y's later += cannot change it
+  CHECK(y.grad().data<double>() != kept.data<double>());
+  Tensor shared = full({3}, 1.0, float64), alias = shared;
+  Tensor z = zeros({3}, float64).requires_grad_();
+  accumulate_grad(z, std::move(shared));  // another handle still holds it: copied
+  CHECK(z.grad().data<double>() != alias.data<double>());
+  accumulate_grad(z, full({3}, 1.0, float64));  // not the first: added
+  check_values(z.grad(), {2, 2, 2});
+  check_values(alias, {1, 1, 1});
+}
+
 TEST_CASE("a reused input accumulates both contributions: b = a + a, c = b * b") {
   // c = (2a)^2 = 4a^2, so dc/da = 8a = 24 at a = 3.
   Tensor a = scalar(3.0, float64).requires_grad_();
