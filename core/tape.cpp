@@ -97,19 +97,20 @@ bool needs_grad(const TensorList& inputs) {
 Tensor record(const char* op, TensorList inputs, Tensor output, BackwardFn backward) {
   if (anomaly_detection && !running_backward) check_for_nan(op, inputs, output, "in its output");
   if (!needs_grad(inputs)) return output;
-  current_tape().append(Record{op, std::move(inputs), output, std::move(backward)});
+  current_tape().append(op, std::move(inputs), output, std::move(backward));
   return output;
 }
 
-void Tape::append(Record record) {
-  TensorImpl& out = *record.output.impl();
-  record.id = next_id_++;
+void Tape::append(const char* op, TensorList&& inputs, const Tensor& output,
+                  BackwardFn&& backward) {
+  TensorImpl& out = *output.impl();
+  const std::uint64_t id = next_id_++;
   out.requires_grad = true;
-  out.op = record.op;
+  out.op = op;
   out.tape = this;
-  out.record_id = record.id;
+  out.record_id = id;
   out.released = false;
-  records_.push_back(std::move(record));
+  records_.emplace_back(op, std::move(inputs), output, std::move(backward), id);
 }
 
 std::int64_t Tape::saved_bytes() const {

@@ -49,8 +49,9 @@ class Tape {
   const std::vector<Record>& records() const { return records_; }
   std::size_t size() const { return records_.size(); }
 
-  // Stores the record; marks its output as requiring grad and as made by this record.
-  void append(Record record);
+  // Stores a record of the op, built in place (its closure and inputs are moved once); marks
+  // its output as requiring grad and as made by this record.
+  void append(const char* op, TensorList&& inputs, const Tensor& output, BackwardFn&& backward);
 
   // Reverse-mode differentiation from `root` (see Tensor::backward). Unless retain_graph, the
   // records the pass went through are released afterwards: their saved tensors are freed, and
