@@ -172,14 +172,31 @@ void Adam::step() {
       if (m.empty()) m.assign(static_cast<std::size_t>(p.numel()), 0.0), v = m;
       const auto t = static_cast<double>(++steps_[gi][k]);
       const double correction1 = 1 - std::pow(o_.beta1, t), correction2 = 1 - std::pow(o_.beta2, t);
-      for_elements(p, [&](std::size_t i, double& w, double g) {
-        if (decoupled_)
-          w -= lr * group.weight_decay * w;  // AdamW: shrink the weight itself
-        else
-          g += group.weight_decay * w;  // Adam: L2 penalty through the gradient
-        m[i] = o_.beta1 * m[i] + (1 - o_.beta1) * g;
-        v[i] = o_.beta2 * v[i] + (1 - o_.beta2) * g * g;
-        w -= lr * (m[i] / correction1) / (std::sqrt(v[i] / correction2) + o_.eps);
+      // The update, per element. Everything the loop reads besides the arrays is a local
+      // constant and the arrays are plain pointers, so the compiler can prove that nothing
+      // aliases and runs the loop on vectors (8 doubles at a time with AVX-512). Same arithmetic
+      // in the same order as one element at a time, so the same numbers.
+      const double rate = lr, decay = group.weight_decay, beta1 = o_.beta1, beta2 = o_.beta2,
+                   eps = o_.eps;
+      const bool decoupled = decoupled_;
+      double* mp = m.data();
+      double* vp = v.data();
+      dispatch(p.dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        T* w = p.data<T>();
+        const T* grad = p.grad().data<T>();
+        const std::int64_t n = p.numel();
+        for (std::int64_t i = 0; i < n; ++i) {
+          double wi = w[i], g = grad[i];
+          if (decoupled)
+            wi -= rate * decay * wi;  // AdamW: shrink the weight itself
+          else
+            g += decay * wi;  // Adam: L2 penalty through the gradient
+          mp[i] = beta1 * mp[i] + (1 - beta1) * g;
+          vp[i] = beta2 * vp[i] + (1 - beta2) * g * g;
+          wi -= rate * (mp[i] / correction1) / (std::sqrt(vp[i] / correction2) + eps);
+          w[i] = static_cast<T>(wi);
+        }
       });
     }
   }
