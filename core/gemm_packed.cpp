@@ -146,6 +146,16 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
   // stays in L1 anyway), stored row by row (not transposed) and made of whole strips.
   const bool pack_a = N > 8 * NR;
   const bool pack_b = trans_b || N % NR != 0 || K * N > 4096;
+  if (!pack_b && K <= Sizes::KC && M % MR == 0) {
+    // Small and in whole tiles (attention's (32 x 16)·(16 x 32), 128 of them per layer): the
+    // micro-kernel straight on A and B, with none of the blocking below (which costs more than
+    // the arithmetic at this size).
+    for (std::int64_t j = 0; j < N; j += NR)
+      for (std::int64_t i = 0; i < M; i += MR)
+        micro_kernel<false>(K, A + i * a.row_stride, B + j, {a.row_stride, a.col_stride, N},
+                            C + i * N + j, N, !accumulate);
+    return;
+  }
   // Tasks: blocks of MC rows times chunks of kChunk columns of C, so that a product with few
   // rows (the weight gradient x^T dy is (d_in, batch) x (batch, d_out)) still splits.
   constexpr std::int64_t kChunk = 4 * NR;

@@ -38,7 +38,10 @@ TEST_CASE("the packed matmul kernel equals the reference on awkward sizes, trans
     set_num_threads(threads);
     for (auto [M, N, K] : {std::tuple<std::int64_t, std::int64_t, std::int64_t>{1, 1, 1},
                            {7, 7, 7}, {33, 33, 33}, {1, 257, 33}, {257, 1, 7}, {33, 7, 257},
-                           {130, 70, 300}, {257, 257, 257}, {5, 600, 3}, {3000, 2, 2}})
+                           {130, 70, 300}, {257, 257, 257}, {5, 600, 3}, {3000, 2, 2},
+                           // each path: small B read in place, in whole tiles or not (M = 13),
+                           // and just too large to be (K x N > 4096)
+                           {32, 32, 16}, {40, 64, 48}, {13, 32, 16}, {16, 64, 100}})
       for (bool ta : {false, true})
         for (bool tb : {false, true}) {
           CAPTURE(threads);
@@ -57,7 +60,7 @@ TEST_CASE("the packed matmul kernel equals the reference on awkward sizes, trans
 
 TEST_CASE("the packed kernel with accumulate = false overwrites C without reading it") {
   for (auto [M, N, K] : {std::tuple<std::int64_t, std::int64_t, std::int64_t>{5, 40, 300},
-                         {70, 3, 1}, {4, 4, 0}}) {
+                         {70, 3, 1}, {4, 4, 0}, {16, 32, 16}, {13, 32, 16}}) {
     Generator gen(3);
     const Tensor a = randn({M * K}, gen, float64), b = randn({K * N}, gen, float64);
     std::vector<double> c(static_cast<std::size_t>(M * N), NAN), reference(c.size(), 0.0);
