@@ -7,7 +7,7 @@
 #pragma once
 
 #include <cstddef>
-#include <initializer_list>
+#include <type_traits>
 #include <vector>
 
 #include "core/tensor.hpp"
@@ -19,8 +19,12 @@ class TensorList {
   static constexpr std::size_t kInline = 4;
 
   TensorList() = default;
-  TensorList(std::initializer_list<Tensor> tensors) {
-    for (const Tensor& t : tensors) push_back(t);
+  // record("mul", {a, b}, ...) lands here: the tensors are copied once, straight into place (an
+  // std::initializer_list would copy each one twice).
+  template <class... Ts,
+            class = std::enable_if_t<(sizeof...(Ts) > 0) && (std::is_same_v<Ts, Tensor> && ...)>>
+  TensorList(const Ts&... tensors) {  // NOLINT: implicit, for the braces
+    (push_back(tensors), ...);
   }
   TensorList(const std::vector<Tensor>& tensors) {  // NOLINT: implicit, like the vector it was
     for (const Tensor& t : tensors) push_back(t);
