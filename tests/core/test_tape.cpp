@@ -1,4 +1,6 @@
 // The tape: recording, backward in reverse, accumulation, release, guards, deep chains, DOT.
+#include <array>
+
 #include "helpers.hpp"
 
 using namespace tg;
@@ -215,4 +217,41 @@ TEST_CASE("gradients keep the dtype of their tensor, and to() carries them acros
   y.backward();
   CHECK(x.grad().dtype() == float32);
   check_values(x.grad(), {3, 3});
+}
+
+TEST_CASE("a record keeps any number of inputs and a closure of any size") {
+  // TensorList keeps 4 tensors in place and moves to a vector beyond; BackwardFn keeps closures
+  // of up to 128 bytes in place and puts larger ones on the heap. Both sides of both limits.
+  TensorList list;
+  std::vector<Tensor> made;
+  for (int k = 0; k < 6; ++k) {
+    made.push_back(scalar(k, float64));
+    list.push_back(made.back());
+    REQUIRE(list.size() == made.size());
+    for (std::size_t i = 0; i < list.size(); ++i) CHECK(list[i].impl() == made[i].impl());
+  }
+  TensorList moved = std::move(list);
+  CHECK(moved.size() == 6);
+  CHECK(moved[5].item() == 5.0);
+  moved.clear();
+  CHECK(moved.empty());
+
+  for (bool large : {false, true}) {
+    CAPTURE(large);
+    Tensor x = scalar(2.0, float64).requires_grad_();
+    std::array<double, 40> weights{};  // 320 bytes: too large to keep in place
+    weights[39] = 3.0;
+    Tensor y = x * 1.0;  // an op to hang a hand-made record's input on
+    Tensor out = y.detach().clone();
+    if (large)
+      out = record("scale_large", {y}, out, [y, weights](const Tensor& g) {
+        accumulate_grad(y, g * weights[39]);
+      });
+    else
+      out = record("scale_small", {y}, out, [y](const Tensor& g) { accumulate_grad(y, g * 3.0); });
+    for (int k = 0; k < 20; ++k) (void)(x * 1.0);  // more records: the tape's vector regrows
+    out.backward();
+    CHECK(x.grad().item() == 3.0);
+    current_tape().clear();  // the extra records belong to no backward: drop them
+  }
 }
