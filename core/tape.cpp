@@ -110,7 +110,7 @@ void Tape::append(const char* op, TensorList&& inputs, const Tensor& output,
   out.tape = this;
   out.record_id = id;
   out.released = false;
-  records_.emplace_back(op, std::move(inputs), output, std::move(backward), id);
+  records_.push_back(Record{op, std::move(inputs), output, std::move(backward), id});
 }
 
 std::int64_t Tape::saved_bytes() const {
