@@ -110,7 +110,12 @@ void Tape::append(const char* op, TensorList&& inputs, const Tensor& output,
   out.tape = this;
   out.record_id = id;
   out.released = false;
-  records_.push_back(Record{op, std::move(inputs), output, std::move(backward), id});
+  Record& record = records_.emplace_back();  // filled in place: each part is moved once
+  record.op = op;
+  record.inputs = std::move(inputs);
+  record.output = output;
+  record.backward = std::move(backward);
+  record.id = id;
 }
 
 std::int64_t Tape::saved_bytes() const {
