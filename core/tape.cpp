@@ -73,26 +73,20 @@ void set_grad_enabled(bool enabled) {
   grad_enabled = enabled;
 }
 
-bool needs_grad(std::initializer_list<Tensor> inputs) {
+namespace {
+// needs_grad for any range of tensors (the three overloads differ only in the container).
+template <class Tensors>
+bool any_needs_grad(const Tensors& inputs) {
   if (!grad_enabled) return false;
   for (const Tensor& t : inputs)
     if (t.requires_grad()) return true;
   return false;
 }
+}  // namespace
 
-bool needs_grad(const std::vector<Tensor>& inputs) {
-  if (!grad_enabled) return false;
-  for (const Tensor& t : inputs)
-    if (t.requires_grad()) return true;
-  return false;
-}
-
-bool needs_grad(const TensorList& inputs) {
-  if (!grad_enabled) return false;
-  for (const Tensor& t : inputs)
-    if (t.requires_grad()) return true;
-  return false;
-}
+bool needs_grad(std::initializer_list<Tensor> inputs) { return any_needs_grad(inputs); }
+bool needs_grad(const std::vector<Tensor>& inputs) { return any_needs_grad(inputs); }
+bool needs_grad(const TensorList& inputs) { return any_needs_grad(inputs); }
 
 Tensor record(const char* op, TensorList inputs, Tensor output, BackwardFn backward) {
   if (anomaly_detection && !running_backward) check_for_nan(op, inputs, output, "in its output");
