@@ -12,14 +12,17 @@ namespace tg::optim {
 
 namespace {
 // Calls fn(i, w, g) for every element: w the parameter's value (updated in place), g its
-// gradient, both in double whatever the tensor's dtype.
+// gradient, both in double whatever the tensor's dtype. The loop runs on vectors when fn lets
+// it: fn should read only locals and plain pointers besides its arguments (a member read through
+// `this`, or a std::vector's data, might alias the weights, and the compiler must assume it does).
 template <class Fn>
 void for_elements(const Tensor& p, Fn fn) {
   dispatch(p.dtype(), [&](auto zero) {
     using T = decltype(zero);
     T* w = p.data<T>();
     const T* g = p.grad().data<T>();
-    for (std::int64_t i = 0; i < p.numel(); ++i) {
+    const std::int64_t n = p.numel();  // read once: a call in the loop's test stops vectorising
+    for (std::int64_t i = 0; i < n; ++i) {
       double value = w[i];
       fn(static_cast<std::size_t>(i), value, static_cast<double>(g[i]));
       w[i] = static_cast<T>(value);
@@ -172,31 +175,21 @@ void Adam::step() {
       if (m.empty()) m.assign(static_cast<std::size_t>(p.numel()), 0.0), v = m;
       const auto t = static_cast<double>(++steps_[gi][k]);
       const double correction1 = 1 - std::pow(o_.beta1, t), correction2 = 1 - std::pow(o_.beta2, t);
-      // The update, per element. Everything the loop reads besides the arrays is a local
-      // constant and the arrays are plain pointers, so the compiler can prove that nothing
-      // aliases and runs the loop on vectors (8 doubles at a time with AVX-512). Same arithmetic
-      // in the same order as one element at a time, so the same numbers.
+      // Local constants and plain pointers, so that the loop runs on vectors (8 doubles at a
+      // time with AVX-512; see for_elements). Same arithmetic in the same order, same numbers.
       const double rate = lr, decay = group.weight_decay, beta1 = o_.beta1, beta2 = o_.beta2,
                    eps = o_.eps;
       const bool decoupled = decoupled_;
       double* mp = m.data();
       double* vp = v.data();
-      dispatch(p.dtype(), [&](auto zero) {
-        using T = decltype(zero);
-        T* w = p.data<T>();
-        const T* grad = p.grad().data<T>();
-        const std::int64_t n = p.numel();
-        for (std::int64_t i = 0; i < n; ++i) {
-          double wi = w[i], g = grad[i];
-          if (decoupled)
-            wi -= rate * decay * wi;  // AdamW: shrink the weight itself
-          else
-            g += decay * wi;  // Adam: L2 penalty through the gradient
-          mp[i] = beta1 * mp[i] + (1 - beta1) * g;
-          vp[i] = beta2 * vp[i] + (1 - beta2) * g * g;
-          wi -= rate * (mp[i] / correction1) / (std::sqrt(vp[i] / correction2) + eps);
-          w[i] = static_cast<T>(wi);
-        }
+      for_elements(p, [=](std::size_t i, double& w, double g) {
+        if (decoupled)
+          w -= rate * decay * w;  // AdamW: shrink the weight itself
+        else
+          g += decay * w;  // Adam: L2 penalty through the gradient
+        mp[i] = beta1 * mp[i] + (1 - beta1) * g;
+        vp[i] = beta2 * vp[i] + (1 - beta2) * g * g;
+        w -= rate * (mp[i] / correction1) / (std::sqrt(vp[i] / correction2) + eps);
       });
     }
   }
