@@ -26,8 +26,14 @@ struct Pool {
   std::mutex mutex;
   std::unordered_map<std::size_t, std::vector<void*>> free_blocks;  // by rounded size
   std::int64_t cached_bytes = 0;
+  std::int64_t live_bytes = 0, peak_live_bytes = 0;
   // Counted without the lock: small blocks never take it.
   std::atomic<std::int64_t> requests{0}, from_system{0};
+
+  void count_live(std::int64_t change) {  // under the mutex
+    live_bytes += change;
+    peak_live_bytes = std::max(peak_live_bytes, live_bytes);
+  }
 };
 
 // Small blocks (a tensor of up to 64 floats: the scalars, biases and norms' statistics of
@@ -81,12 +87,15 @@ void* pool_allocate(std::size_t bytes) {
       void* block = it->second.back();
       it->second.pop_back();
       p.cached_bytes -= static_cast<std::int64_t>(size);
+      p.count_live(static_cast<std::int64_t>(size));
       return block;
     }
   }
   p.from_system.fetch_add(1, std::memory_order_relaxed);
   void* block = std::aligned_alloc(kAlignment, size);
   if (!block) throw std::bad_alloc();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  p.count_live(static_cast<std::int64_t>(size));
   return block;
 }
 
@@ -97,6 +106,7 @@ void pool_free(void* block, std::size_t bytes) {
   Pool& p = pool();
   {
     std::lock_guard<std::mutex> lock(p.mutex);
+    p.count_live(-static_cast<std::int64_t>(size));
     if (p.cached_bytes + static_cast<std::int64_t>(size) <=
         static_cast<std::int64_t>(kMaxCachedBytes)) {
       p.free_blocks[size].push_back(block);
@@ -110,7 +120,14 @@ void pool_free(void* block, std::size_t bytes) {
 MemoryPoolStats memory_pool_stats() {
   Pool& p = pool();
   std::lock_guard<std::mutex> lock(p.mutex);
-  return MemoryPoolStats{p.requests.load(), p.from_system.load(), p.cached_bytes};
+  return MemoryPoolStats{p.requests.load(), p.from_system.load(), p.cached_bytes, p.live_bytes,
+                         p.peak_live_bytes};
+}
+
+void reset_peak_live_bytes() {
+  Pool& p = pool();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  p.peak_live_bytes = p.live_bytes;
 }
 
 void empty_memory_pool() {

@@ -28,8 +28,16 @@ struct MemoryPoolStats {
   std::int64_t from_system = 0;   // ... that the cache could not serve
   std::int64_t cached_bytes = 0;  // held in the shared cache now, ready for reuse (the
                                   // per-thread lists of small blocks are not counted)
+  // Bytes of blocks over 256 bytes handed out and not yet freed: the tensors alive now, and the
+  // most that were alive at once since the last reset_peak_live_bytes() (like PyTorch's
+  // torch.cuda.max_memory_allocated). Small blocks are not counted (a step's thousands of
+  // scalars come to a few hundred kilobytes).
+  std::int64_t live_bytes = 0;
+  std::int64_t peak_live_bytes = 0;
 };
 MemoryPoolStats memory_pool_stats();
+// Starts a new peak: peak_live_bytes becomes live_bytes.
+void reset_peak_live_bytes();
 // Returns every cached block to the operating system (like torch.cuda.empty_cache).
 void empty_memory_pool();
 

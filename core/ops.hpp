@@ -134,9 +134,16 @@ Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t
 // ---- attention (ops_attention.cpp) -----------------------------------------------------------
 // softmax(q k^T / sqrt(d)) v over the last two axes, as PyTorch's
 // F.scaled_dot_product_attention: q (..., T, d), k (..., S, d), v (..., S, e) -> (..., T, e).
-// causal: query i attends to keys 0..i only. One op; only the attention weights are kept.
+// causal: query i attends to keys 0..i only. One op that keeps nothing but its inputs (its
+// backward computes the attention weights again).
 Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v,
                                     bool causal);
+// The same for `heads` heads side by side in the last axis, the layout projections produce:
+// q (B, T, H·d), k (B, S, H·d), v (B, S, H·e) -> (B, T, H·e), head h in columns h·d .. h·d+d-1.
+// Equals splitting the heads (reshape to (B, T, H, d), permute to (B, H, T, d)), calling
+// scaled_dot_product_attention and merging them back, without the four copies.
+Tensor multi_head_attention(const Tensor& q, const Tensor& k, const Tensor& v,
+                            std::int64_t heads, bool causal);
 
 // ---- softmax and losses (ops_softmax.cpp) ----------------------------------------------------
 // softmax(x)_i = exp(x_i - m) / sum_j exp(x_j - m), m = max_j x_j (the shift avoids overflow).

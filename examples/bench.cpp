@@ -10,6 +10,9 @@
 //   matmul n=N threads=T gflops=G                  square products, n = 64 ... 1024
 //   matmul shape=MxKxN batch=B threads=T gflops=G  the toy transformer's own products
 //   step config=C ffn=F threads=T ms=M tokens_per_s=S peak_rss_mb=R
+//   memory config=C ffn=F saved_mb=A peak_tensors_mb=P   after each step line: what the tape
+//                              keeps at the end of the forward pass (Tape::saved_bytes), and the
+//                              most tensor memory alive at once in a step (memory_pool_stats)
 //   op_overhead_us=U                               per op of a 1000-op chain, forward+backward
 //   step_flops config=C ffn=F gflop=G              the matrix arithmetic of one training step
 //   peak threads=T gflops=G                        the machine's float32 multiply-add limit
@@ -139,10 +142,14 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
       ys[k].push_back(gen.integer(c.vocab));
     }
   std::vector<double> times;
+  double saved_mb = 0;
   for (int i = 0; i < warmup + steps; ++i) {
+    reset_peak_live_bytes();  // so that the last step's peak is its own
     const auto t = Clock::now();
-    const Tensor logits = model.forward(xs[i % 8], B, T).reshape({B * T, c.vocab});
-    cross_entropy(logits, ys[i % 8]).backward();
+    const Tensor loss = cross_entropy(model.forward(xs[i % 8], B, T).reshape({B * T, c.vocab}),
+                                      ys[i % 8]);
+    saved_mb = static_cast<double>(current_tape().saved_bytes()) / (1 << 20);
+    loss.backward();
     opt.step();
     opt.zero_grad();
     if (i >= warmup) times.push_back(seconds_since(t));
@@ -151,6 +158,9 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
   std::printf("step config=%s ffn=%s threads=%d ms=%.2f tokens_per_s=%.0f peak_rss_mb=%.0f\n",
               config.c_str(), ffn.c_str(), threads, 1000 * s, static_cast<double>(B * T) / s,
               peak_rss_mb());
+  std::printf("memory config=%s ffn=%s saved_mb=%.1f peak_tensors_mb=%.1f\n", config.c_str(),
+              ffn.c_str(), saved_mb,
+              static_cast<double>(memory_pool_stats().peak_live_bytes) / (1 << 20));
 }
 
 // The arithmetic of one training step in GFLOP (a multiply-add counts 2), matrix products only:

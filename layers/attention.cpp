@@ -32,18 +32,21 @@ Tensor CausalSelfAttention::forward(const Tensor& x) {
   const std::int64_t B = x.size(0), T = x.size(1);
   if (T > options_.max_seq)
     fail("CausalSelfAttention", "sequence length ", T, " exceeds max_seq ", options_.max_seq);
-  // (B, T, d) -> (B, T, H, hd) -> (B, H, T, hd)
-  auto heads = [&](const Tensor& t) { return permute(t.reshape({B, T, H, hd}), {0, 2, 1, 3}); };
-  Tensor q = heads(q_proj->forward(x)), k = heads(k_proj->forward(x));
-  const Tensor v = heads(v_proj->forward(x));
-  if (rope_) {
-    q = apply_rope(q, *rope_);
-    k = apply_rope(k, *rope_);
+  // q, k, v (B, T, d): head h is columns h·hd .. h·hd+hd-1 of each.
+  Tensor q = q_proj->forward(x), k = k_proj->forward(x);
+  const Tensor v = v_proj->forward(x);
+  if (rope_) {  // on (B, T, H, hd): positions are axis 1
+    q = apply_rope(q.reshape({B, T, H, hd}), *rope_, 1).reshape({B, T, d});
+    k = apply_rope(k.reshape({B, T, H, hd}), *rope_, 1).reshape({B, T, d});
   }
-  const Tensor att_v = options_.dropout > 0 && is_training()
-                           ? attend_composite(q, k, v)
-                           : scaled_dot_product_attention(q, k, v, /*causal=*/true);
-  const Tensor y = permute(att_v, {0, 2, 1, 3}).reshape({B, T, d});  // merge heads
+  Tensor y;  // (B, T, d), the heads side by side again
+  if (options_.dropout > 0 && is_training()) {
+    // (B, T, d) -> (B, T, H, hd) -> (B, H, T, hd) and back
+    auto split = [&](const Tensor& t) { return permute(t.reshape({B, T, H, hd}), {0, 2, 1, 3}); };
+    y = permute(attend_composite(split(q), split(k), split(v)), {0, 2, 1, 3}).reshape({B, T, d});
+  } else {
+    y = multi_head_attention(q, k, v, H, /*causal=*/true);  // reads each head where it lies
+  }
   return o_proj->forward(y);
 }
 

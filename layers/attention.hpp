@@ -2,14 +2,18 @@
 //
 // Layer: layers. Shapes: x (B, T, d) -> (B, T, d); H heads of size hd = d / H.
 //
-//   q, k, v = x Wq^T, x Wk^T, x Wv^T              (B, T, d) each
-//   split heads                                   (B, H, T, hd)
+//   q, k, v = x Wq^T, x Wk^T, x Wv^T              (B, T, d) each; head h is columns
+//                                                 h·hd .. h·hd+hd-1, i.e. (B, T, H, hd)
 //   (RoPE on q and k, when positions are rotary)
-//   scores  = q k^T / sqrt(hd)                    (B, H, T, T)
-//   scores[.., i, j] = -inf for j > i             (causal: a token sees only its past)
+//   per batch row and head (B·H matrices):
+//   scores  = q k^T / sqrt(hd)                    (T, T)
+//   scores[i, j] = -inf for j > i                 (causal: a token sees only its past)
 //   att     = softmax(scores, last axis)          (rows sum to 1; max-shifted, so stable)
-//   y       = att v                               (B, H, T, hd)
-//   merge heads, out = y Wo^T                     (B, T, d)
+//   y       = att v                               (T, hd), written back as head h's columns
+//   out = y Wo^T                                  (B, T, d)
+// multi_head_attention (core/ops_attention.cpp) does the middle part in one op, reading each
+// head where the projection put it; attend_composite spells it out with primitive ops on
+// heads split into (B, H, T, hd).
 //
 // Parameters use Hugging Face Llama's names: q_proj, k_proj, v_proj, o_proj.
 #pragma once

@@ -32,12 +32,21 @@ Tensor rotate_half(const Tensor& x) {
   return concat({neg(x2), x1}, -1);
 }
 
-Tensor apply_rope(const Tensor& x, const RopeTables& tables) {
-  if (x.dim() < 2 || x.size(-1) != tables.cos.size(1) || x.size(-2) > tables.cos.size(0))
-    fail("rope", "input ", x.shape(), " does not fit tables for ", tables.cos.size(0),
-         " positions of size ", tables.cos.size(1));
-  const std::int64_t T = x.size(-2);
-  const Tensor cos = slice(tables.cos, 0, 0, T), sin = slice(tables.sin, 0, 0, T);
+Tensor apply_rope(const Tensor& x, const RopeTables& tables, std::int64_t position_axis) {
+  const std::int64_t axis = position_axis < 0 ? position_axis + x.dim() : position_axis;
+  if (x.dim() < 2 || axis < 0 || axis >= x.dim() - 1 || x.size(-1) != tables.cos.size(1) ||
+      x.size(axis) > tables.cos.size(0))
+    fail("rope", "input ", x.shape(), " with positions on axis ", position_axis,
+         " does not fit tables for ", tables.cos.size(0), " positions of size ",
+         tables.cos.size(1));
+  const std::int64_t T = x.size(axis);
+  // (T, hd) -> (T, 1, ..., hd): a 1 for each axis between positions and features (the heads of
+  // a (B, T, H, hd) input), so that the tables broadcast over it.
+  Shape table_shape{T};
+  for (std::int64_t i = axis + 1; i < x.dim() - 1; ++i) table_shape.push_back(1);
+  table_shape.push_back(x.size(-1));
+  const Tensor cos = slice(tables.cos, 0, 0, T).reshape(table_shape),
+               sin = slice(tables.sin, 0, 0, T).reshape(table_shape);
   return x * cos + rotate_half(x) * sin;
 }
 

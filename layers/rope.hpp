@@ -1,7 +1,8 @@
 // layers/rope.hpp — rotary position embedding (RoPE), in Hugging Face Llama's "rotate half"
 // convention.
 //
-// Layer: layers. Shapes: x (B, H, T, hd) with hd even; the tables cos and sin are (T, hd).
+// Layer: layers. Shapes: x (B, H, T, hd) or (B, T, H, hd) with hd even; the tables cos and sin
+// are (T, hd).
 //
 // RoPE (Su et al., 2021) encodes position by rotating pairs of query/key features by an angle
 // proportional to the position: feature pair i of the token at position t is rotated by
@@ -31,7 +32,9 @@ RopeTables rope_tables(std::int64_t T, std::int64_t hd, double base = 10000.0,
 
 Tensor rotate_half(const Tensor& x);
 
-// x (..., T, hd) rotated: x * cos + rotate_half(x) * sin.
-Tensor apply_rope(const Tensor& x, const RopeTables& tables);
+// x (..., T, hd) rotated: x * cos + rotate_half(x) * sin. The positions may sit on another
+// axis: position_axis = 1 (or -3) for x (B, T, H, hd), the heads side by side as a projection
+// makes them.
+Tensor apply_rope(const Tensor& x, const RopeTables& tables, std::int64_t position_axis = -2);
 
 }  // namespace tg::nn

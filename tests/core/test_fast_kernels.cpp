@@ -124,6 +124,24 @@ TEST_CASE("the memory pool hands a freed buffer out again for the same size") {
   CHECK(after.from_system == before.from_system);
 }
 
+TEST_CASE("the memory pool counts the bytes alive now and at the peak") {
+  reset_peak_live_bytes();
+  const std::int64_t base = memory_pool_stats().live_bytes;
+  CHECK(memory_pool_stats().peak_live_bytes == base);
+  {
+    const Tensor a = zeros({1000});  // 4000 bytes, rounded up to whole 64-byte lines: 4032
+    CHECK(memory_pool_stats().live_bytes == base + 4032);
+    { const Tensor b = zeros({1000}, float64); }  // 8000 bytes, alive for a moment
+    CHECK(memory_pool_stats().live_bytes == base + 4032);
+    CHECK(memory_pool_stats().peak_live_bytes == base + 4032 + 8000);
+    const Tensor small = zeros({10});  // 40 bytes: a small block, not counted
+    CHECK(memory_pool_stats().live_bytes == base + 4032);
+  }
+  CHECK(memory_pool_stats().live_bytes == base);
+  reset_peak_live_bytes();
+  CHECK(memory_pool_stats().peak_live_bytes == base);
+}
+
 TEST_CASE("fused attention equals the composite form, values and gradients") {
   for (bool causal : {true, false}) {
     CAPTURE(causal);
@@ -157,4 +175,61 @@ TEST_CASE("fused attention equals the composite form, values and gradients") {
   CHECK(error_of([] {
           scaled_dot_product_attention(zeros({2, 3, 4}), zeros({2, 3, 5}), zeros({2, 3, 4}), true);
         }).find("scaled_dot_product_attention: shapes do not fit") == 0);
+}
+
+TEST_CASE("multi_head_attention equals split heads, attention, merged heads") {
+  // q, k (B=2, T=5, H=3 heads of d=4), v (2, 5, 3 heads of e=2): the layout a projection makes.
+  const std::int64_t B = 2, T = 5, H = 3, d = 4, e = 2;
+  const auto split = [&](const Tensor& t, std::int64_t width) {
+    return permute(t.reshape({B, T, H, width}), {0, 2, 1, 3});  // (B, H, T, width)
+  };
+  for (bool causal : {true, false}) {
+    CAPTURE(causal);
+    const Tensor q = random_var({B, T, H * d}, 71), k = random_var({B, T, H * d}, 72),
+                 v = random_var({B, T, H * e}, 73);
+    const Tensor fused = multi_head_attention(q, k, v, H, causal);
+    REQUIRE(fused.shape() == Shape{B, T, H * e});
+    const Tensor by_heads =
+        permute(scaled_dot_product_attention(split(q, d), split(k, d), split(v, e), causal),
+                {0, 2, 1, 3})
+            .reshape({B, T, H * e});
+    // The same products on the same numbers: equal to the last bit, values and gradients.
+    CHECK(fused.to_vector() == by_heads.to_vector());
+    Generator gen(5);
+    const Tensor seed = randn(fused.shape(), gen, float64);
+    (fused * seed).sum().backward();
+    std::vector<std::vector<double>> grads;
+    for (const Tensor& t : {q, k, v}) grads.push_back(t.grad().to_vector()), t.zero_grad();
+    (by_heads * seed).sum().backward();
+    CHECK(q.grad().to_vector() == grads[0]);
+    CHECK(k.grad().to_vector() == grads[1]);
+    CHECK(v.grad().to_vector() == grads[2]);
+    check_gradients(
+        [causal](const std::vector<Tensor>& in) {
+          return multi_head_attention(in[0], in[1], in[2], 2, causal);
+        },
+        {random_var({2, 3, 4}, 74), random_var({2, 3, 4}, 75), random_var({2, 3, 6}, 76)});
+  }
+  const auto attend = [](const Shape& q, const Shape& kv, std::int64_t heads) {
+    return error_of([&] { multi_head_attention(zeros(q), zeros(kv), zeros(kv), heads, true); });
+  };
+  CHECK(attend({2, 3, 6}, {2, 3, 6}, 4) ==
+        "multi_head_attention: shapes do not fit: q (2,3,6), k (2,3,6), v (2,3,6) with 4 "
+        "heads (need q (B, T, H*d), k (B, S, H*d), v (B, S, H*e))");
+  CHECK(attend({2, 3, 6}, {2, 3, 6}, 0) == "multi_head_attention: needs at least one head, got 0");
+  CHECK(attend({3, 6}, {3, 6}, 2).find("multi_head_attention: needs q (B, T, H*d)") == 0);
+  CHECK(attend({1, 4, 6}, {1, 2, 6}, 2) ==
+        "multi_head_attention: causal attention needs at least as many keys as queries, got T=4 "
+        "and S=2");
+}
+
+TEST_CASE("fused attention keeps no tensor of its own for the backward pass") {
+  // The tape's saved tensors are the op's output and its inputs (held by whoever made them);
+  // the (T, T) weights are computed again in backward, not kept.
+  const Tensor x = random_var({1, 16, 8}, 77);
+  const Tensor q = x * 1.0, k = x * 2.0, v = x * 3.0;  // intermediates: counted by saved_bytes
+  const std::int64_t before = current_tape().saved_bytes();
+  const Tensor out = multi_head_attention(q, k, v, 2, true);
+  CHECK(current_tape().saved_bytes() - before == out.numel() * 8);
+  current_tape().clear();
 }

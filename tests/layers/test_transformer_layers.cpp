@@ -106,6 +106,18 @@ TEST_CASE("RoPE rotates pairs: norms kept, scores depend on the offset only, gra
         "rope: head size must be even and positive, got 3");
 }
 
+TEST_CASE("RoPE on (B, T, H, hd) with positions on axis 1 equals RoPE on (B, H, T, hd)") {
+  const nn::RopeTables t = nn::rope_tables(6, 4, 10000.0, float64);
+  const Tensor x = random_var({2, 5, 3, 4}, 135);  // (B, T, H, hd)
+  const Tensor heads_first = nn::apply_rope(permute(x, {0, 2, 1, 3}), t);  // (B, H, T, hd)
+  CHECK(nn::apply_rope(x, t, 1).to_vector() == permute(heads_first, {0, 2, 1, 3}).to_vector());
+  check_gradients([&t](const std::vector<Tensor>& in) { return nn::apply_rope(in[0], t, 1); },
+                  {random_var({2, 3, 2, 4}, 136)});
+  CHECK(error_of([&] { nn::apply_rope(x, t, 3); }) ==
+        "rope: input (2,5,3,4) with positions on axis 3 does not fit tables for 6 positions of "
+        "size 4");
+}
+
 TEST_CASE("attention is causal: changing a later token never changes an earlier output") {
   nn::AttentionOptions o;
   o.d_model = 8;
