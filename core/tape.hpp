@@ -70,6 +70,8 @@ class Tape {
   void clear();
 
  private:
+  void drop_released();  // removes the records backward has emptied (their output is gone)
+
   std::vector<Record> records_;  // in execution order, so ids ascend
   std::uint64_t next_id_ = 0;
 };

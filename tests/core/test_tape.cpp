@@ -184,6 +184,35 @@ TEST_CASE("a gradient that reaches a released intermediate stops with an error, 
   current_tape().clear();
 }
 
+TEST_CASE("backward frees an intermediate as soon as the walk has passed its record") {
+  // p = watch(x) records first, so its backward runs last; by then the records of q = 2p and
+  // r = 3q have run, and q and r, which nobody outside the tape holds, must be gone already.
+  current_tape().clear();
+  const Tensor x = var({1, 2, 3});
+  std::weak_ptr<TensorImpl> q_seen, r_seen;
+  bool q_gone = false, r_gone = false;
+  Tensor copy;
+  {
+    NoGradGuard no_grad;  // the op's forward; only "watch" itself is recorded
+    copy = x * 1.0;
+  }
+  const Tensor p = record("watch", {x}, copy, [&, x](const Tensor& g) {
+    q_gone = q_seen.expired(), r_gone = r_seen.expired();
+    accumulate_grad(x, g);
+  });
+  Tensor q = p * 2.0;
+  Tensor r = q * 3.0;
+  q_seen = q.impl_ptr(), r_seen = r.impl_ptr();
+  const Tensor loss = r.sum();
+  q = Tensor(), r = Tensor();
+  CHECK_FALSE(q_seen.expired());  // the tape holds them until backward passes
+  loss.backward();
+  CHECK(q_gone);
+  CHECK(r_gone);
+  check_values(x.grad(), {6, 6, 6});
+  CHECK(current_tape().size() == 0);
+}
+
 TEST_CASE("gradcheck leaves the caller's tape alone") {
   current_tape().clear();
   Tensor x = var({1, 2});
