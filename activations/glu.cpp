@@ -149,8 +149,8 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
                                       broadcast_strides(value.shape(), shape), element);
       });
     });
-    accumulate_grad(gate, dgate);
-    accumulate_grad(value, dvalue);
+    accumulate_grad(gate, std::move(dgate));
+    accumulate_grad(value, std::move(dvalue));
   });
 }
 
@@ -206,7 +206,7 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
             }
       });
     });
-    accumulate_grad(x, dx);
+    accumulate_grad(x, std::move(dx));
   });
 }
 

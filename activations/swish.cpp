@@ -51,8 +51,8 @@ Tensor swish(const Tensor& x, const Tensor& beta) {
         pb[i] *= pg[i];
       }
     });
-    accumulate_grad(x, dx);
-    accumulate_grad(beta, dbeta);  // summed down to beta's shape: one beta served many x
+    accumulate_grad(x, std::move(dx));
+    accumulate_grad(beta, std::move(dbeta));  // summed down to beta's shape: one beta served many x
   });
 }
 

@@ -28,8 +28,11 @@ namespace {
 std::atomic<MatmulKernel> matmul_kernel{MatmulKernel::Packed};
 
 // The product op(a) · op(b) for every batch entry, not recorded. op(x) is x, or x with its last
-// two axes swapped when the flag is set.
-Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
+// two axes swapped when the flag is set. `shape`, when given, is the shape the result is made
+// with (the same number of elements): a gradient made in the shape of its input can become that
+// input's grad as it is, where a reshaped view of it would be copied (accumulate_grad).
+Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b,
+                       const Shape* shape = nullptr) {
   const Shape& as = a.shape();
   const Shape& bs = b.shape();
   const std::int64_t ra = as[as.size() - 2], ca = as[as.size() - 1];
@@ -43,7 +46,8 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool tran
   out_shape.push_back(N);
   // The packed kernel writes every element (C = A·B); the reference loop adds into zeros.
   const bool reference = matmul_kernel.load() == MatmulKernel::Reference;
-  Tensor out = reference ? zeros(out_shape, a.dtype()) : uninitialized(out_shape, a.dtype());
+  const Shape& made = shape ? *shape : out_shape;
+  Tensor out = reference ? zeros(made, a.dtype()) : uninitialized(made, a.dtype());
   dispatch(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* pa = a.data<T>();
@@ -122,7 +126,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   return record("linear", inputs, y, [x, weight, bias, rows, in, out](const Tensor& g) {
     const Tensor g2 = g.reshape({rows, out});
     if (x.requires_grad())  // dx = g W: (N,out)(out,in)
-      accumulate_grad(x, batched_product(g2, weight, false, false).reshape(x.shape()));
+      accumulate_grad(x, batched_product(g2, weight, false, false, &x.shape()));
     if (weight.requires_grad())  // dW = g^T x: (out,N)(N,in)
       accumulate_grad(weight, batched_product(g2, x.reshape({rows, in}), true, false));
     if (bias.defined() && bias.requires_grad()) accumulate_grad(bias, sum(g2, 0));  // sum of rows

@@ -140,7 +140,7 @@ Tensor slice(const Tensor& x, std::int64_t axis, std::int64_t start, std::int64_
     // The slice's gradient goes back into its place; the rest of x gets zero.
     Tensor full_grad = zeros_like(x);
     copy_blocks(g, kernels::axis_view(g.shape(), ax), 0, full_grad, xv, from, g.shape()[ax], false);
-    accumulate_grad(x, full_grad);
+    accumulate_grad(x, std::move(full_grad));
   });
 }
 
@@ -226,7 +226,7 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const std::vector<std::i
     Tensor full_grad = zeros_like(x);
     for (std::size_t j = 0; j < index.size(); ++j)
       copy_blocks(g, ov, static_cast<std::int64_t>(j), full_grad, xv, index[j], 1, true);
-    accumulate_grad(x, full_grad);
+    accumulate_grad(x, std::move(full_grad));
   });
 }
 
@@ -263,7 +263,7 @@ Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t
       for (std::size_t p = 0; p < offsets.size(); ++p)
         full_grad.data<T>()[offsets[p]] += g.data<T>()[p];
     });
-    accumulate_grad(x, full_grad);
+    accumulate_grad(x, std::move(full_grad));
   });
 }
 

@@ -115,7 +115,7 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& targ
                         pd[n * C + c] = ignored ? T(0) : y * scale;
                       }
                   });
-                  accumulate_grad(logits, d);
+                  accumulate_grad(logits, std::move(d));
                 });
 }
 

@@ -65,8 +65,8 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
         }
       }
     });
-    accumulate_grad(x, dx);
-    accumulate_grad(weight, dw);
+    accumulate_grad(x, std::move(dx));
+    accumulate_grad(weight, std::move(dw));
   });
 }
 
