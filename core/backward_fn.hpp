@@ -59,12 +59,14 @@ class BackwardFn {
   ~BackwardFn() { reset(); }
 
   explicit operator bool() const { return kind_ != nullptr; }
-  void operator()(const Tensor& grad_output) const { kind_->call(storage_, grad_output); }
+  // The gradient comes as an rvalue: when the tape knows nobody can read it again, the closure
+  // may take it over (declare the parameter Tensor&&; const Tensor& works as well).
+  void operator()(Tensor&& grad_output) const { kind_->call(storage_, std::move(grad_output)); }
 
  private:
   // What the closure's type needs done: call it, move it to other storage, destroy it.
   struct Kind {
-    void (*call)(const unsigned char* storage, const Tensor& g);
+    void (*call)(const unsigned char* storage, Tensor&& g);
     void (*move)(unsigned char* from, unsigned char* to);  // and destroys the one at `from`
     void (*destroy)(unsigned char* storage);
   };
@@ -84,7 +86,7 @@ class BackwardFn {
 
   template <class Closure>
   static constexpr Kind inline_kind = {
-      [](const unsigned char* s, const Tensor& g) { (*inline_closure<Closure>(s))(g); },
+      [](const unsigned char* s, Tensor&& g) { (*inline_closure<Closure>(s))(std::move(g)); },
       [](unsigned char* from, unsigned char* to) {
         Closure* c = inline_closure<Closure>(from);
         ::new (static_cast<void*>(to)) Closure(std::move(*c));
@@ -93,7 +95,7 @@ class BackwardFn {
       [](unsigned char* s) { inline_closure<Closure>(s)->~Closure(); }};
   template <class Closure>
   static constexpr Kind heap_kind = {
-      [](const unsigned char* s, const Tensor& g) { (*heap_closure<Closure>(s))(g); },
+      [](const unsigned char* s, Tensor&& g) { (*heap_closure<Closure>(s))(std::move(g)); },
       [](unsigned char* from, unsigned char* to) {
         ::new (static_cast<void*>(to)) Closure*(heap_closure<Closure>(from));
       },

@@ -65,17 +65,21 @@ Tensor like_scalar(double value, const Tensor& t) {
 
 Tensor add(const Tensor& a, const Tensor& b) {
   Tensor out = binary("add", a, b, [](auto x, auto y) { return x + y; });
-  return record("add", {a, b}, out, [a, b](const Tensor& g) {
-    accumulate_grad(a, g);  // d(a+b)/da = 1
-    accumulate_grad(b, g);  // d(a+b)/db = 1
+  // d(a+b)/da = d(a+b)/db = 1: both inputs receive g itself. The last to receive it may keep it
+  // (when the tape hands it over, Tape::backward): a residual connection's backward then copies
+  // one gradient, not two.
+  return record("add", {a, b}, out, [a, b](Tensor&& g) {
+    if (!b.requires_grad()) return accumulate_grad(a, std::move(g));
+    accumulate_grad(a, g);  // a copy (if a wants one): g itself goes on to b
+    accumulate_grad(b, std::move(g));
   });
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
   Tensor out = binary("sub", a, b, [](auto x, auto y) { return x - y; });
-  return record("sub", {a, b}, out, [a, b](const Tensor& g) {
-    accumulate_grad(a, g);
+  return record("sub", {a, b}, out, [a, b](Tensor&& g) {
     if (b.requires_grad()) accumulate_grad(b, neg(g));  // d(a-b)/db = -1
+    accumulate_grad(a, std::move(g));                    // d(a-b)/da = 1
   });
 }
 

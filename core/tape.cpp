@@ -178,12 +178,12 @@ namespace {
 // Runs one record's backward function. With anomaly detection on, the ops inside it are not
 // checked one by one (a derivative's inner mul and div would be blamed); the gradients it
 // produced are checked instead, under the record's own name.
-void run_backward(const Record& rec, const Tensor& g) {
-  if (!anomaly_detection) return rec.backward(g);
+void run_backward(const Record& rec, Tensor&& g) {
+  if (!anomaly_detection) return rec.backward(std::move(g));
   const bool outer = running_backward;  // a checkpoint's backward runs a backward inside one
   running_backward = true;
   try {
-    rec.backward(g);
+    rec.backward(Tensor(g));  // a handle of its own: g is read again below
   } catch (...) {
     running_backward = outer;
     throw;
@@ -253,9 +253,14 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
   try {
     for (std::size_t i = last + 1; i-- > 0;) {
       Record& rec = records_[i];
-      const Tensor& g = rec.output.impl()->grad;
-      if (!g.defined()) continue;  // no path from this record to the root
-      run_backward(rec, g);  // rec.backward(g), plus the anomaly checks when they are on
+      Tensor& grad = rec.output.impl()->grad;
+      if (!grad.defined()) continue;  // no path from this record to the root
+      // When the record is the output's only holder and is released next, nobody can read this
+      // gradient again: the backward function gets it to keep (add passes it on to an input
+      // without a copy). Otherwise it gets a handle to it, and any taker must copy.
+      const bool last_reader = !retain_graph && rec.output.impl_ptr().use_count() == 1;
+      Tensor g = last_reader ? std::move(grad) : grad;
+      run_backward(rec, std::move(g));  // rec.backward(g), plus the anomaly checks when on
       if (!retain_graph) release(rec);
     }
   } catch (...) {

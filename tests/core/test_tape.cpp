@@ -213,6 +213,36 @@ TEST_CASE("backward frees an intermediate as soon as the walk has passed its rec
   CHECK(current_tape().size() == 0);
 }
 
+TEST_CASE("add passes its output's gradient on to an input without a copy") {
+  // z = x + w feeds "watch", whose backward sends z a gradient it made and notes where its
+  // numbers lie. Nobody else holds z, so add's record is its last reader: w keeps that very
+  // gradient, x gets a copy. With retain_graph the tape keeps z's gradient, so both copy.
+  for (bool retain : {false, true}) {
+    CAPTURE(retain);
+    current_tape().clear();
+    const Tensor x = var({1, 2}), w = var({3, 4});
+    Tensor z = x + w;
+    const void* sent = nullptr;
+    Tensor copy;
+    {
+      NoGradGuard no_grad;
+      copy = z * 1.0;
+    }
+    const Tensor v = record("watch", {z}, copy, [z, &sent](const Tensor& g) {
+      Tensor mine = g * 3.0;
+      sent = mine.data<double>();
+      accumulate_grad(z, std::move(mine));
+    });
+    z = Tensor();
+    v.sum().backward({}, retain);
+    check_values(w.grad(), {3, 3});
+    check_values(x.grad(), {3, 3});
+    CHECK((w.grad().data<double>() == sent) == !retain);
+    CHECK(x.grad().data<double>() != sent);
+    current_tape().clear();
+  }
+}
+
 TEST_CASE("gradcheck leaves the caller's tape alone") {
   current_tape().clear();
   Tensor x = var({1, 2});
