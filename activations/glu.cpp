@@ -8,6 +8,7 @@
 #include "activations/glu.hpp"
 
 #include "activations/activations.hpp"
+#include "activations/gate_kernels.hpp"
 #include "activations/math.hpp"
 #include "core/error.hpp"
 #include "core/kernels.hpp"
@@ -16,6 +17,9 @@
 #include "core/tape.hpp"
 
 namespace tg {
+
+using gate_kernels::kGrain;
+using gate_kernels::with_activation;
 
 namespace {
 
@@ -70,39 +74,6 @@ const char* gate_activation_name(GateActivation act) {
   }
   return "?";
 }
-
-// Calls fn(value, value_and_grad) with the activation as two function objects fixed at compile
-// time: value(x) = act(x), and value_and_grad(x, v, g) sets v = act(x), g = act'(x), sharing
-// their costly part (the sigmoid's exp). Each activation so gets loops of its own, with no
-// switch per element, which is what lets the compiler vectorise them.
-template <class T, class Fn>
-void with_activation(GateActivation act, Fn fn) {
-  switch (act) {
-    case GateActivation::Sigmoid:
-      return fn([](T x) { return math::sigmoid(x); },
-                [](T x, T& v, T& g) {
-                  const T s = math::sigmoid(x);
-                  v = s, g = s * (T(1) - s);
-                });
-    case GateActivation::Identity:
-      return fn([](T x) { return x; }, [](T x, T& v, T& g) { v = x, g = T(1); });
-    case GateActivation::ReLU:
-      return fn([](T x) { return math::relu(x); },
-                [](T x, T& v, T& g) { v = math::relu(x), g = math::relu_grad(x); });
-    case GateActivation::GELU:
-      return fn([](T x) { return math::gelu(x); },
-                [](T x, T& v, T& g) { v = math::gelu(x), g = math::gelu_grad(x); });
-    case GateActivation::Swish:
-      return fn([](T x) { return math::swish(x, T(1)); },
-                [](T x, T& v, T& g) {
-                  const T s = math::sigmoid(x);
-                  v = x * s, g = s + x * s * (T(1) - s);
-                });
-  }
-}
-
-// Elements per piece when a gated op is split over threads: enough that waking a thread pays.
-constexpr std::int64_t kGrain = 16384;
 
 Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
   const char* op = family_name(act);

@@ -102,6 +102,14 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor
 // Both compute the same sums; the reference exists to be read and compared against.
 enum class MatmulKernel { Reference, Packed };
 void set_matmul_kernel(MatmulKernel kernel);
+// The product op(a) · op(b) over the last two axes, batched as matmul, and NOT recorded: op(x)
+// is x, or x with its last two axes swapped when the flag is set (read in place, no copy). The
+// building block of matmul's and linear's forward and backward, and of fused ops that write
+// their own backward (activated_linear). `shape`, when given, is the shape the result is made
+// with (the same number of elements): a gradient made in its input's shape can become that
+// input's grad as it is, where a reshaped view of it would be copied (accumulate_grad).
+Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b,
+                       const Shape* shape = nullptr);
 
 // ---- shape ops (ops_shape.cpp) ---------------------------------------------------------------
 // Same data, new shape (shares storage, copies nothing); one size may be -1 (inferred).

@@ -24,15 +24,13 @@
 namespace tg {
 
 namespace {
-
 std::atomic<MatmulKernel> matmul_kernel{MatmulKernel::Packed};
+}  // namespace
 
-// The product op(a) · op(b) for every batch entry, not recorded. op(x) is x, or x with its last
-// two axes swapped when the flag is set. `shape`, when given, is the shape the result is made
-// with (the same number of elements): a gradient made in the shape of its input can become that
-// input's grad as it is, where a reshaped view of it would be copied (accumulate_grad).
+void set_matmul_kernel(MatmulKernel kernel) { matmul_kernel = kernel; }
+
 Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b,
-                       const Shape* shape = nullptr) {
+                       const Shape* shape) {
   const Shape& as = a.shape();
   const Shape& bs = b.shape();
   const std::int64_t ra = as[as.size() - 2], ca = as[as.size() - 1];
@@ -76,10 +74,6 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool tran
   });
   return out;
 }
-
-}  // namespace
-
-void set_matmul_kernel(MatmulKernel kernel) { matmul_kernel = kernel; }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   if (a.dim() < 2 || b.dim() < 2)

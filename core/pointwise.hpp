@@ -19,13 +19,13 @@ namespace tg {
 
 template <class F, class DF>
 Tensor pointwise(const char* op, const Tensor& x, F f, DF df) {
-  Tensor out = empty(x.shape(), x.dtype());
+  Tensor out = uninitialized(x.shape(), x.dtype());  // every element is written
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     kernels::map(x.data<T>(), out.data<T>(), x.numel(), [&](T v) { return static_cast<T>(f(v)); });
   });
   return record(op, {x}, out, [x, df](const Tensor& g) {
-    Tensor dx = empty(x.shape(), x.dtype());
+    Tensor dx = uninitialized(x.shape(), x.dtype());
     dispatch(x.dtype(), [&](auto zero) {
       using T = decltype(zero);
       const T* px = x.data<T>();
@@ -34,7 +34,7 @@ Tensor pointwise(const char* op, const Tensor& x, F f, DF df) {
       const std::int64_t n = x.numel();  // read once: a call in the loop's test stops vectorising
       for (std::int64_t i = 0; i < n; ++i) pd[i] = pg[i] * static_cast<T>(df(px[i]));
     });
-    accumulate_grad(x, dx);
+    accumulate_grad(x, std::move(dx));
   });
 }
 

@@ -1,6 +1,7 @@
 // layers/ffn.cpp — see ffn.hpp.
 #include "layers/ffn.hpp"
 
+#include "activations/activated_linear.hpp"
 #include "activations/activations.hpp"
 #include "activations/glu.hpp"
 #include "core/checkpoint.hpp"
@@ -116,6 +117,14 @@ Tensor FFN::hidden_activations(const Tensor& x) const {
   return gated(gate_proj->forward(x), up_proj->forward(x), k.act);
 }
 
+Tensor FFN::activated_down(const Tensor& x) const {
+  const KindInfo& k = info(options_.kind);
+  if (!k.gated) return activated_linear(up_proj->forward(x), Tensor(), down_proj->weight,
+                                        down_proj->bias, k.act);
+  return activated_linear(gate_proj->forward(x), up_proj->forward(x), down_proj->weight,
+                          down_proj->bias, k.act);
+}
+
 Tensor FFN::forward(const Tensor& x) {
   if (x.dim() < 1 || x.size(-1) != options_.d_model)
     fail("FFN", "expects (..., ", options_.d_model, "), got ", x.shape());
@@ -128,6 +137,7 @@ Tensor FFN::forward(const Tensor& x) {
     mask = dropout_mask(hidden_shape, options_.dropout, dropout_gen_, x.dtype());
   }
   auto block = [this, mask](const std::vector<Tensor>& in) {
+    if (!mask.defined() && !options_.fused) return activated_down(in[0]);
     Tensor h = hidden_activations(in[0]);
     if (mask.defined()) h = h * mask;
     return down_proj->forward(h);

@@ -14,6 +14,9 @@
 // - fused (gated kinds): one projection gate_up_proj, d -> 2h (the gate's h rows first, then the
 //   value's), split by the fused chunked kernel — one matrix product instead of two.
 // - dropout on the hidden activations while training.
+// Without dropout and unfused, the activation and down_proj run as one op, activated_linear
+// (activations/activated_linear.hpp): the tape keeps the projections' outputs but not the
+// hidden layer, which backward computes again. Same numbers, one (tokens x h) tensor less.
 // - checkpoint: keep only x on the tape and recompute the hidden activations during backward
 //   (with dropout, the mask is kept too). The recomputation uses this module's weights as they
 //   are at backward time: keep the module alive, and unchanged, until backward has run.
@@ -66,6 +69,8 @@ class FFN : public Module {
 
  private:
   Tensor hidden_activations(const Tensor& x) const;  // (..., d) -> (..., h)
+  // down_proj(hidden_activations(x)) as one op that does not keep the hidden layer.
+  Tensor activated_down(const Tensor& x) const;
   FFNOptions options_;
   std::int64_t hidden_;
   Generator dropout_gen_;

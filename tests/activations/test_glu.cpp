@@ -1,4 +1,5 @@
 // The GLU family: worked examples, both half orders, fused = composite, gradient checks.
+#include "activations/activated_linear.hpp"
 #include "activations/activations.hpp"
 #include "activations/glu.hpp"
 #include "helpers.hpp"
@@ -107,4 +108,61 @@ TEST_CASE("the chunked family needs an even axis") {
   CHECK(error_of([] { swiglu(zeros({2, 4}), 2); }).find("swiglu: axis 2 is out of range") == 0);
   CHECK(error_of([] { gated(zeros({2}), zeros({2}, float64), GateActivation::ReLU); }) ==
         "reglu: gate is float32 but value is float64");
+}
+
+TEST_CASE("activated_linear equals the activation then linear, to the last bit") {
+  // (activation, gated): the GLU family, then the plain FFN's activations (as nn::FFN applies
+  // them: relu, gelu, silu).
+  const std::vector<std::pair<GateActivation, bool>> cases = {
+      {GateActivation::Sigmoid, true}, {GateActivation::Identity, true},
+      {GateActivation::ReLU, true},    {GateActivation::GELU, true},
+      {GateActivation::Swish, true},   {GateActivation::ReLU, false},
+      {GateActivation::GELU, false},   {GateActivation::Swish, false}};
+  const auto plain = [](GateActivation act, const Tensor& x) {
+    return act == GateActivation::ReLU ? relu(x) : act == GateActivation::GELU ? gelu(x) : silu(x);
+  };
+  Generator gen(11);
+  const auto leaf = [&gen](const Shape& shape) {
+    Tensor t = randn(shape, gen);  // float32, as in training
+    t.requires_grad_();
+    return t;
+  };
+  for (const auto& [act, is_gated] : cases)
+    for (bool with_bias : {false, true}) {
+      CAPTURE(gate_activation_name(act));
+      CAPTURE(is_gated);
+      CAPTURE(with_bias);
+      const Tensor a = leaf({2, 3, 40}), b = is_gated ? leaf({2, 3, 40}) : Tensor(),
+                   w = leaf({5, 40}), bias = with_bias ? leaf({5}) : Tensor();
+      const Tensor fused = activated_linear(a, b, w, bias, act);
+      const Tensor separate = linear(is_gated ? gated(a, b, act) : plain(act, a), w, bias);
+      REQUIRE(fused.shape() == Shape{2, 3, 5});
+      CHECK(fused.to_vector() == separate.to_vector());
+      const Tensor seed = randn(fused.shape(), gen);
+      std::vector<Tensor> leaves;
+      for (const Tensor& t : {a, w, b, bias})
+        if (t.defined()) leaves.push_back(t);
+      (fused * seed).sum().backward();
+      std::vector<std::vector<double>> grads;
+      for (const Tensor& t : leaves) grads.push_back(t.grad().to_vector()), t.zero_grad();
+      (separate * seed).sum().backward();
+      for (std::size_t i = 0; i < leaves.size(); ++i) CHECK(leaves[i].grad().to_vector() == grads[i]);
+    }
+  for (const auto& [act, is_gated] : cases) {
+    CAPTURE(gate_activation_name(act));
+    check_gradients(
+        [act = act, is_gated = is_gated](Inputs in) {
+          return activated_linear(in[0], is_gated ? in[3] : Tensor(), in[1], in[2], act);
+        },
+        {random_var({3, 6}, 12, 0.1), random_var({4, 6}, 13), random_var({4}, 14),
+         random_var({3, 6}, 15)});
+  }
+  CHECK(error_of([] {
+          activated_linear(zeros({3, 6}), zeros({3, 5}), zeros({4, 6}), Tensor(),
+                           GateActivation::Swish);
+        }) == "activated_linear: needs a (..., h), b like a or none, weight (out, h), got a (3,6), "
+              "b (3,5), weight (4,6)");
+  CHECK(error_of([] {
+          activated_linear(zeros({3, 6}), Tensor(), zeros({4, 6}), zeros({3}), GateActivation::ReLU);
+        }) == "activated_linear: bias has shape (3,) but weight (4,6) needs (4,)");
 }

@@ -1,0 +1,108 @@
+// activations/activated_linear.cpp — see activated_linear.hpp.
+#include "activations/activated_linear.hpp"
+
+#include <vector>
+
+#include "activations/gate_kernels.hpp"
+#include "core/error.hpp"
+#include "core/ops.hpp"
+#include "core/parallel.hpp"
+#include "core/tape.hpp"
+
+namespace tg {
+
+namespace {
+
+using gate_kernels::kGrain;
+using gate_kernels::with_activation;
+
+// z = act(a) * b, or act(a) without b: the hidden layer, the loop of gated() and of the
+// pointwise activations.
+Tensor hidden_layer(const Tensor& a, const Tensor& b, GateActivation act) {
+  Tensor z = uninitialized(a.shape(), a.dtype());
+  dispatch(a.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    const T* pa = a.data<T>();
+    const T* pb = b.defined() ? b.data<T>() : nullptr;
+    T* pz = z.data<T>();
+    with_activation<T>(act, [&](auto act_of, auto) {
+      parallel_for_range(z.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
+        if (pb)
+          for (std::int64_t i = begin; i < end; ++i) pz[i] = act_of(pa[i]) * pb[i];
+        else
+          for (std::int64_t i = begin; i < end; ++i) pz[i] = act_of(pa[i]);
+      });
+    });
+  });
+  return z;
+}
+
+}  // namespace
+
+Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, const Tensor& bias,
+                        GateActivation act) {
+  const char* op = "activated_linear";
+  if (a.dim() < 1 || weight.dim() != 2 || a.size(-1) != weight.size(1) ||
+      (b.defined() && b.shape() != a.shape()))
+    fail(op, "needs a (..., h), b like a or none, weight (out, h), got a ", a.shape(), ", b ",
+         b.defined() ? to_string(b.shape()) : "none", ", weight ", weight.shape());
+  if (a.dtype() != weight.dtype() || (b.defined() && b.dtype() != a.dtype()) ||
+      (bias.defined() && bias.dtype() != a.dtype()))
+    fail(op, "dtypes differ: a ", dtype_name(a.dtype()), ", weight ", dtype_name(weight.dtype()));
+  const std::int64_t h = weight.size(1), out = weight.size(0);
+  if (bias.defined() && bias.shape() != Shape{out})
+    fail(op, "bias has shape ", bias.shape(), " but weight ", weight.shape(), " needs (", out, ",)");
+  const std::int64_t rows = h == 0 ? 0 : a.numel() / h;
+  Shape out_shape = a.shape();
+  out_shape.back() = out;
+  Tensor y;
+  {
+    NoGradGuard no_grad;  // the pieces are this op's own, not ops on the tape
+    const Tensor z = hidden_layer(a, b, act);  // freed at the end of this scope
+    y = batched_product(z.reshape({rows, h}), weight, false, true, &out_shape);  // z W^T
+    if (bias.defined()) add_(y, bias);
+  }
+  std::vector<Tensor> inputs = {a};
+  if (b.defined()) inputs.push_back(b);
+  inputs.push_back(weight);
+  if (bias.defined()) inputs.push_back(bias);
+  return record(op, inputs, y, [a, b, weight, bias, act, rows, h, out](const Tensor& g) {
+    const Tensor g2 = g.reshape({rows, out});
+    Tensor z = hidden_layer(a, b, act);
+    if (weight.requires_grad())  // dW = g^T z: (out, N)(N, h)
+      accumulate_grad(weight, batched_product(g2, z.reshape({rows, h}), true, false));
+    if (bias.defined() && bias.requires_grad()) accumulate_grad(bias, sum(g2, 0));
+    const bool want_b = b.defined() && b.requires_grad();
+    if (!a.requires_grad() && !want_b) return;
+    // dz = g W (N, h), then in place: dz becomes db and z becomes da (each element is read
+    // before it is written).
+    Tensor dz = batched_product(g2, weight, false, false, &a.shape());
+    dispatch(a.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      const T* pa = a.data<T>();
+      const T* pb = b.defined() ? b.data<T>() : nullptr;
+      T *pdz = dz.data<T>(), *pz = z.data<T>();
+      with_activation<T>(act, [&](auto, auto value_and_grad) {
+        parallel_for_range(dz.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
+          T act_a, act_grad_a;
+          if (pb)
+            for (std::int64_t i = begin; i < end; ++i) {
+              value_and_grad(pa[i], act_a, act_grad_a);
+              const T dzi = pdz[i];
+              pdz[i] = dzi * act_a;              // db = dz act(a)
+              pz[i] = dzi * pb[i] * act_grad_a;  // da = dz b act'(a)
+            }
+          else
+            for (std::int64_t i = begin; i < end; ++i) {
+              value_and_grad(pa[i], act_a, act_grad_a);
+              pz[i] = pdz[i] * act_grad_a;  // da = dz act'(a)
+            }
+        });
+      });
+    });
+    accumulate_grad(a, std::move(z));
+    if (b.defined()) accumulate_grad(b, std::move(dz));
+  });
+}
+
+}  // namespace tg

@@ -1,0 +1,30 @@
+// activations/activated_linear.hpp — a feed-forward block's down projection fused with the
+// activation before it.
+//
+// Layer: activations. Shapes: a (..., h); b (..., h) or an undefined Tensor; weight (out, h);
+// bias (out,) or undefined -> (..., out).
+//
+//   activated_linear(a, b, W, bias, act)  = linear(act(a) * b, W, bias)   gated (GLU family)
+//   activated_linear(a, {}, W, bias, act) = linear(act(a), W, bias)       plain (ReLU, GELU, ...)
+//
+// Why one op: written as two, the hidden layer z = act(a) * b is kept from the forward pass to
+// the backward pass by linear's record (dW = g^T z needs it), while the activation's record keeps
+// a and b for its own backward. This op keeps only a and b, and computes z again in backward: one
+// elementwise pass, in exchange for a (tokens x h) tensor per layer not kept (the trade of
+// activation checkpointing, on the cheapest part of the block). Backward, from g (..., out):
+//   z  = act(a) * b                    again, with the same code: the same numbers
+//   dW = g^T z;   dbias = sum over rows of g;   dz = g W
+//   db = dz act(a);   da = dz b act'(a)          (plain: da = dz act'(a))
+// The results equal those of the separate ops (gated or relu/gelu/silu, then linear) to the last
+// bit (test: "activated_linear equals the activation then linear, to the last bit").
+#pragma once
+
+#include "activations/glu.hpp"
+#include "core/tensor.hpp"
+
+namespace tg {
+
+Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, const Tensor& bias,
+                        GateActivation act);
+
+}  // namespace tg
