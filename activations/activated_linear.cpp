@@ -6,33 +6,19 @@
 #include "activations/gate_kernels.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
-#include "core/parallel.hpp"
 #include "core/tape.hpp"
 
 namespace tg {
 
 namespace {
 
-using gate_kernels::kGrain;
-using gate_kernels::with_activation;
-
-// z = act(a) * b, or act(a) without b: the hidden layer, the loop of gated() and of the
-// pointwise activations.
+// z = act(a) * b, or act(a) without b: the hidden layer, with gated()'s own loop.
 Tensor hidden_layer(const Tensor& a, const Tensor& b, GateActivation act) {
   Tensor z = uninitialized(a.shape(), a.dtype());
   dispatch(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
-    const T* pa = a.data<T>();
-    const T* pb = b.defined() ? b.data<T>() : nullptr;
-    T* pz = z.data<T>();
-    with_activation<T>(act, [&](auto act_of, auto) {
-      parallel_for_range(z.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
-        if (pb)
-          for (std::int64_t i = begin; i < end; ++i) pz[i] = act_of(pa[i]) * pb[i];
-        else
-          for (std::int64_t i = begin; i < end; ++i) pz[i] = act_of(pa[i]);
-      });
-    });
+    gate_kernels::gated_forward(act, a.data<T>(), b.defined() ? b.data<T>() : nullptr,
+                                z.data<T>(), z.numel());
   });
   return z;
 }
@@ -51,8 +37,9 @@ Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, 
     fail(op, "dtypes differ: a ", dtype_name(a.dtype()), ", weight ", dtype_name(weight.dtype()));
   const std::int64_t h = weight.size(1), out = weight.size(0);
   if (bias.defined() && bias.shape() != Shape{out})
-    fail(op, "bias has shape ", bias.shape(), " but weight ", weight.shape(), " needs (", out, ",)");
-  const std::int64_t rows = h == 0 ? 0 : a.numel() / h;
+    fail(op, "bias has shape ", bias.shape(), " but weight ", weight.shape(), " needs (", out,
+         ",)");
+  const std::int64_t rows = numel(Shape(a.shape().begin(), a.shape().end() - 1));
   Shape out_shape = a.shape();
   out_shape.back() = out;
   Tensor y;
@@ -74,31 +61,13 @@ Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, 
     if (bias.defined() && bias.requires_grad()) accumulate_grad(bias, sum(g2, 0));
     const bool want_b = b.defined() && b.requires_grad();
     if (!a.requires_grad() && !want_b) return;
-    // dz = g W (N, h), then in place: dz becomes db and z becomes da (each element is read
-    // before it is written).
+    // dz = g W (N, h). Then da goes into z's buffer (z is not needed once dW is made) and db
+    // into dz's own, with gated()'s backward loop: dz[i] is read before db[i] is written.
     Tensor dz = batched_product(g2, weight, false, false, &a.shape());
     dispatch(a.dtype(), [&](auto zero) {
       using T = decltype(zero);
-      const T* pa = a.data<T>();
-      const T* pb = b.defined() ? b.data<T>() : nullptr;
-      T *pdz = dz.data<T>(), *pz = z.data<T>();
-      with_activation<T>(act, [&](auto, auto value_and_grad) {
-        parallel_for_range(dz.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
-          T act_a, act_grad_a;
-          if (pb)
-            for (std::int64_t i = begin; i < end; ++i) {
-              value_and_grad(pa[i], act_a, act_grad_a);
-              const T dzi = pdz[i];
-              pdz[i] = dzi * act_a;              // db = dz act(a)
-              pz[i] = dzi * pb[i] * act_grad_a;  // da = dz b act'(a)
-            }
-          else
-            for (std::int64_t i = begin; i < end; ++i) {
-              value_and_grad(pa[i], act_a, act_grad_a);
-              pz[i] = pdz[i] * act_grad_a;  // da = dz act'(a)
-            }
-        });
-      });
+      gate_kernels::gated_backward(act, a.data<T>(), b.defined() ? b.data<T>() : nullptr,
+                                   dz.data<T>(), z.data<T>(), dz.data<T>(), dz.numel());
     });
     accumulate_grad(a, std::move(z));
     if (b.defined()) accumulate_grad(b, std::move(dz));

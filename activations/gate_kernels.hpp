@@ -8,6 +8,7 @@
 
 #include "activations/glu.hpp"
 #include "activations/math.hpp"
+#include "core/parallel.hpp"
 
 namespace tg::gate_kernels {
 
@@ -43,5 +44,44 @@ void with_activation(GateActivation act, Fn fn) {
 
 // Elements per piece when a gated op is split over threads: enough that waking a thread pays.
 inline constexpr std::int64_t kGrain = 16384;
+
+// out[i] = act(gate[i]) * value[i] for i < n, or act(gate[i]) when value is null (a plain
+// activation); split over threads when large.
+template <class T>
+void gated_forward(GateActivation act, const T* gate, const T* value, T* out, std::int64_t n) {
+  with_activation<T>(act, [&](auto act_of, auto) {
+    parallel_for_range(n, kGrain, [&](std::int64_t begin, std::int64_t end) {
+      if (value)
+        for (std::int64_t i = begin; i < end; ++i) out[i] = act_of(gate[i]) * value[i];
+      else
+        for (std::int64_t i = begin; i < end; ++i) out[i] = act_of(gate[i]);
+    });
+  });
+}
+
+// Its backward, from the gradient g of out: dvalue = g act(gate), dgate = g value act'(gate);
+// without value, dgate = g act'(gate) and dvalue is not written. dvalue may be g itself (each
+// g[i] is read before dvalue[i] is written).
+template <class T>
+void gated_backward(GateActivation act, const T* gate, const T* value, const T* g, T* dgate,
+                    T* dvalue, std::int64_t n) {
+  with_activation<T>(act, [&](auto, auto value_and_grad) {
+    parallel_for_range(n, kGrain, [&](std::int64_t begin, std::int64_t end) {
+      T act_a, act_grad_a;
+      if (value)
+        for (std::int64_t i = begin; i < end; ++i) {
+          value_and_grad(gate[i], act_a, act_grad_a);
+          const T gi = g[i];
+          dvalue[i] = gi * act_a;
+          dgate[i] = gi * value[i] * act_grad_a;
+        }
+      else
+        for (std::int64_t i = begin; i < end; ++i) {
+          value_and_grad(gate[i], act_a, act_grad_a);
+          dgate[i] = g[i] * act_grad_a;
+        }
+    });
+  });
+}
 
 }  // namespace tg::gate_kernels

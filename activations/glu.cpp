@@ -18,7 +18,6 @@
 
 namespace tg {
 
-using gate_kernels::kGrain;
 using gate_kernels::with_activation;
 
 namespace {
@@ -87,14 +86,10 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
     using T = decltype(zero);
     const T *pa = gate.data<T>(), *pv = value.data<T>();
     T* po = out.data<T>();
+    if (flat) return gate_kernels::gated_forward(act, pa, pv, po, out.numel());
     with_activation<T>(act, [&](auto act_of, auto) {
-      if (flat)
-        parallel_for_range(out.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
-          for (std::int64_t i = begin; i < end; ++i) po[i] = act_of(pa[i]) * pv[i];
-        });
-      else
-        kernels::map_broadcast(pa, gate.shape(), pv, value.shape(), po, shape,
-                               [&](T a, T v) { return act_of(a) * v; });
+      kernels::map_broadcast(pa, gate.shape(), pv, value.shape(), po, shape,
+                             [&](T a, T v) { return act_of(a) * v; });
     });
   });
   return record(op, {gate, value}, out, [gate, value, act, shape, flat](const Tensor& g) {
@@ -104,6 +99,7 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
       const T *pa = gate.data<T>(), *pv = value.data<T>(), *pg = g.data<T>();
       T *da = dgate.data<T>(), *dv = dvalue.data<T>();
       // d/dvalue = g act(gate),  d/dgate = g value act'(gate)
+      if (flat) return gate_kernels::gated_backward(act, pa, pv, pg, da, dv, g.numel());
       with_activation<T>(act, [&](auto, auto value_and_grad) {
         auto element = [&](std::int64_t i, std::int64_t ia, std::int64_t iv) {
           T act_a, act_grad_a;
@@ -111,13 +107,8 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
           dv[i] = pg[i] * act_a;
           da[i] = pg[i] * pv[iv] * act_grad_a;
         };
-        if (flat)
-          parallel_for_range(g.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
-            for (std::int64_t i = begin; i < end; ++i) element(i, i, i);
-          });
-        else
-          kernels::for_each_broadcast(shape, broadcast_strides(gate.shape(), shape),
-                                      broadcast_strides(value.shape(), shape), element);
+        kernels::for_each_broadcast(shape, broadcast_strides(gate.shape(), shape),
+                                    broadcast_strides(value.shape(), shape), element);
       });
     });
     accumulate_grad(gate, std::move(dgate));

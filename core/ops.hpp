@@ -150,8 +150,8 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
 // q (B, T, H·d), k (B, S, H·d), v (B, S, H·e) -> (B, T, H·e), head h in columns h·d .. h·d+d-1.
 // Equals splitting the heads (reshape to (B, T, H, d), permute to (B, H, T, d)), calling
 // scaled_dot_product_attention and merging them back, without the four copies.
-Tensor multi_head_attention(const Tensor& q, const Tensor& k, const Tensor& v,
-                            std::int64_t heads, bool causal);
+Tensor scaled_dot_product_attention_heads(const Tensor& q, const Tensor& k, const Tensor& v,
+                                          std::int64_t heads, bool causal);
 
 // ---- softmax and losses (ops_softmax.cpp) ----------------------------------------------------
 // softmax(x)_i = exp(x_i - m) / sum_j exp(x_j - m), m = max_j x_j (the shift avoids overflow).

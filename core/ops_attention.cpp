@@ -12,14 +12,14 @@
 //
 // Memory: the composite form (matmul, mul, masked_fill, softmax, matmul: docs/attention.md)
 // keeps four (T, S) tensors per matrix for its backward. This op keeps none: the backward
-// computes P again from q and k (one more product, T·S·d multiply-adds, against the five the
-// op does anyway), with the same code in the same order, so it is the very same P. Only the
-// inputs stay alive, and whoever made them keeps those anyway.
+// computes P again from q and k (one more product, T·S·d multiply-adds, against the six the
+// forward and backward do anyway), with the same code in the same order, so it is the very same
+// P. Only the inputs stay alive, and whoever made them keeps those anyway.
 //
 // Two layouts, one kernel:
 //   scaled_dot_product_attention: q (..., T, d), each matrix contiguous (PyTorch's layout);
-//   multi_head_attention: q (B, T, H·d), the layout a projection produces, head h being
-//   columns h·d .. h·d+d-1. Splitting heads with permute would copy q, k, v and the output
+//   scaled_dot_product_attention_heads: q (B, T, H·d), the layout a projection produces, head h
+//   being columns h·d .. h·d+d-1. Splitting heads with permute would copy q, k, v and the output
 //   (four tensors per layer, kept by the tape until backward); here each task copies its head's
 //   rows into a small buffer that stays in cache, and writes its result back in place.
 // Each matrix is an independent task, spread over threads; the products inside run on the
@@ -95,7 +95,9 @@ void attention_weights(const T* q, const T* k, T* P, std::int64_t T_, std::int64
 }
 
 // A task's buffers, kept per thread and reused: the gathered rows of one head and the (T, S)
-// weights.
+// weights. They grow to the largest attention seen and stay for the thread's life; being
+// std::vectors, not tensors, they are not counted in memory_pool_stats(). (A task never runs
+// inside another on the same thread: a nested parallel_for runs inline, one task after another.)
 template <class T>
 struct Scratch {
   std::vector<T> q, k, v, dout, out, dq, dk, dv, P, dS;
@@ -205,9 +207,9 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
   return attention(op, q, k, v, out_shape, Dims{numel(lead), T, S, d, e, 1, causal});
 }
 
-Tensor multi_head_attention(const Tensor& q, const Tensor& k, const Tensor& v,
-                            std::int64_t heads, bool causal) {
-  const char* op = "multi_head_attention";
+Tensor scaled_dot_product_attention_heads(const Tensor& q, const Tensor& k, const Tensor& v,
+                                          std::int64_t heads, bool causal) {
+  const char* op = "scaled_dot_product_attention_heads";
   if (q.dim() != 3 || k.dim() != 3 || v.dim() != 3)
     fail(op, "needs q (B, T, H*d), k (B, S, H*d), v (B, S, H*e), got ", q.shape(), ", ",
          k.shape(), ", ", v.shape());

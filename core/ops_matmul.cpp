@@ -44,6 +44,8 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool tran
   out_shape.push_back(N);
   // The packed kernel writes every element (C = A·B); the reference loop adds into zeros.
   const bool reference = matmul_kernel.load() == MatmulKernel::Reference;
+  if (shape && numel(*shape) != numel(out_shape))
+    fail("batched_product", "result shape ", *shape, " does not hold the product's ", out_shape);
   const Shape& made = shape ? *shape : out_shape;
   Tensor out = reference ? zeros(made, a.dtype()) : uninitialized(made, a.dtype());
   dispatch(a.dtype(), [&](auto zero) {

@@ -116,7 +116,7 @@ std::int64_t Tape::saved_bytes() const {
   std::set<const Storage*> seen;
   std::int64_t bytes = 0;
   auto count = [&](const Tensor& t) {
-    if (t.is_leaf() || !seen.insert(t.impl()->storage.get()).second) return;
+    if (!t.defined() || t.is_leaf() || !seen.insert(t.impl()->storage.get()).second) return;
     bytes += t.numel() * (t.dtype() == float32 ? 4 : 8);
   };
   for (const Record& rec : records_) {
@@ -127,7 +127,8 @@ std::int64_t Tape::saved_bytes() const {
 }
 
 void Tape::clear() {
-  for (Record& rec : records_) rec.output.impl()->released = true;
+  for (Record& rec : records_)
+    if (rec.output.defined()) rec.output.impl()->released = true;
   records_.clear();
 }
 
@@ -258,19 +259,19 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
       // When the record is the output's only holder and is released next, nobody can read this
       // gradient again: the backward function gets it to keep (add passes it on to an input
       // without a copy). Otherwise it gets a handle to it, and any taker must copy.
-      const bool last_reader = !retain_graph && rec.output.impl_ptr().use_count() == 1;
-      Tensor g = last_reader ? std::move(grad) : grad;
+      const bool sole_holder = !retain_graph && rec.output.impl_ptr().use_count() == 1;
+      Tensor g = sole_holder ? std::move(grad) : grad;
       run_backward(rec, std::move(g));  // rec.backward(g), plus the anomaly checks when on
-      if (!retain_graph) release(rec);
+      if (!retain_graph) release(records_[i]);  // looked up again: rec is not used past the call
     }
   } catch (...) {
-    drop_released();  // even after an error, every record on the tape still has its output
+    drop_emptied();  // even after an error, every record on the tape still has its output
     throw;
   }
-  drop_released();  // records of other graphs stay
+  drop_emptied();  // records of other graphs stay
 }
 
-void Tape::drop_released() {
+void Tape::drop_emptied() {
   records_.erase(std::remove_if(records_.begin(), records_.end(),
                                 [](const Record& rec) { return !rec.output.defined(); }),
                  records_.end());

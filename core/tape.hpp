@@ -53,9 +53,10 @@ class Tape {
   // its output as requiring grad and as made by this record.
   void append(const char* op, TensorList&& inputs, const Tensor& output, BackwardFn&& backward);
 
-  // Reverse-mode differentiation from `root` (see Tensor::backward). Unless retain_graph, the
-  // records the pass went through are released afterwards: their saved tensors are freed, and
-  // a second backward through them is an error. Records of other graphs stay on the tape.
+  // Reverse-mode differentiation from `root` (see Tensor::backward). Unless retain_graph, each
+  // record the pass goes through is released as soon as it has run (its inputs, closure and
+  // output are freed, and a second backward through it is an error) and dropped from the tape
+  // at the end, even if a backward function throws. Records of other graphs stay on the tape.
   void backward(const Tensor& root, const Tensor& seed, bool retain_graph);
 
   // Bytes of the intermediate tensors the records keep alive: the distinct storages of every
@@ -70,7 +71,7 @@ class Tape {
   void clear();
 
  private:
-  void drop_released();  // removes the records backward has emptied (their output is gone)
+  void drop_emptied();  // removes the records backward has emptied (their output is gone)
 
   std::vector<Record> records_;  // in execution order, so ids ascend
   std::uint64_t next_id_ = 0;

@@ -45,7 +45,7 @@ Tensor CausalSelfAttention::forward(const Tensor& x) {
     auto split = [&](const Tensor& t) { return permute(t.reshape({B, T, H, hd}), {0, 2, 1, 3}); };
     y = permute(attend_composite(split(q), split(k), split(v)), {0, 2, 1, 3}).reshape({B, T, d});
   } else {
-    y = multi_head_attention(q, k, v, H, /*causal=*/true);  // reads each head where it lies
+    y = scaled_dot_product_attention_heads(q, k, v, H, /*causal=*/true);  // heads read in place
   }
   return o_proj->forward(y);
 }

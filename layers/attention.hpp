@@ -11,7 +11,7 @@
 //   att     = softmax(scores, last axis)          (rows sum to 1; max-shifted, so stable)
 //   y       = att v                               (T, hd), written back as head h's columns
 //   out = y Wo^T                                  (B, T, d)
-// multi_head_attention (core/ops_attention.cpp) does the middle part in one op, reading each
+// scaled_dot_product_attention_heads (core/ops_attention.cpp) does the middle part in one op, reading each
 // head where the projection put it; attend_composite spells it out with primitive ops on
 // heads split into (B, H, T, hd).
 //
@@ -45,8 +45,8 @@ class CausalSelfAttention : public Module {
   CausalSelfAttention(const AttentionOptions& options, Generator& gen);
   Tensor forward(const Tensor& x);
   // softmax(q k^T / sqrt(hd) + causal mask) v for q, k, v (B, H, T, hd), from primitive ops:
-  // what the fused scaled_dot_product_attention computes, and what runs instead of it when
-  // dropout on the attention weights is on (the fused op has no dropout).
+  // what the fused scaled_dot_product_attention(_heads) computes, and what runs instead of it
+  // when dropout on the attention weights is on (the fused op has no dropout).
   Tensor attend_composite(const Tensor& q, const Tensor& k, const Tensor& v);
 
   std::shared_ptr<Linear> q_proj, k_proj, v_proj, o_proj;

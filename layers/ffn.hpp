@@ -14,12 +14,13 @@
 // - fused (gated kinds): one projection gate_up_proj, d -> 2h (the gate's h rows first, then the
 //   value's), split by the fused chunked kernel — one matrix product instead of two.
 // - dropout on the hidden activations while training.
-// Without dropout and unfused, the activation and down_proj run as one op, activated_linear
-// (activations/activated_linear.hpp): the tape keeps the projections' outputs but not the
-// hidden layer, which backward computes again. Same numbers, one (tokens x h) tensor less.
 // - checkpoint: keep only x on the tape and recompute the hidden activations during backward
 //   (with dropout, the mask is kept too). The recomputation uses this module's weights as they
 //   are at backward time: keep the module alive, and unchanged, until backward has run.
+// When no dropout mask is drawn (dropout 0, or eval mode) and the projections are separate, the
+// activation and down_proj run as one op, activated_linear (activations/activated_linear.hpp):
+// the tape keeps the projections' outputs but not the hidden layer, which backward computes
+// again. Same numbers, one (tokens x h) tensor less per block.
 #pragma once
 
 #include <cstdint>

@@ -177,7 +177,7 @@ TEST_CASE("fused attention equals the composite form, values and gradients") {
         }).find("scaled_dot_product_attention: shapes do not fit") == 0);
 }
 
-TEST_CASE("multi_head_attention equals split heads, attention, merged heads") {
+TEST_CASE("scaled_dot_product_attention_heads equals split heads, attention, merged heads") {
   // q, k (B=2, T=5, H=3 heads of d=4), v (2, 5, 3 heads of e=2): the layout a projection makes.
   const std::int64_t B = 2, T = 5, H = 3, d = 4, e = 2;
   const auto split = [&](const Tensor& t, std::int64_t width) {
@@ -187,7 +187,7 @@ TEST_CASE("multi_head_attention equals split heads, attention, merged heads") {
     CAPTURE(causal);
     const Tensor q = random_var({B, T, H * d}, 71), k = random_var({B, T, H * d}, 72),
                  v = random_var({B, T, H * e}, 73);
-    const Tensor fused = multi_head_attention(q, k, v, H, causal);
+    const Tensor fused = scaled_dot_product_attention_heads(q, k, v, H, causal);
     REQUIRE(fused.shape() == Shape{B, T, H * e});
     const Tensor by_heads =
         permute(scaled_dot_product_attention(split(q, d), split(k, d), split(v, e), causal),
@@ -206,21 +206,47 @@ TEST_CASE("multi_head_attention equals split heads, attention, merged heads") {
     CHECK(v.grad().to_vector() == grads[2]);
     check_gradients(
         [causal](const std::vector<Tensor>& in) {
-          return multi_head_attention(in[0], in[1], in[2], 2, causal);
+          return scaled_dot_product_attention_heads(in[0], in[1], in[2], 2, causal);
         },
         {random_var({2, 3, 4}, 74), random_var({2, 3, 4}, 75), random_var({2, 3, 6}, 76)});
   }
+  // More keys than queries (S = 7, T = 5; causal: query i sees keys 0..i) and fewer (S = 3,
+  // not causal), and one head, whose columns are already contiguous: against split heads.
+  for (auto [S, heads, causal] : {std::tuple<std::int64_t, std::int64_t, bool>{7, 3, true},
+                                  {7, 3, false}, {3, 3, false}, {5, 1, true}}) {
+    CAPTURE(S);
+    CAPTURE(heads);
+    const Tensor q = random_var({B, T, heads * d}, 78), k = random_var({B, S, heads * d}, 79),
+                 v = random_var({B, S, heads * e}, 80);
+    const auto split_rows = [&](const Tensor& t, std::int64_t rows, std::int64_t width) {
+      return permute(t.reshape({B, rows, heads, width}), {0, 2, 1, 3});
+    };
+    const Tensor by_heads = permute(scaled_dot_product_attention(split_rows(q, T, d),
+                                                                 split_rows(k, S, d),
+                                                                 split_rows(v, S, e), causal),
+                                    {0, 2, 1, 3})
+                                .reshape({B, T, heads * e});
+    CHECK(scaled_dot_product_attention_heads(q, k, v, heads, causal).to_vector() ==
+          by_heads.to_vector());
+    check_gradients(
+        [heads = heads, causal = causal](const std::vector<Tensor>& in) {
+          return scaled_dot_product_attention_heads(in[0], in[1], in[2], heads, causal);
+        },
+        {random_var({1, 2, heads * 2}, 81), random_var({1, S % 4 + 2, heads * 2}, 82),
+         random_var({1, S % 4 + 2, heads * 3}, 83)});
+  }
   const auto attend = [](const Shape& q, const Shape& kv, std::int64_t heads) {
-    return error_of([&] { multi_head_attention(zeros(q), zeros(kv), zeros(kv), heads, true); });
+    return error_of(
+        [&] { scaled_dot_product_attention_heads(zeros(q), zeros(kv), zeros(kv), heads, true); });
   };
+  const std::string op = "scaled_dot_product_attention_heads: ";
   CHECK(attend({2, 3, 6}, {2, 3, 6}, 4) ==
-        "multi_head_attention: shapes do not fit: q (2,3,6), k (2,3,6), v (2,3,6) with 4 "
-        "heads (need q (B, T, H*d), k (B, S, H*d), v (B, S, H*e))");
-  CHECK(attend({2, 3, 6}, {2, 3, 6}, 0) == "multi_head_attention: needs at least one head, got 0");
-  CHECK(attend({3, 6}, {3, 6}, 2).find("multi_head_attention: needs q (B, T, H*d)") == 0);
+        op + "shapes do not fit: q (2,3,6), k (2,3,6), v (2,3,6) with 4 heads (need q (B, T, H*d), "
+             "k (B, S, H*d), v (B, S, H*e))");
+  CHECK(attend({2, 3, 6}, {2, 3, 6}, 0) == op + "needs at least one head, got 0");
+  CHECK(attend({3, 6}, {3, 6}, 2).find(op + "needs q (B, T, H*d)") == 0);
   CHECK(attend({1, 4, 6}, {1, 2, 6}, 2) ==
-        "multi_head_attention: causal attention needs at least as many keys as queries, got T=4 "
-        "and S=2");
+        op + "causal attention needs at least as many keys as queries, got T=4 and S=2");
 }
 
 TEST_CASE("fused attention keeps no tensor of its own for the backward pass") {
@@ -229,7 +255,7 @@ TEST_CASE("fused attention keeps no tensor of its own for the backward pass") {
   const Tensor x = random_var({1, 16, 8}, 77);
   const Tensor q = x * 1.0, k = x * 2.0, v = x * 3.0;  // intermediates: counted by saved_bytes
   const std::int64_t before = current_tape().saved_bytes();
-  const Tensor out = multi_head_attention(q, k, v, 2, true);
+  const Tensor out = scaled_dot_product_attention_heads(q, k, v, 2, true);
   CHECK(current_tape().saved_bytes() - before == out.numel() * 8);
   current_tape().clear();
 }

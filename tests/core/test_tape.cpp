@@ -169,9 +169,15 @@ TEST_CASE("a gradient that reaches a released intermediate stops with an error, 
   Tensor l1 = h.sum();
   Tensor l2 = (h * h).sum();
   l1.backward();
+  const std::size_t records_before = current_tape().size();
   const std::string message = error_of([&] { l2.backward(); });
   CHECK(message.find("backward: the gradient reached a tensor made by 'mul' (shape (2,)) whose "
                      "record was already released") == 0);
+  // The records the failed walk had already run through are gone (released, not half-kept);
+  // the tape stays usable: it can be measured, cleared and recorded on.
+  CHECK(current_tape().size() < records_before);
+  for (const Record& rec : current_tape().records()) CHECK(rec.output.defined());
+  CHECK(current_tape().saved_bytes() >= 0);
   current_tape().clear();
   // With retain_graph on the first backward, both gradients arrive: 2 + 8x.
   Tensor y = tensor({1, 2}, {}, float64).requires_grad_();
