@@ -45,6 +45,25 @@ void with_activation(GateActivation act, Fn fn) {
 // Elements per piece when a gated op is split over threads: enough that waking a thread pays.
 inline constexpr std::int64_t kGrain = 16384;
 
+// Calls fn(derivative) with act'(x) alone, as the plain activations' ops compute it
+// (activations/pointwise.cpp: relu_grad, gelu_grad, swish_grad_x with beta 1): the plain
+// backward below uses the very expressions of those ops, so that it gives their numbers.
+template <class T, class Fn>
+void with_derivative(GateActivation act, Fn fn) {
+  switch (act) {
+    case GateActivation::Sigmoid:
+      return fn([](T x) { return math::sigmoid_grad(x); });
+    case GateActivation::Identity:
+      return fn([](T) { return T(1); });
+    case GateActivation::ReLU:
+      return fn([](T x) { return math::relu_grad(x); });
+    case GateActivation::GELU:
+      return fn([](T x) { return math::gelu_grad(x); });
+    case GateActivation::Swish:
+      return fn([](T x) { return math::swish_grad_x(x, T(1)); });
+  }
+}
+
 // out[i] = act(gate[i]) * value[i] for i < n, or act(gate[i]) when value is null (a plain
 // activation); split over threads when large.
 template <class T>
@@ -65,21 +84,21 @@ void gated_forward(GateActivation act, const T* gate, const T* value, T* out, st
 template <class T>
 void gated_backward(GateActivation act, const T* gate, const T* value, const T* g, T* dgate,
                     T* dvalue, std::int64_t n) {
+  if (!value)
+    return with_derivative<T>(act, [&](auto derivative) {
+      parallel_for_range(n, kGrain, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i) dgate[i] = g[i] * derivative(gate[i]);
+      });
+    });
   with_activation<T>(act, [&](auto, auto value_and_grad) {
     parallel_for_range(n, kGrain, [&](std::int64_t begin, std::int64_t end) {
       T act_a, act_grad_a;
-      if (value)
-        for (std::int64_t i = begin; i < end; ++i) {
-          value_and_grad(gate[i], act_a, act_grad_a);
-          const T gi = g[i];
-          dvalue[i] = gi * act_a;
-          dgate[i] = gi * value[i] * act_grad_a;
-        }
-      else
-        for (std::int64_t i = begin; i < end; ++i) {
-          value_and_grad(gate[i], act_a, act_grad_a);
-          dgate[i] = g[i] * act_grad_a;
-        }
+      for (std::int64_t i = begin; i < end; ++i) {
+        value_and_grad(gate[i], act_a, act_grad_a);
+        const T gi = g[i];
+        dvalue[i] = gi * act_a;
+        dgate[i] = gi * value[i] * act_grad_a;
+      }
     });
   });
 }
