@@ -60,21 +60,17 @@ const T* rows_of(const T* base, const Layout& at, std::int64_t g, std::vector<T>
   return buffer.data();
 }
 
-// Writes the contiguous (rows, width) `result` to matrix g (nothing to do when it is in place).
-template <class T>
-void store(const T* result, T* base, const Layout& at, std::int64_t g) {
+// Matrix g of an output, made by product(C) writing a contiguous (rows, width) C: in place when
+// matrix g is contiguous, else in `buffer`, whose rows are then copied to where they belong.
+template <class T, class Product>
+void write_rows(T* base, const Layout& at, std::int64_t g, std::vector<T>& buffer,
+                Product product) {
   T* first = base + at.offset(g);
-  if (result == first) return;
-  for (std::int64_t i = 0; i < at.rows; ++i)
-    std::memcpy(first + i * at.stride(), result + i * at.width, at.width * sizeof(T));
-}
-
-// Where a task writes matrix g of an output: in place, or a buffer that store() copies out.
-template <class T>
-T* destination(T* base, const Layout& at, std::int64_t g, std::vector<T>& buffer) {
-  if (at.heads == 1) return base + at.offset(g);
+  if (at.heads == 1) return product(first);
   buffer.resize(static_cast<std::size_t>(at.rows * at.width));
-  return buffer.data();
+  product(buffer.data());
+  for (std::int64_t i = 0; i < at.rows; ++i)
+    std::memcpy(first + i * at.stride(), buffer.data() + i * at.width, at.width * sizeof(T));
 }
 
 // P = softmax(scale q k^T), causal or not: (T, S), row-major, into P.
@@ -119,6 +115,9 @@ struct Dims {
 
 Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor& v,
                  const Shape& out_shape, const Dims& n) {
+  if (n.causal && n.S < n.T)
+    fail(op, "causal attention needs at least as many keys as queries, got T=", n.T, " and S=",
+         n.S);
   Tensor out = uninitialized(out_shape, q.dtype());  // every element is written
   const double scale = 1.0 / std::sqrt(static_cast<double>(n.d));
   dispatch(q.dtype(), [&](auto zero) {
@@ -130,10 +129,10 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
       s.P.resize(static_cast<std::size_t>(n.T * n.S));
       attention_weights(rows_of(pq, n.q(), g, s.q), rows_of(pk, n.k(), g, s.k), s.P.data(), n.T,
                         n.S, n.d, static_cast<T>(scale), n.causal);
-      T* o = destination(po, n.out(), g, s.out);
-      kernels::gemm_packed(false, false, n.T, n.e, n.S, s.P.data(), rows_of(pv, n.v(), g, s.v), o,
-                           false);  // P v
-      store(o, po, n.out(), g);
+      const T* vg = rows_of(pv, n.v(), g, s.v);
+      write_rows(po, n.out(), g, s.out, [&](T* o) {
+        kernels::gemm_packed(false, false, n.T, n.e, n.S, s.P.data(), vg, o, false);  // P v
+      });
     });
   });
   return record(op, {q, k, v}, out, [q, k, v, n, scale](const Tensor& dout) {
@@ -151,9 +150,9 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
         const T *qg = rows_of(pq, n.q(), g, s.q), *kg = rows_of(pk, n.k(), g, s.k),
                 *vg = rows_of(pv, n.v(), g, s.v), *dO = rows_of(pg, n.out(), g, s.dout);
         attention_weights(qg, kg, P, n.T, n.S, n.d, static_cast<T>(scale), n.causal);
-        T* dvg = destination(pdv, n.v(), g, s.dv);
-        kernels::gemm_packed(true, false, n.S, n.e, n.T, P, dO, dvg, false);  // P^T dout
-        store(dvg, pdv, n.v(), g);
+        write_rows(pdv, n.v(), g, s.dv, [&](T* dvg) {
+          kernels::gemm_packed(true, false, n.S, n.e, n.T, P, dO, dvg, false);  // P^T dout
+        });
         kernels::gemm_packed(false, true, n.T, n.S, n.e, dO, vg, dS, false);  // dout v^T
         for (std::int64_t i = 0; i < n.T; ++i) {
           T* row = dS + i * n.S;
@@ -163,12 +162,12 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
           for (std::int64_t j = 0; j < n.S; ++j)
             row[j] = p[j] * (row[j] - dot) * static_cast<T>(scale);
         }
-        T* dqg = destination(pdq, n.q(), g, s.dq);
-        kernels::gemm_packed(false, false, n.T, n.d, n.S, dS, kg, dqg, false);  // dS k
-        store(dqg, pdq, n.q(), g);
-        T* dkg = destination(pdk, n.k(), g, s.dk);
-        kernels::gemm_packed(true, false, n.S, n.d, n.T, dS, qg, dkg, false);  // dS^T q
-        store(dkg, pdk, n.k(), g);
+        write_rows(pdq, n.q(), g, s.dq, [&](T* dqg) {
+          kernels::gemm_packed(false, false, n.T, n.d, n.S, dS, kg, dqg, false);  // dS k
+        });
+        write_rows(pdk, n.k(), g, s.dk, [&](T* dkg) {
+          kernels::gemm_packed(true, false, n.S, n.d, n.T, dS, qg, dkg, false);  // dS^T q
+        });
       });
     });
     accumulate_grad(q, std::move(dq));
@@ -199,8 +198,6 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
       v.size(-2) != S)
     fail(op, "shapes do not fit: q ", q.shape(), ", k ", k.shape(), ", v ", v.shape(),
          " (need q (..., T, d), k (..., S, d), v (..., S, e))");
-  if (causal && S < T) fail(op, "causal attention needs at least as many keys as queries, got T=",
-                            T, " and S=", S);
   Shape out_shape = lead;
   out_shape.push_back(T);
   out_shape.push_back(e);
@@ -220,8 +217,6 @@ Tensor scaled_dot_product_attention_heads(const Tensor& q, const Tensor& k, cons
       q.size(2) % heads != 0 || v.size(2) % heads != 0)
     fail(op, "shapes do not fit: q ", q.shape(), ", k ", k.shape(), ", v ", v.shape(), " with ",
          heads, " heads (need q (B, T, H*d), k (B, S, H*d), v (B, S, H*e))");
-  if (causal && S < T) fail(op, "causal attention needs at least as many keys as queries, got T=",
-                            T, " and S=", S);
   const std::int64_t d = q.size(2) / heads, e = v.size(2) / heads;
   return attention(op, q, k, v, Shape{B, T, heads * e}, Dims{B * heads, T, S, d, e, heads, causal});
 }
