@@ -277,7 +277,9 @@ int main(int argc, char** argv) {
     if (thread_counts.empty()) flags.error("--threads must list at least one count");
     const std::vector<std::string> configs = split(flags.text("configs")),
                                    ffns = split(flags.text("ffns"));
-    for (const std::string& c : configs) config_named(c, "relu");  // reject bad names up front
+    for (const std::string& c : configs)  // reject bad names up front, as a bad flag
+      if (c != "tiny" && c != "small" && c != "medium")
+        flags.error("--configs must list tiny, small or medium, got '" + c + "'");
     for (const std::string& f : ffns) nn::parse_ffn_kind(f);
 
     if (!flags.text("one-step").empty()) {  // the child process of a step figure
