@@ -129,15 +129,17 @@ std::vector<T>& buffer(int which) {
 
 template <class T>
 void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
-                 const T* A, const T* B, T* C, bool accumulate) {
+                 const T* A, std::int64_t lda, const T* B, std::int64_t ldb, T* C,
+                 std::int64_t ldc, bool accumulate) {
   using Sizes = Tile<T>;
   if (K == 0) {  // an empty sum: C = 0 (or unchanged)
-    if (!accumulate) std::fill(C, C + M * N, T(0));
+    if (!accumulate)
+      for (std::int64_t i = 0; i < M; ++i) std::fill(C + i * ldc, C + i * ldc + N, T(0));
     return;
   }
   constexpr int MR = Sizes::MR, NR = Sizes::NR;
-  const View<T> a{A, trans_a ? 1 : K, trans_a ? M : 1};
-  const View<T> b{B, trans_b ? 1 : N, trans_b ? K : 1};
+  const View<T> a{A, trans_a ? 1 : lda, trans_a ? lda : 1};
+  const View<T> b{B, trans_b ? 1 : ldb, trans_b ? ldb : 1};
   // Packing pays when each number is used many times. A's numbers are used once per column of
   // C: with few columns (attention's (32 x 16)·(16 x 32), the FFN's (1024 x 176)·(176 x 64))
   // copying A would cost a large part of the product, so the micro-kernel reads whole strips of
@@ -152,8 +154,8 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
     // the arithmetic at this size).
     for (std::int64_t j = 0; j < N; j += NR)
       for (std::int64_t i = 0; i < M; i += MR)
-        micro_kernel<false>(K, A + i * a.row_stride, B + j, {a.row_stride, a.col_stride, N},
-                            C + i * N + j, N, !accumulate);
+        micro_kernel<false>(K, A + i * a.row_stride, B + j, {a.row_stride, a.col_stride, ldb},
+                            C + i * ldc + j, ldc, !accumulate);
     return;
   }
   // Tasks: blocks of MC rows times chunks of kChunk columns of C, so that a product with few
@@ -189,23 +191,23 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
       // C's tile at rows [i, i + mr) and columns [j0 + jr, ...), from whichever operands are
       // packed.
       auto tile = [&](std::int64_t i, std::int64_t jr, int mr, int nr) {
-        T* c = C + i * N + j0 + jr;
-        const T* pb = pack_b ? packed_b.data() + jr * kc : B + p0 * N + j0 + jr;
-        const std::int64_t b_step = pack_b ? NR : N;
+        T* c = C + i * ldc + j0 + jr;
+        const T* pb = pack_b ? packed_b.data() + jr * kc : B + p0 * ldb + j0 + jr;
+        const std::int64_t b_step = pack_b ? NR : ldb;
         if (pack_a && pack_b) {
-          any_kernel<true>(kc, packed_a.data() + i * kc, pb, {}, c, N, mr, nr, overwrite);
+          any_kernel<true>(kc, packed_a.data() + i * kc, pb, {}, c, ldc, mr, nr, overwrite);
         } else if (pack_a) {
-          any_kernel<false>(kc, packed_a.data() + i * kc, pb, {1, MR, b_step}, c, N, mr, nr,
+          any_kernel<false>(kc, packed_a.data() + i * kc, pb, {1, MR, b_step}, c, ldc, mr, nr,
                             overwrite);
         } else if (mr == MR) {
           const T* pa = A + i * a.row_stride + p0 * a.col_stride;
-          any_kernel<false>(kc, pa, pb, {a.row_stride, a.col_stride, b_step}, c, N, mr, nr,
+          any_kernel<false>(kc, pa, pb, {a.row_stride, a.col_stride, b_step}, c, ldc, mr, nr,
                             overwrite);
         } else {  // the last, partial strip of rows: packed here, with zeros below
           std::vector<T>& strip = buffer<T>(2);
           strip.resize(static_cast<std::size_t>(MR * kc));
           pack<MR>(a, i, mr, p0, kc, strip.data());
-          any_kernel<false>(kc, strip.data(), pb, {1, MR, b_step}, c, N, mr, nr, overwrite);
+          any_kernel<false>(kc, strip.data(), pb, {1, MR, b_step}, c, ldc, mr, nr, overwrite);
         }
       };
       parallel_for_if_large(row_blocks * col_chunks, work, [&](std::int64_t t) {
@@ -221,8 +223,10 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
 }
 
 template void gemm_packed<float>(bool, bool, std::int64_t, std::int64_t, std::int64_t,
-                                 const float*, const float*, float*, bool);
+                                 const float*, std::int64_t, const float*, std::int64_t, float*,
+                                 std::int64_t, bool);
 template void gemm_packed<double>(bool, bool, std::int64_t, std::int64_t, std::int64_t,
-                                  const double*, const double*, double*, bool);
+                                  const double*, std::int64_t, const double*, std::int64_t,
+                                  double*, std::int64_t, bool);
 
 }  // namespace tg::kernels

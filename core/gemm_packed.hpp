@@ -28,8 +28,21 @@ namespace tg::kernels {
 
 // accumulate = false computes C = op(A) · op(B) instead, without reading C: the caller need
 // not zero it first (saving a pass over memory).
+//
+// Leading dimensions, as in BLAS: row r of a stored matrix starts ld numbers after row r - 1
+// (ld >= the row's length), so an operand can be a block of a larger row-major matrix. Attention
+// uses this to read one head's columns of (B, T, H·d) in place (ld = H·d), and to skip the
+// masked half of a causal product (the first rows, or the last columns, of a matrix).
 template <class T>
 void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
-                 const T* A, const T* B, T* C, bool accumulate = true);
+                 const T* A, std::int64_t lda, const T* B, std::int64_t ldb, T* C,
+                 std::int64_t ldc, bool accumulate = true);
+
+// Contiguous operands: A is stored (M, K) or (K, M), B (K, N) or (N, K), C (M, N).
+template <class T>
+void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
+                 const T* A, const T* B, T* C, bool accumulate = true) {
+  gemm_packed(trans_a, trans_b, M, N, K, A, trans_a ? M : K, B, trans_b ? K : N, C, N, accumulate);
+}
 
 }  // namespace tg::kernels

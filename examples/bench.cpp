@@ -13,6 +13,7 @@
 //   memory config=C ffn=F saved_mb=A peak_tensors_mb=P   after each step line: what the tape
 //                              keeps at the end of the forward pass (Tape::saved_bytes), and the
 //                              most tensor memory alive at once in a step (memory_pool_stats)
+//   attention config=C threads=T ms=M              one layer's causal attention, forward+backward
 //   op_overhead_us=U                               per op of a 1000-op chain, forward+backward
 //   step_flops config=C ffn=F gflop=G              the matrix arithmetic of one training step
 //   peak threads=T gflops=G                        the machine's float32 multiply-add limit
@@ -46,7 +47,7 @@ namespace {
 
 const char* kUsage =
     "usage: bench [flags]\n"
-    "  --only WHAT      all | peak | matmul | step | flops | overhead (default all)\n"
+    "  --only WHAT      all | peak | matmul | attention | step | flops | overhead (default all)\n"
     "  --threads LIST   thread counts, e.g. 1,2 (default 1 and the hardware threads)\n"
     "  --configs LIST   tiny, small, medium (default all three)\n"
     "  --ffns LIST      relu, gelu, swiglu, or any FFN kind (default relu,gelu,swiglu)\n"
@@ -224,6 +225,23 @@ double peak_gflops(int threads) {
   return 2.0 * kChains * kLanes * static_cast<double>(iterations) * threads / median(samples) / 1e9;
 }
 
+// Milliseconds for one layer's causal attention at a config's sizes, forward and backward: the
+// fused op on q, k, v (B, T, d_model) as the projections make them, as in the training step.
+double attention_ms(const std::string& config, int reps) {
+  const nn::ModelConfig c = config_named(config, "relu");
+  const std::int64_t B = batch_of(config), T = c.max_seq, D = c.d_model;
+  Generator gen(0);
+  Tensor q = randn({B, T, D}, gen), k = randn({B, T, D}, gen), v = randn({B, T, D}, gen);
+  for (Tensor* t : {&q, &k, &v}) t->requires_grad_();
+  const Tensor dout = randn({B, T, D}, gen);
+  return 1e3 * seconds_per_call(
+                   [&] {
+                     scaled_dot_product_attention_heads(q, k, v, c.heads, true).backward(dout);
+                     for (const Tensor& t : {q, k, v}) t.zero_grad();
+                   },
+                   reps);
+}
+
 // Microseconds per op of a chain of 1000 ops on one-element tensors (y = y * a; y = y + b),
 // recording then backward, as ../shared/peer/op_overhead.py: what the tape itself costs.
 double op_overhead_us() {
@@ -258,9 +276,9 @@ int main(int argc, char** argv) {
   flags.parse(argc, argv);
   try {
     const std::string only = flags.text("only");
-    if (only != "all" && only != "peak" && only != "matmul" && only != "step" && only != "flops" &&
-        only != "overhead")
-      flags.error("--only must be all, peak, matmul, step, flops or overhead");
+    if (only != "all" && only != "peak" && only != "matmul" && only != "attention" &&
+        only != "step" && only != "flops" && only != "overhead")
+      flags.error("--only must be all, peak, matmul, attention, step, flops or overhead");
     const std::string kernel = flags.text("kernel");
     if (kernel != "packed" && kernel != "reference") flags.error("--kernel must be packed or reference");
     set_matmul_kernel(kernel == "packed" ? MatmulKernel::Packed : MatmulKernel::Reference);
@@ -310,6 +328,14 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
       }
     }
+    if (only == "all" || only == "attention")
+      for (int t : thread_counts) {
+        set_num_threads(t);
+        for (const std::string& c : configs)
+          std::printf("attention config=%s threads=%d ms=%.3f\n", c.c_str(), t,
+                      attention_ms(c, reps));
+        std::fflush(stdout);
+      }
     if (only == "all" || only == "step") {
       // Each configuration in a fresh process (this program again), so peak RSS is its own.
       char self[4096] = {};

@@ -71,6 +71,52 @@ TEST_CASE("the packed kernel with accumulate = false overwrites C without readin
   }
 }
 
+TEST_CASE("the packed kernel with leading dimensions equals it on copies of the blocks") {
+  // Each operand is a block of a wider matrix (ld = width + 5), and C's block sits inside a
+  // matrix of 7s: the strided call must give bit for bit what the contiguous call gives on
+  // copies of the blocks, and leave every number outside C's block alone. The sizes take each
+  // path: the small one (B read in place), B packed (transposed, N = 16), A packed (N > 256), and
+  // K = 0.
+  for (auto [M, N, K] : {std::tuple<std::int64_t, std::int64_t, std::int64_t>{32, 32, 16},
+                         {16, 16, 32}, {13, 7, 40}, {40, 300, 200}, {9, 33, 0}})
+    for (bool ta : {false, true})
+      for (bool tb : {false, true})
+        for (bool accumulate : {false, true}) {
+          CAPTURE(M);
+          CAPTURE(N);
+          CAPTURE(K);
+          CAPTURE(ta);
+          CAPTURE(tb);
+          CAPTURE(accumulate);
+          Generator gen(static_cast<std::uint64_t>(M + N + K));
+          const std::int64_t a_rows = ta ? K : M, a_cols = ta ? M : K;
+          const std::int64_t b_rows = tb ? N : K, b_cols = tb ? K : N;
+          const std::int64_t lda = a_cols + 5, ldb = b_cols + 5, ldc = N + 5;
+          const std::vector<double> a = randn({a_rows * lda + 1}, gen, float64).to_vector();
+          const std::vector<double> b = randn({b_rows * ldb + 1}, gen, float64).to_vector();
+          // The copies: row r of a block, without the 5 extra numbers.
+          auto block = [](const std::vector<double>& x, std::int64_t rows, std::int64_t cols,
+                          std::int64_t ld) {
+            std::vector<double> out;
+            for (std::int64_t r = 0; r < rows; ++r)
+              out.insert(out.end(), x.begin() + r * ld, x.begin() + r * ld + cols);
+            return out;
+          };
+          const std::vector<double> a_block = block(a, a_rows, a_cols, lda);
+          const std::vector<double> b_block = block(b, b_rows, b_cols, ldb);
+          std::vector<double> c(static_cast<std::size_t>(M * ldc), 7.0),
+              expected(static_cast<std::size_t>(M * N), 7.0);
+          kernels::gemm_packed(ta, tb, M, N, K, a.data(), lda, b.data(), ldb, c.data(), ldc,
+                               accumulate);
+          kernels::gemm_packed(ta, tb, M, N, K, a_block.data(), b_block.data(), expected.data(),
+                               accumulate);
+          for (std::int64_t i = 0; i < M; ++i)
+            for (std::int64_t j = 0; j < ldc; ++j)
+              REQUIRE(c[static_cast<std::size_t>(i * ldc + j)] ==
+                      (j < N ? expected[static_cast<std::size_t>(i * N + j)] : 7.0));
+        }
+}
+
 TEST_CASE("matmul gives bit-identical results with 1, 2 and 3 threads, batched or not") {
   Generator gen(8);
   const Tensor a = randn({3, 300, 200}, gen), b = randn({3, 200, 150}, gen);
@@ -175,6 +221,46 @@ TEST_CASE("fused attention equals the composite form, values and gradients") {
   CHECK(error_of([] {
           scaled_dot_product_attention(zeros({2, 3, 4}), zeros({2, 3, 5}), zeros({2, 3, 4}), true);
         }).find("scaled_dot_product_attention: shapes do not fit") == 0);
+}
+
+TEST_CASE("causal attention in strips of queries (T > 16) equals the composite form") {
+  // The op computes causal products in strips of 16 queries, skipping the masked keys; with
+  // T = 37 there are two whole strips and a partial one, and S = 45 > T leaves keys no query
+  // sees (their dk and dv are 0). Heads side by side (ld = 3 * 4) as a projection makes them.
+  const std::int64_t B = 1, T = 37, S = 45, H = 3, d = 4, e = 5;
+  const Tensor q = random_var({B, T, H * d}, 91), k = random_var({B, S, H * d}, 92),
+               v = random_var({B, S, H * e}, 93);
+  const auto split = [&](const Tensor& t, std::int64_t rows, std::int64_t width) {
+    return permute(t.reshape({B, rows, H, width}), {0, 2, 1, 3});  // (B, H, rows, width)
+  };
+  const Tensor fused = scaled_dot_product_attention_heads(q, k, v, H, true);
+  Tensor mask = zeros({T, S}, float64);
+  for (std::int64_t i = 0; i < T; ++i)
+    for (std::int64_t j = i + 1; j < S; ++j) mask.set({i, j}, 1);
+  const Tensor scores = masked_fill(
+      matmul(split(q, T, d), transpose(split(k, S, d), -2, -1)) * 0.5, mask, -INFINITY);
+  const Tensor composite =
+      permute(matmul(softmax(scores, -1), split(v, S, e)), {0, 2, 1, 3}).reshape({B, T, H * e});
+  check_values(fused, composite.to_vector(), 1e-13);
+  Generator gen(6);
+  const Tensor seed = randn(fused.shape(), gen, float64);
+  (fused * seed).sum().backward();
+  std::vector<std::vector<double>> grads;
+  for (const Tensor& t : {q, k, v}) grads.push_back(t.grad().to_vector()), t.zero_grad();
+  (composite * seed).sum().backward();
+  check_values(q.grad(), grads[0], 1e-12);
+  check_values(k.grad(), grads[1], 1e-12);
+  check_values(v.grad(), grads[2], 1e-12);
+  for (std::int64_t j = T; j < S; ++j)  // keys 37..44 are seen by no query: the op's dk, dv are 0
+    for (std::int64_t c = 0; c < H * e; ++c) {
+      if (c < H * d) CHECK(grads[1][static_cast<std::size_t>(j * H * d + c)] == 0.0);
+      CHECK(grads[2][static_cast<std::size_t>(j * H * e + c)] == 0.0);
+    }
+  check_gradients(
+      [](const std::vector<Tensor>& in) {
+        return scaled_dot_product_attention_heads(in[0], in[1], in[2], 2, true);
+      },
+      {random_var({1, 18, 4}, 94), random_var({1, 19, 4}, 95), random_var({1, 19, 6}, 96)});
 }
 
 TEST_CASE("scaled_dot_product_attention_heads equals split heads, attention, merged heads") {
