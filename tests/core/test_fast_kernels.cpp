@@ -223,10 +223,10 @@ TEST_CASE("fused attention equals the composite form, values and gradients") {
         }).find("scaled_dot_product_attention: shapes do not fit") == 0);
 }
 
-TEST_CASE("causal attention in strips of queries (T > 16) equals the composite form") {
-  // The op computes causal products in strips of 16 queries, skipping the masked keys; with
-  // T = 37 there are two whole strips and a partial one, and S = 45 > T leaves keys no query
-  // sees (their dk and dv are 0). Heads side by side (ld = 3 * 4) as a projection makes them.
+TEST_CASE("causal attention in strips of queries (T > 32) equals the composite form") {
+  // The op computes causal products in strips of 32 queries, skipping the masked keys; with
+  // T = 37 there is a whole strip and a partial one, and S = 45 > T leaves keys no query sees
+  // (their dk and dv are 0). Heads side by side (ld = 3 * 4) as a projection makes them.
   const std::int64_t B = 1, T = 37, S = 45, H = 3, d = 4, e = 5;
   const Tensor q = random_var({B, T, H * d}, 91), k = random_var({B, S, H * d}, 92),
                v = random_var({B, S, H * e}, 93);
@@ -260,7 +260,7 @@ TEST_CASE("causal attention in strips of queries (T > 16) equals the composite f
       [](const std::vector<Tensor>& in) {
         return scaled_dot_product_attention_heads(in[0], in[1], in[2], 2, true);
       },
-      {random_var({1, 18, 4}, 94), random_var({1, 19, 4}, 95), random_var({1, 19, 6}, 96)});
+      {random_var({1, 35, 4}, 94), random_var({1, 36, 4}, 95), random_var({1, 36, 6}, 96)});
 }
 
 TEST_CASE("scaled_dot_product_attention_heads equals split heads, attention, merged heads") {
