@@ -29,7 +29,7 @@ struct Tile {
   // A KC x NR strip of B (24 KB of floats with AVX-512) stays in the 32 KB L1 cache while the
   // micro-kernel runs down an MC x KC block of A (144 KB, in L2). Chosen by measuring a few
   // sizes around these (docs/performance.md).
-  static constexpr std::int64_t KC = 192;
+  static constexpr std::int64_t KC = kDepthBlock;
   static constexpr std::int64_t MC = 24 * MR;
   static constexpr std::int64_t NC = 2048;
 };
@@ -222,6 +222,33 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
   }
 }
 
+template <class T>
+void gemm_packed_from(std::int64_t first, bool trans_a, bool trans_b, std::int64_t M,
+                      std::int64_t N, std::int64_t K, const T* A, std::int64_t lda, const T* B,
+                      std::int64_t ldb, T* C, std::int64_t ldc) {
+  if (first >= K) {  // every term is zero
+    for (std::int64_t i = 0; i < M; ++i) std::fill(C + i * ldc, C + i * ldc + N, T(0));
+    return;
+  }
+  // Where step p of k starts in each operand: a row of the stored matrix, or a column.
+  auto a_at = [&](std::int64_t p) { return trans_a ? A + p * lda : A + p; };
+  auto b_at = [&](std::int64_t p) { return trans_b ? B + p : B + p * ldb; };
+  // [first, split) is the rest of the slice `first` falls in; [split, K) the whole slices after.
+  const std::int64_t split = std::min(K, (first + kDepthBlock - 1) / kDepthBlock * kDepthBlock);
+  if (split > first)
+    gemm_packed(trans_a, trans_b, M, N, split - first, a_at(first), lda, b_at(first), ldb, C, ldc,
+                false);
+  if (split < K)
+    gemm_packed(trans_a, trans_b, M, N, K - split, a_at(split), lda, b_at(split), ldb, C, ldc,
+                /*accumulate=*/split > first);
+}
+
+template void gemm_packed_from<float>(std::int64_t, bool, bool, std::int64_t, std::int64_t,
+                                      std::int64_t, const float*, std::int64_t, const float*,
+                                      std::int64_t, float*, std::int64_t);
+template void gemm_packed_from<double>(std::int64_t, bool, bool, std::int64_t, std::int64_t,
+                                       std::int64_t, const double*, std::int64_t, const double*,
+                                       std::int64_t, double*, std::int64_t);
 template void gemm_packed<float>(bool, bool, std::int64_t, std::int64_t, std::int64_t,
                                  const float*, std::int64_t, const float*, std::int64_t, float*,
                                  std::int64_t, bool);

@@ -38,6 +38,21 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
                  const T* A, std::int64_t lda, const T* B, std::int64_t ldb, T* C,
                  std::int64_t ldc, bool accumulate = true);
 
+// The kernel sums over k in slices of kDepthBlock: each slice in registers, then added to C. So
+// the rounding of a product depends on where its slices start, and a sum begun later is not the
+// same sum to the last bit (see gemm_packed_from).
+constexpr std::int64_t kDepthBlock = 192;
+
+// C = op(A) · op(B), the sum running over k = first .. K-1 only: for products whose terms before
+// `first` are known to be zeros (causal attention's dv = P^T dout: no query before the key sees
+// it). Bit for bit the whole product: the sum is split where the whole product's slices split,
+// so every slice adds the same numbers (its leading zeros add nothing). A and B point where the
+// whole product's would; nothing before k = first is read.
+template <class T>
+void gemm_packed_from(std::int64_t first, bool trans_a, bool trans_b, std::int64_t M,
+                      std::int64_t N, std::int64_t K, const T* A, std::int64_t lda, const T* B,
+                      std::int64_t ldb, T* C, std::int64_t ldc);
+
 // Contiguous operands: A is stored (M, K) or (K, M), B (K, N) or (N, K), C (M, N).
 template <class T>
 void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,

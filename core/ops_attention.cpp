@@ -28,10 +28,12 @@
 // Causal attention skips what the mask hides. The queries go in strips of kStrip rows; strip
 // [i0, i1) sees keys 0 .. i1-1 only, so its scores stop at column i1 and its sums over keys
 // (P v, dS k) stop at k = i1. The transposed sums (dv = P^T dout, dk = dS^T q: row j of dv sums
-// over the queries i >= j that see key j) start at query j0 for the strip of keys [j0, j1).
+// over the queries i >= j that see key j) start at query j0 for the strip of keys [j0, j1), split
+// where the whole sum's slices would split (kernels::gemm_packed_from), so as to round the same.
 // Only the strips on the diagonal are computed whole: for T = S = 128 (four strips) this skips
 // 3/8 of the products' work, for T = 64 a quarter, for T = 32 nothing. What is skipped is only
-// ever zeros (P_ij = dS_ij = 0 where masked), so the results are those of the full products.
+// ever zeros (P_ij = dS_ij = 0 where masked), so the results are those of the full products, to
+// the last bit but for the sign of a zero.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -77,7 +79,7 @@ struct Dims {
 // so the keys a strip sees fill whole tiles and its products read k^T and v in place.
 constexpr std::int64_t kStrip = 32;
 
-// fn(i0, rows, keys) for each strip of queries [i0, i0 + rows): keys = how many keys its rows see.
+// fn(i0, rows, keys) for each strip of queries [i0, i0 + rows): its last row sees `keys` keys.
 template <class Fn>
 void for_each_query_strip(const Dims& n, Fn fn) {
   const std::int64_t strip = n.causal ? kStrip : std::max<std::int64_t>(n.T, 1);
@@ -87,7 +89,7 @@ void for_each_query_strip(const Dims& n, Fn fn) {
   }
 }
 
-// fn(j0, rows, first) for each strip of keys [j0, j0 + rows): queries first .. T-1 see them.
+// fn(j0, rows, first) for each strip of keys [j0, j0 + rows): no query before `first` sees them.
 template <class Fn>
 void for_each_key_strip(const Dims& n, Fn fn) {
   const std::int64_t strip = n.causal ? kStrip : std::max<std::int64_t>(n.S, 1);
@@ -128,7 +130,7 @@ const T* transposed(Matrix<const T> m, std::int64_t rows, std::int64_t cols, std
   return t;
 }
 
-// max_j scale * row[j] over the first n, in 16 running maxima that run on one vector register:
+// max_j scale * row[j] over the first n, in 16 running maxima (one AVX-512 register of floats):
 // a maximum does not depend on the order it is taken in, so this is the same number as one
 // running maximum (but for a zero's sign, which exp(x - m) does not see).
 template <class T>
@@ -161,8 +163,10 @@ void attention_weights(Matrix<const T> q, Matrix<const T> k, T* P, Scratch<T>& s
     const std::int64_t seen = causal ? i + 1 : S;  // keys this query may attend to
     const T m = row_max(row, seen, scale);
     for (std::int64_t j = 0; j < seen; ++j) row[j] = std::exp(row[j] * scale - m);
-    T total = 0;  // summed in a loop of its own, in order, so it stays in a register (a call to
-    for (std::int64_t j = 0; j < seen; ++j) total += row[j];  // exp would spill it every time)
+    // Summed in a loop of its own, in order, so that the sum stays in a register (around a
+    // call to exp it would be stored and loaded again every time).
+    T total = 0;
+    for (std::int64_t j = 0; j < seen; ++j) total += row[j];
     for (std::int64_t j = 0; j < seen; ++j) row[j] /= total;
     for (std::int64_t j = seen; j < S; ++j) row[j] = 0;  // masked: weight 0
   }
@@ -210,8 +214,8 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
         const Matrix<T> dqg = n.q().at(pdq, g), dkg = n.k().at(pdk, g), dvg = n.v().at(pdv, g);
         attention_weights(qg, kg, P, s, n, static_cast<T>(scale));
         for_each_key_strip(n, [&](std::int64_t j0, std::int64_t rows, std::int64_t first) {
-          kernels::gemm_packed(true, false, rows, n.e, n.T - first, P + first * S + j0, S,
-                               dO.row(first), dO.ld, dvg.row(j0), dvg.ld, false);  // P^T dout
+          kernels::gemm_packed_from(first, true, false, rows, n.e, n.T, P + j0, S, dO.first, dO.ld,
+                                    dvg.row(j0), dvg.ld);  // P^T dout
         });
         const T* vT = transposed(vg, S, n.e, s.vT);  // (e, S)
         for_each_query_strip(n, [&](std::int64_t i0, std::int64_t rows, std::int64_t keys) {
@@ -236,8 +240,8 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
                                dqg.row(i0), dqg.ld, false);  // dS k
         });
         for_each_key_strip(n, [&](std::int64_t j0, std::int64_t rows, std::int64_t first) {
-          kernels::gemm_packed(true, false, rows, n.d, n.T - first, dS + first * S + j0, S,
-                               qg.row(first), qg.ld, dkg.row(j0), dkg.ld, false);  // dS^T q
+          kernels::gemm_packed_from(first, true, false, rows, n.d, n.T, dS + j0, S, qg.first,
+                                    qg.ld, dkg.row(j0), dkg.ld);  // dS^T q
         });
       });
     });

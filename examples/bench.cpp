@@ -51,7 +51,7 @@ const char* kUsage =
     "  --threads LIST   thread counts, e.g. 1,2 (default 1 and the hardware threads)\n"
     "  --configs LIST   tiny, small, medium (default all three)\n"
     "  --ffns LIST      relu, gelu, swiglu, or any FFN kind (default relu,gelu,swiglu)\n"
-    "  --reps N         samples per matmul figure, 1..100 (default 7)\n"
+    "  --reps N         samples per matmul or attention figure, 1..100 (default 7)\n"
     "  --warmup N       untimed training steps first, 0..100 (default 5)\n"
     "  --steps N        timed training steps, 1..1000 (default 30)\n"
     "  --kernel K       matmul kernel: packed (default) or reference (the plain loop, to see what\n"
@@ -172,8 +172,8 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
 // The arithmetic of one training step in GFLOP (a multiply-add counts 2), matrix products only:
 // the elementwise work is a few percent of it. A Linear (in -> out) on N tokens does N·in·out
 // multiply-adds forward and twice that backward (dx = dy W, dW = dy^T x). Attention does two
-// products per head forward (q k^T and P v, T·T·dh each; the kernel computes the masked half
-// too) and four backward. Divided by the peak GFLOP/s, this is the least time a step can take.
+// products per head forward (q k^T and P v, T·T·dh each, the masked half included, as PyTorch
+// computes them; tapegrad's causal attention skips part of it) and four backward. Divided by the peak GFLOP/s, this is the least time a step can take.
 double step_gflop(const std::string& config, const std::string& ffn) {
   const nn::ModelConfig c = config_named(config, ffn);
   const double tokens = static_cast<double>(batch_of(config) * c.max_seq);

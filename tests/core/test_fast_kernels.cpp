@@ -1,6 +1,7 @@
 // The fast paths against the readable ones: the packed matmul kernel against the reference loop
 // on awkward sizes, the thread pool, the memory pool, and the fused attention op against its
 // composite form.
+#include <array>
 #include <atomic>
 #include <stdexcept>
 
@@ -71,14 +72,36 @@ TEST_CASE("the packed kernel with accumulate = false overwrites C without readin
   }
 }
 
-TEST_CASE("the packed kernel with leading dimensions equals it on copies of the blocks") {
-  // Each operand is a block of a wider matrix (ld = width + 5), and C's block sits inside a
-  // matrix of 7s: the strided call must give bit for bit what the contiguous call gives on
-  // copies of the blocks, and leave every number outside C's block alone. The sizes take each
-  // path: the small one (B read in place), B packed (transposed, N = 16), A packed (N > 256), and
-  // K = 0.
+namespace {
+// Rows 0..rows-1, columns 0..cols-1 of a row-major matrix whose rows are ld apart: as a
+// contiguous (rows, cols) copy.
+template <class T>
+std::vector<T> block_of(const std::vector<T>& x, std::int64_t rows, std::int64_t cols,
+                        std::int64_t ld) {
+  std::vector<T> out;
+  for (std::int64_t r = 0; r < rows; ++r)
+    out.insert(out.end(), x.begin() + r * ld, x.begin() + r * ld + cols);
+  return out;
+}
+// A (rows, cols) block with rows ld apart, random, in a buffer that ends at its last number (so
+// that the sanitizer build catches a read past it).
+template <class T>
+std::vector<T> random_block(std::int64_t rows, std::int64_t cols, std::int64_t ld,
+                            Generator& gen) {
+  const std::int64_t size = rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols;
+  std::vector<T> x(static_cast<std::size_t>(size));
+  for (T& v : x) v = static_cast<T>(gen.normal());
+  return x;
+}
+
+template <class T>
+void check_leading_dimensions() {
+  // The sizes take each path of the kernel: small, B read in place (32 x 32 x 16, 13 rows); B
+  // packed (N = 16, transposed); A packed (N = 300); B in place past one slice of k (K = 200);
+  // A packed with B in place (N = 144, doubles); and K = 0.
   for (auto [M, N, K] : {std::tuple<std::int64_t, std::int64_t, std::int64_t>{32, 32, 16},
-                         {16, 16, 32}, {13, 7, 40}, {40, 300, 200}, {9, 33, 0}})
+                         {13, 32, 16}, {16, 16, 32}, {13, 7, 40}, {40, 300, 200}, {16, 32, 200},
+                         {8, 144, 16}, {9, 33, 0}})
     for (bool ta : {false, true})
       for (bool tb : {false, true})
         for (bool accumulate : {false, true}) {
@@ -92,20 +115,12 @@ TEST_CASE("the packed kernel with leading dimensions equals it on copies of the 
           const std::int64_t a_rows = ta ? K : M, a_cols = ta ? M : K;
           const std::int64_t b_rows = tb ? N : K, b_cols = tb ? K : N;
           const std::int64_t lda = a_cols + 5, ldb = b_cols + 5, ldc = N + 5;
-          const std::vector<double> a = randn({a_rows * lda + 1}, gen, float64).to_vector();
-          const std::vector<double> b = randn({b_rows * ldb + 1}, gen, float64).to_vector();
-          // The copies: row r of a block, without the 5 extra numbers.
-          auto block = [](const std::vector<double>& x, std::int64_t rows, std::int64_t cols,
-                          std::int64_t ld) {
-            std::vector<double> out;
-            for (std::int64_t r = 0; r < rows; ++r)
-              out.insert(out.end(), x.begin() + r * ld, x.begin() + r * ld + cols);
-            return out;
-          };
-          const std::vector<double> a_block = block(a, a_rows, a_cols, lda);
-          const std::vector<double> b_block = block(b, b_rows, b_cols, ldb);
-          std::vector<double> c(static_cast<std::size_t>(M * ldc), 7.0),
-              expected(static_cast<std::size_t>(M * N), 7.0);
+          const std::vector<T> a = random_block<T>(a_rows, a_cols, lda, gen);
+          const std::vector<T> b = random_block<T>(b_rows, b_cols, ldb, gen);
+          const std::vector<T> a_block = block_of(a, a_rows, a_cols, lda);
+          const std::vector<T> b_block = block_of(b, b_rows, b_cols, ldb);
+          std::vector<T> c(static_cast<std::size_t>(M * ldc), T(7)),
+              expected(static_cast<std::size_t>(M * N), T(7));
           kernels::gemm_packed(ta, tb, M, N, K, a.data(), lda, b.data(), ldb, c.data(), ldc,
                                accumulate);
           kernels::gemm_packed(ta, tb, M, N, K, a_block.data(), b_block.data(), expected.data(),
@@ -113,8 +128,54 @@ TEST_CASE("the packed kernel with leading dimensions equals it on copies of the 
           for (std::int64_t i = 0; i < M; ++i)
             for (std::int64_t j = 0; j < ldc; ++j)
               REQUIRE(c[static_cast<std::size_t>(i * ldc + j)] ==
-                      (j < N ? expected[static_cast<std::size_t>(i * N + j)] : 7.0));
+                      (j < N ? expected[static_cast<std::size_t>(i * N + j)] : T(7)));
         }
+}
+
+template <class T>
+void check_sum_from() {
+  // op(A)'s first `first` columns are zeros in the whole product and NaN for gemm_packed_from,
+  // which must not read them and must give the whole product's numbers exactly: for K > 192 its
+  // sum is split where the kernel's slices split (a sum begun at `first` in one go would round
+  // differently).
+  const std::int64_t M = 24, N = 40;
+  for (std::int64_t K : {40, 256, 500})
+    for (std::int64_t first : {std::int64_t{0}, std::int64_t{7}, std::int64_t{32},
+                               std::int64_t{191}, std::int64_t{192}, std::int64_t{193}, K - 1, K})
+      for (bool ta : {false, true}) {
+        if (first > K) continue;
+        CAPTURE(K);
+        CAPTURE(first);
+        CAPTURE(ta);
+        Generator gen(static_cast<std::uint64_t>(K + first));
+        std::vector<T> a = random_block<T>(M * K, 1, 1, gen), b = random_block<T>(K * N, 1, 1, gen);
+        std::vector<T> a_nan = a;
+        for (std::int64_t i = 0; i < M; ++i)
+          for (std::int64_t p = 0; p < first; ++p) {  // element (i, p) of op(A)
+            const std::size_t at = static_cast<std::size_t>(ta ? p * M + i : i * K + p);
+            a[at] = T(0);
+            a_nan[at] = std::numeric_limits<T>::quiet_NaN();
+          }
+        std::vector<T> whole(static_cast<std::size_t>(M * N)), from(whole.size());
+        kernels::gemm_packed(ta, false, M, N, K, a.data(), b.data(), whole.data(), false);
+        kernels::gemm_packed_from(first, ta, false, M, N, K, a_nan.data(), ta ? M : K, b.data(),
+                                  N, from.data(), N);
+        for (std::size_t i = 0; i < whole.size(); ++i) REQUIRE(from[i] == whole[i]);
+      }
+}
+}  // namespace
+
+TEST_CASE("the packed kernel with leading dimensions equals it on copies of the blocks") {
+  // Each operand is a block of a wider matrix (ld = width + 5), and C's block sits inside a
+  // matrix of 7s: the strided call must give bit for bit what the contiguous call gives on
+  // copies of the blocks, and leave every number outside C's block alone.
+  check_leading_dimensions<float>();
+  check_leading_dimensions<double>();
+}
+
+TEST_CASE("gemm_packed_from sums from k = first and rounds as the whole product does") {
+  check_sum_from<float>();
+  check_sum_from<double>();
 }
 
 TEST_CASE("matmul gives bit-identical results with 1, 2 and 3 threads, batched or not") {
@@ -223,40 +284,47 @@ TEST_CASE("fused attention equals the composite form, values and gradients") {
         }).find("scaled_dot_product_attention: shapes do not fit") == 0);
 }
 
-TEST_CASE("causal attention in strips of queries (T > 32) equals the composite form") {
-  // The op computes causal products in strips of 32 queries, skipping the masked keys; with
-  // T = 37 there is a whole strip and a partial one, and S = 45 > T leaves keys no query sees
-  // (their dk and dv are 0). Heads side by side (ld = 3 * 4) as a projection makes them.
-  const std::int64_t B = 1, T = 37, S = 45, H = 3, d = 4, e = 5;
-  const Tensor q = random_var({B, T, H * d}, 91), k = random_var({B, S, H * d}, 92),
-               v = random_var({B, S, H * e}, 93);
-  const auto split = [&](const Tensor& t, std::int64_t rows, std::int64_t width) {
-    return permute(t.reshape({B, rows, H, width}), {0, 2, 1, 3});  // (B, H, rows, width)
-  };
-  const Tensor fused = scaled_dot_product_attention_heads(q, k, v, H, true);
-  Tensor mask = zeros({T, S}, float64);
-  for (std::int64_t i = 0; i < T; ++i)
-    for (std::int64_t j = i + 1; j < S; ++j) mask.set({i, j}, 1);
-  const Tensor scores = masked_fill(
-      matmul(split(q, T, d), transpose(split(k, S, d), -2, -1)) * 0.5, mask, -INFINITY);
-  const Tensor composite =
-      permute(matmul(softmax(scores, -1), split(v, S, e)), {0, 2, 1, 3}).reshape({B, T, H * e});
-  check_values(fused, composite.to_vector(), 1e-13);
-  Generator gen(6);
-  const Tensor seed = randn(fused.shape(), gen, float64);
-  (fused * seed).sum().backward();
-  std::vector<std::vector<double>> grads;
-  for (const Tensor& t : {q, k, v}) grads.push_back(t.grad().to_vector()), t.zero_grad();
-  (composite * seed).sum().backward();
-  check_values(q.grad(), grads[0], 1e-12);
-  check_values(k.grad(), grads[1], 1e-12);
-  check_values(v.grad(), grads[2], 1e-12);
-  for (std::int64_t j = T; j < S; ++j)  // keys 37..44 are seen by no query: the op's dk, dv are 0
-    for (std::int64_t c = 0; c < H * e; ++c) {
-      if (c < H * d) CHECK(grads[1][static_cast<std::size_t>(j * H * d + c)] == 0.0);
-      CHECK(grads[2][static_cast<std::size_t>(j * H * e + c)] == 0.0);
-    }
-  check_gradients(
+TEST_CASE("causal attention in strips of queries equals the composite form") {
+  // The op computes causal products in strips of 32 queries, skipping the masked keys. Against
+  // the composite (matmul, masked_fill, softmax, matmul), values and gradients, with heads side by
+  // side (ld = H * d) as a projection makes them:
+  //   T = 37: a whole strip and a partial one; S = 45 > T leaves keys 37..44 that no query sees;
+  //   d = e = 16: q, k, v and dout read in place by the kernel (whole tiles, not packed);
+  //   T = 20, S = 40: the second strip of keys starts after the last query (an empty sum);
+  //   T = 200: sums longer than the kernel's slices of 192, split where the whole sum's are.
+  for (auto [B, T, S, H, d, e] :
+       {std::array<std::int64_t, 6>{1, 37, 45, 3, 4, 5}, {2, 40, 40, 2, 16, 16},
+        {1, 20, 40, 2, 4, 4}, {1, 200, 200, 1, 4, 3}}) {
+    CAPTURE(T);
+    CAPTURE(S);
+    CAPTURE(d);
+    const Tensor q = random_var({B, T, H * d}, 91), k = random_var({B, S, H * d}, 92),
+                 v = random_var({B, S, H * e}, 93);
+    const auto split = [&](const Tensor& t, std::int64_t rows, std::int64_t width) {
+      return permute(t.reshape({B, rows, H, width}), {0, 2, 1, 3});  // (B, H, rows, width)
+    };
+    const Tensor fused = scaled_dot_product_attention_heads(q, k, v, H, true);
+    Tensor mask = zeros({T, S}, float64);
+    for (std::int64_t i = 0; i < T; ++i)
+      for (std::int64_t j = i + 1; j < S; ++j) mask.set({i, j}, 1);
+    const Tensor scores =
+        masked_fill(matmul(split(q, T, d), transpose(split(k, S, d), -2, -1)) *
+                        (1.0 / std::sqrt(static_cast<double>(d))),
+                    mask, -INFINITY);
+    const Tensor composite = permute(matmul(softmax(scores, -1), split(v, S, e)), {0, 2, 1, 3})
+                                 .reshape({B, T, H * e});
+    check_values(fused, composite.to_vector(), 1e-13);
+    Generator gen(6);
+    const Tensor seed = randn(fused.shape(), gen, float64);
+    (fused * seed).sum().backward();
+    std::vector<std::vector<double>> grads;
+    for (const Tensor& t : {q, k, v}) grads.push_back(t.grad().to_vector()), t.zero_grad();
+    (composite * seed).sum().backward();
+    check_values(q.grad(), grads[0], 1e-12);
+    check_values(k.grad(), grads[1], 1e-12);  // the keys no query sees included: exactly 0 there
+    check_values(v.grad(), grads[2], 1e-12);
+  }
+  check_gradients(  // two strips of queries and of keys
       [](const std::vector<Tensor>& in) {
         return scaled_dot_product_attention_heads(in[0], in[1], in[2], 2, true);
       },
