@@ -30,10 +30,10 @@
 // (P v, dS k) stop at k = i1. The transposed sums (dv = P^T dout, dk = dS^T q: row j of dv sums
 // over the queries i >= j that see key j) start at query j0 for the strip of keys [j0, j1), split
 // where the whole sum's slices would split (kernels::gemm_packed_from), so as to round the same.
-// Only the strips on the diagonal are computed whole: for T = S = 128 (four strips) this skips
-// 3/8 of the products' work, for T = 64 a quarter, for T = 32 nothing. What is skipped is only
-// ever zeros (P_ij = dS_ij = 0 where masked), so the results are those of the full products, to
-// the last bit but for the sign of a zero.
+// Only each strip's 32 x 32 block on the diagonal is computed whole, masked half included: for
+// T = S = 128 (four strips) this skips 3/8 of the products' work, for T = 64 a quarter, for
+// T = 32 nothing. What is skipped is only ever zeros (P_ij = dS_ij = 0 where masked), so the
+// results are those of the full products, to the last bit but for the sign of a zero.
 #include <algorithm>
 #include <cmath>
 #include <limits>
