@@ -173,7 +173,8 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
 // the elementwise work is a few percent of it. A Linear (in -> out) on N tokens does N·in·out
 // multiply-adds forward and twice that backward (dx = dy W, dW = dy^T x). Attention does two
 // products per head forward (q k^T and P v, T·T·dh each, the masked half included, as PyTorch
-// computes them; tapegrad's causal attention skips part of it) and four backward. Divided by the peak GFLOP/s, this is the least time a step can take.
+// computes them; tapegrad's causal attention skips part of it) and four backward. Divided by
+// the peak GFLOP/s, this is the least time a step can take.
 double step_gflop(const std::string& config, const std::string& ffn) {
   const nn::ModelConfig c = config_named(config, ffn);
   const double tokens = static_cast<double>(batch_of(config) * c.max_seq);

@@ -11,9 +11,9 @@
 //   att     = softmax(scores, last axis)          (rows sum to 1; max-shifted, so stable)
 //   y       = att v                               (T, hd), written back as head h's columns
 //   out = y Wo^T                                  (B, T, d)
-// scaled_dot_product_attention_heads (core/ops_attention.cpp) does the middle part in one op, reading each
-// head where the projection put it; attend_composite spells it out with primitive ops on
-// heads split into (B, H, T, hd).
+// scaled_dot_product_attention_heads (core/ops_attention.cpp) does the middle part in one op,
+// reading each head where the projection put it; attend_composite spells it out with primitive
+// ops on heads split into (B, H, T, hd).
 //
 // Parameters use Hugging Face Llama's names: q_proj, k_proj, v_proj, o_proj.
 #pragma once
