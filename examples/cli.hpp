@@ -1,21 +1,65 @@
-// examples/cli.hpp — the small flag parser the example programs share.
+// examples/cli.hpp — the small flag parser the example programs share, and the guard every
+// program's main() runs its body in.
 //
 // Layer: examples. Flags are "--name value" pairs, switches are a lone "--name", and "--help"
-// prints the usage. Every value is checked: a
-// number must be a whole number in the allowed range, and anything unknown or malformed ends
-// the program with a message and the usage text (exit code 2), never a crash.
+// prints the usage. Every value is checked here, in one place, before a program does any work:
+// a number must be a whole number (or a real number) in the allowed range, a name one of the
+// allowed names, and anything unknown or malformed ends the program with a message and the usage
+// text (exit code 2), never a crash. A value that came from a file (a resumed run's saved flags)
+// is reported with that file's path, so the user knows it was not typed.
+//
+// run_main() is the other half: a failure once the work has begun (a file that cannot be read,
+// a full disk, memory that runs out) ends the program with one line, "program: what went wrong",
+// and exit code 1.
 #pragma once
 
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
+#include <initializer_list>
 #include <iostream>
 #include <map>
+#include <new>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace tg::cli {
+
+// A whole number in [lo, hi] written in plain decimal digits ("12", not "+12", "1e3" or "0x10"),
+// or nothing.
+inline std::optional<std::int64_t> whole_number(const std::string& v, std::int64_t lo,
+                                                std::int64_t hi) {
+  std::int64_t n = 0;
+  const auto [end, status] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || v[0] == '-' || status != std::errc() || end != v.data() + v.size() || n < lo ||
+      n > hi)
+    return std::nullopt;
+  return n;
+}
+
+// A finite real number in [lo, hi] ("0.001", "1e-3"; not " 1", "nan" or "inf"), or nothing.
+inline std::optional<double> real_number(const std::string& v, double lo, double hi) {
+  double x = 0;
+  const auto [end, status] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (v.empty() || status != std::errc() || end != v.data() + v.size() || !(x >= lo && x <= hi))
+    return std::nullopt;
+  return x;
+}
+
+// "a,b,c" -> {"a", "b", "c"}; an empty item ("a,,b", "a,") is kept, so that it can be refused.
+inline std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> out;
+  std::string item;
+  std::stringstream s(list);
+  while (std::getline(s, item, ',')) out.push_back(item);
+  if (!list.empty() && list.back() == ',') out.push_back("");
+  return out;
+}
 
 class Flags {
  public:
@@ -53,11 +97,15 @@ class Flags {
     }
   }
 
-  // Sets a flag the command line did not give (resuming a run fills in its original flags);
-  // an unknown name is an error, as on the command line.
-  void fill(const std::string& name, const std::string& value) {
-    if (!values_.count(name)) error("unknown flag '--" + name + "'");
-    if (!given(name)) values_[name] = value;
+  // Sets a flag the command line did not give (resuming a run fills in its original flags).
+  // `source` names the file the value came from: a bad value is reported with it. An unknown
+  // name is an error, as on the command line.
+  void fill(const std::string& name, const std::string& value, const std::string& source = "") {
+    if (!values_.count(name))
+      error("unknown flag '--" + name + "'" + (source.empty() ? "" : " in '" + source + "'"));
+    if (given(name)) return;
+    values_[name] = value;
+    if (!source.empty()) source_[name] = source;
   }
   // The flags the command line gave, with their values.
   std::map<std::string, std::string> given_values() const {
@@ -67,20 +115,75 @@ class Flags {
   }
 
   std::string text(const std::string& name) const { return values_.at(name); }
-  // Whether the command line set this flag (rather than its default).
+  // Whether the command line set this flag (rather than its default or a saved run).
   bool given(const std::string& name) const { return given_.count(name) != 0; }
   bool on(const std::string& name) const { return switches_.at(name); }
 
   std::int64_t integer(const std::string& name, std::int64_t lo, std::int64_t hi) const {
+    const auto n = whole_number(values_.at(name), lo, hi);
+    if (!n)
+      bad(name, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return *n;
+  }
+
+  double real(const std::string& name, double lo, double hi) const {
+    const auto x = real_number(values_.at(name), lo, hi);
+    if (!x) bad(name, "must be a number from " + shown(lo) + " to " + shown(hi));
+    return *x;
+  }
+
+  // The value, which must be one of `allowed`.
+  std::string choice(const std::string& name, std::initializer_list<const char*> allowed) const {
     const std::string& v = values_.at(name);
-    std::int64_t n = 0;
-    const auto [end, status] = std::from_chars(v.data(), v.data() + v.size(), n);
-    const bool whole =
-        status == std::errc() && end == v.data() + v.size() && !v.empty() && v[0] != '-';
-    if (!whole || n < lo || n > hi)
-      error("--" + name + " must be a whole number from " + std::to_string(lo) + " to " +
-            std::to_string(hi) + ", got '" + v + "'");
-    return n;
+    std::string names;
+    for (const char* a : allowed) {
+      if (v == a) return v;
+      names += std::string(names.empty() ? "" : ", ") + a;
+    }
+    bad(name, "must be one of " + names);
+  }
+
+  // A comma-separated list whose every item is one of `allowed` (at least one item).
+  std::vector<std::string> choices(const std::string& name,
+                                   std::initializer_list<const char*> allowed) const {
+    const std::vector<std::string> items = split_list(values_.at(name));
+    std::string names;
+    for (const char* a : allowed) names += std::string(names.empty() ? "" : ", ") + a;
+    if (items.empty()) bad(name, "must list at least one of " + names);
+    for (const std::string& item : items) {
+      bool known = false;
+      for (const char* a : allowed) known = known || item == a;
+      if (!known) bad(name, "must list names from " + names + "; '" + item + "' is not one");
+    }
+    return items;
+  }
+
+  // A comma-separated list of whole numbers, each in [lo, hi] (at least one).
+  std::vector<std::int64_t> integers(const std::string& name, std::int64_t lo,
+                                     std::int64_t hi) const {
+    std::vector<std::int64_t> out;
+    for (const std::string& item : split_list(values_.at(name))) {
+      const auto n = whole_number(item, lo, hi);
+      if (!n) break;
+      out.push_back(*n);
+    }
+    if (out.empty() || out.size() != split_list(values_.at(name)).size())
+      bad(name, "must list whole numbers from " + std::to_string(lo) + " to " +
+                    std::to_string(hi) + ", separated by commas");
+    return out;
+  }
+
+  // A flag that only means something with another: given without it, it would be ignored
+  // silently, so it is refused.
+  void needs(const std::string& name, bool condition, const std::string& what) const {
+    if (given(name) && !condition) error("--" + name + " " + what);
+  }
+
+  // "--NAME REQUIREMENT, got 'VALUE'", with the file the value came from if it was not typed.
+  [[noreturn]] void bad(const std::string& name, const std::string& requirement) const {
+    const auto from = source_.find(name);
+    error("--" + name + " " + requirement + ", got '" + values_.at(name) + "'" +
+          (from == source_.end() ? "" : " (saved in '" + from->second + "')"));
   }
 
   [[noreturn]] void error(const std::string& message) const {
@@ -94,10 +197,36 @@ class Flags {
   bool exit_on_error = true;
 
  private:
+  static std::string shown(double x) {
+    std::ostringstream s;
+    s << x;
+    return s.str();
+  }
+
   std::string program_, usage_;
   std::map<std::string, std::string> values_;
   std::map<std::string, bool> switches_;
   std::set<std::string> given_;
+  std::map<std::string, std::string> source_;  // flag -> file its value was read from
 };
+
+// Runs a program's body and returns its exit code. Whatever goes wrong once the work has begun
+// ends here as one line on stderr and exit code 1: a tg::Error or other exception by its
+// message, and running out of memory by saying so and what to make smaller (a bare
+// "std::bad_alloc" tells a learner nothing).
+template <class Body>
+int run_main(const char* program, Body&& body) {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    std::cerr << program
+              << ": out of memory: the machine could not provide the memory this run needs; "
+                 "make it smaller (fewer examples per batch or evaluation, a shorter sequence, "
+                 "a smaller model)\n";
+  } catch (const std::exception& e) {
+    std::cerr << program << ": " << e.what() << "\n";
+  }
+  return 1;
+}
 
 }  // namespace tg::cli

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -126,7 +128,21 @@ std::unique_ptr<Task> make_synthetic(const std::string& name, std::int64_t modul
   fail("task", "unknown task '", name, "' (valid: copy, reverse, sort, modadd)");
 }
 
+namespace {
+// How a byte is named in a message: the character itself when printable, its code otherwise.
+std::string shown_byte(unsigned char c) {
+  if (c >= 0x20 && c < 0x7f) return std::string("'") + static_cast<char>(c) + "'";
+  char code[8];
+  std::snprintf(code, sizeof code, "0x%02x", c);
+  return code;
+}
+}  // namespace
+
 CharTask::CharTask(std::string text, std::int64_t seq_len, std::string source)
+    : CharTask(std::move(text), seq_len, std::move(source), "") {}
+
+CharTask::CharTask(std::string text, std::int64_t seq_len, std::string source,
+                   const std::string& vocabulary)
     : text_(std::move(text)), source_(std::move(source)), seq_len_(seq_len) {
   if (seq_len < 1) fail("text", "sequence length must be positive");
   if (static_cast<std::int64_t>(text_.size()) < seq_len + 2)
@@ -134,10 +150,26 @@ CharTask::CharTask(std::string text, std::int64_t seq_len, std::string source)
          " for sequences of ", seq_len);
   bool seen[256] = {};
   for (unsigned char c : text_) seen[c] = true;
-  for (int c = 0; c < 256; ++c)
-    if (seen[c]) chars_ += static_cast<char>(c);
-  for (unsigned char c : text_)
-    ids_.push_back(static_cast<std::int64_t>(chars_.find(static_cast<char>(c))));
+  if (vocabulary.empty()) {  // a new model: its vocabulary is this text's bytes, in byte order
+    for (int c = 0; c < 256; ++c)
+      if (seen[c]) chars_ += static_cast<char>(c);
+  } else {
+    chars_ = vocabulary;
+    std::string missing;
+    int count = 0;
+    for (int c = 0; c < 256; ++c)
+      if (seen[c] && chars_.find(static_cast<char>(c)) == std::string::npos) {
+        if (++count <= 20) missing += (missing.empty() ? "" : " ") + shown_byte(static_cast<unsigned char>(c));
+      }
+    if (count > 0)
+      fail("text", "'", source_, "' has ", count, " character", count == 1 ? "" : "s",
+           " the model's vocabulary lacks: ", missing, count > 20 ? " ..." : "",
+           " (a model can only read the characters it was trained on)");
+  }
+  std::int64_t id_of[256];
+  for (std::size_t i = 0; i < chars_.size(); ++i)
+    id_of[static_cast<unsigned char>(chars_[i])] = static_cast<std::int64_t>(i);
+  for (unsigned char c : text_) ids_.push_back(id_of[c]);
 }
 
 Batch CharTask::sample(std::int64_t B, Generator& gen) const {
@@ -182,7 +214,24 @@ double CharTask::unigram_entropy() const {
 }
 
 std::string read_text_file(const std::string& path) {
-  return read_file(path, 100 << 20, "text");
+  namespace fs = std::filesystem;
+  constexpr std::int64_t kMax = 100 << 20;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (fs::is_directory(status)) fail("text", "'", path, "' is a folder, not a text file");
+  if (!fs::exists(status) || fs::is_regular_file(status)) return read_file(path, kMax, "text");
+  // A pipe, a FIFO or a terminal has no size to ask for: read it to its end, in pieces.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("text", "cannot open '", path, "'");
+  std::string text;
+  char piece[1 << 16];
+  while (in.read(piece, sizeof piece) || in.gcount() > 0) {
+    text.append(piece, static_cast<std::size_t>(in.gcount()));
+    if (static_cast<std::int64_t>(text.size()) > kMax)
+      fail("text", "'", path, "' gives more than the ", kMax, " bytes allowed");
+  }
+  if (in.bad()) fail("text", "could not read '", path, "'");
+  return text;
 }
 
 }  // namespace tg::tasks

@@ -48,9 +48,17 @@ std::unique_ptr<Task> make_synthetic(const std::string& name, std::int64_t modul
 
 // Character-level modelling of `text` (at least seq_len + 2 bytes): the vocabulary is the set of
 // distinct bytes, each training example a random window of seq_len + 1 characters.
+//
+// Given `vocabulary` (the characters of a saved model, id = position in the string), the ids are
+// the model's, not the text's: a text that uses fewer characters keeps every id where the model
+// learned it, and a text with a character the model has no id for is refused, naming the
+// characters. (Numbering this text's own characters instead would hand the model other letters
+// under the ids it learned, silently.)
 class CharTask : public Task {
  public:
   CharTask(std::string text, std::int64_t seq_len, std::string source_name);
+  CharTask(std::string text, std::int64_t seq_len, std::string source_name,
+           const std::string& vocabulary);
   std::string name() const override { return "text:" + source_; }
   std::int64_t vocab() const override { return static_cast<std::int64_t>(chars_.size()); }
   std::int64_t seq_len() const override { return seq_len_; }
@@ -68,7 +76,9 @@ class CharTask : public Task {
   std::int64_t seq_len_;
 };
 
-// Reads a whole text file (at most 100 MB); throws tg::Error naming the file if it cannot.
+// Reads a whole text file (at most 100 MB); throws tg::Error naming the file if it cannot, and
+// saying so when the path is a folder. A pipe or a terminal (a FIFO, /dev/stdin) is read to its
+// end, under the same limit.
 std::string read_text_file(const std::string& path);
 
 }  // namespace tg::tasks

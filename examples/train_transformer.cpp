@@ -8,18 +8,27 @@
 //   build/bin/train_transformer --steps 5000 --save run --save-every 200    then, after Ctrl-C:
 //   build/bin/train_transformer --resume run
 //
-// Each step: a fresh batch, forward, cross-entropy over the scored positions, backward, gradient
-// clipping, an AdamW step. Every --eval-every steps the model is scored on freshly drawn
-// examples it never trained on (token accuracy and exact match of whole answers). A progress
-// bar shows step, loss, accuracy, tokens/s and ETA (plain lines when stdout is not a terminal),
-// and the last line is a summary:
+// The program runs in three stages, in this order:
+//   1. options(): every flag parsed and range-checked (with a resumed run's saved flags and a
+//      saved model's config.json), before any work; a bad one ends with the usage, exit code 2.
+//   2. every output (--save, --loss-log, --logits-out) created and test-written, and the model,
+//      the task and the optimizer built; --save DIR is written once before step 1.
+//   3. training, evaluation, saving and generation.
+// Each step: a fresh batch, forward, cross-entropy over the scored positions, backward, a check
+// that every gradient is finite, gradient clipping, an AdamW step. Every --eval-every steps the
+// model is scored on freshly drawn examples it never trained on (token accuracy and exact match
+// of whole answers), in chunks of --batch examples. A progress bar shows step, loss, accuracy,
+// tokens/s and ETA (plain lines when stdout is not a terminal), and the last line is a summary:
 //   summary: task=... ffn=... params=... steps=... loss=... acc=... ms_per_step=...
-//   tokens_per_s=...
-// Ctrl-C finishes the current step, saves everything to --save DIR (or ./interrupted-run) and
-// exits with status 130; --resume DIR continues with the loss curve the uninterrupted run would
-// have had (run_checkpoint.hpp says what is saved). A second Ctrl-C exits at once.
+//   tokens_per_s=... peak_rss_mb=...
+// Ctrl-C or SIGTERM during training finishes the current step, saves everything to --save DIR (or
+// ./interrupted-run) and exits with status 130 (143 for SIGTERM); --resume DIR continues with the
+// loss curve the uninterrupted run would have had (run_checkpoint.hpp says what is saved). A
+// second signal exits at once; outside training (reading files, evaluating a loaded model,
+// generating) a signal stops the program at once (interrupt.hpp).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -27,16 +36,20 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
+#include <sys/resource.h>
 
 #include "checkpoint_io.hpp"
 #include "cli.hpp"
 #include "interrupt.hpp"
+#include "outputs.hpp"
 #include "run_checkpoint.hpp"
 #include "core/safetensors.hpp"
 #include "core/tapegrad.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
 #include "tasks.hpp"
+#include "training.hpp"
 
 using namespace tg;
 
@@ -45,7 +58,8 @@ namespace {
 const char* kUsage =
     "usage: train_transformer [flags]\n"
     "  --task NAME        copy | reverse | sort | modadd (default reverse)\n"
-    "  --text FILE        character-level language modelling of FILE instead of a task\n"
+    "  --text FILE        character-level language modelling of FILE instead of a task (with\n"
+    "                     --load or --resume: FILE may use only the saved model's characters)\n"
     "  --modulus P        modadd's modulus, 2..200 (default 23)\n"
     "  --ffn KIND         relu gelu swish glu bilinear reglu geglu swiglu (default swiglu)\n"
     "  --d-model N        width, 8..1024 (default 64)\n"
@@ -53,7 +67,7 @@ const char* kUsage =
     "  --heads N          attention heads, dividing d-model (default 4)\n"
     "  --positions P      learned | rope (default learned, as GPT-2 and the PyTorch peer)\n"
     "  --norm N           rms | layer (default rms)\n"
-    "  --seq N            text: context length, 2..1024 (default 64); tasks fix their own\n"
+    "  --seq N            with --text: context length, 2..1024 (default 64); tasks fix their own\n"
     "  --batch N          examples per step, 1..4096 (default 32)\n"
     "  --steps N          training steps, 0..1000000 (default 400; stops early, see --stop-at)\n"
     "  --lr X             peak learning rate (default 0.001)\n"
@@ -66,94 +80,56 @@ const char* kUsage =
     "  --threads N        threads for the kernels, 1..1024 (default: the hardware threads);\n"
     "                     any count gives the same numbers, bit for bit\n"
     "  --eval-every N     steps between evaluations, 1..100000 (default 10)\n"
-    "  --eval-batch N     examples per evaluation (default 512)\n"
+    "  --eval-batch N     examples per evaluation, 1..1000000 (default 512), scored in chunks\n"
+    "                     of --batch, so it needs no more memory than a training step\n"
     "  --stop-at PCT      stop when evaluation accuracy reaches PCT% (default 99 for tasks,\n"
     "                     0 = never; text runs never stop early)\n"
-    "  --save DIR         at the end write model.safetensors, config.json and vocab.json into\n"
-    "                     DIR, and checkpoint.safetensors (optimizer and generator states too)\n"
+    "  --save DIR         write model.safetensors, config.json and vocab.json into DIR, and\n"
+    "                     checkpoint.safetensors (optimizer and generator states too): once\n"
+    "                     before step 1 (so a folder that cannot hold them stops the run at\n"
+    "                     once), on Ctrl-C or SIGTERM, and at the end\n"
     "  --save-every N     also save every N steps, so a crash loses at most N steps (0 = off)\n"
     "  --resume DIR       continue the run saved in DIR where it stopped, with its flags (a flag\n"
     "                     given again overrides); saves go to DIR unless --save says otherwise\n"
-    "  --load DIR         start from a saved model (its config replaces the model flags);\n"
-    "                     it is evaluated, and trained further only if --steps is given\n"
-    "  --loss-log FILE    write \"step loss\" for every training step to FILE\n"
-    "  --simulate-interrupt N  behave as if Ctrl-C arrived during step N (to test resuming)\n"
+    "  --load DIR         start from a saved model (its config sets the model: the model flags\n"
+    "                     cannot be given); it is evaluated (a text model on its own text file,\n"
+    "                     or on --text FILE), and trained further only if --steps is given\n"
+    "  --loss-log FILE    write \"step loss\" for every training step to FILE (with --resume, the\n"
+    "                     lines up to the checkpoint's step are kept and the log continues)\n"
+    "  --simulate-interrupt N     behave as if Ctrl-C arrived during step N (to test resuming)\n"
+    "  --simulate-bad-gradient N  make a gradient NaN in step N (to test that the run stops)\n"
     "  --generate TEXT    after training, continue TEXT (tasks: digits and '|', modadd: \"3+4=\")\n"
     "  --temperature X    0 = greedy (default); otherwise sample from softmax(logits / X)\n"
     "  --max-new N        tokens to generate, 1..10000 (default 32)\n"
-    "  --logits-out FILE  also save the prompt's logits (T, vocab) as safetensors, to compare\n"
-    "                     with another implementation (docs/training.md)\n";
+    "  --logits-out FILE  with --generate, also save the prompt's logits (T, vocab) as\n"
+    "                     safetensors, to compare with another implementation (docs/training.md)\n";
 
-double parse_real(cli::Flags& flags, const std::string& name, double lo, double hi) {
-  const std::string v = flags.text(name);
-  char* end = nullptr;
-  const double x = std::strtod(v.c_str(), &end);
-  if (v.empty() || end != v.c_str() + v.size() || !(x >= lo && x <= hi))
-    flags.error("--" + name + " must be a number from " + std::to_string(lo) + " to " +
-                std::to_string(hi) + ", got '" + v + "'");
-  return x;
-}
-
-struct Score {
-  double loss = 0, acc = 0, exact = 0;
+// Every choice the command line (and a resumed run's checkpoint, and a loaded model's
+// config.json) makes, checked.
+struct Options {
+  std::string resume_dir, load_dir;  // load_dir: where the model comes from (--load or --resume)
+  io::Checkpoint checkpoint;         // --resume: the saved run
+  io::SavedRun run;                  // the model's config, task and tokens
+  bool fresh = true;                 // a new model, from the flags
+  std::string text_file;             // text runs: the file (given, or the saved model's own)
+  bool text_file_given = true;       // false: the loaded model's own file, which may be gone
+  std::int64_t seq = 0, modulus = 23;
+  std::int64_t steps = 0, batch = 0, eval_every = 0, eval_batch = 0, max_new = 0, warmup = 0;
+  std::int64_t save_every = 0, simulate_interrupt = 0, simulate_bad_gradient = 0;
+  std::uint64_t seed = 0;
+  int threads = 0;
+  double lr = 0, weight_decay = 0, clip = 0, temperature = 0, stop_at = 0;
+  bool cosine = false;
+  std::string save_dir, loss_log, prompt, logits_out;
+  std::map<std::string, std::string> run_flags;  // what a checkpoint records of this run
 };
 
-// Loss, token accuracy and exact match (every scored token of an example right) on a batch.
-Score score(nn::Transformer& model, const tasks::Batch& b, Tensor* loss_out = nullptr) {
-  const std::int64_t V = model.config().vocab;
-  const Tensor logits = model.forward(b.x, b.B, b.T).reshape({b.B * b.T, V});
-  const Tensor loss = cross_entropy(logits, b.y, tasks::kIgnore);
-  if (loss_out) *loss_out = loss;
-  const std::vector<std::int64_t> predicted = argmax(logits.detach(), 1);
-  std::int64_t scored = 0, right = 0, exact = 0;
-  for (std::int64_t n = 0; n < b.B; ++n) {
-    bool all = true;
-    for (std::int64_t t = 0; t < b.T; ++t) {
-      const auto i = static_cast<std::size_t>(n * b.T + t);
-      if (b.y[i] == tasks::kIgnore) continue;
-      ++scored;
-      const bool ok = predicted[i] == b.y[i];
-      right += ok;
-      all = all && ok;
-    }
-    exact += all;
-  }
-  return {loss.item(), scored ? static_cast<double>(right) / static_cast<double>(scored) : 0,
-          static_cast<double>(exact) / static_cast<double>(b.B)};
-}
+constexpr const char* kFfnKinds[] = {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu",
+                                     "swiglu"};
 
-// Scores `n` fresh examples in chunks of at most `chunk` rows (so evaluation needs no more memory
-// than a training step), averaging loss and accuracies over all of them.
-Score evaluate_model(nn::Transformer& model, const tasks::Task& task, std::int64_t n,
-                     std::int64_t chunk, Generator& gen) {
-  NoGradGuard no_grad;
-  model.eval();
-  Score total;
-  std::int64_t done = 0;
-  while (done < n) {
-    const std::int64_t rows = std::min(chunk, n - done);
-    const Score s = score(model, task.sample(rows, gen));
-    const double w = static_cast<double>(rows) / static_cast<double>(n);
-    total.loss += w * s.loss, total.acc += w * s.acc, total.exact += w * s.exact;
-    done += rows;
-  }
-  model.train();
-  return total;
-}
-
-std::string duration(double seconds) {
-  char buf[32];
-  if (seconds >= 60)
-    std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(seconds) / 60,
-                  static_cast<int>(seconds) % 60);
-  else
-    std::snprintf(buf, sizeof buf, "%.0fs", seconds);
-  return buf;
-}
-
-}  // namespace
-
-int main(int argc, char** argv) {
+// Stage 1: all flags, before any work. A bad value ends the program with the usage (exit 2);
+// a file that cannot be read (--resume, --load) is an error naming it (exit 1).
+Options options(int argc, char** argv) {
   cli::Flags flags("train_transformer", kUsage);
   for (auto [name, value] : std::initializer_list<std::pair<const char*, const char*>>{
            {"task", "reverse"},   {"text", ""},
@@ -171,164 +147,318 @@ int main(int argc, char** argv) {
            {"generate", ""},      {"temperature", "0"},
            {"max-new", "32"},     {"logits-out", ""},
            {"save-every", "0"},   {"resume", ""},
-           {"loss-log", ""},      {"simulate-interrupt", "0"}})
+           {"loss-log", ""},      {"simulate-interrupt", "0"},
+           {"simulate-bad-gradient", "0"}})
     flags.add(name, value);
   flags.parse(argc, argv);
-  interrupt::install();
+  Options o;
 
-  try {
-    // Resuming: the saved run's flags apply unless given again, and saves go back to its folder.
-    const std::string resume_dir = flags.text("resume");
-    io::Checkpoint checkpoint;
-    std::map<std::string, std::string> run_flags = flags.given_values();
-    if (!resume_dir.empty()) {
-      checkpoint = io::read_checkpoint(resume_dir);
-      for (const auto& [name, value] : checkpoint.state.flags) {
-        flags.fill(name, value);
-        run_flags.emplace(name, value);  // what is given now wins over what was saved
-      }
-      flags.fill("save", resume_dir);
+  // Resuming: the saved run's flags apply unless given again (a bad saved value is reported
+  // with the checkpoint's path), and saves go back to its folder.
+  o.resume_dir = flags.text("resume");
+  if (!o.resume_dir.empty() && flags.given("load"))
+    flags.error("--resume and --load exclude each other (--resume continues a run, --load "
+                "starts a new one from a saved model)");
+  o.run_flags = flags.given_values();
+  if (!o.resume_dir.empty()) {
+    o.checkpoint = io::read_checkpoint(o.resume_dir);
+    for (const auto& [name, value] : o.checkpoint.state.flags) {
+      flags.fill(name, value, o.checkpoint.path);
+      o.run_flags.emplace(name, value);  // what is given now wins over what was saved
     }
-    // Flags of this invocation only, not of the run: a resumed run does not repeat them.
-    for (const char* name : {"resume", "save", "load", "loss-log", "simulate-interrupt",
-                             "generate", "logits-out", "temperature", "max-new"})
-      run_flags.erase(name);
-    const std::string save_dir = flags.text("save");
-    const auto save_every = flags.integer("save-every", 0, 1000000);
-    if (save_every > 0 && save_dir.empty()) flags.error("--save-every needs --save DIR");
-    const auto simulate_interrupt = flags.integer("simulate-interrupt", 0, 1000000);
+    flags.fill("save", o.resume_dir);
+  }
+  // Flags of this invocation only, not of the run: a resumed run does not repeat them.
+  for (const char* name : {"resume", "save", "load", "loss-log", "simulate-interrupt",
+                           "simulate-bad-gradient", "generate", "logits-out", "temperature",
+                           "max-new"})
+    o.run_flags.erase(name);
 
-    // A loaded model is evaluated (and can generate) unless --steps asks for more training.
-    const auto steps = !flags.text("load").empty() && resume_dir.empty() && !flags.given("steps")
-                           ? 0
-                           : flags.integer("steps", 0, 1000000);
-    const auto batch = flags.integer("batch", 1, 4096);
-    const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0, 1LL << 62));
-    const auto eval_every = flags.integer("eval-every", 1, 100000);
-    const auto eval_batch = flags.integer("eval-batch", 1, 100000);
-    const auto max_new = flags.integer("max-new", 1, 10000);
-    if (!flags.text("threads").empty())
-      set_num_threads(static_cast<int>(flags.integer("threads", 1, 1024)));
-    const double lr = parse_real(flags, "lr", 0, 10);
-    const double weight_decay = parse_real(flags, "weight-decay", 0, 10);
-    const double clip = parse_real(flags, "clip", 0, 1e6);
-    const double temperature = parse_real(flags, "temperature", 0, 100);
-    const auto warmup = flags.integer("warmup", 0, 1000000);
-    const std::string schedule = flags.text("schedule");
-    if (schedule != "constant" && schedule != "cosine")
-      flags.error("--schedule must be constant or cosine");
+  // Every value, range-checked, whether it will be used or not.
+  const std::string task_name =
+      flags.choice("task", {"copy", "reverse", "sort", "modadd"});
+  o.modulus = flags.integer("modulus", 2, 200);
+  const std::string ffn = flags.text("ffn");
+  if (std::find(std::begin(kFfnKinds), std::end(kFfnKinds), ffn) == std::end(kFfnKinds))
+    flags.bad("ffn", "must be one of relu, gelu, swish, glu, bilinear, reglu, geglu, swiglu");
+  const auto d_model = flags.integer("d-model", 8, 1024), layers = flags.integer("layers", 1, 32),
+             heads = flags.integer("heads", 1, 64);
+  const bool rope = flags.choice("positions", {"learned", "rope"}) == "rope";
+  const bool rms = flags.choice("norm", {"rms", "layer"}) == "rms";
+  o.seq = flags.integer("seq", 2, 1024);
+  o.batch = flags.integer("batch", 1, 4096);
+  o.seed = static_cast<std::uint64_t>(flags.integer("seed", 0, 1LL << 62));
+  o.eval_every = flags.integer("eval-every", 1, 100000);
+  o.eval_batch = flags.integer("eval-batch", 1, 1000000);
+  o.max_new = flags.integer("max-new", 1, 10000);
+  o.threads = flags.text("threads").empty() ? get_num_threads()
+                                            : static_cast<int>(flags.integer("threads", 1, 1024));
+  o.lr = flags.real("lr", 0, 10);
+  o.weight_decay = flags.real("weight-decay", 0, 10);
+  o.clip = flags.real("clip", 0, 1e6);
+  o.temperature = flags.real("temperature", 0, 100);
+  o.warmup = flags.integer("warmup", 0, 1000000);
+  o.cosine = flags.choice("schedule", {"constant", "cosine"}) == "cosine";
+  o.save_every = flags.integer("save-every", 0, 1000000);
+  o.simulate_interrupt = flags.integer("simulate-interrupt", 0, 1000000);
+  o.simulate_bad_gradient = flags.integer("simulate-bad-gradient", 0, 1000000);
+  o.save_dir = flags.text("save");
+  o.loss_log = flags.text("loss-log");
+  o.prompt = flags.text("generate");
+  o.logits_out = flags.text("logits-out");
+  o.text_file = flags.text("text");
+  const std::string load = flags.text("load");
+  // A loaded model is evaluated (and can generate) unless --steps asks for more training.
+  o.steps = !load.empty() && !flags.given("steps") ? 0 : flags.integer("steps", 0, 1000000);
+  const double stop_at = flags.text("stop-at").empty() ? -1 : flags.real("stop-at", 0, 100);
 
-    // The task, and the model: from flags, or from a saved run.
-    std::unique_ptr<tasks::Task> task;
-    std::unique_ptr<nn::Transformer> model;
-    io::SavedRun run;
-    Generator init_gen(seed);
-    // A resumed run's model is described by its folder's config.json, like a loaded one; its
-    // weights come from the checkpoint.
-    const std::string load_dir = resume_dir.empty() ? flags.text("load") : resume_dir;
-    const std::string text_file = flags.text("text");
-    if (!load_dir.empty()) {
-      run = io::load_config(load_dir);
-      model = std::make_unique<nn::Transformer>(run.config, init_gen);
-      if (resume_dir.empty()) io::load_weights(load_dir, *model);
+  // Flags that would be ignored are refused: a run must not silently differ from what was asked.
+  flags.needs("save-every", o.save_every == 0 || !o.save_dir.empty(), "needs --save DIR");
+  flags.needs("logits-out", !o.prompt.empty(), "needs --generate TEXT (the logits are the prompt's)");
+  flags.needs("temperature", !o.prompt.empty(), "needs --generate TEXT");
+  flags.needs("max-new", !o.prompt.empty(), "needs --generate TEXT");
+  o.load_dir = o.resume_dir.empty() ? load : o.resume_dir;
+  o.fresh = o.load_dir.empty();
+  if (!o.fresh) {
+    // The model is the saved one: flags that shape a model would be ignored.
+    for (const char* name : {"task", "modulus", "ffn", "d-model", "layers", "heads", "positions",
+                             "norm", "seq"})
+      if (flags.given(name))
+        flags.error(std::string("--") + name + " cannot change a saved model: '" + o.load_dir +
+                    "/config.json' sets it");
+  } else {
+    flags.needs("task", o.text_file.empty(), "and --text exclude each other");
+    flags.needs("seq", !o.text_file.empty(),
+                "applies to --text only (the tasks fix their own length)");
+    flags.needs("modulus", task_name == "modadd", "applies to --task modadd only");
+  }
+
+  // The model: from a saved folder, or from the flags.
+  if (!o.fresh) {
+    o.run = io::load_config(o.load_dir);
+    const bool text_model = o.run.task.rfind("text:", 0) == 0;
+    if (!o.text_file.empty() && !text_model)
+      flags.error("--text: the model in '" + o.load_dir + "' was trained on the task '" +
+                  o.run.task + "', not on text");
+    if (text_model && o.text_file.empty()) {  // its own text, if that file is still there
+      o.text_file = o.run.task.substr(5);
+      o.text_file_given = false;
     }
-    if (!text_file.empty()) {
-      const std::int64_t seq = model ? run.config.max_seq : flags.integer("seq", 2, 1024);
-      task = std::make_unique<tasks::CharTask>(tasks::read_text_file(text_file), seq, text_file);
+    if (text_model)  // every token of a text model is one character (a byte)
+      for (std::size_t id = 0; id < o.run.tokens.size(); ++id)
+        if (o.run.tokens[id].size() != 1)
+          fail("load", "'", o.load_dir, "/vocab.json': token ", id,
+               " of a text model must be one character");
+  } else {
+    nn::ModelConfig& c = o.run.config;
+    c.d_model = d_model, c.layers = layers, c.heads = heads;
+    c.ffn = nn::parse_ffn_kind(ffn);
+    c.rope = rope, c.rms_norm = rms;
+    if (c.d_model % c.heads != 0 || (c.d_model / c.heads) % 2 != 0)
+      flags.error("--heads must split --d-model into heads of even size");
+    o.run.modulus = o.modulus;
+    if (o.text_file.empty()) {
+      const auto task = tasks::make_synthetic(task_name, o.modulus);
+      c.vocab = task->vocab(), c.max_seq = task->seq_len();
+      o.run.task = task->name();
     } else {
-      const std::string name = model ? run.task : flags.text("task");
-      if (name.rfind("text:", 0) == 0 && steps > 0)
-        fail("train_transformer",
-             "this model was trained on text: pass --text FILE to train it further");
-      if (name.rfind("text:", 0) != 0)
-        task = tasks::make_synthetic(name, model ? run.modulus : flags.integer("modulus", 2, 200));
+      c.vocab = 256;  // at most; the text fixes it once read (the memory check needs a bound)
+      c.max_seq = o.seq;
     }
-    if (!model) {
-      nn::ModelConfig c;
-      c.vocab = task->vocab();
-      c.d_model = flags.integer("d-model", 8, 1024);
-      c.layers = flags.integer("layers", 1, 32);
-      c.heads = flags.integer("heads", 1, 64);
-      c.max_seq = task->seq_len();
-      c.ffn = nn::parse_ffn_kind(flags.text("ffn"));
-      const std::string positions = flags.text("positions"), norm = flags.text("norm");
-      if (positions != "learned" && positions != "rope")
-        flags.error("--positions must be learned or rope");
-      if (norm != "rms" && norm != "layer") flags.error("--norm must be rms or layer");
-      c.rope = positions == "rope";
-      c.rms_norm = norm == "rms";
-      if (c.d_model % c.heads != 0 || (c.d_model / c.heads) % 2 != 0)
-        flags.error("--heads must split --d-model into heads of even size");
-      // Attention keeps a few (batch, heads, seq, seq) tensors per layer: refuse what cannot fit.
-      const double attention_bytes = 4.0 * 8 * static_cast<double>(batch) *
-                                     static_cast<double>(c.heads) * static_cast<double>(c.max_seq) *
-                                     static_cast<double>(c.max_seq) * static_cast<double>(c.layers);
-      if (attention_bytes > 8e9)
-        flags.error("--batch, --heads, --seq and --layers together need about " +
-                    std::to_string(static_cast<long long>(attention_bytes / 1e9)) +
-                    " GB for attention; make them smaller");
-      model = std::make_unique<nn::Transformer>(c, init_gen);
-      run.config = c;
-      run.task = task->name();
-      run.modulus = flags.integer("modulus", 2, 200);
-      for (std::int64_t id = 0; id < c.vocab; ++id) run.tokens.push_back(task->token_text(id));
+  }
+  const bool is_text = !o.text_file.empty();
+  o.stop_at = stop_at >= 0 ? stop_at : (is_text ? 0.0 : 99.0);
+
+  // Memory: refuse a run that cannot fit in this machine (training.md, "Memory").
+  const double need = training::estimate_peak_bytes(o.run.config, o.batch, o.threads);
+  const double have = static_cast<double>(sysconf(_SC_PHYS_PAGES)) *
+                      static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (have > 0 && need > have) {
+    std::ostringstream m;
+    m.precision(2);
+    m << std::fixed << "this model, --batch " << o.batch << " and sequences of "
+      << o.run.config.max_seq << " need about " << need / 1e9 << " GB at the peak of a step, more "
+      << "than this machine's " << have / 1e9 << " GB; make --batch, --seq, --d-model or --layers "
+      << "smaller";
+    flags.error(m.str());
+  }
+  return o;
+}
+
+// Peak resident memory of this process so far, in MB (Linux reports kilobytes).
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+// --loss-log FILE: a new run starts the file afresh; a resumed run keeps the lines up to the
+// checkpoint's step (the steps it continues from) and drops any later ones, which belong to
+// steps done after the checkpoint and about to be done again.
+std::ofstream open_loss_log(const std::string& path, bool resuming, std::int64_t resumed_step) {
+  std::string kept;
+  if (resuming) {
+    std::ifstream old(path);
+    for (std::string line; std::getline(old, line);) {
+      long long step = 0;
+      if (std::sscanf(line.c_str(), "%lld", &step) != 1 || step > resumed_step) break;
+      kept += line + "\n";
     }
-    if (task && task->vocab() != model->config().vocab)
+  }
+  std::ofstream log(path, std::ios::trunc);
+  log << kept << std::flush;
+  if (!log) fail("--loss-log", "cannot write '", path, "'");
+  return log;
+}
+
+std::string duration(double seconds) {
+  char buf[32];
+  if (seconds >= 60)
+    std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(seconds) / 60,
+                  static_cast<int>(seconds) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%.0fs", seconds);
+  return buf;
+}
+
+}  // namespace
+
+
+int main(int argc, char** argv) {
+  // First, so that Ctrl-C while a file opens stops the program cleanly (interrupt.hpp).
+  interrupt::install();
+  return cli::run_main("train_transformer", [&] {
+    Options o = options(argc, argv);
+    set_num_threads(o.threads);
+    const bool resuming = !o.resume_dir.empty();
+
+    // Stage 2: the outputs first (cheap, and a failure should cost no training), then the model.
+    if (!o.save_dir.empty()) outputs::prepare_dir(o.save_dir, "--save");
+    if (!o.logits_out.empty()) outputs::prepare_file(o.logits_out, "--logits-out");
+    if (!o.loss_log.empty()) outputs::prepare_file(o.loss_log, "--loss-log");
+
+    std::unique_ptr<tasks::Task> task;
+    std::string no_evaluation;  // why a loaded model cannot be evaluated, if it cannot
+    io::SavedRun& run = o.run;
+    if (!o.text_file.empty()) {
+      // A saved model reads the text through its own vocabulary (CharTask refuses characters it
+      // lacks); a new one takes the text's characters.
+      std::string vocabulary;
+      for (const std::string& token : run.tokens) vocabulary += token;
+      std::string text;
+      try {
+        text = tasks::read_text_file(o.text_file);
+      } catch (const Error& e) {
+        if (o.text_file_given || o.steps > 0) throw;
+        no_evaluation = std::string("no evaluation was done: the model's text could not be read (") +
+                        e.what() + "); pass --text FILE to evaluate it";
+      }
+      if (no_evaluation.empty())
+        task = std::make_unique<tasks::CharTask>(std::move(text), run.config.max_seq, o.text_file,
+                                                 vocabulary);
+    } else {
+      try {
+        task = tasks::make_synthetic(run.task, run.modulus);
+      } catch (const Error& e) {
+        if (o.fresh) throw;
+        fail("load", "'", o.load_dir, "/config.json': ", e.what());
+      }
+    }
+    if (o.fresh) {  // the text's characters are the vocabulary, and the tokens are saved with it
+      run.config.vocab = task->vocab();
+      if (run.task.empty() || !o.text_file.empty()) run.task = task->name();
+      for (std::int64_t id = 0; id < run.config.vocab; ++id)
+        run.tokens.push_back(task->token_text(id));
+    }
+    if (task && task->vocab() != run.config.vocab)
       fail("train_transformer", "the task has ", task->vocab(), " tokens but the model ",
-           model->config().vocab);
-    const nn::ModelConfig& config = model->config();
-    const bool is_text = task && task->name().rfind("text:", 0) == 0;
-    const double stop_at = flags.text("stop-at").empty() ? (is_text ? 0.0 : 99.0)
-                                                         : parse_real(flags, "stop-at", 0, 100);
+           run.config.vocab);
+    if (o.steps > 0 && !task)
+      fail("train_transformer", "this model was trained on text: pass --text FILE to train it");
+
+    Generator init_gen(o.seed);
+    nn::Transformer model(run.config, init_gen);
+    // A resumed run's weights come from the checkpoint, a loaded model's from model.safetensors.
+    if (!o.fresh && !resuming) io::load_weights(o.load_dir, model);
+    const nn::ModelConfig& config = model.config();
+    const bool is_text = !o.text_file.empty();
 
     std::cout << "task " << run.task << ", " << nn::ffn_kind_name(config.ffn) << " FFN, d_model "
               << config.d_model << ", " << config.layers << " layers, " << config.heads
-              << " heads, seq " << config.max_seq << ", " << model->num_parameters()
+              << " heads, seq " << config.max_seq << ", " << model.num_parameters()
               << " parameters\n";
-    if (is_text)
+    if (is_text && task)
       std::cout << "unigram entropy of the text: "
                 << static_cast<const tasks::CharTask*>(task.get())->unigram_entropy()
                 << " nats per character\n";
 
-    // Training.
     optim::AdamOptions ao;
-    ao.lr = lr;
-    optim::AdamW opt(optim::decay_groups(model->named_parameters(), weight_decay), ao);
+    ao.lr = o.lr;
+    optim::AdamW opt(optim::decay_groups(model.named_parameters(), o.weight_decay), ao);
     // Data and sampling draw from their own streams, not the one that initialised the weights.
-    Generator train_gen(seed + 7919), sample_gen(seed + 2000);
+    Generator train_gen(o.seed + 7919), sample_gen(o.seed + 2000);
     std::int64_t done = 0;  // steps completed, counted from the start of the run
-    if (!resume_dir.empty()) {
-      io::restore(checkpoint, *model, opt);
-      train_gen.set_state(checkpoint.state.train_rng);
-      sample_gen.set_state(checkpoint.state.sample_rng);
-      done = checkpoint.state.step;
-      std::cout << "resumed " << resume_dir << " after step " << done << "\n";
+    if (resuming) {
+      io::restore(o.checkpoint, model, opt);
+      train_gen.set_state(o.checkpoint.state.train_rng);
+      sample_gen.set_state(o.checkpoint.state.sample_rng);
+      done = o.checkpoint.state.step;
+      std::cout << "resumed " << o.resume_dir << " after step " << done << "\n";
     }
     const std::int64_t first_step = done;
+    const bool will_train = done < o.steps;
+    if (will_train)
+      std::printf("memory: about %.0f MB at the peak of a training step (estimate)\n",
+                  training::estimate_peak_bytes(config, o.batch, get_num_threads()) / 1e6);
     // Everything needed to continue: the model's files (for --load) and the checkpoint.
+    std::int64_t saved_step = resuming ? done : -1;
     auto save_all = [&](const std::string& dir) {
-      io::save_run(dir, *model, run);
-      io::save_checkpoint(dir, *model, opt,
-                          {done, train_gen.state(), sample_gen.state(), run_flags});
+      io::save_run(dir, model, run);
+      io::save_checkpoint(dir, model, opt,
+                          {done, train_gen.state(), sample_gen.state(), o.run_flags});
+      saved_step = done;
     };
     std::ofstream loss_log;
-    if (!flags.text("loss-log").empty()) {
-      loss_log.open(flags.text("loss-log"));
-      if (!loss_log) fail("train_transformer", "cannot write '", flags.text("loss-log"), "'");
-    }
+    if (!o.loss_log.empty()) loss_log = open_loss_log(o.loss_log, resuming, done);
+    // The real save, once, before step 1: what the test-write of stage 2 cannot know (does the
+    // whole checkpoint fit on the disk?) is known now, before any training is at stake.
+    if (will_train && !o.save_dir.empty()) save_all(o.save_dir);
+
+    // Stage 3: training. Ctrl-C and SIGTERM now mean "save, then stop".
+    interrupt::set_phase(interrupt::Phase::Training);
+    auto save_and_exit = [&](bool tty) {
+      const std::string dir = o.save_dir.empty() ? "interrupted-run" : o.save_dir;
+      if (tty) std::cout << "\n";
+      if (saved_step != done || dir != o.save_dir) save_all(dir);
+      std::cout << "interrupted after step " << done << ": saved to " << dir
+                << "; continue with --resume " << dir << std::endl;
+      return interrupt::exit_status();  // 128 + the signal: the run did not finish
+    };
     const bool tty = isatty(STDOUT_FILENO) != 0;
-    Score last_eval, last_train;
+    training::Score last_eval, last_train;
+    bool evaluated = false;
     double train_seconds = 0;
-    for (std::int64_t step = first_step; step < steps; ++step) {
+    for (std::int64_t step = first_step; step < o.steps; ++step) {
       const auto start = std::chrono::steady_clock::now();
-      opt.lr = schedule == "cosine" ? optim::warmup_cosine(step, warmup, steps, lr, lr / 10) : lr;
-      const tasks::Batch b = task->sample(batch, train_gen);
+      opt.lr = o.cosine ? optim::warmup_cosine(step, o.warmup, o.steps, o.lr, o.lr / 10) : o.lr;
+      const tasks::Batch b = task->sample(o.batch, train_gen);
       Tensor loss;
-      last_train = score(*model, b, &loss);
+      last_train = training::score(model, b, &loss);
       loss.backward();
-      if (clip > 0) optim::clip_grad_norm(model->parameters(), clip);
-      opt.step();
-      opt.zero_grad();
+      if (step + 1 == o.simulate_bad_gradient)  // a test's stand-in for an overflowing gradient
+        model.parameters().back().grad().data<float>()[0] = NAN;
+      try {
+        training::apply_gradients(model, opt, o.clip, step + 1);
+      } catch (const training::NonFiniteGradient& e) {
+        if (tty) std::cout << "\n";
+        std::cerr << "train_transformer: " << e.what() << ". Training stopped; "
+                  << (saved_step >= 0 ? "the last save, in '" +
+                                            (o.save_dir.empty() ? o.resume_dir : o.save_dir) +
+                                            "', is from step " + std::to_string(saved_step)
+                                      : std::string("nothing was saved"))
+                  << " (try a smaller --lr, or --clip)\n";
+        return 1;
+      }
       train_seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       done = step + 1;
@@ -336,80 +466,77 @@ int main(int argc, char** argv) {
         char entry[64];
         std::snprintf(entry, sizeof entry, "%lld %.9g\n", static_cast<long long>(done),
                       last_train.loss);
-        loss_log << entry << std::flush;
+        if (!(loss_log << entry << std::flush))  // a full disk: stop now, not at the end
+          fail("--loss-log", "writing '", o.loss_log, "' failed at step ", done);
       }
-      if (save_every > 0 && done % save_every == 0) save_all(save_dir);
-      if (done == simulate_interrupt) std::raise(SIGINT);
+      if (o.save_every > 0 && done % o.save_every == 0) save_all(o.save_dir);
+      if (done == o.simulate_interrupt) std::raise(SIGINT);
 
-      const bool evaluate = done % eval_every == 0 || done == steps;
-      if (evaluate) {
-        NoGradGuard no_grad;
-        Generator eval_gen(seed + 1000 +
-                           static_cast<std::uint64_t>(done));  // fresh, unseen examples
-        model->eval();
-        last_eval = score(*model, task->sample(eval_batch, eval_gen));
-        model->train();
+      const bool evaluate = done % o.eval_every == 0 || done == o.steps;
+      if (evaluate && !interrupt::requested()) {
+        Generator eval_gen(o.seed + 1000 + static_cast<std::uint64_t>(done));  // unseen examples
+        const training::Evaluation e = training::evaluate(model, *task, o.eval_batch, o.batch,
+                                                          eval_gen, interrupt::requested);
+        if (e.complete) last_eval = e.score, evaluated = true;
       }
       const auto this_run = static_cast<double>(done - first_step);
       const double tokens_per_s =
-          this_run * static_cast<double>(batch * task->seq_len()) / train_seconds;
-      const double eta = train_seconds / this_run * static_cast<double>(steps - done);
+          this_run * static_cast<double>(o.batch * task->seq_len()) / train_seconds;
+      const double eta = train_seconds / this_run * static_cast<double>(o.steps - done);
       // Compact enough for an 80-column terminal with the 22-character bar in front.
       char line[256];
       std::snprintf(line, sizeof line,
                     "step %lld/%lld loss %.4f acc %5.1f%% eval %5.1f%% %6.0f tok/s ETA %s",
-                    static_cast<long long>(done), static_cast<long long>(steps), last_train.loss,
+                    static_cast<long long>(done), static_cast<long long>(o.steps), last_train.loss,
                     100 * last_train.acc, 100 * last_eval.acc, tokens_per_s, duration(eta).c_str());
       if (tty) {
         const int width = 20,
-                  filled = static_cast<int>(width * done / std::max<std::int64_t>(steps, 1));
+                  filled = static_cast<int>(width * done / std::max<std::int64_t>(o.steps, 1));
         std::cout << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
                   << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << line
                   << "\x1b[K" << std::flush;
-      } else if (evaluate) {  // flushed, so a log file can be followed while it runs
+      } else if (evaluate && !interrupt::requested()) {  // flushed, so a log can be followed
         char exact[32];
         std::snprintf(exact, sizeof exact, " exact %.1f%%", 100 * last_eval.exact);
         std::cout << line << exact << std::endl;
       }
-      if (interrupt::requested()) {
-        const std::string dir = save_dir.empty() ? "interrupted-run" : save_dir;
+      if (interrupt::requested()) return save_and_exit(tty);
+      if (evaluate && o.stop_at > 0 && 100 * last_eval.acc >= o.stop_at) {
         if (tty) std::cout << "\n";
-        save_all(dir);
-        std::cout << "interrupted after step " << done << ": saved to " << dir
-                  << "; continue with --resume " << dir << std::endl;
-        return 130;  // 128 + SIGINT: the run did not finish
-      }
-      if (evaluate && stop_at > 0 && 100 * last_eval.acc >= stop_at) {
-        if (tty) std::cout << "\n";
-        std::cout << "reached " << stop_at << "% evaluation accuracy at step " << done << "\n";
+        std::cout << "reached " << o.stop_at << "% evaluation accuracy at step " << done << "\n";
         break;
       }
     }
     const std::int64_t trained = done - first_step;
     if (tty && trained > 0) std::cout << "\n";
-    if (trained == 0 && task) {
-      Generator eval_gen(seed + 1000);
-      last_eval = evaluate_model(*model, *task, eval_batch, batch, eval_gen);
-      std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc
-                << "%, exact " << 100 * last_eval.exact << "%\n";
-    }
-
-    if (!save_dir.empty()) {
-      save_all(save_dir);
-      std::cout << "saved to " << save_dir
+    if (!o.save_dir.empty()) {
+      save_all(o.save_dir);
+      std::cout << "saved to " << o.save_dir
                 << "/{model.safetensors,config.json,vocab.json,checkpoint.safetensors}\n";
     }
+    if (interrupt::requested()) return save_and_exit(tty);  // it came during the last save
+    interrupt::set_phase(interrupt::Phase::Other);  // nothing more to save: a signal stops us
 
-    const std::string prompt = flags.text("generate");
-    if (!prompt.empty()) {
+    if (trained == 0 && task) {  // a loaded model (or a finished run) is evaluated as it is
+      Generator eval_gen(o.seed + 1000);
+      last_eval = training::evaluate(model, *task, o.eval_batch, o.batch, eval_gen).score;
+      evaluated = true;
+      std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc
+                << "%, exact " << 100 * last_eval.exact << "%"
+                << (o.text_file_given ? "" : " (on its text, '" + o.text_file + "')") << "\n";
+    } else if (!task) {
+      std::cout << no_evaluation << "\n";
+    }
+
+    if (!o.prompt.empty()) {
       NoGradGuard no_grad;
-      model->eval();
+      model.eval();
       std::string error;
       std::vector<std::int64_t> ids;
       if (task) {
-        ids = task->encode(prompt, error);
-      } else {  // a text model loaded without its text: map characters through the saved tokens
-        for (char ch : prompt) {
+        ids = task->encode(o.prompt, error);
+      } else {  // a text model without its text: map characters through the saved tokens
+        for (char ch : o.prompt) {
           std::int64_t id = -1;
           for (std::size_t t = 0; t < run.tokens.size(); ++t)
             if (run.tokens[t] == std::string(1, ch)) id = static_cast<std::int64_t>(t);
@@ -418,16 +545,15 @@ int main(int argc, char** argv) {
         }
       }
       if (!error.empty() || ids.empty()) fail("generate", error.empty() ? "empty prompt" : error);
-      if (!flags.text("logits-out").empty()) {
+      if (!o.logits_out.empty()) {
         if (static_cast<std::int64_t>(ids.size()) > config.max_seq)
           fail("logits-out", "prompt longer than max_seq");
         const auto T = static_cast<std::int64_t>(ids.size());
-        save_safetensors(
-            flags.text("logits-out"),
-            {{"logits", model->forward(ids, 1, T).reshape({T, config.vocab}).detach()}});
+        save_safetensors(o.logits_out,
+                         {{"logits", model.forward(ids, 1, T).reshape({T, config.vocab}).detach()}});
       }
       std::string out;
-      for (std::int64_t n = 0; n < max_new; ++n) {
+      for (std::int64_t n = 0; n < o.max_new; ++n) {
         // The last max_seq tokens are the context.
         const std::size_t from = ids.size() > static_cast<std::size_t>(config.max_seq)
                                      ? ids.size() - static_cast<std::size_t>(config.max_seq)
@@ -436,12 +562,12 @@ int main(int argc, char** argv) {
                                                 ids.end());
         const auto T = static_cast<std::int64_t>(context.size());
         const Tensor logits =
-            slice(model->forward(context, 1, T).reshape({T, config.vocab}), 0, T - 1, T);
+            slice(model.forward(context, 1, T).reshape({T, config.vocab}), 0, T - 1, T);
         std::int64_t next;
-        if (temperature == 0) {
+        if (o.temperature == 0) {
           next = argmax(logits, 1)[0];
         } else {
-          const std::vector<double> p = softmax(logits.to(float64) / temperature, 1).to_vector();
+          const std::vector<double> p = softmax(logits.to(float64) / o.temperature, 1).to_vector();
           double u = sample_gen.uniform(), acc = 0;
           next = static_cast<std::int64_t>(p.size()) - 1;
           for (std::size_t k = 0; k < p.size(); ++k)
@@ -453,22 +579,24 @@ int main(int argc, char** argv) {
         ids.push_back(next);
         out += run.tokens[static_cast<std::size_t>(next)];
       }
-      std::cout << "generate: " << prompt << out << "\n";
+      std::cout << "generate: " << o.prompt << out << "\n";
     }
 
-    // The last training batch's loss, or without training the evaluation's (none without a task).
-    const double final_loss = trained ? last_train.loss : (task ? last_eval.loss : NAN);
+    // The last training batch's loss, or without training the evaluation's; "none" when the
+    // model was not evaluated (a text model whose text is gone).
+    char loss_text[32] = "none", acc_text[32] = "none";
+    if (trained > 0 || evaluated) {
+      std::snprintf(loss_text, sizeof loss_text, "%.4f", trained ? last_train.loss : last_eval.loss);
+      std::snprintf(acc_text, sizeof acc_text, "%.4f", last_eval.acc);
+    }
     std::printf(
-        "summary: task=%s ffn=%s params=%lld steps=%lld loss=%.4f acc=%.4f ms_per_step=%.2f "
-        "tokens_per_s=%.0f\n",
+        "summary: task=%s ffn=%s params=%lld steps=%lld loss=%s acc=%s ms_per_step=%.2f "
+        "tokens_per_s=%.0f peak_rss_mb=%.0f\n",
         run.task.c_str(), nn::ffn_kind_name(config.ffn),
-        static_cast<long long>(model->num_parameters()), static_cast<long long>(done), final_loss,
-        last_eval.acc, trained ? 1000 * train_seconds / static_cast<double>(trained) : 0.0,
-        trained ? static_cast<double>(trained * batch * (task ? task->seq_len() : 1)) / train_seconds
-                : 0.0);
-  } catch (const std::exception& e) {
-    std::cerr << "train_transformer: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+        static_cast<long long>(model.num_parameters()), static_cast<long long>(done), loss_text,
+        acc_text, trained ? 1000 * train_seconds / static_cast<double>(trained) : 0.0,
+        trained ? static_cast<double>(trained * o.batch * config.max_seq) / train_seconds : 0.0,
+        peak_rss_mb());
+    return 0;
+  });
 }

@@ -258,6 +258,10 @@ double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
     if (p.grad().defined())
       for (double g : p.grad().to_vector()) total += g * g;
   total = std::sqrt(total);
+  // An inf or NaN gradient makes the norm inf or NaN, and scaling by max_norm / inf = 0 or by NaN
+  // would turn every gradient into 0 * inf = NaN: leave them as they are and let the caller see
+  // the norm (PyTorch's error_if_nonfinite; examples/training.cpp stops the step).
+  if (!std::isfinite(total)) return total;
   const double scale = max_norm / (total + 1e-6);  // PyTorch's formula
   if (scale >= 1) return total;
   for (const Tensor& p : params) {

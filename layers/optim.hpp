@@ -121,7 +121,8 @@ double warmup_cosine(std::int64_t step, std::int64_t warmup, std::int64_t total,
                      double min_lr);
 
 // Scales all gradients together so that their global L2 norm is at most max_norm (if larger).
-// Returns the norm before clipping. Parameters without gradients are ignored.
+// Returns the norm before clipping. Parameters without gradients are ignored. If a gradient holds
+// inf or NaN, the norm is not finite and nothing is scaled: check the result before stepping.
 double clip_grad_norm(const std::vector<Tensor>& params, double max_norm);
 
 }  // namespace tg::optim
