@@ -36,8 +36,10 @@ void with_activation(GateActivation act, Fn fn) {
     case GateActivation::Swish:
       return fn([](T x) { return math::swish(x, T(1)); },
                 [](T x, T& v, T& g) {
+                  // math::swish and swish_grad_x with beta 1, sharing the sigmoid
                   const T s = math::sigmoid(x);
-                  v = x * s, g = s + x * s * (T(1) - s);
+                  v = math::vanishing_product(x, s);
+                  g = s + math::vanishing_product(x, s * (T(1) - s));
                 });
   }
 }

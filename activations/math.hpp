@@ -5,6 +5,7 @@
 // T is float or double. Derivations are in docs/activations.md.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -42,6 +43,16 @@ inline float exp(float x) {
   const float two_rest = std::bit_cast<float>((k - half + 127) << 23);
   const float result = e_r * two_half * two_rest;
   return x != x ? x : (x > hi ? std::numeric_limits<float>::infinity() : result);
+}
+
+// x f, where f goes to 0 faster than x grows (f = sigma(x) as x -> -inf, say): the limit of the
+// product is 0, but IEEE arithmetic gives inf * 0 = NaN at x = +-inf. So where f is 0 the
+// product is taken as 0. Every "x times something that vanishes" below goes through this:
+// silu(-inf) = 0, gelu(-inf) = 0, and their slopes at both infinities. A NaN x stays NaN (f is
+// then NaN too, never 0).
+template <class T>
+T vanishing_product(T x, T f) {
+  return f == T(0) ? T(0) : x * f;
 }
 
 // sigma(x) = 1 / (1 + e^-x). exp() only ever sees -|x| <= 0, so it never overflows: for x < 0
@@ -126,15 +137,16 @@ inline float normal_cdf(float x) {
 
 // Exact GELU: x Phi(x), Phi the standard normal CDF above.
 // gelu'(x) = Phi(x) + x phi(x), phi(x) = exp(-x^2/2) / sqrt(2 pi) the normal density.
+// At x = -inf: gelu = 0 and gelu' = 0; at +inf: gelu = inf and gelu' = 1 (vanishing_product).
 template <class T>
 T gelu(T x) {
-  return x * normal_cdf(x);
+  return vanishing_product(x, normal_cdf(x));
 }
 template <class T>
 T gelu_grad(T x) {
   const T pdf =
       exp_minus_half_square(x) * (std::numbers::inv_sqrtpi_v<T> / std::numbers::sqrt2_v<T>);
-  return normal_cdf(x) + x * pdf;
+  return normal_cdf(x) + vanishing_product(x, pdf);
 }
 
 // The tanh approximation of GELU (Hendrycks & Gimpel; GPT-2):
@@ -143,7 +155,8 @@ T gelu_grad(T x) {
 template <class T>
 T gelu_tanh(T x) {
   const T k = std::numbers::sqrt2_v<T> * std::numbers::inv_sqrtpi_v<T>;  // sqrt(2/pi)
-  return T(0.5) * x * (T(1) + std::tanh(k * (x + T(0.044715) * x * x * x)));
+  // 1 + tanh(u) is 0 far left (and x may be -inf there): vanishing_product gives the limit 0.
+  return T(0.5) * vanishing_product(x, T(1) + std::tanh(k * (x + T(0.044715) * x * x * x)));
 }
 template <class T>
 T gelu_tanh_grad(T x) {
@@ -160,27 +173,34 @@ T gelu_tanh_grad(T x) {
 // Swish with slope beta: x sigma(beta x). beta = 1 is SiLU.
 //   d/dx    = sigma(bx) + b x sigma(bx) (1 - sigma(bx))
 //   d/dbeta = x^2 sigma(bx) (1 - sigma(bx))
+// For beta > 0 the limits are: swish(-inf) = 0, d/dx = 0 at -inf and 1 at +inf, d/dbeta = 0 at
+// both; each product of x with a vanishing sigmoid term goes through vanishing_product.
 template <class T>
 T swish(T x, T beta) {
-  return x * sigmoid(beta * x);
+  return vanishing_product(x, sigmoid(beta * x));
 }
 template <class T>
 T swish_grad_x(T x, T beta) {
   const T s = sigmoid(beta * x);
-  return s + beta * x * s * (T(1) - s);
+  return s + vanishing_product(beta * x, s * (T(1) - s));
 }
 template <class T>
 T swish_grad_beta(T x, T beta) {
   const T s = sigmoid(beta * x);
-  return (x * s) * (x * (T(1) - s));  // grouped so that x^2 never overflows to inf * 0 = NaN
+  // grouped as (x s)(x (1 - s)) so that x^2 never overflows; 0 where s (1 - s) vanishes.
+  return s * (T(1) - s) == T(0) ? T(0) : (x * s) * (x * (T(1) - s));
 }
 
 // softplus(x) = log(1 + e^(beta x)) / beta, a smooth relu; derivative sigma(beta x).
 // Above `threshold` (beta x > threshold) it returns x itself, as PyTorch does: there the two
-// differ by less than e^-threshold / beta, and e^(beta x) could overflow.
+// differ by less than e^-threshold / beta. Below it, with z = beta x, the form
+//   log(1 + e^z) = max(z, 0) + log(1 + e^-|z|)
+// (equal: for z > 0, log(1 + e^z) = z + log(e^-z + 1)) never overflows, since e^-|z| <= 1:
+// the one-line form overflows for z > 88 in float32, which a threshold of 100 lets through.
 template <class T>
 T softplus(T x, T beta, T threshold) {
-  return beta * x > threshold ? x : std::log1p(std::exp(beta * x)) / beta;
+  const T z = beta * x;
+  return z > threshold ? x : (std::max(z, T(0)) + std::log1p(std::exp(-std::abs(z)))) / beta;
 }
 template <class T>
 T softplus_grad(T x, T beta, T threshold) {

@@ -8,13 +8,13 @@
 namespace tg {
 
 Tensor zeros(const Shape& shape, DType dtype) {
-  return empty(shape, dtype);
+  return empty(shape, dtype, "zeros");
 }
 Tensor ones(const Shape& shape, DType dtype) {
   return full(shape, 1.0, dtype);
 }
 Tensor full(const Shape& shape, double value, DType dtype) {
-  Tensor out = empty(shape, dtype);
+  Tensor out = uninitialized(shape, dtype, "full");
   out.fill_(value);
   return out;
 }

@@ -30,13 +30,18 @@ void gemm(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64
         b_rows[static_cast<std::size_t>(k * N + j)] = B[j * K + k];
     B = b_rows.data();
   }
+  // Row i of C is summed in doubles and rounded to T once, at the end: a float32 running sum
+  // over a long K would lose the low bits of every term (core/ops_reduce.cpp has the numbers).
+  std::vector<double> c(static_cast<std::size_t>(N));
   for (std::int64_t i = 0; i < M; ++i) {
-    T* c = C + i * N;
+    T* c_row = C + i * N;
+    for (std::int64_t j = 0; j < N; ++j) c[static_cast<std::size_t>(j)] = c_row[j];
     for (std::int64_t k = 0; k < K; ++k) {
-      const T a = a_at(i, k);
+      const double a = a_at(i, k);
       const T* b = B + k * N;
-      for (std::int64_t j = 0; j < N; ++j) c[j] += a * b[j];
+      for (std::int64_t j = 0; j < N; ++j) c[static_cast<std::size_t>(j)] += a * b[j];
     }
+    for (std::int64_t j = 0; j < N; ++j) c_row[j] = static_cast<T>(c[static_cast<std::size_t>(j)]);
   }
 }
 

@@ -4,7 +4,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <set>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -17,6 +19,33 @@ const Value* Value::find(const std::string& key) const {
 }
 
 namespace {
+
+std::string hex_byte(char c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
+  return buf;
+}
+
+// The length (1 to 4) of the valid UTF-8 sequence starting at s[at], or 0 if it is not one.
+// Lead byte ranges and the second byte's allowed range, from the Unicode standard's table 3-7:
+// E0 needs A0..BF (no overlong 3-byte forms), ED needs 80..9F (no surrogates), F0 needs 90..BF
+// (no overlong 4-byte forms), F4 needs 80..8F (nothing above U+10FFFF); C0, C1, F5..FF never lead.
+std::size_t utf8_length(const std::string& s, std::size_t at) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned b0 = byte(at);
+  if (b0 < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned lo = 0x80, hi = 0xBF;  // the second byte's range
+  if (b0 >= 0xC2 && b0 <= 0xDF) n = 2;
+  else if (b0 >= 0xE0 && b0 <= 0xEF) n = 3, lo = b0 == 0xE0 ? 0xA0 : 0x80, hi = b0 == 0xED ? 0x9F : 0xBF;
+  else if (b0 >= 0xF0 && b0 <= 0xF4) n = 4, lo = b0 == 0xF0 ? 0x90 : 0x80, hi = b0 == 0xF4 ? 0x8F : 0xBF;
+  else return 0;
+  if (at + n > s.size()) return 0;
+  if (byte(at + 1) < lo || byte(at + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (byte(at + k) < 0x80 || byte(at + k) > 0xBF) return 0;
+  return n;
+}
 
 class Parser {
  public:
@@ -122,6 +151,16 @@ class Parser {
       const char c = s_[at_++];
       if (c == '"') return out;
       if (static_cast<unsigned char>(c) < 0x20) error("control character in a string");
+      if (static_cast<unsigned char>(c) >= 0x80) {  // a multi-byte UTF-8 sequence, checked
+        const std::size_t start = at_ - 1, length = utf8_length(s_, start);
+        if (length == 0) {
+          at_ = start;
+          error("invalid UTF-8 byte " + hex_byte(s_[start]) + " in a string");
+        }
+        out.append(s_, start, length);
+        at_ = start + length;
+        continue;
+      }
       if (c != '\\') {
         out += c;
         continue;
@@ -233,7 +272,20 @@ Value parse(const std::string& text) {
   return Parser(text).document();
 }
 
+std::size_t invalid_utf8_at(const std::string& text) {
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t n = utf8_length(text, at);
+    if (n == 0) return at;
+    at += n;
+  }
+  return std::string::npos;
+}
+
 std::string quote(const std::string& text) {
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string::npos)
+    fail("json", "cannot write a string that is not valid UTF-8: byte ", hex_byte(text[bad]),
+         " at offset ", bad, " of a ", text.size(), "-byte string beginning \"",
+         text.substr(0, std::min<std::size_t>(bad, 40)), "\"");
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
@@ -263,6 +315,53 @@ std::string quote(const std::string& text) {
     }
   }
   return out + "\"";
+}
+
+namespace {
+// The code point each byte stands for in bytes_to_unicode (see json.hpp).
+unsigned byte_to_code(unsigned char b) {
+  const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
+  if (printable) return b;
+  // the non-printable bytes in order: 0x00..0x20, 0x7F..0xA0, 0xAD -> U+0100, U+0101, ...
+  const unsigned rank = b <= 0x20 ? b : b <= 0xA0 ? 0x21 + (b - 0x7F) : 0x21 + 0x22;
+  return 0x100 + rank;
+}
+}  // namespace
+
+std::string bytes_to_unicode(const std::string& bytes) {
+  std::string out;
+  for (char c : bytes) {
+    const unsigned code = byte_to_code(static_cast<unsigned char>(c));
+    if (code < 0x80) {
+      out += static_cast<char>(code);
+    } else {  // U+0080..U+01FF: two bytes, 110xxxxx 10xxxxxx
+      out += static_cast<char>(0xC0 | (code >> 6));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+  }
+  return out;
+}
+
+std::string unicode_to_bytes(const std::string& text) {
+  static const auto inverse = [] {  // code point -> byte, for U+0000..U+01FF
+    std::vector<int> table(0x200, -1);
+    for (unsigned b = 0; b < 256; ++b) table[byte_to_code(static_cast<unsigned char>(b))] = static_cast<int>(b);
+    return table;
+  }();
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t n = utf8_length(text, at);
+    unsigned code = 0x200;  // outside the table unless decoded below
+    if (n == 1) code = static_cast<unsigned char>(text[at]);
+    if (n == 2)
+      code = ((static_cast<unsigned char>(text[at]) & 0x1Fu) << 6) |
+             (static_cast<unsigned char>(text[at + 1]) & 0x3Fu);
+    if (code >= 0x200 || inverse[code] < 0)
+      fail("json", "offset ", at, ": not a character of the byte map (bytes_to_unicode)");
+    out += static_cast<char>(inverse[code]);
+    at += n;
+  }
+  return out;
 }
 
 }  // namespace tg::json

@@ -66,13 +66,19 @@ void map_broadcast(const T* a, const Shape& as, const T* b, const Shape& bs, T* 
   }
 }
 
-// out (shape os, zeroed by the caller) += g (shape gs) summed over the axes along which os was
-// broadcast to gs. This is the backward of broadcasting.
+// out (shape os) += g (shape gs) summed over the axes along which os was broadcast to gs. This
+// is the backward of broadcasting. The sums run in double and are rounded to T once at the end,
+// so a bias broadcast over a million rows gets its gradient without float32 drift (see sum_axis
+// in ops_reduce.cpp for the numbers).
 template <class T>
 void sum_to(const T* g, const Shape& gs, T* out, const Shape& os) {
+  std::vector<double> total(static_cast<std::size_t>(numel(os)), 0.0);
   const Shape none(gs.size(), 0);
   for_each_broadcast(gs, broadcast_strides(os, gs), none,
-                     [&](std::int64_t i, std::int64_t io, std::int64_t) { out[io] += g[i]; });
+                     [&](std::int64_t i, std::int64_t io, std::int64_t) {
+                       total[static_cast<std::size_t>(io)] += g[i];
+                     });
+  for (std::size_t j = 0; j < total.size(); ++j) out[j] += static_cast<T>(total[j]);
 }
 
 // Splits a shape around one axis: (outer, n, inner), so element [o, k, i] of the reshaped

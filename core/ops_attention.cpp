@@ -164,10 +164,11 @@ void attention_weights(Matrix<const T> q, Matrix<const T> k, T* P, Scratch<T>& s
     const T m = row_max(row, seen, scale);
     for (std::int64_t j = 0; j < seen; ++j) row[j] = std::exp(row[j] * scale - m);
     // Summed in a loop of its own, in order, so that the sum stays in a register (around a
-    // call to exp it would be stored and loaded again every time).
-    T total = 0;
+    // call to exp it would be stored and loaded again every time); in double, as every sum.
+    double total = 0;
     for (std::int64_t j = 0; j < seen; ++j) total += row[j];
-    for (std::int64_t j = 0; j < seen; ++j) row[j] /= total;
+    const T inv_total = static_cast<T>(1.0 / total);
+    for (std::int64_t j = 0; j < seen; ++j) row[j] *= inv_total;
     for (std::int64_t j = seen; j < S; ++j) row[j] = 0;  // masked: weight 0
   }
 }
@@ -230,8 +231,9 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
         for (std::int64_t i = 0; i < n.T; ++i) {
           T* row = dS + i * S;
           const T* p = P + i * S;
-          T dot = 0;
-          for (std::int64_t j = 0; j < S; ++j) dot += p[j] * row[j];
+          double sum = 0;  // sum_j P_ij dP_ij, in double
+          for (std::int64_t j = 0; j < S; ++j) sum += static_cast<double>(p[j] * row[j]);
+          const T dot = static_cast<T>(sum);
           for (std::int64_t j = 0; j < S; ++j)
             row[j] = p[j] * (row[j] - dot) * static_cast<T>(scale);
         }

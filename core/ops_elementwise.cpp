@@ -36,7 +36,7 @@ template <class F>
 Tensor binary(const char* op, const Tensor& a, const Tensor& b, F f) {
   check_same_dtype(op, a, b);
   const Shape shape = broadcast_shapes(op, a.shape(), b.shape());
-  Tensor out = uninitialized(shape, a.dtype());
+  Tensor out = uninitialized(shape, a.dtype(), op);
   dispatch(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
     kernels::map_broadcast(a.data<T>(), a.shape(), b.data<T>(), b.shape(), out.data<T>(), shape,

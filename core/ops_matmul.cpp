@@ -11,6 +11,7 @@
 // The products run on gemm_packed.hpp's blocked, threaded kernel; set_matmul_kernel switches to
 // the reference loop of gemm.hpp (to compare them: build/bin/bench --kernel reference).
 #include "core/error.hpp"
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -47,7 +48,7 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool tran
   if (shape && numel(*shape) != numel(out_shape))
     fail("batched_product", "result shape ", *shape, " does not hold the product's ", out_shape);
   const Shape& made = shape ? *shape : out_shape;
-  Tensor out = reference ? zeros(made, a.dtype()) : uninitialized(made, a.dtype());
+  Tensor out = reference ? empty(made, a.dtype(), "matmul") : uninitialized(made, a.dtype(), "matmul");
   dispatch(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* pa = a.data<T>();
@@ -87,6 +88,11 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (a.size(-1) != b.size(-2))
     fail("matmul", "inner dimensions differ: ", a.shape(), " @ ", b.shape(), " (", a.size(-1),
          " vs ", b.size(-2), ")");
+  // The batch axes (all but the last two) must broadcast; the error names both whole shapes.
+  for (std::int64_t k = 3; k <= std::min(a.dim(), b.dim()); ++k)
+    if (a.size(-k) != b.size(-k) && a.size(-k) != 1 && b.size(-k) != 1)
+      fail("matmul", "batch dimensions do not broadcast: ", a.shape(), " @ ", b.shape(), " (axis -",
+           k, ": ", a.size(-k), " vs ", b.size(-k), ")");
   Tensor out = batched_product(a, b, false, false);
   return record("matmul", {a, b}, out, [a, b](const Tensor& g) {
     if (a.requires_grad()) accumulate_grad(a, batched_product(g, b, false, true));  // dC · B^T
@@ -106,8 +112,9 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   if (bias.defined() && bias.shape() != Shape{out})
     fail("linear", "bias has shape ", bias.shape(), " but weight ", weight.shape(), " needs (", out,
          ",)");
-  // Every leading axis of x is a row: (N, in) with N = numel / in, viewed without a copy.
-  const std::int64_t rows = in == 0 ? 0 : x.numel() / in;
+  // Every leading axis of x is a row: (N, in) with N the product of the leading sizes, viewed
+  // without a copy. (Not numel / in: with in = 0 features there are still N rows, each = bias.)
+  const std::int64_t rows = numel(Shape(x.shape().begin(), x.shape().end() - 1));
   Tensor y;
   {
     NoGradGuard no_grad;  // the reshapes are views inside one op, not ops of their own

@@ -3,7 +3,9 @@
 // Layer: core. An axis reduction views x as (outer, n, inner) around the axis (kernels.hpp) and
 // produces (outer, inner) values, shaped (..., 1, ...) with keepdim or with the axis removed.
 // The backward of a reduction broadcasts the gradient back over the reduced axis.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/kernels.hpp"
@@ -30,16 +32,26 @@ kernels::AxisView all_elements(const Tensor& x) {
 }
 
 // out[o, i] = sum over k of x[o, k, i], shaped `shape`.
+// The running sums are doubles even for float32 data: a float32 sum has 24 bits, so once it is
+// large every small term loses its low bits (a million terms of 1/255 come to 3909 instead of
+// 3921.6, and a sum of ones stalls at 2^24 = 16777216). In double the sum is exact to ~1e-16
+// relative; it is rounded to the tensor's dtype once, at the end (PyTorch's float32 sums are
+// accurate to a few ulps too, by summing in blocks).
 Tensor sum_axis(const Tensor& x, const kernels::AxisView& v, const Shape& shape) {
-  Tensor out = zeros(shape, x.dtype());
+  Tensor out = uninitialized(shape, x.dtype());
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* p = x.data<T>();
     T* o = out.data<T>();
-    for (std::int64_t a = 0; a < v.outer; ++a)
-      for (std::int64_t k = 0; k < v.n; ++k)
+    std::vector<double> total(static_cast<std::size_t>(v.inner));  // one sum per inner position
+    for (std::int64_t a = 0; a < v.outer; ++a) {
+      std::fill(total.begin(), total.end(), 0.0);
+      for (std::int64_t k = 0; k < v.n; ++k)  // k outside i: x is read in memory order
         for (std::int64_t i = 0; i < v.inner; ++i)
-          o[a * v.inner + i] += p[(a * v.n + k) * v.inner + i];
+          total[static_cast<std::size_t>(i)] += p[(a * v.n + k) * v.inner + i];
+      for (std::int64_t i = 0; i < v.inner; ++i)
+        o[a * v.inner + i] = static_cast<T>(total[static_cast<std::size_t>(i)]);
+    }
   });
   return out;
 }

@@ -4,6 +4,7 @@
 // Layer: core. Their backward moves the gradient back to where each element came from (and
 // adds, where one element was used several times: expand, index_select, gather).
 #include <numeric>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/kernels.hpp"
@@ -15,11 +16,11 @@ namespace tg {
 namespace {
 
 // Copies blocks between two tensors viewed as (outer, n, inner) around an axis: for every
-// outer index a and j in [0, count), dst block (a, dst_start + j) = src block (a, src_start + j)
-// (or += when accumulate). A block is `inner` contiguous elements.
+// outer index a and j in [0, count), dst block (a, dst_start + j) = src block (a, src_start + j).
+// A block is `inner` contiguous elements.
 void copy_blocks(const Tensor& src, const kernels::AxisView& sv, std::int64_t src_start,
                  const Tensor& dst, const kernels::AxisView& dv, std::int64_t dst_start,
-                 std::int64_t count, bool accumulate) {
+                 std::int64_t count) {
   dispatch(src.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* s = src.data<T>();
@@ -28,7 +29,7 @@ void copy_blocks(const Tensor& src, const kernels::AxisView& sv, std::int64_t sr
       for (std::int64_t j = 0; j < count; ++j) {
         const T* from = s + (a * sv.n + src_start + j) * sv.inner;
         T* to = d + (a * dv.n + dst_start + j) * dv.inner;
-        for (std::int64_t i = 0; i < sv.inner; ++i) to[i] = accumulate ? to[i] + from[i] : from[i];
+        for (std::int64_t i = 0; i < sv.inner; ++i) to[i] = from[i];
       }
   });
 }
@@ -71,7 +72,7 @@ Tensor expand(const Tensor& x, const Shape& shape) {
   if (shape.size() < x.shape().size() || broadcast_shapes("expand", x.shape(), shape) != shape)
     fail("expand", "shape ", x.shape(), " does not broadcast to ", shape);
   if (x.shape() == shape) return x;
-  Tensor out = empty(shape, x.dtype());
+  Tensor out = uninitialized(shape, x.dtype(), "expand");  // every element is written
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* src = x.data<T>();
@@ -135,11 +136,11 @@ Tensor slice(const Tensor& x, std::int64_t axis, std::int64_t start, std::int64_
   out_shape[ax] = to - from;
   Tensor out = empty(out_shape, x.dtype());
   const kernels::AxisView xv = kernels::axis_view(x.shape(), ax);
-  copy_blocks(x, xv, from, out, kernels::axis_view(out_shape, ax), 0, to - from, false);
+  copy_blocks(x, xv, from, out, kernels::axis_view(out_shape, ax), 0, to - from);
   return record("slice", {x}, out, [x, ax, from, xv](const Tensor& g) {
     // The slice's gradient goes back into its place; the rest of x gets zero.
     Tensor full_grad = zeros_like(x);
-    copy_blocks(g, kernels::axis_view(g.shape(), ax), 0, full_grad, xv, from, g.shape()[ax], false);
+    copy_blocks(g, kernels::axis_view(g.shape(), ax), 0, full_grad, xv, from, g.shape()[ax]);
     accumulate_grad(x, std::move(full_grad));
   });
 }
@@ -196,7 +197,7 @@ Tensor concat(const std::vector<Tensor>& tensors, std::int64_t axis) {
   const kernels::AxisView ov = kernels::axis_view(out_shape, ax);
   std::int64_t offset = 0;
   for (const Tensor& t : tensors) {
-    copy_blocks(t, kernels::axis_view(t.shape(), ax), 0, out, ov, offset, t.shape()[ax], false);
+    copy_blocks(t, kernels::axis_view(t.shape(), ax), 0, out, ov, offset, t.shape()[ax]);
     offset += t.shape()[ax];
   }
   return record("concat", tensors, out, [tensors, ax](const Tensor& g) {
@@ -220,13 +221,22 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const std::vector<std::i
   const kernels::AxisView xv = kernels::axis_view(x.shape(), ax),
                           ov = kernels::axis_view(out_shape, ax);
   for (std::size_t j = 0; j < index.size(); ++j)
-    copy_blocks(x, xv, index[j], out, ov, static_cast<std::int64_t>(j), 1, false);
+    copy_blocks(x, xv, index[j], out, ov, static_cast<std::int64_t>(j), 1);
   return record("index_select", {x}, out, [x, index, xv, ov](const Tensor& g) {
-    // A row picked twice (a token appearing twice) receives both gradients: +=.
-    Tensor full_grad = zeros_like(x);
-    for (std::size_t j = 0; j < index.size(); ++j)
-      copy_blocks(g, ov, static_cast<std::int64_t>(j), full_grad, xv, index[j], 1, true);
-    accumulate_grad(x, std::move(full_grad));
+    // A row picked twice (a token appearing twice) receives both gradients: +=. The sums run
+    // in double (a token seen thousands of times in a batch; ops_reduce.cpp says why).
+    std::vector<double> total(static_cast<std::size_t>(x.numel()), 0.0);
+    dispatch(g.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      const T* pg = g.data<T>();
+      for (std::int64_t a = 0; a < ov.outer; ++a)
+        for (std::size_t j = 0; j < index.size(); ++j) {
+          const T* from = pg + (a * ov.n + static_cast<std::int64_t>(j)) * ov.inner;
+          double* to = total.data() + (a * xv.n + index[j]) * xv.inner;
+          for (std::int64_t i = 0; i < ov.inner; ++i) to[i] += from[i];
+        }
+    });
+    accumulate_grad(x, tensor(total, x.shape(), x.dtype()));
   });
 }
 
@@ -257,13 +267,14 @@ Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t
     for (std::size_t p = 0; p < offsets.size(); ++p) out.data<T>()[p] = x.data<T>()[offsets[p]];
   });
   return record("gather", {x}, out, [x, offsets](const Tensor& g) {
-    Tensor full_grad = zeros_like(x);
+    // An element gathered many times gets the sum of its gradients, in double (as index_select).
+    std::vector<double> total(static_cast<std::size_t>(x.numel()), 0.0);
     dispatch(g.dtype(), [&](auto zero) {
       using T = decltype(zero);
       for (std::size_t p = 0; p < offsets.size(); ++p)
-        full_grad.data<T>()[offsets[p]] += g.data<T>()[p];
+        total[static_cast<std::size_t>(offsets[p])] += g.data<T>()[p];
     });
-    accumulate_grad(x, std::move(full_grad));
+    accumulate_grad(x, tensor(total, x.shape(), x.dtype()));
   });
 }
 

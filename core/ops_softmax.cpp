@@ -29,9 +29,9 @@ void softmax_forward(const T* x, T* out, const kernels::AxisView& v, bool log) {
       T* dst = out + a * v.n * v.inner + i;
       T m = row[0];
       for (std::int64_t k = 1; k < v.n; ++k) m = std::max(m, row[k * v.inner]);
-      T total = 0;
+      double total = 0;  // in double, as every sum here (ops_reduce.cpp says why)
       for (std::int64_t k = 0; k < v.n; ++k) total += std::exp(row[k * v.inner] - m);
-      const T log_total = std::log(total);
+      const T log_total = static_cast<T>(std::log(total));
       for (std::int64_t k = 0; k < v.n; ++k) {
         const T z = row[k * v.inner] - m - log_total;  // log_softmax
         dst[k * v.inner] = log ? z : std::exp(z);

@@ -40,17 +40,20 @@ bool spin_until(Ready ready) {
 
 class Pool {
  public:
+  // Throws tg::Error when the system will not start all the threads (a limit on processes or
+  // on address space for their stacks): the ones that did start are stopped and joined first, so
+  // nothing is left waiting on a pool that will never run.
   explicit Pool(int threads) {
-    for (int t = 1; t < threads; ++t) workers_.emplace_back([this] { work(); });
-  }
-  ~Pool() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
+    try {
+      for (int t = 1; t < threads; ++t) workers_.emplace_back([this] { work(); });
+    } catch (const std::exception& e) {
+      const std::size_t started = workers_.size() + 1;  // the caller's thread counts as one
+      stop_and_join();
+      fail("set_num_threads", "could start only ", started, " of ", threads,
+           " threads (the system said: ", e.what(), "); ask for fewer with --threads");
     }
-    wake_.notify_all();
-    for (std::thread& w : workers_) w.join();
   }
+  ~Pool() { stop_and_join(); }
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
   // Runs the job on all threads; false (nothing run) when another thread's job is under way.
@@ -79,6 +82,15 @@ class Pool {
   }
 
  private:
+  void stop_and_join() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& w : workers_) w.join();
+  }
+
   void claim_tasks() {
     inside_task = true;
     for (std::int64_t task = next_++; task < tasks_; task = next_++) {

@@ -30,6 +30,19 @@ const char* format_name(DType d) {
 
 void save_safetensors(const std::string& path, const std::map<std::string, Tensor>& tensors,
                       const std::map<std::string, std::string>& metadata) {
+  // The format's header is JSON, which is UTF-8: a name or metadata string that is not would
+  // make a file other safetensors readers refuse, so it is refused here, before anything is
+  // written.
+  auto check_utf8 = [&](const std::string& text, const char* what) {
+    if (const std::size_t bad = json::invalid_utf8_at(text); bad != std::string::npos)
+      fail("save_safetensors", "'", path, "': ", what, " is not valid UTF-8 (byte ", bad, " of ",
+           text.size(), ": ", static_cast<unsigned>(static_cast<unsigned char>(text[bad])), ")");
+  };
+  for (const auto& [key, value] : metadata) {
+    check_utf8(key, "a metadata key");
+    check_utf8(value, "a metadata value");
+  }
+  for (const auto& entry : tensors) check_utf8(entry.first, "a tensor name");
   std::string header = "{";
   std::uint64_t offset = 0;
   bool first = true;

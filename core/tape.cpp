@@ -2,6 +2,8 @@
 #include "core/tape.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <mutex>
 #include <set>
 
 #include "core/error.hpp"
@@ -127,14 +129,45 @@ std::int64_t Tape::saved_bytes() const {
 }
 
 void Tape::clear() {
+  // Released, and on no tape: "released" alone would read as "by an earlier backward", and this
+  // tape's address may be reused by a later thread's tape once this thread has exited.
   for (Record& rec : records_)
-    if (rec.output.defined()) rec.output.impl()->released = true;
+    if (rec.output.defined()) {
+      rec.output.impl()->released = true;
+      rec.output.impl()->tape = nullptr;
+    }
   records_.clear();
 }
+
+namespace {
+// Why the record that made `impl` cannot be used here, for the error messages below.
+const char* why_unusable(const TensorImpl& impl) {
+  if (impl.tape == nullptr)
+    return "is gone: its tape was cleared, or the thread that recorded it has exited (each "
+           "thread records on its own tape). Run the forward pass again on this thread";
+  if (impl.released)
+    return "was already released by an earlier backward. Pass retain_graph=true to the earlier "
+           "backward to differentiate the same graph twice";
+  return "is on another thread's tape: call backward on the thread that ran the forward pass";
+}
+}  // namespace
 
 Tape::~Tape() {
   clear();
 }
+
+namespace {
+// A leaf (a parameter) may be shared by threads that each run backward on their own tape, as in
+// PyTorch (Hogwild training, two models sharing an embedding): two += into one gradient at once
+// would lose one of them. So the update of a leaf's gradient holds a lock, one of 64 picked by
+// the tensor's address (a mutex per tensor would grow every tensor for the sake of a few
+// leaves). An intermediate tensor belongs to one tape, so one thread: it needs no lock.
+std::unique_lock<std::mutex> lock_if_leaf(const TensorImpl& impl) {
+  static std::mutex locks[64];
+  if (impl.op != nullptr) return {};
+  return std::unique_lock<std::mutex>(locks[(reinterpret_cast<std::uintptr_t>(&impl) >> 6) % 64]);
+}
+}  // namespace
 
 void accumulate_grad(const Tensor& input, const Tensor& grad) {
   if (!input.requires_grad()) return;
@@ -143,15 +176,13 @@ void accumulate_grad(const Tensor& input, const Tensor& grad) {
   // loudly rather than return gradients that silently miss that path.
   if (impl.op != nullptr && (impl.released || impl.tape != &current_tape()))
     fail("backward", "the gradient reached a tensor made by '", impl.op, "' (shape ", input.shape(),
-         ") whose record ",
-         impl.released ? "was already released by an earlier backward"
-                       : "is on another thread's tape",
-         ", so it cannot flow further. Pass retain_graph=true to the earlier backward, or use "
-         "detach() where no gradient should flow");
+         "), so it cannot flow further: its record ", why_unusable(impl),
+         " (or use detach() where no gradient should flow)");
   if (grad.dtype() != input.dtype())
     fail("accumulate_grad", "gradient is ", dtype_name(grad.dtype()), " but the input is ",
          dtype_name(input.dtype()));
   Tensor g = sum_to_shape(grad, input.shape());
+  std::unique_lock<std::mutex> lock = lock_if_leaf(impl);
   if (!impl.grad.defined()) {
     // Copy rather than share: g may be another input's gradient too (add passes its output
     // gradient to both inputs), and the next += must not change both.
@@ -164,6 +195,8 @@ void accumulate_grad(const Tensor& input, const Tensor& grad) {
 void accumulate_grad(const Tensor& input, Tensor&& grad) {
   // A temporary (mul(g, b)) that nothing else holds or views can become the first gradient as
   // it is, saving a copy; PyTorch's AccumulateGrad takes over a gradient the same way.
+  std::unique_lock<std::mutex> lock;
+  if (input.requires_grad()) lock = lock_if_leaf(*input.impl());
   if (input.requires_grad() && !input.impl()->grad.defined() && grad.defined() &&
       grad.impl_ptr().use_count() == 1 && grad.impl()->storage.use_count() == 1 &&
       grad.is_leaf() && grad.shape() == input.shape() && grad.dtype() == input.dtype() &&
@@ -172,6 +205,7 @@ void accumulate_grad(const Tensor& input, Tensor&& grad) {
     input.impl()->grad = std::move(grad);
     return;
   }
+  if (lock.owns_lock()) lock.unlock();  // the overload below takes it again
   accumulate_grad(input, static_cast<const Tensor&>(grad));
 }
 
@@ -221,12 +255,9 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
     accumulate_grad(root, seed_grad);
     return;
   }
-  if (r.tape != this)
-    fail("backward", "the tensor (made by '", r.op, "') was recorded on another thread's tape");
-  if (r.released)
-    fail("backward", "the records of '", r.op, "' (output shape ", root.shape(), ") were ",
-         "already released by an earlier backward. Pass retain_graph=true to the first backward ",
-         "to differentiate the same graph twice");
+  if (r.released || r.tape != this)
+    fail("backward", "the record of '", r.op, "' (output shape ", root.shape(), ") ",
+         why_unusable(r));
 
   // Records are kept in id order, so the root's is found by binary search.
   const auto root_at =

@@ -2,6 +2,7 @@
 #include "core/tensor.hpp"
 
 #include <cstring>
+#include <new>
 
 #include "core/error.hpp"
 #include "core/free_list.hpp"
@@ -40,20 +41,40 @@ namespace {
 Tensor make_tensor(const char* op, const Shape& shape, DType dtype, bool zero_filled) {
   for (std::int64_t s : shape)
     if (s < 0) fail(op, "negative size in shape ", shape);
+  // The byte count, checked: an overflowed product would wrap around to a small number and the
+  // tensor would sit on a block too small for its elements (zeros({1LL << 61}, float64) needs
+  // 2^64 bytes, which is 0 in 64 bits).
+  // A size of 0 anywhere makes 0 bytes, however large the others are.
+  bool overflow = false, has_zero = false;
+  std::uint64_t bytes = dtype == DType::Float32 ? sizeof(float) : sizeof(double);
+  for (std::int64_t s : shape) {
+    overflow = __builtin_mul_overflow(bytes, static_cast<std::uint64_t>(s), &bytes) || overflow;
+    has_zero = has_zero || s == 0;
+  }
+  if (!has_zero && (overflow || bytes > kMaxTensorBytes))
+    fail(op, "a ", dtype_name(dtype), " tensor of shape ", shape,
+         " needs more bytes than can be addressed (the limit is 2^47 = 128 TiB)");
+  if (has_zero) bytes = 0;
   auto impl = new_impl();
   impl->shape = shape;
-  impl->numel = numel(shape);
+  impl->numel = has_zero ? 0 : numel(shape);
   impl->dtype = dtype;
-  const auto n = static_cast<std::size_t>(impl->numel);
-  impl->storage = std::allocate_shared<Storage>(
-      Recycling<Storage>(), n * (dtype == DType::Float32 ? sizeof(float) : sizeof(double)), zero_filled);
+  try {
+    impl->storage =
+        std::allocate_shared<Storage>(Recycling<Storage>(), static_cast<std::size_t>(bytes), zero_filled);
+  } catch (const std::bad_alloc&) {
+    fail(op, "out of memory: a ", dtype_name(dtype), " tensor of shape ", shape, " needs ", bytes,
+         " bytes");
+  }
   return Tensor(std::move(impl));
 }
 }  // namespace
 
-Tensor empty(const Shape& shape, DType dtype) { return make_tensor("empty", shape, dtype, true); }
-Tensor uninitialized(const Shape& shape, DType dtype) {
-  return make_tensor("uninitialized", shape, dtype, false);
+Tensor empty(const Shape& shape, DType dtype, const char* op) {
+  return make_tensor(op, shape, dtype, true);
+}
+Tensor uninitialized(const Shape& shape, DType dtype, const char* op) {
+  return make_tensor(op, shape, dtype, false);
 }
 
 Storage::Storage(std::size_t bytes_, bool zero_filled) : data(pool_allocate(bytes_)), bytes(bytes_) {

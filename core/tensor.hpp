@@ -118,10 +118,17 @@ struct TensorImpl {
 std::shared_ptr<TensorImpl> new_impl();
 
 // A new tensor of the given shape, all zeros: the building block of every factory and op.
-Tensor empty(const Shape& shape, DType dtype = float32);
+// `op` names the caller in errors. Throws tg::Error (naming op, shape and dtype) when a size is
+// negative, when the byte count overflows 64 bits or exceeds kMaxTensorBytes, or when the
+// memory cannot be had; never returns a tensor on a block smaller than its elements.
+Tensor empty(const Shape& shape, DType dtype = float32, const char* op = "empty");
 // The same without the zeros: the elements are whatever the memory pool's block held. Only for
 // kernels that write every element before anything reads it (zero-filling a buffer that is
 // overwritten anyway cost a tenth of a training step).
-Tensor uninitialized(const Shape& shape, DType dtype = float32);
+Tensor uninitialized(const Shape& shape, DType dtype = float32, const char* op = "uninitialized");
+
+// The most bytes one tensor may take: 2^47 = 128 TiB, the whole user address space of x86-64
+// Linux (4-level page tables). A shape asking for more is an error before any allocation.
+inline constexpr std::uint64_t kMaxTensorBytes = std::uint64_t{1} << 47;
 
 }  // namespace tg

@@ -2,6 +2,7 @@
 #include "layers/norms.hpp"
 
 #include <cmath>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/tape.hpp"
@@ -11,8 +12,8 @@ namespace tg::nn {
 
 namespace {
 void check_input(const char* op, const Tensor& x, const Tensor& weight) {
-  if (x.dim() < 1 || x.size(-1) != weight.size(0))
-    fail(op, "expects (..., ", weight.size(0), "), got ", x.shape());
+  if (x.dim() < 1 || weight.dim() != 1 || x.size(-1) != weight.size(0))
+    fail(op, "expects x (..., d) and weight (d,), got x ", x.shape(), " and weight ", weight.shape());
 }
 }  // namespace
 
@@ -33,7 +34,8 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
   if (x.dtype() != weight.dtype())
     fail("RMSNorm", "dtypes differ: x ", dtype_name(x.dtype()), ", weight ",
          dtype_name(weight.dtype()));
-  const std::int64_t d = weight.size(0), rows = x.numel() / d;
+  // rows: the product of x's leading sizes (not numel / d, which is 0 / 0 when d = 0)
+  const std::int64_t d = weight.size(0), rows = numel(Shape(x.shape().begin(), x.shape().end() - 1));
   Tensor y = uninitialized(x.shape(), x.dtype()), inv_r = uninitialized({rows}, x.dtype());
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
@@ -41,29 +43,31 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
     T *py = y.data<T>(), *pr = inv_r.data<T>();
     for (std::int64_t n = 0; n < rows; ++n) {
       const T* xr = px + n * d;
-      T sum_sq = 0;
-      for (std::int64_t i = 0; i < d; ++i) sum_sq += xr[i] * xr[i];
-      const T inv = T(1) / std::sqrt(sum_sq / static_cast<T>(d) + static_cast<T>(eps));
+      double sum_sq = 0;  // sums in double, rounded once (see sum in core/ops_reduce.cpp)
+      for (std::int64_t i = 0; i < d; ++i) sum_sq += static_cast<double>(xr[i]) * xr[i];
+      const T inv = static_cast<T>(1.0 / std::sqrt(sum_sq / static_cast<double>(d) + eps));
       pr[n] = inv;
       for (std::int64_t i = 0; i < d; ++i) py[n * d + i] = xr[i] * inv * pw[i];
     }
   });
   return record("rms_norm", {x, weight}, y, [x, weight, inv_r, d, rows](const Tensor& g) {
-    Tensor dx = uninitialized(x.shape(), x.dtype()), dw = zeros({d}, x.dtype());
+    Tensor dx = uninitialized(x.shape(), x.dtype()), dw = uninitialized({d}, x.dtype());
     dispatch(x.dtype(), [&](auto zero) {
       using T = decltype(zero);
       const T *px = x.data<T>(), *pw = weight.data<T>(), *pg = g.data<T>(), *pr = inv_r.data<T>();
       T *pdx = dx.data<T>(), *pdw = dw.data<T>();
+      std::vector<double> dw_sum(static_cast<std::size_t>(d), 0.0);  // over rows, in double
       for (std::int64_t n = 0; n < rows; ++n) {
         const T *xr = px + n * d, *gr = pg + n * d, inv = pr[n];
-        T dot = 0;  // sum_i dy_i w_i x_i
-        for (std::int64_t i = 0; i < d; ++i) dot += gr[i] * pw[i] * xr[i];
-        const T k = dot * inv * inv * inv / static_cast<T>(d);
+        double dot = 0;  // sum_i dy_i w_i x_i
+        for (std::int64_t i = 0; i < d; ++i) dot += static_cast<double>(gr[i] * pw[i]) * xr[i];
+        const T k = static_cast<T>(dot * inv * inv * inv / static_cast<double>(d));
         for (std::int64_t i = 0; i < d; ++i) {
           pdx[n * d + i] = pw[i] * gr[i] * inv - xr[i] * k;
-          pdw[i] += gr[i] * xr[i] * inv;
+          dw_sum[static_cast<std::size_t>(i)] += static_cast<double>(gr[i] * xr[i] * inv);
         }
       }
+      for (std::int64_t i = 0; i < d; ++i) pdw[i] = static_cast<T>(dw_sum[static_cast<std::size_t>(i)]);
     });
     accumulate_grad(x, std::move(dx));
     accumulate_grad(weight, std::move(dw));

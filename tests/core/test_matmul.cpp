@@ -64,5 +64,32 @@ TEST_CASE("matmul rejects mismatched shapes") {
         }).find("matmul: needs at least 2 dims on both sides, got (3,) @ (3,4)") == 0);
   CHECK(error_of([] {
           matmul(zeros({2, 2, 3}), zeros({3, 3, 4}));
-        }).find("matmul: shapes (2,) and (3,) cannot broadcast") == 0);
+        }) == "matmul: batch dimensions do not broadcast: (2,2,3) @ (3,3,4) (axis -3: 2 vs 3)");
+  CHECK(error_of([] {
+          matmul(zeros({5, 2, 1, 3}), zeros({4, 3, 4}));
+        }) == "matmul: batch dimensions do not broadcast: (5,2,1,3) @ (4,3,4) (axis -3: 2 vs 4)");
+}
+
+TEST_CASE("linear with zero input features: every row is the bias, gradients of size zero") {
+  for (MatmulKernel kernel : {MatmulKernel::Packed, MatmulKernel::Reference}) {
+    set_matmul_kernel(kernel);
+    for (DType dtype : {float32, float64}) {
+      Tensor x = zeros({2, 0}, dtype), w = zeros({4, 0}, dtype),
+             b = tensor({1, 2, 3, 4}, {4}, dtype);
+      x.requires_grad_();
+      w.requires_grad_();
+      b.requires_grad_();
+      const Tensor y = linear(x, w, b);
+      CHECK(y.shape() == Shape{2, 4});
+      check_values(y, {1, 2, 3, 4, 1, 2, 3, 4});
+      y.backward(ones({2, 4}, dtype));
+      CHECK(x.grad().shape() == Shape{2, 0});
+      CHECK(w.grad().shape() == Shape{4, 0});
+      check_values(b.grad(), {2, 2, 2, 2});
+      // leading axes are rows, whatever in is: (3, 2, 0) -> (3, 2, 4)
+      CHECK(linear(zeros({3, 2, 0}, dtype), w, b).shape() == Shape{3, 2, 4});
+      CHECK(linear(zeros({0, 0}, dtype), w, b).shape() == Shape{0, 4});
+    }
+  }
+  set_matmul_kernel(MatmulKernel::Packed);
 }

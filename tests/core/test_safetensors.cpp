@@ -172,3 +172,68 @@ TEST_CASE("json: values, escapes, errors with offsets") {
           json::parse(R"("\ud83d x")");
         }).find("high surrogate without its low half") != std::string::npos);
 }
+
+TEST_CASE("json is UTF-8: the writer refuses other bytes, the reader names their offset") {
+  // Valid UTF-8 of every length passes both ways: é (2 bytes), 東 (3), an emoji (4).
+  const std::string text = "le caf\xc3\xa9 \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x98\x80";
+  CHECK(json::parse(json::quote(text)).string == text);
+  CHECK(json::invalid_utf8_at(text) == std::string::npos);
+  // Lone bytes, truncated sequences, overlong forms, surrogates, and code points past U+10FFFF.
+  const std::vector<std::pair<std::string, std::size_t>> bad = {
+      {"caf\xe9", 3},       {"\x80", 0},          {"a\xc3", 1},        {"\xfe", 0},
+      {"\xff", 0},          {"\xc0\xaf", 0},      {"\xe0\x80\xaf", 0}, {"\xed\xa0\x80", 0},
+      {"\xf4\x90\x80\x80", 0}, {"ok\xe6\x9d", 2}, {"\xf0\x9f\x98", 0}};
+  for (const auto& [bytes, offset] : bad) {
+    CAPTURE(bytes);
+    CHECK(json::invalid_utf8_at(bytes) == offset);
+    CHECK(error_of([&] { json::quote(bytes); })
+              .find("json: cannot write a string that is not valid UTF-8: byte 0x") == 0);
+    // In a document, the offset counts from the start of the text (the quote is byte 0).
+    CHECK(error_of([&] { json::parse("\"" + bytes + "\""); })
+              .find("json: offset " + std::to_string(offset + 1) + ": invalid UTF-8 byte 0x") == 0);
+  }
+}
+
+TEST_CASE("bytes_to_unicode is GPT-2's byte map: every byte string round-trips through JSON") {
+  CHECK(json::bytes_to_unicode("a!~") == "a!~");                 // printable ASCII: itself
+  CHECK(json::bytes_to_unicode(" ") == "\xc4\xa0");              // space: U+0120 'Ġ'
+  CHECK(json::bytes_to_unicode(std::string(1, '\0')) == "\xc4\x80");  // 0x00: U+0100
+  CHECK(json::bytes_to_unicode("\n") == "\xc4\x8a");             // 0x0A: U+010A 'Ċ'
+  CHECK(json::bytes_to_unicode("\x7f") == "\xc4\xa1");           // 0x7F: U+0121
+  CHECK(json::bytes_to_unicode("\xad") == "\xc5\x83");           // 0xAD: U+0143, the last
+  CHECK(json::bytes_to_unicode("\xe9") == "\xc3\xa9");           // 0xE9: itself, U+00E9 'é'
+  std::string every;
+  for (int b = 0; b < 256; ++b) every += static_cast<char>(b);
+  const std::string mapped = json::bytes_to_unicode(every);
+  CHECK(json::invalid_utf8_at(mapped) == std::string::npos);
+  CHECK(json::unicode_to_bytes(json::parse(json::quote(mapped)).string) == every);
+  CHECK(json::unicode_to_bytes("") == "");
+  CHECK(error_of([] { json::unicode_to_bytes("\xe6\x9d\xb1"); })
+            .find("not a character of the byte map") != std::string::npos);
+}
+
+TEST_CASE("safetensors: names and metadata that are not UTF-8 are refused before writing") {
+  const std::string path = "utf8-check.safetensors";
+  std::remove(path.c_str());
+  const Tensor t = ones({2});
+  CHECK(error_of([&] { save_safetensors(path, {{"caf\xe9", t}}); })
+            .find("save_safetensors: 'utf8-check.safetensors': a tensor name is not valid UTF-8 "
+                  "(byte 3 of 4") == 0);
+  CHECK(error_of([&] { save_safetensors(path, {{"w", t}}, {{"note", "\xc3"}}); })
+            .find("a metadata value is not valid UTF-8 (byte 0 of 1") != std::string::npos);
+  CHECK(error_of([&] { save_safetensors(path, {{"w", t}}, {{"\xff", "x"}}); })
+            .find("a metadata key is not valid UTF-8") != std::string::npos);
+  CHECK(!std::ifstream(path));  // nothing was written
+  // A file written by someone else with a raw 0xE9 in its header is refused with its offset.
+  std::string header = "{\"caf\xe9\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+  while (header.size() % 8) header += ' ';
+  std::string file(8, '\0');
+  const std::uint64_t n = header.size();
+  std::memcpy(file.data(), &n, 8);
+  file += header + std::string(4, '\0');
+  std::ofstream(path, std::ios::binary) << file;
+  const std::string message = error_of([&] { load_safetensors(path); });
+  CHECK(message.find("header is not valid JSON (json: offset 5: invalid UTF-8 byte 0xE9") !=
+        std::string::npos);
+  std::remove(path.c_str());
+}

@@ -1,5 +1,6 @@
 // The tape: recording, backward in reverse, accumulation, release, guards, deep chains, DOT.
 #include <array>
+#include <thread>
 
 #include "helpers.hpp"
 
@@ -77,7 +78,7 @@ TEST_CASE("retain_graph keeps the records, backward twice over released records 
   check_values(x.grad(), {4, 8, 12});
   CHECK(current_tape().size() == 0);
   const std::string message = error_of([&] { y.backward(); });
-  CHECK(message.find("backward: the records of 'sum' (output shape ()) were already released") !=
+  CHECK(message.find("backward: the record of 'sum' (output shape ()) was already released") !=
         std::string::npos);
   CHECK(message.find("retain_graph") != std::string::npos);
 }
@@ -171,8 +172,8 @@ TEST_CASE("a gradient that reaches a released intermediate stops with an error, 
   l1.backward();
   const std::size_t records_before = current_tape().size();
   const std::string message = error_of([&] { l2.backward(); });
-  CHECK(message.find("backward: the gradient reached a tensor made by 'mul' (shape (2,)) whose "
-                     "record was already released") == 0);
+  CHECK(message.find("backward: the gradient reached a tensor made by 'mul' (shape (2,)), so it "
+                     "cannot flow further: its record was already released") == 0);
   // The records the failed walk had already run through are gone (released, not half-kept);
   // the tape stays usable: it can be measured, cleared and recorded on.
   CHECK(current_tape().size() < records_before);
@@ -318,5 +319,44 @@ TEST_CASE("a record keeps any number of inputs and a closure of any size") {
     out.backward();
     CHECK(x.grad().item() == 3.0);
     current_tape().clear();  // the extra records belong to no backward: drop them
+  }
+}
+
+TEST_CASE("a tensor whose thread has exited: the error says so, not 'already released'") {
+  // The thread's tape ends with the thread; a later thread's tape may even sit at the same
+  // address. Backward from another thread must name the real cause.
+  Tensor x = tensor({1, 2}, {2}, float64).requires_grad_();
+  Tensor y, h;
+  std::thread([&] {
+    h = x * 2.0;
+    y = h.sum();
+  }).join();
+  for (int round = 0; round < 2; ++round) {  // the second time from a fresh thread
+    std::string message;
+    std::thread([&] { message = error_of([&] { y.backward(); }); }).join();
+    if (round == 0) message = error_of([&] { y.backward(); });
+    CAPTURE(message);
+    CHECK(message.find("backward: the record of 'sum' (output shape ()) is gone: its tape was "
+                       "cleared, or the thread that recorded it has exited") == 0);
+    CHECK(message.find("retain_graph") == std::string::npos);
+  }
+  // And a tape cleared by hand says the same.
+  Tensor z = (x * x).sum();
+  current_tape().clear();
+  CHECK(error_of([&] { z.backward(); }).find("is gone: its tape was cleared") != std::string::npos);
+}
+
+TEST_CASE("two threads backward into one shared leaf: no update is lost") {
+  // Each thread records on its own tape; the leaf's gradient is the one thing they share.
+  for (DType dtype : {float32, float64}) {
+    Tensor w = zeros({3}, dtype).requires_grad_();
+    constexpr int kSteps = 20000;
+    auto run = [&] {
+      for (int i = 0; i < kSteps; ++i) (w * 1.0).sum().backward();
+    };
+    std::thread a(run), b(run);
+    a.join();
+    b.join();
+    check_values(w.grad(), {2 * kSteps, 2 * kSteps, 2 * kSteps}, 0);
   }
 }

@@ -59,7 +59,8 @@ TEST_CASE("element access checks indices and dtypes") {
   CHECK(error_of([&] {
           zeros({1LL << 32, 1LL << 32});
         }) ==
-        "numel: shape (4294967296,4294967296) has more elements than a 64-bit count can hold");
+        "zeros: a float32 tensor of shape (4294967296,4294967296) needs more bytes than can be "
+            "addressed (the limit is 2^47 = 128 TiB)");
   CHECK(error_of([&] { arange(0, 1e15); }).find("arange: would make") == 0);
 }
 
@@ -114,4 +115,24 @@ TEST_CASE("random tensors are reproducible from their seed") {
     const auto k = g.integer(5);
     REQUIRE((k >= 0 && k < 5));
   }
+}
+
+TEST_CASE("a tensor whose bytes overflow or exceed the address space is an error, not a tiny block") {
+  // 2^61 float64 = 2^64 bytes, which is 0 in 64 bits; 2^62 float32 the same; 2^46 float64 =
+  // 2^49 bytes, past the 2^47 a process can address. Each names the op and the shape.
+  const std::int64_t big = std::int64_t{1} << 61;
+  CHECK(error_of([&] { zeros({big}, float64); }) ==
+        "zeros: a float64 tensor of shape (2305843009213693952,) needs more bytes than can be "
+        "addressed (the limit is 2^47 = 128 TiB)");
+  CHECK(error_of([] { zeros({std::int64_t{1} << 62}); }).find("zeros: a float32 tensor of shape (4611686018427387904,)") == 0);
+  CHECK(error_of([] { ones({std::int64_t{1} << 46}, float64); }).find("full: a float64 tensor of shape (70368744177664,) needs more bytes") == 0);
+  CHECK(error_of([&] { expand(ones({1}, float64), {big}); }).find("expand: a float64 tensor of shape (2305843009213693952,)") == 0);
+  CHECK(error_of([&] { empty({1 << 20, 1 << 20, 1 << 20}); }).find("empty: a float32 tensor of shape (1048576,1048576,1048576)") == 0);
+  // Broadcasting two small tensors (32 MB each) to a huge result (2^46 elements) names the op.
+  const Tensor column = zeros({std::int64_t{1} << 23, 1}), row = zeros({1, std::int64_t{1} << 23});
+  CHECK(error_of([&] { add(column, row); }).find("add: a float32 tensor of shape (8388608,8388608) needs more bytes") == 0);
+  CHECK(error_of([&] { matmul(column, row); }).find("matmul: a float32 tensor of shape (8388608,8388608) needs more bytes") == 0);
+  // A size of 0 anywhere is 0 bytes, however large the rest.
+  CHECK(zeros({big, 0}).numel() == 0);
+  CHECK(zeros({0, big, big}, float64).numel() == 0);
 }

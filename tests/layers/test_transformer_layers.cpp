@@ -60,7 +60,7 @@ TEST_CASE("RMSNorm and LayerNorm: values and gradients") {
   check_param_gradients([&] { return ln.forward(y); }, params_and(ln, {y}));
   CHECK(error_of([&] {
           rms.forward(zeros({2, 3}, float64));
-        }) == "RMSNorm: expects (..., 4), got (2,3)");
+        }) == "RMSNorm: expects x (..., d) and weight (d,), got x (2,3) and weight (4,)");
 }
 
 TEST_CASE("the fused rms_norm equals the composite formula, values and gradients") {
