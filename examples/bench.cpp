@@ -22,6 +22,7 @@
 // (forward, loss, backward, AdamW step, zero_grad) over --steps steps after --warmup, and each
 // configuration runs in a process of its own so that its peak memory is its own.
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,6 +31,7 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -107,10 +109,14 @@ nn::ModelConfig config_named(const std::string& name, const std::string& ffn) {
   // ../shared/peer/toy_gpt.py: learned positions, pre-norm RMSNorm (eps 1e-5), no biases,
   // untied head, FFN hidden 4d (plain) or 2/3 of 4d rounded up to 16 (gated), N(0, 0.02).
   nn::ModelConfig c;
-  if (name == "tiny") c.vocab = 32, c.d_model = 64, c.heads = 4, c.layers = 2, c.max_seq = 32;
-  else if (name == "small") c.vocab = 64, c.d_model = 128, c.heads = 4, c.layers = 4, c.max_seq = 64;
-  else if (name == "medium") c.vocab = 128, c.d_model = 256, c.heads = 8, c.layers = 4, c.max_seq = 128;
-  else fail("bench", "unknown config '", name, "' (tiny, small, medium)");
+  if (name == "tiny")
+    c.vocab = 32, c.d_model = 64, c.heads = 4, c.layers = 2, c.max_seq = 32;
+  else if (name == "small")
+    c.vocab = 64, c.d_model = 128, c.heads = 4, c.layers = 4, c.max_seq = 64;
+  else if (name == "medium")
+    c.vocab = 128, c.d_model = 256, c.heads = 8, c.layers = 4, c.max_seq = 128;
+  else
+    fail("bench", "unknown config '", name, "' (tiny, small, medium)");
   c.ffn = nn::parse_ffn_kind(ffn);
   c.rope = false;
   return c;
@@ -134,7 +140,8 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
   const std::int64_t B = batch_of(config), T = c.max_seq;
   Generator gen(0);
   nn::Transformer model(c, gen);
-  optim::AdamW opt(model.parameters(), optim::AdamW::with_decay(0.01));  // every parameter, as the peer
+  optim::AdamW opt(model.parameters(),
+                   optim::AdamW::with_decay(0.01));  // every parameter, as the peer
   // Eight random batches made before timing, as the peer does: data is not what is measured.
   std::vector<std::vector<std::int64_t>> xs(8), ys(8);
   for (int k = 0; k < 8; ++k)
@@ -147,8 +154,8 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
   for (int i = 0; i < warmup + steps; ++i) {
     reset_peak_live_bytes();  // so that the last step's peak is its own
     const auto t = Clock::now();
-    const Tensor loss = cross_entropy(model.forward(xs[i % 8], B, T).reshape({B * T, c.vocab}),
-                                      ys[i % 8]);
+    const Tensor loss =
+        cross_entropy(model.forward(xs[i % 8], B, T).reshape({B * T, c.vocab}), ys[i % 8]);
     double not_timed = 0;  // the count below walks every record: not part of a step
     if (i == warmup + steps - 1) {
       const auto counting = Clock::now();
@@ -201,7 +208,8 @@ double peak_gflops(int threads) {
   auto run = [&] {
     float acc[kChains][kLanes];  // different starting values: no two chains are the same work
     for (int i = 0; i < kChains; ++i)
-      for (int j = 0; j < kLanes; ++j) acc[i][j] = 1.0f + 0.001f * static_cast<float>(i * kLanes + j);
+      for (int j = 0; j < kLanes; ++j)
+        acc[i][j] = 1.0f + 0.001f * static_cast<float>(i * kLanes + j);
     const float m = 0.999999f, c = 1e-6f;
     for (long it = 0; it < iterations; ++it) {
       for (auto& row : acc)
@@ -275,36 +283,35 @@ int main(int argc, char** argv) {
   flags.add("kernel", "packed");
   flags.add("one-step", "");  // internal: config,ffn,threads (run in a child process)
   flags.parse(argc, argv);
-  try {
-    const std::string only = flags.text("only");
-    if (only != "all" && only != "peak" && only != "matmul" && only != "attention" &&
-        only != "step" && only != "flops" && only != "overhead")
-      flags.error("--only must be all, peak, matmul, attention, step, flops or overhead");
-    const std::string kernel = flags.text("kernel");
-    if (kernel != "packed" && kernel != "reference") flags.error("--kernel must be packed or reference");
-    set_matmul_kernel(kernel == "packed" ? MatmulKernel::Packed : MatmulKernel::Reference);
-    const int reps = static_cast<int>(flags.integer("reps", 1, 100));
-    const int warmup = static_cast<int>(flags.integer("warmup", 0, 100));
-    const int steps = static_cast<int>(flags.integer("steps", 1, 1000));
-    std::vector<int> thread_counts;
-    for (const std::string& t : split(flags.text("threads"))) {
-      char* end = nullptr;
-      const long n = std::strtol(t.c_str(), &end, 10);
-      if (*end != '\0' || n < 1 || n > 1024) flags.error("--threads must list counts from 1 to 1024");
-      thread_counts.push_back(static_cast<int>(n));
-    }
-    if (thread_counts.empty()) flags.error("--threads must list at least one count");
-    const std::vector<std::string> configs = split(flags.text("configs")),
-                                   ffns = split(flags.text("ffns"));
-    for (const std::string& c : configs)  // reject bad names up front, as a bad flag
-      if (c != "tiny" && c != "small" && c != "medium")
-        flags.error("--configs must list tiny, small or medium, got '" + c + "'");
-    for (const std::string& f : ffns) nn::parse_ffn_kind(f);
+  // Every flag, checked before any work (cli.hpp).
+  const std::string only =
+      flags.choice("only", {"all", "peak", "matmul", "attention", "step", "flops", "overhead"});
+  const std::string kernel = flags.choice("kernel", {"packed", "reference"});
+  const int reps = static_cast<int>(flags.integer("reps", 1, 100));
+  const int warmup = static_cast<int>(flags.integer("warmup", 0, 100));
+  const int steps = static_cast<int>(flags.integer("steps", 1, 1000));
+  std::vector<int> thread_counts;
+  for (std::int64_t n : flags.integers("threads", 1, 1024))
+    thread_counts.push_back(static_cast<int>(n));
+  const std::vector<std::string> configs = flags.choices("configs", {"tiny", "small", "medium"});
+  const auto ffn_kinds = {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu", "swiglu"};
+  const std::vector<std::string> ffns = flags.choices("ffns", ffn_kinds);
+  // The child process's job, "config,ffn,threads", checked like the flags it stands for.
+  std::string job_config, job_ffn;
+  int job_threads = 0;
+  if (!flags.text("one-step").empty()) {
+    const std::vector<std::string> job = split(flags.text("one-step"));
+    const auto n = job.size() == 3 ? cli::whole_number(job[2], 1, 1024) : std::nullopt;
+    if (!n || (job[0] != "tiny" && job[0] != "small" && job[0] != "medium") ||
+        std::find(ffn_kinds.begin(), ffn_kinds.end(), job[1]) == ffn_kinds.end())
+      flags.bad("one-step", "must be CONFIG,FFN,THREADS (tiny|small|medium, an FFN kind, 1..1024)");
+    job_config = job[0], job_ffn = job[1], job_threads = static_cast<int>(*n);
+  }
 
-    if (!flags.text("one-step").empty()) {  // the child process of a step figure
-      const std::vector<std::string> job = split(flags.text("one-step"));
-      if (job.size() != 3) flags.error("--one-step needs config,ffn,threads");
-      step_figure(job[0], job[1], std::stoi(job[2]), warmup, steps);
+  return cli::run_main("bench", [&] {
+    set_matmul_kernel(kernel == "packed" ? MatmulKernel::Packed : MatmulKernel::Reference);
+    if (!job_config.empty()) {  // the child process of a step figure
+      step_figure(job_config, job_ffn, job_threads, warmup, steps);
       return 0;
     }
 
@@ -345,11 +352,16 @@ int main(int argc, char** argv) {
       for (int t : thread_counts)
         for (const std::string& c : configs)
           for (const std::string& f : ffns) {
-            const std::string command = std::string("'") + self + "' --one-step " + c + "," + f + "," +
-                                        std::to_string(t) + " --warmup " + std::to_string(warmup) +
-                                        " --steps " + std::to_string(steps) + " --kernel " + kernel;
+            const std::string command = std::string("'") + self + "' --one-step " + c + "," + f +
+                                        "," + std::to_string(t) + " --warmup " +
+                                        std::to_string(warmup) + " --steps " +
+                                        std::to_string(steps) + " --kernel " + kernel;
             std::fflush(stdout);
-            if (std::system(command.c_str()) != 0) fail("bench", "'", command, "' failed");
+            // std::system ignores SIGINT while the child runs; a child ended by a signal (Ctrl-C
+            // reaches the whole foreground group) ends the benchmark with the same status.
+            const int status = std::system(command.c_str());
+            if (status != -1 && WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+            if (status != 0) fail("bench", "'", command, "' failed");
           }
     }
     if (only == "all" || only == "flops")
@@ -361,9 +373,6 @@ int main(int argc, char** argv) {
       set_num_threads(1);
       std::printf("op_overhead_us=%.3f\n", op_overhead_us());
     }
-  } catch (const std::exception& e) {
-    std::cerr << "bench: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

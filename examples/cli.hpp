@@ -168,8 +168,8 @@ class Flags {
       out.push_back(*n);
     }
     if (out.empty() || out.size() != split_list(values_.at(name)).size())
-      bad(name, "must list whole numbers from " + std::to_string(lo) + " to " +
-                    std::to_string(hi) + ", separated by commas");
+      bad(name, "must list whole numbers from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                    ", separated by commas");
     return out;
   }
 

@@ -24,8 +24,10 @@
 #include "core/file_io.hpp"
 #include "core/tapegrad.hpp"
 #include "corpus.hpp"
+#include "interrupt.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
+#include "outputs.hpp"
 #include "plot/csv.hpp"
 #include "plot/svg.hpp"
 #include "tasks.hpp"
@@ -92,7 +94,7 @@ Run train_one(nn::FFNKind kind, std::uint64_t seed, std::int64_t steps, std::int
   double seconds = 0;
   for (std::int64_t step = 1; step <= steps; ++step) {
     const auto start = std::chrono::steady_clock::now();
-    training::train_step(model, opt, train.sample(kBatch, data), /*clip=*/1.0);
+    training::train_step(model, opt, train.sample(kBatch, data), /*clip=*/1.0, step);
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (step % eval_every == 0 || step == steps) run.curve.push_back(heldout_loss(model, heldout));
   }
@@ -125,25 +127,22 @@ int main(int argc, char** argv) {
   flags.add_switch("quick");
   flags.parse(argc, argv);
   std::int64_t steps = flags.integer("steps", 10, 100000), seeds = flags.integer("seeds", 1, 20);
+  flags.needs("steps", !flags.on("quick"), "and --quick exclude each other (--quick sets both)");
+  flags.needs("seeds", !flags.on("quick"), "and --quick exclude each other (--quick sets both)");
   if (flags.on("quick")) steps = 150, seeds = 2;
   if (!flags.text("threads").empty())
     set_num_threads(static_cast<int>(flags.integer("threads", 1, 1024)));
   std::vector<nn::FFNKind> kinds;
-  {
-    std::stringstream in(flags.text("variants"));
-    for (std::string name; std::getline(in, name, ',');) {
-      try {
-        kinds.push_back(nn::parse_ffn_kind(name));
-      } catch (const Error& e) {
-        flags.error(e.what());
-      }
-    }
-    if (kinds.empty()) flags.error("--variants lists no variant");
-  }
+  for (const std::string& name : flags.choices(
+           "variants", {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu", "swiglu"}))
+    kinds.push_back(nn::parse_ffn_kind(name));
+  const std::string dir = flags.text("out");
 
-  try {
-    const std::string dir = flags.text("out");
-    std::filesystem::create_directories(dir);
+  interrupt::install();  // Ctrl-C or SIGTERM: stop at once (there is nothing to save)
+  return cli::run_main("compare_ffn", [&] {
+    // The results are written after the last run, half an hour later by default: find out now
+    // whether they can be.
+    outputs::prepare_dir(dir, "--out");
     const tasks::CharTask train(corpus::generate(200000, 1), kSeq, "generated corpus");
     const tasks::CharTask heldout_text(corpus::generate(20000, 2), kSeq, "held-out corpus");
     if (heldout_text.chars() != train.chars())
@@ -217,9 +216,6 @@ int main(int argc, char** argv) {
     plot::write_svg(fig, dir + "/heldout_loss.svg");
     plot::write_csv(panel, dir + "/heldout_loss.csv");
     std::cout << "\nwrote " << dir << "/results.md, heldout_loss.svg, heldout_loss.csv\n";
-  } catch (const std::exception& e) {
-    std::cerr << "compare_ffn: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

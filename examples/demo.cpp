@@ -9,14 +9,15 @@
 // Part 2 trains a 2 -> 16 -> 16 -> 2 multilayer perceptron on "two moons" with plain gradient
 // descent, printing the loss as it falls and the final accuracy.
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <numbers>
 #include <string>
 
+#include "cli.hpp"
 #include "core/tapegrad.hpp"
+#include "outputs.hpp"
 
 using namespace tg;
 
@@ -28,51 +29,11 @@ struct Options {
   std::uint64_t seed = 0;
 };
 
-void usage(std::ostream& os) {
-  os << "usage: demo [--out DIR] [--steps N] [--seed S]\n"
-        "  --out DIR   where to write tape.dot (default tapegrad-out)\n"
-        "  --steps N   training steps for the network, 1..100000 (default 400)\n"
-        "  --seed S    seed for the data and the initial weights (default 0)\n";
-}
-
-// Parses a whole non-negative number in [lo, hi], or returns false.
-bool parse_number(const std::string& text, long long lo, long long hi, long long& value) {
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  value = std::stoll(text);
-  return value >= lo && value <= hi;
-}
-
-bool parse(int argc, char** argv, Options& options) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      usage(std::cout);
-      std::exit(0);
-    }
-    if (flag != "--out" && flag != "--steps" && flag != "--seed") {
-      std::cerr << "demo: unknown argument '" << flag << "'\n";
-      return false;
-    }
-    if (i + 1 >= argc) {
-      std::cerr << "demo: " << flag << " needs a value\n";
-      return false;
-    }
-    const std::string value = argv[++i];
-    long long number = 0;
-    if (flag == "--out") {
-      options.out = value;
-    } else if (flag == "--steps" && parse_number(value, 1, 100000, number)) {
-      options.steps = static_cast<int>(number);
-    } else if (flag == "--seed" && parse_number(value, 0, 999999999999999999LL, number)) {
-      options.seed = static_cast<std::uint64_t>(number);
-    } else {
-      std::cerr << "demo: bad flag or value: " << flag << " " << value << "\n";
-      return false;
-    }
-  }
-  return true;
-}
+const char* kUsage =
+    "usage: demo [--out DIR] [--steps N] [--seed S]\n"
+    "  --out DIR   where to write tape.dot (default tapegrad-out)\n"
+    "  --steps N   training steps for the network, 1..100000 (default 400)\n"
+    "  --seed S    seed for the data and the initial weights, 0..2^62 (default 0)\n";
 
 void worked_example(const std::string& out_dir) {
   std::cout << "== Part 1: a derivative on a tape ==\n";
@@ -95,7 +56,6 @@ void worked_example(const std::string& out_dir) {
             << "  dL/dc = dL/dd = " << c.grad().item() << "\n"
             << "  dL/da = dL/dc * b + dL/dd = " << a.grad().item() << "   (a is used twice: +=)\n"
             << "  dL/db = dL/dc * a = " << b.grad().item() << "\n";
-  std::filesystem::create_directories(out_dir);
   const std::string path = (std::filesystem::path(out_dir) / "tape.dot").string();
   write_dot(current_tape(), path);
   current_tape().clear();
@@ -172,17 +132,19 @@ void train_mlp(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cli::Flags flags("demo", kUsage);  // every flag checked here, before any work (cli.hpp)
+  flags.add("out", "tapegrad-out");
+  flags.add("steps", "400");
+  flags.add("seed", "0");
+  flags.parse(argc, argv);
   Options options;
-  if (!parse(argc, argv, options)) {
-    usage(std::cerr);
-    return 2;
-  }
-  try {
+  options.out = flags.text("out");
+  options.steps = static_cast<int>(flags.integer("steps", 1, 100000));
+  options.seed = static_cast<std::uint64_t>(flags.integer("seed", 0, 1LL << 62));
+  return cli::run_main("demo", [&] {
+    outputs::prepare_dir(options.out, "--out");  // tape.dot goes there: can it?
     worked_example(options.out);
     train_mlp(options);
-  } catch (const std::exception& e) {
-    std::cerr << "demo: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

@@ -24,33 +24,36 @@ int main(int argc, char** argv) {
   flags.parse(argc, argv);
   const std::int64_t d = flags.integer("d", 1, 2048);  // real modules: 2048 is ~140 MB each
   const std::int64_t multiple_of = flags.integer("multiple-of", 1, 4096);
-
-  std::printf("FFN cost per token, d_model = %lld, no biases\n", static_cast<long long>(d));
-  std::printf("%-9s %-6s %7s %13s %14s %8s\n", "variant", "gated", "hidden", "params",
-              "FLOPs/token", "vs relu");
-  double relu_params = 0;
-  for (const char* name :
-       {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu", "swiglu"}) {
-    nn::FFNOptions o;
-    o.d_model = d;
-    o.kind = nn::parse_ffn_kind(name);
-    o.multiple_of = multiple_of;
-    Generator gen(0);
-    const nn::FFN ffn(o, gen);
-    const auto params = static_cast<double>(ffn.num_parameters());
-    if (relu_params == 0) relu_params = params;
-    std::printf("%-9s %-6s %7lld %13.0f %14lld %7.3fx\n", name, nn::is_gated(o.kind) ? "yes" : "no",
-                static_cast<long long>(ffn.hidden_size()), params,
-                static_cast<long long>(ffn.matmul_flops_per_token()), params / relu_params);
-  }
-  const std::int64_t h = 4 * d;
-  std::printf(
-      "\nat equal hidden size h = 4d = %lld: non-gated 2dh = %lld, gated 3dh = %lld "
-      "parameters (%.2fx)\n",
-      static_cast<long long>(h), static_cast<long long>(2 * d * h),
-      static_cast<long long>(3 * d * h),
-      static_cast<double>(3 * d * h) / static_cast<double>(2 * d * h));
-  std::printf("the 2/3 rule: 3d(2/3 * 4d) = 8d^2 = 2d(4d); the rounding to %lld adds the rest\n",
-              static_cast<long long>(multiple_of));
-  return 0;
+  // Out of memory (a large --d) or any other failure: one line, exit 1 (cli.hpp).
+  return cli::run_main("ffn_params", [&] {
+    std::printf("FFN cost per token, d_model = %lld, no biases\n", static_cast<long long>(d));
+    std::printf("%-9s %-6s %7s %13s %14s %8s\n", "variant", "gated", "hidden", "params",
+                "FLOPs/token", "vs relu");
+    double relu_params = 0;
+    for (const char* name :
+         {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu", "swiglu"}) {
+      nn::FFNOptions o;
+      o.d_model = d;
+      o.kind = nn::parse_ffn_kind(name);
+      o.multiple_of = multiple_of;
+      Generator gen(0);
+      const nn::FFN ffn(o, gen);
+      const auto params = static_cast<double>(ffn.num_parameters());
+      if (relu_params == 0) relu_params = params;
+      std::printf("%-9s %-6s %7lld %13.0f %14lld %7.3fx\n", name,
+                  nn::is_gated(o.kind) ? "yes" : "no", static_cast<long long>(ffn.hidden_size()),
+                  params, static_cast<long long>(ffn.matmul_flops_per_token()),
+                  params / relu_params);
+    }
+    const std::int64_t h = 4 * d;
+    std::printf(
+        "\nat equal hidden size h = 4d = %lld: non-gated 2dh = %lld, gated 3dh = %lld "
+        "parameters (%.2fx)\n",
+        static_cast<long long>(h), static_cast<long long>(2 * d * h),
+        static_cast<long long>(3 * d * h),
+        static_cast<double>(3 * d * h) / static_cast<double>(2 * d * h));
+    std::printf("the 2/3 rule: 3d(2/3 * 4d) = 8d^2 = 2d(4d); the rounding to %lld adds the rest\n",
+                static_cast<long long>(multiple_of));
+    return 0;
+  });
 }

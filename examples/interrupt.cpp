@@ -11,7 +11,9 @@ namespace {
 volatile std::sig_atomic_t signal_number = 0;  // the first SIGINT or SIGTERM that arrived
 volatile std::sig_atomic_t training = 0;       // 1 while Phase::Training
 
-void say(const char* text, std::size_t length) { (void)!::write(STDERR_FILENO, text, length); }
+void say(const char* text, std::size_t length) {
+  (void)!::write(STDERR_FILENO, text, length);
+}
 
 extern "C" void on_signal(int sig) {
   if (!training) {  // nothing to save: stop now, and say that nothing was saved
@@ -25,7 +27,8 @@ extern "C" void on_signal(int sig) {
     ::_exit(128 + sig);
   }
   signal_number = sig;
-  const char message[] = "\ninterrupt: finishing this step, then saving (Ctrl-C again to quit now)\n";
+  const char message[] =
+      "\ninterrupt: finishing this step, then saving (Ctrl-C again to quit now)\n";
   say(message, sizeof message - 1);
 }
 }  // namespace
@@ -40,10 +43,16 @@ void install() {
   std::signal(SIGXFSZ, SIG_IGN);
 }
 
-void set_phase(Phase phase) { training = phase == Phase::Training ? 1 : 0; }
+void set_phase(Phase phase) {
+  training = phase == Phase::Training ? 1 : 0;
+}
 
-bool requested() { return signal_number != 0; }
+bool requested() {
+  return signal_number != 0;
+}
 
-int exit_status() { return 128 + (signal_number != 0 ? static_cast<int>(signal_number) : SIGINT); }
+int exit_status() {
+  return 128 + (signal_number != 0 ? static_cast<int>(signal_number) : SIGINT);
+}
 
 }  // namespace tg::interrupt

@@ -138,82 +138,84 @@ int main(int argc, char** argv) {
   flags.parse(argc, argv);
   const auto steps = flags.integer("steps", 1, 1000);
   const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0, 1LL << 62));
+  return cli::run_main("manual_swiglu", [&] {  // any failure: one line, exit 1 (cli.hpp)
+    const int d = 8, h = 16, n = 32;
+    Generator gen(seed);
+    nn::FFNOptions o;
+    o.d_model = d;
+    o.hidden = h;
+    o.kind = nn::FFNKind::SwiGLU;
+    o.dtype = float64;
+    nn::FFN tape_ffn(o, gen);
+    ManualSwiGLU manual{d,
+                        h,
+                        tape_ffn.gate_proj->weight.to_vector(),
+                        tape_ffn.up_proj->weight.to_vector(),
+                        tape_ffn.down_proj->weight.to_vector(),
+                        {},
+                        {},
+                        {}};
+    const Tensor x = randn({n, d}, gen, float64), target = randn({n, d}, gen, float64);
+    const double lr = 0.1;
 
-  const int d = 8, h = 16, n = 32;
-  Generator gen(seed);
-  nn::FFNOptions o;
-  o.d_model = d;
-  o.hidden = h;
-  o.kind = nn::FFNKind::SwiGLU;
-  o.dtype = float64;
-  nn::FFN tape_ffn(o, gen);
-  ManualSwiGLU manual{d,
-                      h,
-                      tape_ffn.gate_proj->weight.to_vector(),
-                      tape_ffn.up_proj->weight.to_vector(),
-                      tape_ffn.down_proj->weight.to_vector(),
-                      {},
-                      {},
-                      {}};
-  const Tensor x = randn({n, d}, gen, float64), target = randn({n, d}, gen, float64);
-  const double lr = 0.1;
-
-  std::printf("SwiGLU FFN (d=%d, hidden=%d, %d rows), hand-written vs tape, float64, SGD lr=%.1f\n",
-              d, h, n, lr);
-  std::printf("%4s %12s %10s %10s %10s %10s %10s\n", "step", "loss", "|dy|max", "|dW|max",
-              "|dV|max", "|dWo|max", "|w|max");
-  double worst = 0;
-  for (std::int64_t step = 1; step <= steps; ++step) {
-    double manual_loss = 0;
-    const Matrix y_manual =
-        manual.forward_backward(x.to_vector(), target.to_vector(), n, manual_loss);
-    const Tensor y = tape_ffn(x);
-    Tensor loss = mean(pow(y - target, 2.0));
-    loss.backward();
-    const double dy = max_diff(y_manual, y);
-    const double dw = max_diff(manual.dW, tape_ffn.gate_proj->weight.grad());
-    const double dv = max_diff(manual.dV, tape_ffn.up_proj->weight.grad());
-    const double dwo = max_diff(manual.dWo, tape_ffn.down_proj->weight.grad());
-    manual.sgd(lr);
-    {
-      NoGradGuard no_grad;
-      for (const Tensor& p : tape_ffn.parameters()) add_(p, p.grad() * -lr);
-      tape_ffn.zero_grad();
+    std::printf(
+        "SwiGLU FFN (d=%d, hidden=%d, %d rows), hand-written vs tape, float64, SGD lr=%.1f\n", d, h,
+        n, lr);
+    std::printf("%4s %12s %10s %10s %10s %10s %10s\n", "step", "loss", "|dy|max", "|dW|max",
+                "|dV|max", "|dWo|max", "|w|max");
+    double worst = 0;
+    for (std::int64_t step = 1; step <= steps; ++step) {
+      double manual_loss = 0;
+      const Matrix y_manual =
+          manual.forward_backward(x.to_vector(), target.to_vector(), n, manual_loss);
+      const Tensor y = tape_ffn(x);
+      Tensor loss = mean(pow(y - target, 2.0));
+      loss.backward();
+      const double dy = max_diff(y_manual, y);
+      const double dw = max_diff(manual.dW, tape_ffn.gate_proj->weight.grad());
+      const double dv = max_diff(manual.dV, tape_ffn.up_proj->weight.grad());
+      const double dwo = max_diff(manual.dWo, tape_ffn.down_proj->weight.grad());
+      manual.sgd(lr);
+      {
+        NoGradGuard no_grad;
+        for (const Tensor& p : tape_ffn.parameters()) add_(p, p.grad() * -lr);
+        tape_ffn.zero_grad();
+      }
+      const double weights = std::max({max_diff(manual.W, tape_ffn.gate_proj->weight),
+                                       max_diff(manual.V, tape_ffn.up_proj->weight),
+                                       max_diff(manual.Wo, tape_ffn.down_proj->weight)});
+      worst = std::max({worst, dy, dw, dv, dwo, weights, std::abs(manual_loss - loss.item())});
+      std::printf("%4lld %12.8f %10s %10s %10s %10s %10s\n", static_cast<long long>(step),
+                  loss.item(), shown(dy).c_str(), shown(dw).c_str(), shown(dv).c_str(),
+                  shown(dwo).c_str(), shown(weights).c_str());
     }
-    const double weights = std::max({max_diff(manual.W, tape_ffn.gate_proj->weight),
-                                     max_diff(manual.V, tape_ffn.up_proj->weight),
-                                     max_diff(manual.Wo, tape_ffn.down_proj->weight)});
-    worst = std::max({worst, dy, dw, dv, dwo, weights, std::abs(manual_loss - loss.item())});
-    std::printf("%4lld %12.8f %10s %10s %10s %10s %10s\n", static_cast<long long>(step),
-                loss.item(), shown(dy).c_str(), shown(dw).c_str(), shown(dv).c_str(),
-                shown(dwo).c_str(), shown(weights).c_str());
-  }
-  std::printf(
-      "largest difference over all steps: %s (%s)\n\n", shown(worst).c_str(),
-      worst < 1e-12 ? "rounding level: the tape computes the same derivatives" : "TOO LARGE");
+    std::printf(
+        "largest difference over all steps: %s (%s)\n\n", shown(worst).c_str(),
+        worst < 1e-12 ? "rounding level: the tape computes the same derivatives" : "TOO LARGE");
 
-  // Output statistics at equal parameter count: SwiGLU with hidden h has 3dh parameters; a GELU
-  // FFN with hidden 3h/2 has 2d(3h/2) = 3dh.
-  const int wide_d = 64, gated_h = 176;
-  nn::FFNOptions sw;
-  sw.d_model = wide_d;
-  sw.hidden = gated_h;
-  sw.kind = nn::FFNKind::SwiGLU;
-  nn::FFNOptions ge = sw;
-  ge.kind = nn::FFNKind::GELU;
-  ge.hidden = gated_h * 3 / 2;
-  Generator g2(seed + 1);
-  nn::FFN swiglu_ffn(sw, g2), gelu_ffn(ge, g2);
-  const Tensor input = randn({1024, wide_d}, g2);
-  NoGradGuard no_grad;
-  double m1, s1, m2, s2;
-  mean_std(swiglu_ffn(input), m1, s1);
-  mean_std(gelu_ffn(input), m2, s2);
-  std::printf("outputs on the same N(0,1) input, 1024 tokens, d=%d, PyTorch-default init:\n",
-              wide_d);
-  std::printf("  swiglu hidden %3d  params %6lld  mean %+.4f  std %.4f\n", gated_h,
-              static_cast<long long>(swiglu_ffn.num_parameters()), m1, s1);
-  std::printf("  gelu   hidden %3d  params %6lld  mean %+.4f  std %.4f\n", gated_h * 3 / 2,
-              static_cast<long long>(gelu_ffn.num_parameters()), m2, s2);
-  return worst < 1e-12 ? 0 : 1;
+    // Output statistics at equal parameter count: SwiGLU with hidden h has 3dh parameters; a GELU
+    // FFN with hidden 3h/2 has 2d(3h/2) = 3dh.
+    const int wide_d = 64, gated_h = 176;
+    nn::FFNOptions sw;
+    sw.d_model = wide_d;
+    sw.hidden = gated_h;
+    sw.kind = nn::FFNKind::SwiGLU;
+    nn::FFNOptions ge = sw;
+    ge.kind = nn::FFNKind::GELU;
+    ge.hidden = gated_h * 3 / 2;
+    Generator g2(seed + 1);
+    nn::FFN swiglu_ffn(sw, g2), gelu_ffn(ge, g2);
+    const Tensor input = randn({1024, wide_d}, g2);
+    NoGradGuard no_grad;
+    double m1, s1, m2, s2;
+    mean_std(swiglu_ffn(input), m1, s1);
+    mean_std(gelu_ffn(input), m2, s2);
+    std::printf("outputs on the same N(0,1) input, 1024 tokens, d=%d, PyTorch-default init:\n",
+                wide_d);
+    std::printf("  swiglu hidden %3d  params %6lld  mean %+.4f  std %.4f\n", gated_h,
+                static_cast<long long>(swiglu_ffn.num_parameters()), m1, s1);
+    std::printf("  gelu   hidden %3d  params %6lld  mean %+.4f  std %.4f\n", gated_h * 3 / 2,
+                static_cast<long long>(gelu_ffn.num_parameters()), m2, s2);
+    return worst < 1e-12 ? 0 : 1;
+  });
 }

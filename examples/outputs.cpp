@@ -42,7 +42,8 @@ void prepare_file(const std::string& path, const std::string& what) {
   if (fs::is_directory(path, error)) fail(what.c_str(), "'", path, "' is a folder, not a file");
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, error))
-    fail(what.c_str(), "cannot write '", path, "': the folder '", parent.string(), "' does not exist");
+    fail(what.c_str(), "cannot write '", path, "': '", parent.string(), "' ",
+         fs::exists(parent, error) ? "is not a folder" : "does not exist");
   const std::string reason = try_write(path + ".tmp");
   if (!reason.empty()) fail(what.c_str(), "cannot write '", path, "': ", reason);
 }

@@ -22,6 +22,7 @@
 
 #include "activation_curves.hpp"
 #include "cli.hpp"
+#include "outputs.hpp"
 #include "plot/csv.hpp"
 #include "plot/svg.hpp"
 #include "plot/terminal.hpp"
@@ -96,9 +97,9 @@ int main(int argc, char** argv) {
     if (!(b > 0 && b <= 100))
       flags.error("--beta values must be in (0, 100], got '" + flags.text("beta") + "'");
 
-  try {
+  return cli::run_main("plot_activations", [&] {
     const std::filesystem::path dir = flags.text("out");
-    std::filesystem::create_directories(dir);
+    outputs::prepare_dir(dir.string(), "--out");  // before drawing anything
     const std::vector<double> x = curves::grid(range[0], range[1], 401);
     const std::vector<curves::Curve> acts = curves::activation_curves(x, betas);
 
@@ -151,9 +152,6 @@ int main(int argc, char** argv) {
       std::cout << "\n" << plot::terminal_plot(derivatives, t);
       std::cout << "\n" << plot::terminal_plot(family.panels[0], t);
     }
-  } catch (const std::exception& e) {
-    std::cerr << "plot_activations: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

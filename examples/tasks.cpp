@@ -159,7 +159,8 @@ CharTask::CharTask(std::string text, std::int64_t seq_len, std::string source,
     int count = 0;
     for (int c = 0; c < 256; ++c)
       if (seen[c] && chars_.find(static_cast<char>(c)) == std::string::npos) {
-        if (++count <= 20) missing += (missing.empty() ? "" : " ") + shown_byte(static_cast<unsigned char>(c));
+        if (++count <= 20)
+          missing += (missing.empty() ? "" : " ") + shown_byte(static_cast<unsigned char>(c));
       }
     if (count > 0)
       fail("text", "'", source_, "' has ", count, " character", count == 1 ? "" : "s",

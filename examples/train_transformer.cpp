@@ -26,6 +26,7 @@
 // loss curve the uninterrupted run would have had (run_checkpoint.hpp says what is saved). A
 // second signal exits at once; outside training (reading files, evaluating a loaded model,
 // generating) a signal stops the program at once (interrupt.hpp).
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,17 +38,16 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <sys/resource.h>
 
 #include "checkpoint_io.hpp"
 #include "cli.hpp"
-#include "interrupt.hpp"
-#include "outputs.hpp"
-#include "run_checkpoint.hpp"
 #include "core/safetensors.hpp"
 #include "core/tapegrad.hpp"
+#include "interrupt.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
+#include "outputs.hpp"
+#include "run_checkpoint.hpp"
 #include "tasks.hpp"
 #include "training.hpp"
 
@@ -124,31 +124,47 @@ struct Options {
   std::map<std::string, std::string> run_flags;  // what a checkpoint records of this run
 };
 
-constexpr const char* kFfnKinds[] = {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu",
-                                     "swiglu"};
+constexpr const char* kFfnKinds[] = {"relu",     "gelu",  "swish", "glu",
+                                     "bilinear", "reglu", "geglu", "swiglu"};
 
 // Stage 1: all flags, before any work. A bad value ends the program with the usage (exit 2);
 // a file that cannot be read (--resume, --load) is an error naming it (exit 1).
 Options options(int argc, char** argv) {
   cli::Flags flags("train_transformer", kUsage);
-  for (auto [name, value] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"task", "reverse"},   {"text", ""},
-           {"modulus", "23"},     {"ffn", "swiglu"},
-           {"d-model", "64"},     {"layers", "2"},
-           {"heads", "4"},        {"positions", "learned"},
-           {"norm", "rms"},       {"seq", "64"},
-           {"batch", "32"},       {"steps", "400"},
-           {"lr", "0.001"},       {"schedule", "constant"},
-           {"warmup", "0"},       {"weight-decay", "0.01"},
-           {"clip", "1"},         {"seed", "0"},
-           {"threads", ""},       {"eval-every", "10"},
-           {"eval-batch", "512"}, {"stop-at", ""},
-           {"save", ""},          {"load", ""},
-           {"generate", ""},      {"temperature", "0"},
-           {"max-new", "32"},     {"logits-out", ""},
-           {"save-every", "0"},   {"resume", ""},
-           {"loss-log", ""},      {"simulate-interrupt", "0"},
-           {"simulate-bad-gradient", "0"}})
+  for (auto [name, value] :
+       std::initializer_list<std::pair<const char*, const char*>>{{"task", "reverse"},
+                                                                  {"text", ""},
+                                                                  {"modulus", "23"},
+                                                                  {"ffn", "swiglu"},
+                                                                  {"d-model", "64"},
+                                                                  {"layers", "2"},
+                                                                  {"heads", "4"},
+                                                                  {"positions", "learned"},
+                                                                  {"norm", "rms"},
+                                                                  {"seq", "64"},
+                                                                  {"batch", "32"},
+                                                                  {"steps", "400"},
+                                                                  {"lr", "0.001"},
+                                                                  {"schedule", "constant"},
+                                                                  {"warmup", "0"},
+                                                                  {"weight-decay", "0.01"},
+                                                                  {"clip", "1"},
+                                                                  {"seed", "0"},
+                                                                  {"threads", ""},
+                                                                  {"eval-every", "10"},
+                                                                  {"eval-batch", "512"},
+                                                                  {"stop-at", ""},
+                                                                  {"save", ""},
+                                                                  {"load", ""},
+                                                                  {"generate", ""},
+                                                                  {"temperature", "0"},
+                                                                  {"max-new", "32"},
+                                                                  {"logits-out", ""},
+                                                                  {"save-every", "0"},
+                                                                  {"resume", ""},
+                                                                  {"loss-log", ""},
+                                                                  {"simulate-interrupt", "0"},
+                                                                  {"simulate-bad-gradient", "0"}})
     flags.add(name, value);
   flags.parse(argc, argv);
   Options o;
@@ -157,8 +173,9 @@ Options options(int argc, char** argv) {
   // with the checkpoint's path), and saves go back to its folder.
   o.resume_dir = flags.text("resume");
   if (!o.resume_dir.empty() && flags.given("load"))
-    flags.error("--resume and --load exclude each other (--resume continues a run, --load "
-                "starts a new one from a saved model)");
+    flags.error(
+        "--resume and --load exclude each other (--resume continues a run, --load "
+        "starts a new one from a saved model)");
   o.run_flags = flags.given_values();
   if (!o.resume_dir.empty()) {
     o.checkpoint = io::read_checkpoint(o.resume_dir);
@@ -169,14 +186,13 @@ Options options(int argc, char** argv) {
     flags.fill("save", o.resume_dir);
   }
   // Flags of this invocation only, not of the run: a resumed run does not repeat them.
-  for (const char* name : {"resume", "save", "load", "loss-log", "simulate-interrupt",
-                           "simulate-bad-gradient", "generate", "logits-out", "temperature",
-                           "max-new"})
+  for (const char* name :
+       {"resume", "save", "load", "loss-log", "simulate-interrupt", "simulate-bad-gradient",
+        "generate", "logits-out", "temperature", "max-new"})
     o.run_flags.erase(name);
 
   // Every value, range-checked, whether it will be used or not.
-  const std::string task_name =
-      flags.choice("task", {"copy", "reverse", "sort", "modadd"});
+  const std::string task_name = flags.choice("task", {"copy", "reverse", "sort", "modadd"});
   o.modulus = flags.integer("modulus", 2, 200);
   const std::string ffn = flags.text("ffn");
   if (std::find(std::begin(kFfnKinds), std::end(kFfnKinds), ffn) == std::end(kFfnKinds))
@@ -214,15 +230,16 @@ Options options(int argc, char** argv) {
 
   // Flags that would be ignored are refused: a run must not silently differ from what was asked.
   flags.needs("save-every", o.save_every == 0 || !o.save_dir.empty(), "needs --save DIR");
-  flags.needs("logits-out", !o.prompt.empty(), "needs --generate TEXT (the logits are the prompt's)");
+  flags.needs("logits-out", !o.prompt.empty(),
+              "needs --generate TEXT (the logits are the prompt's)");
   flags.needs("temperature", !o.prompt.empty(), "needs --generate TEXT");
   flags.needs("max-new", !o.prompt.empty(), "needs --generate TEXT");
   o.load_dir = o.resume_dir.empty() ? load : o.resume_dir;
   o.fresh = o.load_dir.empty();
   if (!o.fresh) {
     // The model is the saved one: flags that shape a model would be ignored.
-    for (const char* name : {"task", "modulus", "ffn", "d-model", "layers", "heads", "positions",
-                             "norm", "seq"})
+    for (const char* name :
+         {"task", "modulus", "ffn", "d-model", "layers", "heads", "positions", "norm", "seq"})
       if (flags.given(name))
         flags.error(std::string("--") + name + " cannot change a saved model: '" + o.load_dir +
                     "/config.json' sets it");
@@ -271,8 +288,8 @@ Options options(int argc, char** argv) {
 
   // Memory: refuse a run that cannot fit in this machine (training.md, "Memory").
   const double need = training::estimate_peak_bytes(o.run.config, o.batch, o.threads);
-  const double have = static_cast<double>(sysconf(_SC_PHYS_PAGES)) *
-                      static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  const double have =
+      static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
   if (have > 0 && need > have) {
     std::ostringstream m;
     m.precision(2);
@@ -323,7 +340,6 @@ std::string duration(double seconds) {
 
 }  // namespace
 
-
 int main(int argc, char** argv) {
   // First, so that Ctrl-C while a file opens stops the program cleanly (interrupt.hpp).
   interrupt::install();
@@ -350,8 +366,9 @@ int main(int argc, char** argv) {
         text = tasks::read_text_file(o.text_file);
       } catch (const Error& e) {
         if (o.text_file_given || o.steps > 0) throw;
-        no_evaluation = std::string("no evaluation was done: the model's text could not be read (") +
-                        e.what() + "); pass --text FILE to evaluate it";
+        no_evaluation =
+            std::string("no evaluation was done: the model's text could not be read (") + e.what() +
+            "); pass --text FILE to evaluate it";
       }
       if (no_evaluation.empty())
         task = std::make_unique<tasks::CharTask>(std::move(text), run.config.max_seq, o.text_file,
@@ -475,8 +492,8 @@ int main(int argc, char** argv) {
       const bool evaluate = done % o.eval_every == 0 || done == o.steps;
       if (evaluate && !interrupt::requested()) {
         Generator eval_gen(o.seed + 1000 + static_cast<std::uint64_t>(done));  // unseen examples
-        const training::Evaluation e = training::evaluate(model, *task, o.eval_batch, o.batch,
-                                                          eval_gen, interrupt::requested);
+        const training::Evaluation e =
+            training::evaluate(model, *task, o.eval_batch, o.batch, eval_gen, interrupt::requested);
         if (e.complete) last_eval = e.score, evaluated = true;
       }
       const auto this_run = static_cast<double>(done - first_step);
@@ -549,8 +566,9 @@ int main(int argc, char** argv) {
         if (static_cast<std::int64_t>(ids.size()) > config.max_seq)
           fail("logits-out", "prompt longer than max_seq");
         const auto T = static_cast<std::int64_t>(ids.size());
-        save_safetensors(o.logits_out,
-                         {{"logits", model.forward(ids, 1, T).reshape({T, config.vocab}).detach()}});
+        save_safetensors(
+            o.logits_out,
+            {{"logits", model.forward(ids, 1, T).reshape({T, config.vocab}).detach()}});
       }
       std::string out;
       for (std::int64_t n = 0; n < o.max_new; ++n) {
@@ -586,7 +604,8 @@ int main(int argc, char** argv) {
     // model was not evaluated (a text model whose text is gone).
     char loss_text[32] = "none", acc_text[32] = "none";
     if (trained > 0 || evaluated) {
-      std::snprintf(loss_text, sizeof loss_text, "%.4f", trained ? last_train.loss : last_eval.loss);
+      std::snprintf(loss_text, sizeof loss_text, "%.4f",
+                    trained ? last_train.loss : last_eval.loss);
       std::snprintf(acc_text, sizeof acc_text, "%.4f", last_eval.acc);
     }
     std::printf(

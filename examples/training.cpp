@@ -76,8 +76,8 @@ void apply_gradients(nn::Transformer& model, optim::Optimizer& opt, double clip,
   opt.zero_grad();
 }
 
-double train_step(nn::Transformer& model, optim::Optimizer& opt, const tasks::Batch& b,
-                  double clip, std::int64_t step) {
+double train_step(nn::Transformer& model, optim::Optimizer& opt, const tasks::Batch& b, double clip,
+                  std::int64_t step) {
   Tensor loss = batch_loss(model, b);
   loss.backward();
   apply_gradients(model, opt, clip, step);
@@ -101,8 +101,7 @@ double estimate_peak_bytes(const nn::ModelConfig& c, std::int64_t batch, int thr
       c.ffn_hidden > 0 ? c.ffn_hidden
                        : (nn::is_gated(c.ffn) ? nn::llama_hidden_size(c.d_model, c.multiple_of)
                                               : 4 * c.d_model));
-  const double params =
-      L * (4 * d * d + (nn::is_gated(c.ffn) ? 3 : 2) * d * h) + 2 * V * d + T * d;
+  const double params = L * (4 * d * d + (nn::is_gated(c.ffn) ? 3 : 2) * d * h) + 2 * V * d + T * d;
   const double per_token = L * (9 * d + 2 * h) + 3 * V + 2 * d;
   const double tokens = static_cast<double>(batch) * T;
   return 16e6 + 16 * params + 4 * L * T * T + 8 * threads * T * T + 1.3 * 4 * per_token * tokens;

@@ -36,9 +36,9 @@ struct Evaluation {
   Score score;
   bool complete = true;
 };
-Evaluation evaluate(nn::Transformer& model, const tasks::Task& task, std::int64_t n,
-                    std::int64_t chunk, Generator& gen,
-                    const std::function<bool()>& stop = [] { return false; });
+Evaluation evaluate(
+    nn::Transformer& model, const tasks::Task& task, std::int64_t n, std::int64_t chunk,
+    Generator& gen, const std::function<bool()>& stop = [] { return false; });
 
 // After backward: checks that every gradient is finite, clips (clip > 0), steps and zeroes the
 // gradients. A gradient holding inf or NaN would turn every weight it touches into NaN (and
@@ -47,8 +47,7 @@ Evaluation evaluate(nn::Transformer& model, const tasks::Task& task, std::int64_
 struct NonFiniteGradient : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-void apply_gradients(nn::Transformer& model, optim::Optimizer& opt, double clip,
-                     std::int64_t step);
+void apply_gradients(nn::Transformer& model, optim::Optimizer& opt, double clip, std::int64_t step);
 
 // One optimisation step (batch_loss, backward, apply_gradients); returns the batch's loss
 // before the update.
