@@ -105,9 +105,13 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
     << "    \"tie_weights\": " << (c.tie_weights ? "true" : "false") << "\n  }\n}\n";
   write_file_atomically(dir + "/config.json", j.str());
 
-  std::string vocab = "{\"task\": " + json::quote(run.task) + ", \"tokens\": [";
+  // A token is bytes (one byte of a text file, which may be half a UTF-8 character), and JSON
+  // text must be UTF-8: each token is written through GPT-2's byte map (json::bytes_to_unicode),
+  // as Hugging Face's byte-level tokenizers write their vocabularies. "encoding" says so.
+  std::string vocab = "{\"task\": " + json::quote(run.task) +
+                      ", \"encoding\": \"bytes_to_unicode\", \"tokens\": [";
   for (std::size_t i = 0; i < run.tokens.size(); ++i)
-    vocab += (i ? ", " : "") + json::quote(run.tokens[i]);
+    vocab += (i ? ", " : "") + json::quote(json::bytes_to_unicode(run.tokens[i]));
   write_file_atomically(dir + "/vocab.json", vocab + "]}\n");
 }
 
@@ -152,10 +156,24 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
   if (!tokens || !tokens->is(json::Value::Kind::Array) ||
       static_cast<std::int64_t>(tokens->array.size()) != c.vocab)
     fail("load", "'", vocab_path, "' must list \"tokens\", one per id (", c.vocab, ")");
-  for (const json::Value& v : tokens->array) {
+  // Written through GPT-2's byte map (save_run); a file without "encoding" (tapegrad before
+  // the map) holds its tokens as they are.
+  const json::Value* encoding = vocab.find("encoding");
+  if (encoding && (!encoding->is(json::Value::Kind::String) || encoding->string != "bytes_to_unicode"))
+    fail("load", "'", vocab_path, "': \"encoding\" must be \"bytes_to_unicode\"");
+  for (std::size_t i = 0; i < tokens->array.size(); ++i) {
+    const json::Value& v = tokens->array[i];
     if (!v.is(json::Value::Kind::String))
       fail("load", "'", vocab_path, "': every token must be a string");
-    run.tokens.push_back(v.string);
+    if (!encoding) {
+      run.tokens.push_back(v.string);
+      continue;
+    }
+    try {
+      run.tokens.push_back(json::unicode_to_bytes(v.string));
+    } catch (const Error& e) {
+      fail("load", "'", vocab_path, "': token ", i, " is not in the byte map (", e.what(), ")");
+    }
   }
   return run;
 }

@@ -4,7 +4,9 @@
 //   config.json        Hugging Face's LlamaConfig fields (when the model is Llama-shaped, so
 //                      transformers' LlamaForCausalLM.from_pretrained opens the folder), plus a
 //                      "tapegrad" object with the full configuration
-//   vocab.json         the task and its tokens, for generating text after loading
+//   vocab.json         the task and its tokens, for generating text after loading; each token's
+//                      bytes written as text through GPT-2's byte map (json::bytes_to_unicode),
+//                      so that the file is UTF-8 whatever bytes the training text held
 //
 // Layer: examples. Every file is written through a temporary file and renamed; everything read is
 // checked (ranges, names, shapes) and a bad folder is an error naming the file.
