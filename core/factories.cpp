@@ -11,7 +11,9 @@ Tensor zeros(const Shape& shape, DType dtype) {
   return empty(shape, dtype, "zeros");
 }
 Tensor ones(const Shape& shape, DType dtype) {
-  return full(shape, 1.0, dtype);
+  Tensor out = uninitialized(shape, dtype, "ones");
+  out.fill_(1.0);
+  return out;
 }
 Tensor full(const Shape& shape, double value, DType dtype) {
   Tensor out = uninitialized(shape, dtype, "full");

@@ -64,8 +64,8 @@ void Generator::set_state(const std::string& text) {
 
 namespace {
 template <class Draw>
-Tensor fill_with(const Shape& shape, DType dtype, Draw draw) {
-  Tensor out = empty(shape, dtype);
+Tensor fill_with(const char* op, const Shape& shape, DType dtype, Draw draw) {
+  Tensor out = uninitialized(shape, dtype, op);  // every element is drawn below
   dispatch(dtype, [&](auto zero) {
     using T = decltype(zero);
     T* p = out.data<T>();
@@ -76,8 +76,9 @@ Tensor fill_with(const Shape& shape, DType dtype, Draw draw) {
 
 // U[lo, hi) in the tensor's own type: a double just below hi can round up to hi in float32
 // (1 - 2^-53 becomes 1.0f), so such a draw is moved to the largest value below hi.
-Tensor uniform_in(const Shape& shape, double lo, double hi, Generator& gen, DType dtype) {
-  Tensor out = fill_with(shape, dtype, [&] { return lo + (hi - lo) * gen.uniform(); });
+Tensor uniform_in(const char* op, const Shape& shape, double lo, double hi, Generator& gen,
+                  DType dtype) {
+  Tensor out = fill_with(op, shape, dtype, [&] { return lo + (hi - lo) * gen.uniform(); });
   dispatch(dtype, [&](auto zero) {
     using T = decltype(zero);
     T* p = out.data<T>();
@@ -89,16 +90,16 @@ Tensor uniform_in(const Shape& shape, double lo, double hi, Generator& gen, DTyp
 }  // namespace
 
 Tensor rand(const Shape& shape, Generator& gen, DType dtype) {
-  return uniform_in(shape, 0.0, 1.0, gen, dtype);
+  return uniform_in("rand", shape, 0.0, 1.0, gen, dtype);
 }
 
 Tensor randn(const Shape& shape, Generator& gen, DType dtype) {
-  return fill_with(shape, dtype, [&] { return gen.normal(); });
+  return fill_with("randn", shape, dtype, [&] { return gen.normal(); });
 }
 
 Tensor uniform(const Shape& shape, double lo, double hi, Generator& gen, DType dtype) {
   if (!(lo <= hi)) fail("uniform", "needs lo <= hi, got lo=", lo, " hi=", hi);
-  return uniform_in(shape, lo, hi, gen, dtype);
+  return uniform_in("uniform", shape, lo, hi, gen, dtype);
 }
 
 }  // namespace tg

@@ -125,13 +125,17 @@ TEST_CASE("a tensor whose bytes overflow or exceed the address space is an error
         "zeros: a float64 tensor of shape (2305843009213693952,) needs more bytes than can be "
         "addressed (the limit is 2^47 = 128 TiB)");
   CHECK(error_of([] { zeros({std::int64_t{1} << 62}); }).find("zeros: a float32 tensor of shape (4611686018427387904,)") == 0);
-  CHECK(error_of([] { ones({std::int64_t{1} << 46}, float64); }).find("full: a float64 tensor of shape (70368744177664,) needs more bytes") == 0);
+  CHECK(error_of([] { ones({std::int64_t{1} << 46}, float64); }).find("ones: a float64 tensor of shape (70368744177664,) needs more bytes") == 0);
   CHECK(error_of([&] { expand(ones({1}, float64), {big}); }).find("expand: a float64 tensor of shape (2305843009213693952,)") == 0);
   CHECK(error_of([&] { empty({1 << 20, 1 << 20, 1 << 20}); }).find("empty: a float32 tensor of shape (1048576,1048576,1048576)") == 0);
   // Broadcasting two small tensors (32 MB each) to a huge result (2^46 elements) names the op.
   const Tensor column = zeros({std::int64_t{1} << 23, 1}), row = zeros({1, std::int64_t{1} << 23});
   CHECK(error_of([&] { add(column, row); }).find("add: a float32 tensor of shape (8388608,8388608) needs more bytes") == 0);
   CHECK(error_of([&] { matmul(column, row); }).find("matmul: a float32 tensor of shape (8388608,8388608) needs more bytes") == 0);
+  Generator gen(1);
+  CHECK(error_of([&] { randn({big}, gen, float64); }).find("randn: a float64 tensor") == 0);
+  CHECK(error_of([&] { rand({big, 4}, gen); }).find("rand: a float32 tensor of shape (2305843009213693952,4)") == 0);
+  CHECK(error_of([&] { full({big}, 2.0); }).find("full: a float32 tensor") == 0);
   // A size of 0 anywhere is 0 bytes, however large the rest.
   CHECK(zeros({big, 0}).numel() == 0);
   CHECK(zeros({0, big, big}, float64).numel() == 0);
