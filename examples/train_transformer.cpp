@@ -402,8 +402,8 @@ int main(int argc, char** argv) {
 
     std::cout << "task " << run.task << ", " << nn::ffn_kind_name(config.ffn) << " FFN, d_model "
               << config.d_model << ", " << config.layers << " layers, " << config.heads
-              << " heads, seq " << config.max_seq << ", " << model.num_parameters()
-              << " parameters\n";
+              << " heads, seq " << config.max_seq << ", " << model.num_parameters() << " parameters"
+              << std::endl;  // flushed: a log shows how far the run got
     if (is_text && task)
       std::cout << "unigram entropy of the text: "
                 << static_cast<const tasks::CharTask*>(task.get())->unigram_entropy()
@@ -427,6 +427,7 @@ int main(int argc, char** argv) {
     if (will_train)
       std::printf("memory: about %.0f MB at the peak of a training step (estimate)\n",
                   training::estimate_peak_bytes(config, o.batch, get_num_threads()) / 1e6);
+    std::fflush(stdout);
     // Everything needed to continue: the model's files (for --load) and the checkpoint.
     std::int64_t saved_step = resuming ? done : -1;
     auto save_all = [&](const std::string& dir) {
@@ -540,7 +541,7 @@ int main(int argc, char** argv) {
       evaluated = true;
       std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc
                 << "%, exact " << 100 * last_eval.exact << "%"
-                << (o.text_file_given ? "" : " (on its text, '" + o.text_file + "')") << "\n";
+                << (o.text_file_given ? "" : " (on its text, '" + o.text_file + "')") << std::endl;
     } else if (!task) {
       std::cout << no_evaluation << "\n";
     }

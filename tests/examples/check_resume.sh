@@ -76,8 +76,9 @@ check "after kill -9, the curve continues exactly" cmp -s d2.log <(expected_from
 # 5. A full disk (simulated by a 64 KB file-size limit; the weights need ~430 KB): a clear
 # error, and the previous checkpoint is intact.
 cp a/checkpoint.safetensors before.safetensors
-(ulimit -f 64 && exec "$program" --resume a --steps 45 >e.out 2>e.err)
+(ulimit -f 64 && exec "$program" --resume a --steps 45 --loss-log e1.log >e.out 2>e.err)
 check "full disk: exit status 1" test $? -eq 1
+check "full disk: found out before training (the save before step 1), no step run" test ! -s e1.log
 check "full disk: the error names the file" grep -q "writing 'a/model.safetensors.tmp' failed" e.err
 check "full disk: the previous checkpoint is intact" cmp -s a/checkpoint.safetensors before.safetensors
 check "full disk: no temporary file is left" test -z "$(ls a | grep '\.tmp$')"
@@ -101,6 +102,18 @@ mkdir -p h && cp a/config.json a/vocab.json h/ && head -c 1000 a/checkpoint.safe
 "$program" --resume h >h.out 2>h.err
 check "damaged checkpoint: exit status 1" test $? -eq 1
 check "damaged checkpoint: the error names the file" grep -q "h/checkpoint.safetensors" h.err
+
+# 8. --resume into the same --loss-log after a crash: the log keeps its lines up to the
+# checkpoint's step, drops the ones after it (those steps run again) and continues; it ends equal
+# to the uninterrupted run's log.
+"$program" "${run[@]}" --steps 100000 --loss-log same.log --save s --save-every 5 >s.out &
+pid=$!
+wait_lines same.log 12
+kill -KILL $pid
+wait $pid 2>/dev/null
+"$program" --resume s --steps 40 --loss-log same.log >s2.out
+check "resume with the same loss log: the log continues, equal to the uninterrupted one" \
+  cmp -s same.log full.log
 
 echo "$failures failure(s)"
 exit $((failures > 0))

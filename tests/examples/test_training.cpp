@@ -1,5 +1,6 @@
 // The training pieces of examples/: tasks, save -> load -> evaluate, hostile checkpoint folders,
 // determinism.
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -137,4 +138,73 @@ TEST_CASE("the same seed gives the identical loss curve") {
   const std::vector<double> a = loss_curve(7, 5), b = loss_curve(7, 5), c = loss_curve(8, 5);
   CHECK(a == b);
   CHECK(a != c);
+}
+
+TEST_CASE("a gradient that is not finite stops the step: weights untouched, step and name given") {
+  auto task = tasks::make_synthetic("reverse");
+  Generator gen(6);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
+  optim::AdamW opt(model.parameters());
+  training::train_step(model, opt, task->sample(4, gen), 1.0, 1);  // Adam has state now
+  std::vector<std::vector<double>> before;
+  for (const Tensor& p : model.parameters()) before.push_back(p.to_vector());
+  for (const double poison : {INFINITY, NAN}) {
+    training::batch_loss(model, task->sample(4, gen)).backward();
+    const auto named = model.named_parameters();
+    named[1].second.grad().data<float>()[3] = static_cast<float>(poison);  // a poisoned gradient
+    std::string message;
+    try {
+      training::apply_gradients(model, opt, 1.0, 7);
+    } catch (const training::NonFiniteGradient& e) {
+      message = e.what();
+    }
+    CHECK(message.find("step 7: the gradient of '" + named[1].first + "' is " +
+                       (std::isnan(poison) ? "NaN" : "infinite")) == 0);
+    std::size_t i = 0;
+    for (const Tensor& p : model.parameters()) CHECK(p.to_vector() == before[i++]);
+    for (const Tensor& p : model.parameters())  // and the next step starts clean
+      if (p.grad().defined())
+        for (double g : p.grad().to_vector()) CHECK(g == 0);
+  }
+}
+
+TEST_CASE("clip_grad_norm returns a norm that is not finite and leaves the gradients alone") {
+  Tensor a = tensor({1.0, 2.0}, {2}).requires_grad_(), b = tensor({3.0}, {1}).requires_grad_();
+  (a * tensor({INFINITY, 1.0}, {2}) + b.sum()).sum().backward();
+  const std::vector<double> ga = a.grad().to_vector(), gb = b.grad().to_vector();
+  CHECK(std::isinf(optim::clip_grad_norm({a, b}, 1.0)));
+  CHECK(a.grad().to_vector() == ga);  // not 0 * inf = NaN everywhere
+  CHECK(b.grad().to_vector() == gb);
+}
+
+TEST_CASE("a saved model's vocabulary: other characters are refused by name, a subset keeps ids") {
+  const tasks::CharTask original("abcabcabc", 3, "a.txt");
+  CHECK(error_of([&] { tasks::CharTask("ABCABCABC", 3, "upper.txt", original.chars()); }) ==
+        "text: 'upper.txt' has 3 characters the model's vocabulary lacks: 'A' 'B' 'C' (a model "
+        "can only read the characters it was trained on)");
+  const tasks::CharTask subset("cacacaca", 3, "subset.txt", original.chars());
+  CHECK(subset.vocab() == 3);
+  std::string error;
+  CHECK(subset.encode("ca", error) == std::vector<std::int64_t>{2, 0});  // the model's ids
+}
+
+TEST_CASE("evaluation in chunks scores the same examples as one whole batch") {
+  auto task = tasks::make_synthetic("sort");
+  Generator gen(8);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
+  Generator whole_gen(9), chunk_gen(9);
+  NoGradGuard no_grad;
+  const training::Score whole = training::score(model, task->sample(40, whole_gen));
+  const training::Evaluation chunked = training::evaluate(model, *task, 40, 7, chunk_gen);
+  CHECK(chunked.complete);
+  CHECK(chunked.score.acc == doctest::Approx(whole.acc).epsilon(1e-12));
+  CHECK(chunked.score.loss == doctest::Approx(whole.loss).epsilon(1e-6));
+  Generator stop_gen(9);
+  CHECK(!training::evaluate(model, *task, 40, 7, stop_gen, [] { return true; }).complete);
+}
+
+TEST_CASE("read_text_file names a folder as a folder") {
+  const std::string dir = scratch_dir("text-folder");
+  CHECK(error_of([&] { tasks::read_text_file(dir); }) ==
+        "text: '" + dir + "' is a folder, not a text file");
 }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Outputs are checked before any work: a folder or file that cannot be written (under a regular
+# file, read-only, a full disk) stops every program at once with a message naming the path and
+# exit status 1, instead of after the training whose results it was meant to keep.
+#   tests/examples/check_outputs.sh BIN_DIR WORKDIR
+set -u
+bin=$1
+work=$2
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+failures=0
+check() {  # check DESCRIPTION COMMAND...: runs the command, counts a failure
+  local what=$1
+  shift
+  if "$@"; then echo "ok: $what"; else echo "FAILED: $what"; failures=$((failures + 1)); fi
+}
+# refused NAME REGEX COMMAND...: exit 1, a line matching REGEX, and no training step printed.
+refused() {
+  local name=$1 regex=$2
+  shift 2
+  "$@" >"$name.out" 2>&1
+  local status=$?
+  check "$name: exit status 1" test $status -eq 1
+  check "$name: says why ($regex)" grep -Eq -- "$regex" "$name.out"
+  check "$name: before any work" bash -c "! grep -Eq '^step |^== Part 2|wrote|held-out loss' $name.out"
+}
+echo "a regular file" >file
+tt=("$bin/train_transformer" --steps 400 --stop-at 0)
+
+refused save_under_file "--save: cannot create the folder 'file/run'" "${tt[@]}" --save file/run
+refused loss_log_under_file "--loss-log: cannot write 'file/log': 'file' is not a folder" \
+  "${tt[@]}" --loss-log file/log
+refused loss_log_is_folder "--loss-log: '.' is a folder" "${tt[@]}" --loss-log .
+refused logits_out_missing_folder "--logits-out: cannot write 'nowhere/l': 'nowhere' does not exist" \
+  "${tt[@]}" --generate 12 --logits-out nowhere/l
+# A full disk, simulated by a 64 KB file-size limit (the weights need ~430 KB): the save before
+# step 1 fails, so no training is lost.
+(ulimit -f 64 && exec "${tt[@]}" --save full >full.out 2>&1)
+check "full disk: exit status 1" test $? -eq 1
+check "full disk: names the file" grep -q "writing 'full/model.safetensors.tmp' failed" full.out
+check "full disk: before step 1" bash -c "! grep -q '^step ' full.out"
+refused compare_ffn_out "--out: cannot create the folder 'file/c'" \
+  "$bin/compare_ffn" --steps 10 --seeds 1 --variants relu --out file/c
+refused plot_activations_out "--out: cannot create the folder 'file/p'" \
+  "$bin/plot_activations" --out file/p --no-terminal
+refused demo_out "--out: cannot create the folder 'file/d'" "$bin/demo" --out file/d
+if [ "$(id -u)" != 0 ]; then  # root writes anywhere
+  mkdir ro && chmod a-w ro
+  refused save_read_only "--save: cannot write into the folder 'ro'" "${tt[@]}" --save ro
+  refused compare_ffn_read_only "--out: cannot write into the folder 'ro'" \
+    "$bin/compare_ffn" --steps 10 --seeds 1 --variants relu --out ro
+  chmod u+w ro
+fi
+
+echo "$failures failure(s)"
+exit $((failures > 0))

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Text models and the paths they read: a saved model reads another text only through its own
+# vocabulary (a character it lacks is refused, by name); --load evaluates a text model on its own
+# text, or says plainly that it could not; a folder given as --text is named as a folder; a FIFO
+# (or /dev/stdin) is read to its end.
+#   tests/examples/check_text_models.sh build/bin/train_transformer WORKDIR
+set -u
+program=$1
+work=$2
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+failures=0
+check() {  # check DESCRIPTION COMMAND...: runs the command, counts a failure
+  local what=$1
+  shift
+  if "$@"; then echo "ok: $what"; else echo "FAILED: $what"; failures=$((failures + 1)); fi
+}
+for i in $(seq 300); do echo "line $i of a text that the model reads"; done >text
+tr a-z A-Z <text >upper  # as many distinct characters, other ones
+head -c 3000 text | tr -d 'w' >subset  # fewer characters, all of them the model's
+"$program" --text text --seq 32 --steps 3 --save m >m.out 2>&1 || echo "FAILED: setup"
+
+# Item 7: another text through the saved model's vocabulary.
+"$program" --load m --text upper --steps 2 --save m2 >a.out 2>&1
+check "other characters: exit status 1" test $? -eq 1
+check "other characters: named" grep -q "'upper' has .* characters the model's vocabulary lacks: 'A' 'D' 'E'" a.out
+check "other characters: nothing saved" test ! -e m2/vocab.json
+"$program" --load m --text subset --steps 2 --save m3 >b.out 2>&1
+check "a subset of the characters: trains" test $? -eq 0
+check "a subset of the characters: the vocabulary is the model's" cmp -s m/vocab.json m3/vocab.json
+
+# Item 16: --load evaluates a text model on its own text; without it, says so.
+"$program" --load m >c.out 2>&1
+check "--load of a text model: exit status 0" test $? -eq 0
+check "--load of a text model: evaluated on its text" grep -q "^evaluation: loss .* (on its text, 'text')" c.out
+check "--load of a text model: a loss in the summary" grep -Eq "summary: .* loss=[0-9.]+ acc=[0-9.]+" c.out
+mv text text.moved
+"$program" --load m >d.out 2>&1
+check "--load without the text: exit status 0" test $? -eq 0
+check "--load without the text: says no evaluation was done" grep -q "^no evaluation was done: .*cannot open 'text'" d.out
+check "--load without the text: loss=none, never nan" grep -q "loss=none acc=none" d.out
+mv text.moved text
+
+# Item 17: paths that are not regular files.
+"$program" --text . >e.out 2>&1
+check "--text a folder: exit status 1" test $? -eq 1
+check "--text a folder: says so" grep -q "text: '.' is a folder, not a text file" e.out
+mkfifo fifo
+(cat text >fifo &)
+"$program" --text fifo --seq 16 --steps 2 >f.out 2>&1
+check "--text a FIFO: read and trained" grep -q "summary: task=text:fifo .* steps=2" f.out
+"$program" --text /dev/stdin --seq 16 --steps 2 <text >g.out 2>&1
+check "--text /dev/stdin: read and trained" grep -q "summary: task=text:/dev/stdin .* steps=2" g.out
+
+echo "$failures failure(s)"
+exit $((failures > 0))
