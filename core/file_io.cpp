@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "core/error.hpp"
@@ -50,16 +51,34 @@ void write_file_atomically(const std::string& path, const std::string& text) {
 }
 
 std::string read_file(const std::string& path, std::int64_t max_bytes, const char* what) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (fs::is_directory(status)) fail(what, "'", path, "' is a folder, not a file");
+  std::ifstream in(path, std::ios::binary);
   if (!in) fail(what, "cannot open '", path, "'");
-  const auto size = static_cast<std::int64_t>(in.tellg());
-  if (size < 0) fail(what, "cannot read '", path, "'");
-  if (size > max_bytes)
-    fail(what, "'", path, "' is ", size, " bytes, more than the ", max_bytes, " allowed");
-  std::string text(static_cast<std::size_t>(size), '\0');
-  in.seekg(0);
-  in.read(text.data(), size);
-  if (!in) fail(what, "could not read '", path, "'");
+  std::string text;
+  if (fs::is_regular_file(status)) {  // a size to check before reading
+    in.seekg(0, std::ios::end);
+    const auto size = static_cast<std::int64_t>(in.tellg());
+    if (size < 0) fail(what, "cannot read '", path, "'");
+    if (size > max_bytes)
+      fail(what, "'", path, "' is ", size, " bytes, more than the ", max_bytes, " allowed");
+    text.resize(static_cast<std::size_t>(size));
+    in.seekg(0);
+    in.read(text.data(), size);
+    if (!in) fail(what, "could not read '", path, "'");
+    return text;
+  }
+  // A pipe, a FIFO, /dev/stdin or a terminal has no size to ask for: read it to its end, in
+  // pieces, stopping as soon as it gives more than max_bytes.
+  char piece[1 << 16];
+  while (in.read(piece, sizeof piece) || in.gcount() > 0) {
+    text.append(piece, static_cast<std::size_t>(in.gcount()));
+    if (static_cast<std::int64_t>(text.size()) > max_bytes)
+      fail(what, "'", path, "' gives more than the ", max_bytes, " bytes allowed");
+  }
+  if (in.bad()) fail(what, "could not read '", path, "'");
   return text;
 }
 

@@ -225,8 +225,14 @@ double peak_gflops(int threads) {
     const auto t = Clock::now();
     std::vector<std::thread> pool;
     std::vector<float> results(static_cast<std::size_t>(threads));
-    for (int k = 0; k < threads; ++k)
-      pool.emplace_back([&results, &run, k] { results[static_cast<std::size_t>(k)] = run(); });
+    try {
+      for (int k = 0; k < threads; ++k)
+        pool.emplace_back([&results, &run, k] { results[static_cast<std::size_t>(k)] = run(); });
+    } catch (const std::exception& e) {  // the system refused a thread: join the rest first
+      const std::size_t started = pool.size();
+      for (std::thread& th : pool) th.join();
+      fail("bench", "could start only ", started, " of ", threads, " threads (", e.what(), ")");
+    }
     for (std::thread& th : pool) th.join();
     for (float r : results) sink = sink + r;
     samples.push_back(seconds_since(t));

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <charconv>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -27,6 +28,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "core/json.hpp"
 
 namespace tg::cli {
 
@@ -92,7 +95,15 @@ class Flags {
       if (flag.rfind("--", 0) != 0 || !values_.count(flag.substr(2)))
         error("unknown argument '" + flag + "'");
       if (i + 1 >= argc) error(flag + " needs a value");
-      values_[flag.substr(2)] = argv[++i];
+      const std::string value = argv[++i];
+      // Runs record their flags in JSON files (a checkpoint's metadata, config.json), and JSON
+      // is UTF-8: a value that is not (a file name in Latin-1, say) would fail only when the
+      // first checkpoint is written. Refused here instead, naming the byte.
+      if (const std::size_t bad = json::invalid_utf8_at(value); bad != std::string::npos)
+        error(flag + " is not valid UTF-8 text (byte " + std::to_string(bad) + " of " +
+              std::to_string(value.size()) +
+              "); flags are recorded in JSON files, which are UTF-8: rename the file");
+      values_[flag.substr(2)] = value;
       given_.insert(flag.substr(2));
     }
   }
@@ -216,6 +227,9 @@ class Flags {
 // "std::bad_alloc" tells a learner nothing).
 template <class Body>
 int run_main(const char* program, Body&& body) {
+  // A write past a file-size limit (ulimit -f) raises SIGXFSZ, which kills the process; ignored,
+  // the write fails with EFBIG instead, and the writer reports it like a full disk.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     return body();
   } catch (const std::bad_alloc&) {

@@ -215,24 +215,7 @@ double CharTask::unigram_entropy() const {
 }
 
 std::string read_text_file(const std::string& path) {
-  namespace fs = std::filesystem;
-  constexpr std::int64_t kMax = 100 << 20;
-  std::error_code error;
-  const fs::file_status status = fs::status(path, error);
-  if (fs::is_directory(status)) fail("text", "'", path, "' is a folder, not a text file");
-  if (!fs::exists(status) || fs::is_regular_file(status)) return read_file(path, kMax, "text");
-  // A pipe, a FIFO or a terminal has no size to ask for: read it to its end, in pieces.
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail("text", "cannot open '", path, "'");
-  std::string text;
-  char piece[1 << 16];
-  while (in.read(piece, sizeof piece) || in.gcount() > 0) {
-    text.append(piece, static_cast<std::size_t>(in.gcount()));
-    if (static_cast<std::int64_t>(text.size()) > kMax)
-      fail("text", "'", path, "' gives more than the ", kMax, " bytes allowed");
-  }
-  if (in.bad()) fail("text", "could not read '", path, "'");
-  return text;
+  return read_file(path, 100 << 20, "text");  // a folder, a FIFO or /dev/stdin included
 }
 
 }  // namespace tg::tasks

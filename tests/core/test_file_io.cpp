@@ -3,10 +3,12 @@
 // special file system).
 #include <doctest/doctest.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -75,5 +77,51 @@ TEST_CASE("an atomic write that runs out of space leaves the old file intact") {
   // A folder that does not exist (or cannot be written) is an error naming the file.
   CHECK_THROWS_WITH_AS(write_file_atomically((dir / "missing" / "x.bin").string(), "data"),
                        doctest::Contains("cannot create"), Error);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("read_file names a folder as a folder, reads a FIFO to its end, and caps both kinds") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("tapegrad-read-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto message = [](const auto& fn) -> std::string {
+    try {
+      fn();
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CHECK(message([&] { read_file(dir.string(), 100, "load"); }) ==
+        "load: '" + dir.string() + "' is a folder, not a file");
+  // A FIFO has no size: it is read to its end, whatever a regular file's size check would say.
+  const std::string fifo = (dir / "pipe").string();
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  const pid_t writer = fork();
+  if (writer == 0) {
+    FILE* f = std::fopen(fifo.c_str(), "w");
+    for (int i = 0; f && i < 1000; ++i) std::fputs("0123456789", f);
+    if (f) std::fclose(f);
+    _exit(0);
+  }
+  CHECK(read_file(fifo, 1 << 20, "text").size() == 10000);
+  waitpid(writer, nullptr, 0);
+  // The cap holds for a stream too: it stops reading as soon as the stream gives more.
+  const pid_t writer2 = fork();
+  if (writer2 == 0) {
+    FILE* f = std::fopen(fifo.c_str(), "w");
+    for (int i = 0; f && i < 100000; ++i) std::fputs("0123456789", f);
+    if (f) std::fclose(f);
+    _exit(0);
+  }
+  CHECK(message([&] { read_file(fifo, 5000, "text"); }) ==
+        "text: '" + fifo + "' gives more than the 5000 bytes allowed");
+  kill(writer2, SIGKILL);
+  waitpid(writer2, nullptr, 0);
+  const std::string big = (dir / "big").string();
+  write_file_atomically(big, std::string(200, 'x'));
+  CHECK(message([&] { read_file(big, 100, "load"); }) ==
+        "load: '" + big + "' is 200 bytes, more than the 100 allowed");
   fs::remove_all(dir);
 }

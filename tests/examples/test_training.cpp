@@ -206,5 +206,5 @@ TEST_CASE("evaluation in chunks scores the same examples as one whole batch") {
 TEST_CASE("read_text_file names a folder as a folder") {
   const std::string dir = scratch_dir("text-folder");
   CHECK(error_of([&] { tasks::read_text_file(dir); }) ==
-        "text: '" + dir + "' is a folder, not a text file");
+        "text: '" + dir + "' is a folder, not a file");
 }
