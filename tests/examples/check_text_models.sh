@@ -43,7 +43,7 @@ mv text.moved text
 # Item 17: paths that are not regular files.
 "$program" --text . >e.out 2>&1
 check "--text a folder: exit status 1" test $? -eq 1
-check "--text a folder: says so" grep -q "text: '.' is a folder, not a text file" e.out
+check "--text a folder: says so" grep -q "text: '.' is a folder, not a file" e.out
 mkfifo fifo
 (cat text >fifo &)
 "$program" --text fifo --seq 16 --steps 2 >f.out 2>&1
