@@ -37,6 +37,7 @@ enum class GateActivation { Sigmoid, Identity, ReLU, GELU, Swish };
 enum class HalfOrder { ValueFirst, GateFirst };
 
 const char* gate_activation_name(GateActivation act);  // "sigmoid", "identity", ...
+const char* gated_name(GateActivation act);  // the family member: "glu", "bilinear", ... "swiglu"
 
 // act(gate) * value. Backward: dvalue = g act(gate), dgate = g value act'(gate).
 Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act);

@@ -1,49 +1,17 @@
 // activations/math.hpp — every activation as a scalar formula with its derivative.
 //
 // Layer: activations (depends on nothing). The tensor ops in this folder apply these to each
-// element; the fused GLU-family kernels call them too, so each formula is written exactly once.
-// T is float or double. Derivations are in docs/activations.md.
+// element, each formula beside its derivative, with the C++ library's std::exp, std::erfc and
+// std::tanh. T is float or double. Derivations are in docs/activations.md. (The fast floor's
+// gate kernels use the same formulas with an exp that vectorises: core/fast/fast_math.hpp.)
 #pragma once
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <limits>
 #include <numbers>
 
 namespace tg::math {
-
-// e^x, for the activations. For double it is std::exp. For float it is written out below,
-// because a loop that calls the C library's expf cannot be vectorised (the call takes one number
-// at a time), and in the fused SwiGLU kernel that call cost as much as the matrix products around
-// it. Written without calls or branches, a loop over this compiles to 16-wide AVX-512
-// instructions. Within 2 ulp of std::exp (test: "math::exp in float is within 2 ulp of exp").
-//   e^x = 2^n e^r,  n = round(x / ln 2),  r = x - n ln 2  in [-ln2/2, ln2/2]
-// e^r by a degree-7 polynomial (Cephes' expf coefficients), and 2^n built directly as the bits
-// of a float, in two halves so that every n from -150 to 128 (results from 0 to inf) works.
-// Below -104 the result is 0, above 89 it is inf (float's range); NaN stays NaN.
-inline double exp(double x) { return std::exp(x); }
-inline float exp(float x) {
-  const float lo = -104.0f, hi = 89.0f;
-  const float xc = x >= lo ? (x <= hi ? x : hi) : lo;  // clamped (NaN becomes lo, fixed below)
-  // n = round(x / ln 2). Adding and subtracting 1.5 * 2^23 rounds to a whole number (floats
-  // that large have no fraction bits); std::floor would do, but GCC does not vectorise it.
-  const float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  // ln 2 in two parts: n * 0.693359375 is exact for these n, so r keeps its low bits.
-  const float r = (xc - n * 0.693359375f) - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float e_r = p * r * r + r + 1.0f;
-  const int k = static_cast<int>(n), half = k >> 1;
-  const float two_half = std::bit_cast<float>((half + 127) << 23);  // 2^half
-  const float two_rest = std::bit_cast<float>((k - half + 127) << 23);
-  const float result = e_r * two_half * two_rest;
-  return x != x ? x : (x > hi ? std::numeric_limits<float>::infinity() : result);
-}
 
 // x f, where f goes to 0 faster than x grows (f = sigma(x) as x -> -inf, say): the limit of the
 // product is 0, but IEEE arithmetic gives inf * 0 = NaN at x = +-inf. So where f is 0 the
@@ -62,7 +30,7 @@ T vanishing_product(T x, T f) {
 // over it vectorise.
 template <class T>
 T sigmoid(T x) {
-  const T e = math::exp(-std::abs(x));  // in (0, 1]
+  const T e = std::exp(-std::abs(x));  // in (0, 1]
   const T s = T(1) / (T(1) + e);        // sigma(|x|)
   return x >= 0 ? s : e * s;            // sigma(-|x|) = e^-|x| / (1 + e^-|x|)
 }
@@ -101,38 +69,18 @@ T leaky_relu_grad(T x, T slope) {
   return x > 0 ? T(1) : slope;
 }
 
-// e^(-x^2 / 2), the shape of the normal density, accurate in relative terms far out in the
-// tails: there the exponent is large, and rounding x^2 (relative error 6e-8) would cost
-// x^2 / 2 times that in the result. So x^2 = x2 + x2_error exactly (std::fma gives the error),
-// and e^(-x2_error / 2) ~ 1 - x2_error / 2 corrects for it. (Past x^2 ~ 1e30 the error term would
-// be inf - inf = NaN; the result is 0 there anyway.)
-inline double exp_minus_half_square(double x) { return std::exp(-0.5 * x * x); }
-inline float exp_minus_half_square(float x) {
-  const float x2 = x * x, x2_error = x2 < 1e30f ? std::fma(x, x, -x2) : 0.0f;
-  return math::exp(-0.5f * x2) * (1.0f - 0.5f * x2_error);
+// Phi(x), the standard normal CDF: (1 + erf(x / sqrt 2)) / 2 = erfc(-x / sqrt 2) / 2. The erfc
+// form keeps its relative accuracy in the left tail, where 1 + erf(..) cancels to 0. Computed in
+// double and rounded once.
+template <class T>
+T normal_cdf(T x) {
+  return static_cast<T>(0.5 * std::erfc(-static_cast<double>(x) / std::numbers::sqrt2));
 }
-
-// Phi(x), the standard normal CDF: (1 + erf(x / sqrt 2)) / 2. For double, std::erf. For float,
-// as for exp, a form whose loops vectorise: Phi(x) = erfc(z) / 2 with z = -x / sqrt 2, and for
-// a = |z| the fitted formula of Numerical Recipes (erfcc, relative error below 1.2e-7 for every
-// a >= 0):  erfc(a) = t exp(-a^2 + P(t)),  t = 1 / (1 + a/2),  P a degree-9 polynomial; then
-// erfc(-a) = 2 - erfc(a). exp(-a^2) = exp(-x^2 / 2) is computed apart from exp(P), so that the
-// far tail keeps its relative accuracy.
-inline double normal_cdf(double x) { return 0.5 * (1.0 + std::erf(x / std::numbers::sqrt2)); }
-inline float normal_cdf(float x) {
-  const float z = -x * 0.70710678118654752f, a = std::abs(z);
-  const float t = 1.0f / (1.0f + 0.5f * a);
-  const float p =
-      -1.26551223f +
-      t * (1.00002368f +
-           t * (0.37409196f +
-                t * (0.09678418f +
-                     t * (-0.18628806f +
-                          t * (0.27886807f +
-                               t * (-1.13520398f +
-                                    t * (1.48851587f + t * (-0.82215223f + t * 0.17087277f))))))));
-  const float erfc_a = t * exp_minus_half_square(x) * math::exp(p);
-  return 0.5f * (z >= 0 ? erfc_a : 2.0f - erfc_a);
+// phi(x) = e^(-x^2 / 2) / sqrt(2 pi), the standard normal density (in double, rounded once).
+template <class T>
+T normal_pdf(T x) {
+  const double v = static_cast<double>(x);
+  return static_cast<T>(std::exp(-0.5 * v * v) * std::numbers::inv_sqrtpi / std::numbers::sqrt2);
 }
 
 // Exact GELU: x Phi(x), Phi the standard normal CDF above.
@@ -144,9 +92,7 @@ T gelu(T x) {
 }
 template <class T>
 T gelu_grad(T x) {
-  const T pdf =
-      exp_minus_half_square(x) * (std::numbers::inv_sqrtpi_v<T> / std::numbers::sqrt2_v<T>);
-  return normal_cdf(x) + vanishing_product(x, pdf);
+  return normal_cdf(x) + vanishing_product(x, normal_pdf(x));
 }
 
 // The tanh approximation of GELU (Hendrycks & Gimpel; GPT-2):

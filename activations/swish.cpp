@@ -29,14 +29,14 @@ Tensor swish(const Tensor& x, const Tensor& beta) {
   if (x.dtype() != beta.dtype())
     fail("swish", "x is ", dtype_name(x.dtype()), " but beta is ", dtype_name(beta.dtype()));
   const Shape shape = broadcast_shapes("swish", x.shape(), beta.shape());
-  Tensor out = empty(shape, x.dtype());
+  Tensor out = zeros(shape, x.dtype());
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     kernels::map_broadcast(x.data<T>(), x.shape(), beta.data<T>(), beta.shape(), out.data<T>(),
                            shape, [](T v, T b) { return math::swish(v, b); });
   });
   return record("swish", {x, beta}, out, [x, beta, shape](const Tensor& g) {
-    Tensor dx = empty(shape, x.dtype()), dbeta = empty(shape, x.dtype());
+    Tensor dx = zeros(shape, x.dtype()), dbeta = zeros(shape, x.dtype());
     dispatch(x.dtype(), [&](auto zero) {
       using T = decltype(zero);
       const T* pg = g.data<T>();

@@ -7,16 +7,13 @@
 
 namespace tg {
 
-Tensor zeros(const Shape& shape, DType dtype) {
-  return empty(shape, dtype, "zeros");
-}
 Tensor ones(const Shape& shape, DType dtype) {
-  Tensor out = uninitialized(shape, dtype, "ones");
+  Tensor out = empty(shape, dtype, "ones");
   out.fill_(1.0);
   return out;
 }
 Tensor full(const Shape& shape, double value, DType dtype) {
-  Tensor out = uninitialized(shape, dtype, "full");
+  Tensor out = empty(shape, dtype, "full");
   out.fill_(value);
   return out;
 }
@@ -37,7 +34,7 @@ Tensor arange(double start, double end, double step, DType dtype) {
   const double count = std::ceil((end - start) / step);
   if (count > 1e12) fail("arange", "would make ", count, " elements");
   const auto n = static_cast<std::int64_t>(count > 0 ? count : 0);
-  Tensor out = empty({n}, dtype);
+  Tensor out = zeros({n}, dtype);
   // start + i*step rather than repeated += step, so rounding errors do not pile up.
   for (std::int64_t i = 0; i < n; ++i) out.set({i}, start + static_cast<double>(i) * step);
   return out;
@@ -45,7 +42,7 @@ Tensor arange(double start, double end, double step, DType dtype) {
 
 Tensor linspace(double start, double end, std::int64_t n, DType dtype) {
   if (n < 0) fail("linspace", "needs n >= 0, got ", n);
-  Tensor out = empty({n}, dtype);
+  Tensor out = zeros({n}, dtype);
   for (std::int64_t i = 0; i < n; ++i) {
     // The last point is `end` exactly, not start + (n-1)*step with its rounding.
     const double t = n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
@@ -58,7 +55,7 @@ Tensor tensor(const std::vector<double>& values, const Shape& shape, DType dtype
   const Shape s = shape.empty() ? Shape{static_cast<std::int64_t>(values.size())} : shape;
   if (numel(s) != static_cast<std::int64_t>(values.size()))
     fail("tensor", values.size(), " values do not fill shape ", s, " (", numel(s), " elements)");
-  Tensor out = empty(s, dtype);
+  Tensor out = zeros(s, dtype);
   dispatch(dtype, [&](auto zero) {
     using T = decltype(zero);
     T* p = out.data<T>();

@@ -17,8 +17,7 @@
 
 namespace tg {
 
-// ---- factories (factories.cpp) --------------------------------------------------------------
-Tensor zeros(const Shape& shape, DType dtype = float32);
+// ---- factories (factories.cpp; zeros and empty are in tensor.hpp) -------------------------------
 Tensor ones(const Shape& shape, DType dtype = float32);
 Tensor full(const Shape& shape, double value, DType dtype = float32);
 Tensor scalar(double value, DType dtype = float32);  // a 0-d tensor, shape ()
@@ -97,19 +96,23 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 // weight W (out, in), bias b (out,) or an undefined Tensor for none; y is (..., out). One op,
 // with no transposed copy of W (the kernel reads W by rows).
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
-// Which kernel matmul and linear use, for the whole process: Packed (blocked, vectorised and
-// threaded: core/gemm_packed.hpp), the default, or Reference (the plain loop of core/gemm.hpp).
-// Both compute the same sums; the reference exists to be read and compared against.
-enum class MatmulKernel { Reference, Packed };
-void set_matmul_kernel(MatmulKernel kernel);
 // The product op(a) · op(b) over the last two axes, batched as matmul, and NOT recorded: op(x)
 // is x, or x with its last two axes swapped when the flag is set (read in place, no copy). The
 // building block of matmul's and linear's forward and backward, and of fused ops that write
-// their own backward (activated_linear). `shape`, when given, is the shape the result is made
-// with (the same number of elements): a gradient made in its input's shape can become that
-// input's grad as it is, where a reshaped view of it would be copied (accumulate_grad).
+// their own backward (the fast floor's activated_linear). `shape`, when given, is the shape the
+// result is made with (the same number of elements): a gradient made in its input's shape can
+// become that input's grad as it is, where a reshaped view of it would be copied.
 Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b,
                        const Shape* shape = nullptr);
+// What batched_product computes, worked out once for both floors: matrix i of the result (shape,
+// made of (M, N) matrices) is op(a)'s matrix starting at element a_at[i] times op(b)'s at b_at[i].
+struct ProductPlan {
+  std::int64_t M = 0, N = 0, K = 0;
+  Shape shape;
+  std::vector<std::int64_t> a_at, b_at;
+};
+ProductPlan plan_product(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b,
+                         const Shape* shape);
 
 // ---- shape ops (ops_shape.cpp) ---------------------------------------------------------------
 // Same data, new shape (shares storage, copies nothing); one size may be -1 (inferred).
@@ -140,6 +143,14 @@ Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t
               const Shape& index_shape);
 
 // ---- attention (ops_attention.cpp) -----------------------------------------------------------
+// The sizes of one attention call, for both floors: G independent problems (batch x heads),
+// each q (T, d), k (S, d), v (S, e); heads > 1 when they sit side by side in the last axis (the
+// _heads layout); out is the result's shape.
+struct AttentionShape {
+  std::int64_t G, T, S, d, e, heads;
+  bool causal;
+  Shape out;
+};
 // softmax(q k^T / sqrt(d)) v over the last two axes, as PyTorch's
 // F.scaled_dot_product_attention: q (..., T, d), k (..., S, d), v (..., S, e) -> (..., T, e).
 // causal: query i attends to keys 0..i only. One op that keeps nothing but its inputs (its
@@ -152,6 +163,11 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
 // scaled_dot_product_attention and merging them back, without the four copies.
 Tensor scaled_dot_product_attention_heads(const Tensor& q, const Tensor& k, const Tensor& v,
                                           std::int64_t heads, bool causal);
+
+// ---- normalisation (ops_norm.cpp) -----------------------------------------------------------
+// RMSNorm over the last axis: x / sqrt(mean(x^2) + eps) * weight (Zhang & Sennrich 2019; Llama).
+// x (..., d), weight (d,) -> (..., d). One op, its backward derived by hand.
+Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps);
 
 // ---- softmax and losses (ops_softmax.cpp) ----------------------------------------------------
 // softmax(x)_i = exp(x_i - m) / sum_j exp(x_j - m), m = max_j x_j (the shift avoids overflow).

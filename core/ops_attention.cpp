@@ -1,251 +1,138 @@
-// core/ops_attention.cpp — scaled dot-product attention as one op, with its backward.
+// core/ops_attention.cpp — scaled dot-product attention as one op: its formulas as loops, then
+// the backward derived by hand.
 //
-// Layer: core. For each of G independent matrices (batch and heads), q (T, d), k (S, d),
-// v (S, e), with scale = 1/sqrt(d):
-//   scores  S_ij = scale q_i . k_j                       (T, S)
-//   causal: S_ij = -inf for j > i  (position i sees positions 0..i only)
-//   P = softmax(S) along j;   out = P v                    (T, e)
-// Backward, from dout:
-//   dP = dout v^T;   dS_ij = P_ij (dP_ij - sum_k P_ik dP_ik)   (softmax's backward, per row)
-//   dq = scale dS k;   dk = scale dS^T q;   dv = P^T dout
-// A masked entry has P_ij = 0, so it passes no gradient.
+// Layer: core. For each of G independent problems (batch x heads), q (T, d), k (S, d), v (S, e),
+// scale = 1/sqrt(d):
+//   scores   s_ij = scale q_i . k_j                            (T, S)
+//   causal:  s_ij = -inf for j > i                             (query i sees keys 0..i)
+//   weights  P_ij = exp(s_ij - m_i) / sum_j' exp(s_ij' - m_i),  m_i = max_j s_ij
+//   output   out_i = sum_j P_ij v_j                             (T, e)
+// Backward, from grad_out (T, e), the chain rule through each line, last line first:
+//   dv_j  = sum_i P_ij grad_out_i                  (out is linear in v)
+//   dP_ij = grad_out_i . v_j
+//   ds_ij = P_ij (dP_ij - sum_j' P_ij' dP_ij')     (softmax's backward, row by row)
+//   dq_i  = scale sum_j ds_ij k_j;    dk_j = scale sum_i ds_ij q_i
+// A masked entry has P_ij = 0, so it passes no gradient. The op keeps only q, k and v; backward
+// computes P again with the same code, so it is the very same P. Sums run in double.
+// (docs/attention.md derives each line; tests/exercises/ex12 has you write this backward.)
 //
-// Memory: the composite form (matmul, mul, masked_fill, softmax, matmul: docs/attention.md)
-// keeps four (T, S) tensors per matrix for its backward. This op keeps none: the backward
-// computes P again from q and k (one more product, T·S·d multiply-adds, against the six the
-// forward and backward do anyway), with the same code in the same order, so it is the very same
-// P. Only the inputs stay alive, and whoever made them keeps those anyway.
-//
-// Two layouts, one kernel:
-//   scaled_dot_product_attention: q (..., T, d), each matrix contiguous (PyTorch's layout);
-//   scaled_dot_product_attention_heads: q (B, T, H·d), the layout a projection produces, head h
-//   being columns h·d .. h·d+d-1. Splitting heads with permute would copy q, k, v and the output
-//   (four tensors per layer, kept by the tape until backward); here the products read and write
-//   each head where it lies: its rows are H·d numbers apart (the leading dimension, ld).
-// Each matrix is an independent task, spread over threads; the products inside run on the
-// packed matmul kernel.
-//
-// Causal attention skips what the mask hides. The queries go in strips of kStrip rows; strip
-// [i0, i1) sees keys 0 .. i1-1 only, so its scores stop at column i1 and its sums over keys
-// (P v, dS k) stop at k = i1. The transposed sums (dv = P^T dout, dk = dS^T q: row j of dv sums
-// over the queries i >= j that see key j) start at query j0 for the strip of keys [j0, j1), split
-// where the whole sum's slices would split (kernels::gemm_packed_from), so as to round the same.
-// Only each strip's 32 x 32 block on the diagonal is computed whole, masked half included: for
-// T = S = 128 (four strips) this skips 3/8 of the products' work, for T = 64 a quarter, for
-// T = 32 nothing. What is skipped is only ever zeros (P_ij = dS_ij = 0 where masked), so the
-// results are those of the full products, to the last bit but for the sign of a zero.
+// Two layouts: scaled_dot_product_attention takes q (..., T, d), each problem contiguous; the
+// _heads form takes q (B, T, H·d) as a projection makes it, head h in columns h·d .. h·d+d-1.
+// One accessor, Layout::at, reads both, so the loops do not care. With the fast floor on
+// (core/fast/switch.hpp) the same formulas run in core/fast/attention.cpp's fused kernel.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/gemm_packed.hpp"
+#include "core/fast/switch.hpp"
 #include "core/ops.hpp"
-#include "core/parallel.hpp"
 #include "core/tape.hpp"
 
 namespace tg {
 
 namespace {
 
-// One matrix of a tensor: where it starts and how far apart its rows are. The tensor is
-// (B, rows, heads·width) and matrix g = b·heads + h is columns h·width .. of batch b; heads = 1
-// is the plain (G, rows, width) layout, each matrix contiguous.
-template <class T>
-struct Matrix {
-  T* first;
-  std::int64_t ld;  // between consecutive rows
-  T* row(std::int64_t i) const { return first + i * ld; }
-};
+// Element (r, c) of problem g in a tensor laid out (B, rows, heads * width): problem g is batch
+// g / heads, head g % heads; its rows are heads * width numbers apart.
 struct Layout {
   std::int64_t heads, rows, width;
-  template <class T>
-  Matrix<T> at(T* base, std::int64_t g) const {
-    return {base + (g / heads) * rows * heads * width + (g % heads) * width, heads * width};
+  std::int64_t at(std::int64_t g, std::int64_t r, std::int64_t c) const {
+    return ((g / heads) * rows + r) * heads * width + (g % heads) * width + c;
   }
 };
 
-struct Dims {
-  std::int64_t G, T, S, d, e, heads;
-  bool causal;
-  Layout q() const { return {heads, T, d}; }
-  Layout k() const { return {heads, S, d}; }
-  Layout v() const { return {heads, S, e}; }
-  Layout out() const { return {heads, T, e}; }
-};
-
-// 32 keys are a whole tile of the matmul kernel's columns for floats (AVX-512; two with AVX2),
-// so the keys a strip sees fill whole tiles and its products read k^T and v in place.
-constexpr std::int64_t kStrip = 32;
-
-// fn(i0, rows, keys) for each strip of queries [i0, i0 + rows): its last row sees `keys` keys.
-template <class Fn>
-void for_each_query_strip(const Dims& n, Fn fn) {
-  const std::int64_t strip = n.causal ? kStrip : std::max<std::int64_t>(n.T, 1);
-  for (std::int64_t i0 = 0; i0 < n.T; i0 += strip) {
-    const std::int64_t rows = std::min(strip, n.T - i0);
-    fn(i0, rows, n.causal ? i0 + rows : n.S);
-  }
-}
-
-// fn(j0, rows, first) for each strip of keys [j0, j0 + rows): no query before `first` sees them.
-template <class Fn>
-void for_each_key_strip(const Dims& n, Fn fn) {
-  const std::int64_t strip = n.causal ? kStrip : std::max<std::int64_t>(n.S, 1);
-  for (std::int64_t j0 = 0; j0 < n.S; j0 += strip)
-    fn(j0, std::min(strip, n.S - j0), n.causal ? std::min(j0, n.T) : 0);
-}
-
-// A task's buffers, kept per thread and reused: the (T, S) weights and their gradient, and k and
-// v transposed. They grow to the largest attention seen and stay for the thread's life; being
-// std::vectors, not tensors, they are not counted in memory_pool_stats(). (A task never runs
-// inside another on the same thread: a nested parallel_for runs inline, one task after another.)
+// P (T, S), row-major, for problem g: the attention weights. Masked weights stay 0.
 template <class T>
-struct Scratch {
-  std::vector<T> P, dS, kT, vT;
-};
-template <class T>
-Scratch<T>& scratch() {
-  thread_local Scratch<T> s;
-  return s;
-}
-
-// m (rows, cols) transposed: (cols, rows), contiguous, in `out`. The products with k^T and v^T
-// then read B row by row, where it lies; given k itself, the kernel would copy and transpose it
-// again for every strip of queries.
-// It goes in 16 x 16 blocks: a block's 16 rows and 16 columns each stay in a cache line or two,
-// where a row at a time would write to a different line for every number.
-template <class T>
-const T* transposed(Matrix<const T> m, std::int64_t rows, std::int64_t cols, std::vector<T>& out) {
-  out.resize(static_cast<std::size_t>(rows * cols));
-  T* t = out.data();
-  constexpr std::int64_t kBlock = 16;
-  for (std::int64_t i0 = 0; i0 < rows; i0 += kBlock)
-    for (std::int64_t c0 = 0; c0 < cols; c0 += kBlock) {
-      const std::int64_t i1 = std::min(rows, i0 + kBlock), c1 = std::min(cols, c0 + kBlock);
-      for (std::int64_t c = c0; c < c1; ++c)
-        for (std::int64_t i = i0; i < i1; ++i) t[c * rows + i] = m.row(i)[c];
+std::vector<double> attention_weights(const T* q, const T* k, const AttentionShape& n,
+                                      std::int64_t g) {
+  const Layout lq{n.heads, n.T, n.d}, lk{n.heads, n.S, n.d};
+  const double scale = 1.0 / std::sqrt(static_cast<double>(n.d));
+  std::vector<double> P(static_cast<std::size_t>(n.T * n.S), 0.0);
+  for (std::int64_t i = 0; i < n.T; ++i) {
+    double* p = P.data() + i * n.S;                  // row i
+    const std::int64_t seen = n.causal ? i + 1 : n.S;  // the keys query i may attend to
+    double m = -std::numeric_limits<double>::infinity();
+    for (std::int64_t j = 0; j < seen; ++j) {
+      double s = 0;  // q_i . k_j
+      for (std::int64_t c = 0; c < n.d; ++c) s += static_cast<double>(q[lq.at(g, i, c)]) * k[lk.at(g, j, c)];
+      p[j] = scale * s;
+      m = std::max(m, p[j]);
     }
-  return t;
-}
-
-// max_j scale * row[j] over the first n, in 16 running maxima (one AVX-512 register of floats):
-// a maximum does not depend on the order it is taken in, so this is the same number as one
-// running maximum (but for a zero's sign, which exp(x - m) does not see).
-template <class T>
-T row_max(const T* row, std::int64_t n, T scale) {
-  constexpr int kLanes = 16;
-  T lanes[kLanes];
-  std::fill(lanes, lanes + kLanes, -std::numeric_limits<T>::infinity());
-  std::int64_t j = 0;
-  for (; j + kLanes <= n; j += kLanes)
-    for (int l = 0; l < kLanes; ++l) lanes[l] = std::max(lanes[l], row[j + l] * scale);
-  T m = -std::numeric_limits<T>::infinity();
-  for (; j < n; ++j) m = std::max(m, row[j] * scale);
-  for (T x : lanes) m = std::max(m, x);
-  return m;
-}
-
-// P = softmax(scale q k^T), causal or not: (T, S), row-major, into P. Masked weights are 0.
-template <class T>
-void attention_weights(Matrix<const T> q, Matrix<const T> k, T* P, Scratch<T>& s,
-                       const Dims& n, T scale) {
-  const std::int64_t T_ = n.T, S = n.S;
-  const bool causal = n.causal;
-  const T* kT = transposed(k, S, n.d, s.kT);  // (d, S)
-  for_each_query_strip(n, [&](std::int64_t i0, std::int64_t rows, std::int64_t keys) {
-    kernels::gemm_packed(false, false, rows, keys, n.d, q.row(i0), q.ld, kT, S, P + i0 * S, S,
-                         false);  // q k^T
-  });
-  for (std::int64_t i = 0; i < T_; ++i) {
-    T* row = P + i * S;
-    const std::int64_t seen = causal ? i + 1 : S;  // keys this query may attend to
-    const T m = row_max(row, seen, scale);
-    for (std::int64_t j = 0; j < seen; ++j) row[j] = std::exp(row[j] * scale - m);
-    // Summed in a loop of its own, in order, so that the sum stays in a register (around a
-    // call to exp it would be stored and loaded again every time); in double, as every sum.
-    double total = 0;
-    for (std::int64_t j = 0; j < seen; ++j) total += row[j];
-    const T inv_total = static_cast<T>(1.0 / total);
-    for (std::int64_t j = 0; j < seen; ++j) row[j] *= inv_total;
-    for (std::int64_t j = seen; j < S; ++j) row[j] = 0;  // masked: weight 0
+    double total = 0;  // softmax, shifted by the row's maximum so that no exp overflows
+    for (std::int64_t j = 0; j < seen; ++j) {
+      p[j] = std::exp(p[j] - m);
+      total += p[j];
+    }
+    for (std::int64_t j = 0; j < seen; ++j) p[j] /= total;
   }
+  return P;
 }
 
+// The op, on the readable floor: one problem after another.
 Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor& v,
-                 const Shape& out_shape, const Dims& n) {
+                 const AttentionShape& n) {
   if (n.causal && n.S < n.T)
     fail(op, "causal attention needs at least as many keys as queries, got T=", n.T, " and S=",
          n.S);
-  Tensor out = uninitialized(out_shape, q.dtype());  // every element is written
-  const double scale = 1.0 / std::sqrt(static_cast<double>(n.d));
+  if (fast::enabled()) return fast::attention(op, q, k, v, n);
+  const Layout lv{n.heads, n.S, n.e}, lo{n.heads, n.T, n.e};
+  Tensor out = empty(n.out, q.dtype());  // every element is written
   dispatch(q.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T *pq = q.data<T>(), *pk = k.data<T>(), *pv = v.data<T>();
-    T* po = out.data<T>();
-    parallel_for_if_large(n.G, n.G * n.T * n.S * (n.d + n.e), [&](std::int64_t g) {
-      Scratch<T>& s = scratch<T>();
-      s.P.resize(static_cast<std::size_t>(n.T * n.S));
-      T* P = s.P.data();
-      attention_weights(n.q().at(pq, g), n.k().at(pk, g), P, s, n, static_cast<T>(scale));
-      const Matrix<const T> vg = n.v().at(pv, g);
-      const Matrix<T> og = n.out().at(po, g);
-      for_each_query_strip(n, [&](std::int64_t i0, std::int64_t rows, std::int64_t keys) {
-        kernels::gemm_packed(false, false, rows, n.e, keys, P + i0 * n.S, n.S, vg.first, vg.ld,
-                             og.row(i0), og.ld, false);  // P v
-      });
-    });
+    for (std::int64_t g = 0; g < n.G; ++g) {
+      const std::vector<double> P = attention_weights(pq, pk, n, g);
+      for (std::int64_t i = 0; i < n.T; ++i)
+        for (std::int64_t c = 0; c < n.e; ++c) {
+          double o = 0;  // out_i = sum_j P_ij v_j
+          for (std::int64_t j = 0; j < n.S; ++j) o += P[i * n.S + j] * pv[lv.at(g, j, c)];
+          out.data<T>()[lo.at(g, i, c)] = static_cast<T>(o);
+        }
+    }
   });
-  return record(op, {q, k, v}, out, [q, k, v, n, scale](const Tensor& dout) {
-    Tensor dq = uninitialized(q.shape(), q.dtype()), dk = uninitialized(k.shape(), k.dtype()),
-           dv = uninitialized(v.shape(), v.dtype());
+  return record(op, {q, k, v}, out, [q, k, v, n](const Tensor& grad_out) {
+    const Layout lq{n.heads, n.T, n.d}, lk{n.heads, n.S, n.d}, lv{n.heads, n.S, n.e},
+        lo{n.heads, n.T, n.e};
+    const double scale = 1.0 / std::sqrt(static_cast<double>(n.d));
+    Tensor dq = zeros(q.shape(), q.dtype()), dk = zeros(k.shape(), k.dtype()),
+           dv = zeros(v.shape(), v.dtype());
     dispatch(q.dtype(), [&](auto zero) {
       using T = decltype(zero);
-      const T *pq = q.data<T>(), *pk = k.data<T>(), *pv = v.data<T>(), *pg = dout.data<T>();
-      T *pdq = dq.data<T>(), *pdk = dk.data<T>(), *pdv = dv.data<T>();
-      parallel_for_if_large(n.G, n.G * n.T * n.S * (3 * n.d + 2 * n.e), [&](std::int64_t g) {
-        Scratch<T>& s = scratch<T>();
-        s.P.resize(static_cast<std::size_t>(n.T * n.S));
-        s.dS.resize(static_cast<std::size_t>(n.T * n.S));
-        T *P = s.P.data(), *dS = s.dS.data();  // dP first, then dS in place
-        const std::int64_t S = n.S;
-        const Matrix<const T> qg = n.q().at(pq, g), kg = n.k().at(pk, g), vg = n.v().at(pv, g),
-                              dO = n.out().at(pg, g);
-        const Matrix<T> dqg = n.q().at(pdq, g), dkg = n.k().at(pdk, g), dvg = n.v().at(pdv, g);
-        attention_weights(qg, kg, P, s, n, static_cast<T>(scale));
-        for_each_key_strip(n, [&](std::int64_t j0, std::int64_t rows, std::int64_t first) {
-          kernels::gemm_packed_from(first, true, false, rows, n.e, n.T, P + j0, S, dO.first, dO.ld,
-                                    dvg.row(j0), dvg.ld);  // P^T dout
-        });
-        const T* vT = transposed(vg, S, n.e, s.vT);  // (e, S)
-        for_each_query_strip(n, [&](std::int64_t i0, std::int64_t rows, std::int64_t keys) {
-          kernels::gemm_packed(false, false, rows, keys, n.e, dO.row(i0), dO.ld, vT, S,
-                               dS + i0 * S, S, false);  // dout v^T
-          for (std::int64_t i = i0; i < i0 + rows; ++i)  // the skipped, masked part: 0
-            std::fill(dS + i * S + keys, dS + i * S + S, T(0));
-        });
-        // Over whole rows, masked entries included (P_ij = 0 there, so dS_ij = 0): the loops
-        // keep one shape whatever the mask, and with it the compiler's choice of where to fuse
-        // a multiply-add, so the numbers do not depend on the strips.
+      const T *pq = q.data<T>(), *pk = k.data<T>(), *pv = v.data<T>(), *go = grad_out.data<T>();
+      for (std::int64_t g = 0; g < n.G; ++g) {
+        const std::vector<double> P = attention_weights(pq, pk, n, g);
+        // This problem's gradients, summed in double and written once at the end.
+        std::vector<double> gq(static_cast<std::size_t>(n.T * n.d)),
+            gk(static_cast<std::size_t>(n.S * n.d)), gv(static_cast<std::size_t>(n.S * n.e)),
+            dP(static_cast<std::size_t>(n.S));
         for (std::int64_t i = 0; i < n.T; ++i) {
-          T* row = dS + i * S;
-          const T* p = P + i * S;
-          double sum = 0;  // sum_j P_ij dP_ij, in double
-          for (std::int64_t j = 0; j < S; ++j) sum += static_cast<double>(p[j] * row[j]);
-          const T dot = static_cast<T>(sum);
-          for (std::int64_t j = 0; j < S; ++j)
-            row[j] = p[j] * (row[j] - dot) * static_cast<T>(scale);
+          const double* p = P.data() + i * n.S;
+          double row = 0;  // sum_j P_ij dP_ij
+          for (std::int64_t j = 0; j < n.S; ++j) {
+            dP[j] = 0;  // dP_ij = grad_out_i . v_j
+            for (std::int64_t c = 0; c < n.e; ++c)
+              dP[j] += static_cast<double>(go[lo.at(g, i, c)]) * pv[lv.at(g, j, c)];
+            row += p[j] * dP[j];
+          }
+          for (std::int64_t j = 0; j < n.S; ++j) {
+            const double ds = p[j] * (dP[j] - row) * scale;  // ds_ij, scale folded in
+            for (std::int64_t c = 0; c < n.d; ++c) {
+              gq[i * n.d + c] += ds * pk[lk.at(g, j, c)];  // dq_i += ds_ij k_j
+              gk[j * n.d + c] += ds * pq[lq.at(g, i, c)];  // dk_j += ds_ij q_i
+            }
+            for (std::int64_t c = 0; c < n.e; ++c)
+              gv[j * n.e + c] += p[j] * go[lo.at(g, i, c)];  // dv_j += P_ij grad_out_i
+          }
         }
-        for_each_query_strip(n, [&](std::int64_t i0, std::int64_t rows, std::int64_t keys) {
-          kernels::gemm_packed(false, false, rows, n.d, keys, dS + i0 * S, S, kg.first, kg.ld,
-                               dqg.row(i0), dqg.ld, false);  // dS k
-        });
-        for_each_key_strip(n, [&](std::int64_t j0, std::int64_t rows, std::int64_t first) {
-          kernels::gemm_packed_from(first, true, false, rows, n.d, n.T, dS + j0, S, qg.first,
-                                    qg.ld, dkg.row(j0), dkg.ld);  // dS^T q
-        });
-      });
+        for (std::int64_t i = 0; i < n.T; ++i)
+          for (std::int64_t c = 0; c < n.d; ++c) dq.data<T>()[lq.at(g, i, c)] = static_cast<T>(gq[i * n.d + c]);
+        for (std::int64_t j = 0; j < n.S; ++j) {
+          for (std::int64_t c = 0; c < n.d; ++c) dk.data<T>()[lk.at(g, j, c)] = static_cast<T>(gk[j * n.d + c]);
+          for (std::int64_t c = 0; c < n.e; ++c) dv.data<T>()[lv.at(g, j, c)] = static_cast<T>(gv[j * n.e + c]);
+        }
+      }
     });
     accumulate_grad(q, std::move(dq));
     accumulate_grad(k, std::move(dk));
@@ -278,7 +165,7 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
   Shape out_shape = lead;
   out_shape.push_back(T);
   out_shape.push_back(e);
-  return attention(op, q, k, v, out_shape, Dims{numel(lead), T, S, d, e, 1, causal});
+  return attention(op, q, k, v, AttentionShape{numel(lead), T, S, d, e, 1, causal, out_shape});
 }
 
 Tensor scaled_dot_product_attention_heads(const Tensor& q, const Tensor& k, const Tensor& v,
@@ -295,7 +182,8 @@ Tensor scaled_dot_product_attention_heads(const Tensor& q, const Tensor& k, cons
     fail(op, "shapes do not fit: q ", q.shape(), ", k ", k.shape(), ", v ", v.shape(), " with ",
          heads, " heads (need q (B, T, H*d), k (B, S, H*d), v (B, S, H*e))");
   const std::int64_t d = q.size(2) / heads, e = v.size(2) / heads;
-  return attention(op, q, k, v, Shape{B, T, heads * e}, Dims{B * heads, T, S, d, e, heads, causal});
+  return attention(op, q, k, v,
+                   AttentionShape{B * heads, T, S, d, e, heads, causal, Shape{B, T, heads * e}});
 }
 
 }  // namespace tg

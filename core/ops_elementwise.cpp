@@ -23,7 +23,7 @@ void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
 // out = f(x) for every element; f is a generic lambda called with float or double.
 template <class F>
 Tensor unary(const Tensor& x, F f) {
-  Tensor out = uninitialized(x.shape(), x.dtype());
+  Tensor out = empty(x.shape(), x.dtype());
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     kernels::map(x.data<T>(), out.data<T>(), x.numel(), [&](T v) { return static_cast<T>(f(v)); });
@@ -36,7 +36,7 @@ template <class F>
 Tensor binary(const char* op, const Tensor& a, const Tensor& b, F f) {
   check_same_dtype(op, a, b);
   const Shape shape = broadcast_shapes(op, a.shape(), b.shape());
-  Tensor out = uninitialized(shape, a.dtype(), op);
+  Tensor out = empty(shape, a.dtype(), op);
   dispatch(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
     kernels::map_broadcast(a.data<T>(), a.shape(), b.data<T>(), b.shape(), out.data<T>(), shape,
@@ -47,7 +47,7 @@ Tensor binary(const char* op, const Tensor& a, const Tensor& b, F f) {
 
 // cond != 0 ? a : b elementwise; all three already have the same shape.
 Tensor select(const Tensor& cond, const Tensor& a, const Tensor& b) {
-  Tensor out = empty(a.shape(), a.dtype());
+  Tensor out = zeros(a.shape(), a.dtype());
   dispatch(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T *c = cond.data<T>(), *pa = a.data<T>(), *pb = b.data<T>();
@@ -234,7 +234,7 @@ Tensor Tensor::clone() const {
 Tensor Tensor::to(DType d) const {
   const Tensor self = *this;
   if (d == dtype()) return self;
-  Tensor out = empty(shape(), d);
+  Tensor out = zeros(shape(), d);
   dispatch(dtype(), [&](auto from) {
     dispatch(d, [&](auto into) {
       using From = decltype(from);

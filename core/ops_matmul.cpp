@@ -8,72 +8,58 @@
 // (element-wise: C_ij = sum_k A_ik B_kj, so dL/dA_ik = sum_j dC_ij B_kj.) Over a batch that was
 // broadcast, accumulate_grad sums these back down to each input's batch shape.
 //
-// The products run on gemm_packed.hpp's blocked, threaded kernel; set_matmul_kernel switches to
-// the reference loop of gemm.hpp (to compare them: build/bin/bench --kernel reference).
-#include "core/error.hpp"
+// The products run on the reference loop of gemm.hpp, one matrix after another; with the fast
+// floor on (core/fast/switch.hpp) on core/fast/matmul.cpp's blocked, packed and threaded kernel,
+// which computes the same sums (test: "the packed matmul kernel equals the reference").
 #include <algorithm>
-#include <atomic>
 #include <vector>
 
+#include "core/error.hpp"
+#include "core/fast/switch.hpp"
 #include "core/gemm.hpp"
-#include "core/gemm_packed.hpp"
-#include "core/parallel.hpp"
 #include "core/kernels.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
 
 namespace tg {
 
-namespace {
-std::atomic<MatmulKernel> matmul_kernel{MatmulKernel::Packed};
-}  // namespace
-
-void set_matmul_kernel(MatmulKernel kernel) { matmul_kernel = kernel; }
+ProductPlan plan_product(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b,
+                         const Shape* shape) {
+  const Shape& as = a.shape();
+  const Shape& bs = b.shape();
+  ProductPlan p;
+  const std::int64_t ra = as[as.size() - 2], ca = as[as.size() - 1];
+  const std::int64_t rb = bs[bs.size() - 2], cb = bs[bs.size() - 1];
+  p.M = trans_a ? ca : ra, p.K = trans_a ? ra : ca;
+  p.N = trans_b ? rb : cb;
+  const Shape a_batch(as.begin(), as.end() - 2), b_batch(bs.begin(), bs.end() - 2);
+  const Shape batch = broadcast_shapes("matmul", a_batch, b_batch);
+  p.shape = batch;
+  p.shape.push_back(p.M);
+  p.shape.push_back(p.N);
+  if (shape && numel(*shape) != numel(p.shape))
+    fail("batched_product", "result shape ", *shape, " does not hold the product's ", p.shape);
+  if (shape) p.shape = *shape;
+  // Matrix i of the output is a's matrix ia times b's matrix ib (0-stride where broadcast).
+  kernels::for_each_broadcast(batch, broadcast_strides(a_batch, batch),
+                              broadcast_strides(b_batch, batch),
+                              [&](std::int64_t, std::int64_t ia, std::int64_t ib) {
+                                p.a_at.push_back(ia * p.M * p.K);
+                                p.b_at.push_back(ib * p.K * p.N);
+                              });
+  return p;
+}
 
 Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b,
                        const Shape* shape) {
-  const Shape& as = a.shape();
-  const Shape& bs = b.shape();
-  const std::int64_t ra = as[as.size() - 2], ca = as[as.size() - 1];
-  const std::int64_t rb = bs[bs.size() - 2], cb = bs[bs.size() - 1];
-  const std::int64_t M = trans_a ? ca : ra, K = trans_a ? ra : ca;
-  const std::int64_t N = trans_b ? rb : cb;
-  const Shape a_batch(as.begin(), as.end() - 2), b_batch(bs.begin(), bs.end() - 2);
-  Shape out_shape = broadcast_shapes("matmul", a_batch, b_batch);
-  const Shape batch = out_shape;
-  out_shape.push_back(M);
-  out_shape.push_back(N);
-  // The packed kernel writes every element (C = A·B); the reference loop adds into zeros.
-  const bool reference = matmul_kernel.load() == MatmulKernel::Reference;
-  if (shape && numel(*shape) != numel(out_shape))
-    fail("batched_product", "result shape ", *shape, " does not hold the product's ", out_shape);
-  const Shape& made = shape ? *shape : out_shape;
-  Tensor out = reference ? empty(made, a.dtype(), "matmul") : uninitialized(made, a.dtype(), "matmul");
+  if (fast::enabled()) return fast::batched_product(a, b, trans_a, trans_b, shape);
+  const ProductPlan p = plan_product(a, b, trans_a, trans_b, shape);
+  Tensor out = zeros(p.shape, a.dtype(), "matmul");  // gemm adds into C
   dispatch(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
-    const T* pa = a.data<T>();
-    const T* pb = b.data<T>();
-    T* pc = out.data<T>();
-    // Matrix i of the output is a[ia] times b[ib] (ia, ib: 0-stride where broadcast). Many
-    // small matrices (attention's (batch x heads) products) are spread over threads one matrix
-    // per task; a single large one is split inside gemm_packed instead.
-    std::vector<std::int64_t> ia, ib;
-    kernels::for_each_broadcast(batch, broadcast_strides(a_batch, batch),
-                                broadcast_strides(b_batch, batch),
-                                [&](std::int64_t, std::int64_t i_a, std::int64_t i_b) {
-                                  ia.push_back(i_a);
-                                  ib.push_back(i_b);
-                                });
-    auto product = [&](std::int64_t i) {
-      const T* x = pa + ia[static_cast<std::size_t>(i)] * M * K;
-      const T* y = pb + ib[static_cast<std::size_t>(i)] * K * N;
-      if (reference)
-        kernels::gemm(trans_a, trans_b, M, N, K, x, y, pc + i * M * N);
-      else
-        kernels::gemm_packed(trans_a, trans_b, M, N, K, x, y, pc + i * M * N, false);
-    };
-    const auto count = static_cast<std::int64_t>(ia.size());
-    parallel_for_if_large(count, count * M * N * K, product);
+    for (std::size_t i = 0; i < p.a_at.size(); ++i)  // C_i = op(A_i) op(B_i), (M, N)
+      kernels::gemm(trans_a, trans_b, p.M, p.N, p.K, a.data<T>() + p.a_at[i],
+                    b.data<T>() + p.b_at[i], out.data<T>() + static_cast<std::int64_t>(i) * p.M * p.N);
   });
   return out;
 }

@@ -38,7 +38,7 @@ kernels::AxisView all_elements(const Tensor& x) {
 // relative; it is rounded to the tensor's dtype once, at the end (PyTorch's float32 sums are
 // accurate to a few ulps too, by summing in blocks).
 Tensor sum_axis(const Tensor& x, const kernels::AxisView& v, const Shape& shape) {
-  Tensor out = uninitialized(shape, x.dtype());
+  Tensor out = empty(shape, x.dtype());
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* p = x.data<T>();
@@ -79,7 +79,7 @@ std::vector<std::int64_t> argmax_offsets(const Tensor& x, const kernels::AxisVie
 
 // out[j] = x[offsets[j]], shaped `shape`.
 Tensor take(const Tensor& x, const std::vector<std::int64_t>& offsets, const Shape& shape) {
-  Tensor out = empty(shape, x.dtype());
+  Tensor out = zeros(shape, x.dtype());
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     for (std::size_t j = 0; j < offsets.size(); ++j) out.data<T>()[j] = x.data<T>()[offsets[j]];

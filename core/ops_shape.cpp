@@ -72,7 +72,7 @@ Tensor expand(const Tensor& x, const Shape& shape) {
   if (shape.size() < x.shape().size() || broadcast_shapes("expand", x.shape(), shape) != shape)
     fail("expand", "shape ", x.shape(), " does not broadcast to ", shape);
   if (x.shape() == shape) return x;
-  Tensor out = uninitialized(shape, x.dtype(), "expand");  // every element is written
+  Tensor out = empty(shape, x.dtype(), "expand");  // every element is written
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* src = x.data<T>();
@@ -103,7 +103,7 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
     out_shape[k] = x.shape()[axes[k]];
     read_strides[k] = in_strides[axes[k]];
   }
-  Tensor out = empty(out_shape, x.dtype());
+  Tensor out = zeros(out_shape, x.dtype());
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* src = x.data<T>();
@@ -134,7 +134,7 @@ Tensor slice(const Tensor& x, std::int64_t axis, std::int64_t start, std::int64_
          x.shape());
   Shape out_shape = x.shape();
   out_shape[ax] = to - from;
-  Tensor out = empty(out_shape, x.dtype());
+  Tensor out = zeros(out_shape, x.dtype());
   const kernels::AxisView xv = kernels::axis_view(x.shape(), ax);
   copy_blocks(x, xv, from, out, kernels::axis_view(out_shape, ax), 0, to - from);
   return record("slice", {x}, out, [x, ax, from, xv](const Tensor& g) {
@@ -193,7 +193,7 @@ Tensor concat(const std::vector<Tensor>& tensors, std::int64_t axis) {
       fail("concat", "tensor ", t, " has shape ", tensors[t].shape(), " but tensor 0 has shape ",
            first.shape(), ": only axis ", ax, " may differ");
   }
-  Tensor out = empty(out_shape, first.dtype());
+  Tensor out = zeros(out_shape, first.dtype());
   const kernels::AxisView ov = kernels::axis_view(out_shape, ax);
   std::int64_t offset = 0;
   for (const Tensor& t : tensors) {
@@ -217,7 +217,7 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const std::vector<std::i
     check_index("index_select", index[j], n, j, x.shape(), ax);
   Shape out_shape = x.shape();
   out_shape[ax] = static_cast<std::int64_t>(index.size());
-  Tensor out = empty(out_shape, x.dtype());
+  Tensor out = zeros(out_shape, x.dtype());
   const kernels::AxisView xv = kernels::axis_view(x.shape(), ax),
                           ov = kernels::axis_view(out_shape, ax);
   for (std::size_t j = 0; j < index.size(); ++j)
@@ -261,7 +261,7 @@ Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t
         check_index("gather", index[p], xv.n, p, x.shape(), ax);
         offsets[p] = (a * xv.n + index[p]) * xv.inner + i;
       }
-  Tensor out = empty(index_shape, x.dtype());
+  Tensor out = zeros(index_shape, x.dtype());
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     for (std::size_t p = 0; p < offsets.size(); ++p) out.data<T>()[p] = x.data<T>()[offsets[p]];

@@ -43,7 +43,7 @@ Tensor softmax_op(const char* op, const Tensor& x, std::int64_t axis, bool log) 
   const int ax = normalize_axis(op, axis, x.dim());
   const kernels::AxisView v = kernels::axis_view(x.shape(), ax);
   if (v.n == 0) fail(op, "axis ", ax, " of shape ", x.shape(), " is empty");
-  Tensor out = uninitialized(x.shape(), x.dtype());
+  Tensor out = empty(x.shape(), x.dtype());
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     softmax_forward(x.data<T>(), out.data<T>(), v, log);
@@ -88,7 +88,7 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& targ
   }
   // z = log_softmax(logits), computed once and kept for the backward pass.
   const Tensor z = softmax_op("cross_entropy", logits, 1, true);
-  Tensor loss = empty({}, logits.dtype());
+  Tensor loss = zeros({}, logits.dtype());
   dispatch(logits.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* pz = z.data<T>();
@@ -101,7 +101,7 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& targ
                 [logits, z, targets, ignore_index, count](const Tensor& g) {
                   // d loss / d logits[n, c] = (softmax[n, c] - [c == t_n]) / count, and 0 on
                   // ignored rows.
-                  Tensor d = uninitialized(z.shape(), z.dtype());
+                  Tensor d = empty(z.shape(), z.dtype());
                   dispatch(z.dtype(), [&](auto zero) {
                     using T = decltype(zero);
                     const T* pz = z.data<T>();

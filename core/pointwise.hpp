@@ -19,13 +19,13 @@ namespace tg {
 
 template <class F, class DF>
 Tensor pointwise(const char* op, const Tensor& x, F f, DF df) {
-  Tensor out = uninitialized(x.shape(), x.dtype());  // every element is written
+  Tensor out = empty(x.shape(), x.dtype());  // every element is written
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     kernels::map(x.data<T>(), out.data<T>(), x.numel(), [&](T v) { return static_cast<T>(f(v)); });
   });
   return record(op, {x}, out, [x, df](const Tensor& g) {
-    Tensor dx = uninitialized(x.shape(), x.dtype());
+    Tensor dx = empty(x.shape(), x.dtype());
     dispatch(x.dtype(), [&](auto zero) {
       using T = decltype(zero);
       const T* px = x.data<T>();

@@ -65,7 +65,7 @@ void Generator::set_state(const std::string& text) {
 namespace {
 template <class Draw>
 Tensor fill_with(const char* op, const Shape& shape, DType dtype, Draw draw) {
-  Tensor out = uninitialized(shape, dtype, op);  // every element is drawn below
+  Tensor out = empty(shape, dtype, op);  // every element is drawn below
   dispatch(dtype, [&](auto zero) {
     using T = decltype(zero);
     T* p = out.data<T>();

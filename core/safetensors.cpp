@@ -194,7 +194,7 @@ SafeTensorsFile load_safetensors(const std::string& path) {
 
   // Second pass: the sizes add up to at most the file's data, so allocating is safe now.
   for (const Entry& e : entries) {
-    Tensor t = empty(e.dims, e.dtype);
+    Tensor t = zeros(e.dims, e.dtype);
     in.seekg(static_cast<std::streamoff>(data_start + e.begin));
     dispatch(e.dtype, [&](auto zero) {
       using T = decltype(zero);

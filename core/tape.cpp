@@ -28,7 +28,7 @@ bool has_nan(const Tensor& t) {
 }
 
 // The check anomaly detection makes after an op (forward) or a backward function ran.
-void check_for_nan(const char* op, const TensorList& inputs, const Tensor& output,
+void check_for_nan(const char* op, const std::vector<Tensor>& inputs, const Tensor& output,
                    const char* what) {
   if (!has_nan(output)) return;
   std::string shapes;
@@ -76,7 +76,7 @@ void set_grad_enabled(bool enabled) {
 }
 
 namespace {
-// needs_grad for any range of tensors (the three overloads differ only in the container).
+// needs_grad for any range of tensors (the two overloads differ only in the container).
 template <class Tensors>
 bool any_needs_grad(const Tensors& inputs) {
   if (!grad_enabled) return false;
@@ -88,16 +88,15 @@ bool any_needs_grad(const Tensors& inputs) {
 
 bool needs_grad(std::initializer_list<Tensor> inputs) { return any_needs_grad(inputs); }
 bool needs_grad(const std::vector<Tensor>& inputs) { return any_needs_grad(inputs); }
-bool needs_grad(const TensorList& inputs) { return any_needs_grad(inputs); }
 
-Tensor record(const char* op, TensorList inputs, Tensor output, BackwardFn backward) {
+Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, BackwardFn backward) {
   if (anomaly_detection && !running_backward) check_for_nan(op, inputs, output, "in its output");
   if (!needs_grad(inputs)) return output;
   current_tape().append(op, std::move(inputs), output, std::move(backward));
   return output;
 }
 
-void Tape::append(const char* op, TensorList&& inputs, const Tensor& output,
+void Tape::append(const char* op, std::vector<Tensor>&& inputs, const Tensor& output,
                   BackwardFn&& backward) {
   TensorImpl& out = *output.impl();
   const std::uint64_t id = next_id_++;

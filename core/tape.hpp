@@ -18,21 +18,21 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
-#include "core/backward_fn.hpp"
 #include "core/tensor.hpp"
-#include "core/tensor_list.hpp"
 
 namespace tg {
 
-// A record's backward function (BackwardFn, core/backward_fn.hpp) reads the output's gradient
-// and accumulates into the inputs' gradients (accumulate_grad). Neither it nor the inputs
-// (TensorList, core/tensor_list.hpp) allocate, so recording an op costs no heap allocation
-// beyond the tensors the op makes.
+// A record's backward function: given d(loss)/d(output), it accumulates into the inputs'
+// gradients (accumulate_grad). It takes the gradient as Tensor&&: a function that passes the
+// gradient on unchanged (add's) may hand that very tensor to an input instead of copying it.
+using BackwardFn = std::function<void(Tensor&& grad_output)>;
+
 struct Record {
   const char* op;
-  TensorList inputs;
+  std::vector<Tensor> inputs;
   Tensor output;
   BackwardFn backward;
   std::uint64_t id = 0;  // set by Tape::append: 0, 1, 2, ... in execution order
@@ -51,7 +51,8 @@ class Tape {
 
   // Stores a record of the op, built in place (its closure and inputs are moved once); marks
   // its output as requiring grad and as made by this record.
-  void append(const char* op, TensorList&& inputs, const Tensor& output, BackwardFn&& backward);
+  void append(const char* op, std::vector<Tensor>&& inputs, const Tensor& output,
+              BackwardFn&& backward);
 
   // Reverse-mode differentiation from `root` (see Tensor::backward). Unless retain_graph, each
   // record the pass goes through is released as soon as it has run (its inputs, closure and
@@ -129,7 +130,6 @@ class NoGradGuard : public GradModeGuard {
 // True when an op with these inputs must record: grad mode is on and some input requires grad.
 bool needs_grad(std::initializer_list<Tensor> inputs);
 bool needs_grad(const std::vector<Tensor>& inputs);
-bool needs_grad(const TensorList& inputs);
 
 // What every op calls after computing `output`: records it when needs_grad(inputs), and returns
 // output either way. The usual shape of an op:
@@ -139,7 +139,7 @@ bool needs_grad(const TensorList& inputs);
 //     accumulate_grad(a, g * b);
 //     accumulate_grad(b, g * a);
 //   });
-Tensor record(const char* op, TensorList inputs, Tensor output, BackwardFn backward);
+Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, BackwardFn backward);
 
 // input.grad += grad, after summing `grad` over the axes along which `input` was broadcast, so
 // that the gradient has the input's shape. Does nothing if input does not require grad.

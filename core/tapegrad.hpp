@@ -1,13 +1,15 @@
-// core/tapegrad.hpp — everything in core/ in one include: #include "core/tapegrad.hpp".
+// core/tapegrad.hpp — the readable floor of core/ in one include: #include "core/tapegrad.hpp".
+// With it comes the one switch to the fast floor (core/fast/switch.hpp: tg::fast::enable());
+// the fast floor's own headers (threads: core/fast/parallel.hpp, memory statistics:
+// core/fast/memory_pool.hpp) are included by name where they are wanted.
 #pragma once
 
 #include "core/dtype.hpp"
 #include "core/error.hpp"
+#include "core/fast/switch.hpp"
 #include "core/gradcheck.hpp"
 #include "core/graphviz.hpp"
-#include "core/memory_pool.hpp"
 #include "core/ops.hpp"
-#include "core/parallel.hpp"
 #include "core/print.hpp"
 #include "core/random.hpp"
 #include "core/shape.hpp"

@@ -1,12 +1,12 @@
 // core/tensor.cpp — the Tensor handle's own members. See tensor.hpp.
 #include "core/tensor.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <new>
 
 #include "core/error.hpp"
-#include "core/free_list.hpp"
-#include "core/memory_pool.hpp"
+#include "core/fast/switch.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
 
@@ -34,7 +34,8 @@ std::int64_t offset_of(const char* op, const Shape& shape, const std::vector<std
 }  // namespace
 
 std::shared_ptr<TensorImpl> new_impl() {
-  return std::allocate_shared<TensorImpl>(Recycling<TensorImpl>());
+  if (fast::enabled()) return fast::new_impl();  // the fast floor: per-thread free lists
+  return std::make_shared<TensorImpl>();
 }
 
 namespace {
@@ -60,8 +61,9 @@ Tensor make_tensor(const char* op, const Shape& shape, DType dtype, bool zero_fi
   impl->numel = has_zero ? 0 : numel(shape);
   impl->dtype = dtype;
   try {
-    impl->storage =
-        std::allocate_shared<Storage>(Recycling<Storage>(), static_cast<std::size_t>(bytes), zero_filled);
+    const auto n = static_cast<std::size_t>(bytes);
+    impl->storage = fast::enabled() ? fast::new_storage(n, zero_filled)  // the fast floor's pool
+                                    : std::make_shared<Storage>(n, zero_filled);
   } catch (const std::bad_alloc&) {
     fail(op, "out of memory: a ", dtype_name(dtype), " tensor of shape ", shape, " needs ", bytes,
          " bytes");
@@ -70,17 +72,33 @@ Tensor make_tensor(const char* op, const Shape& shape, DType dtype, bool zero_fi
 }
 }  // namespace
 
-Tensor empty(const Shape& shape, DType dtype, const char* op) {
+Tensor zeros(const Shape& shape, DType dtype, const char* op) {
   return make_tensor(op, shape, dtype, true);
 }
-Tensor uninitialized(const Shape& shape, DType dtype, const char* op) {
+Tensor empty(const Shape& shape, DType dtype, const char* op) {
   return make_tensor(op, shape, dtype, false);
 }
 
-Storage::Storage(std::size_t bytes_, bool zero_filled) : data(pool_allocate(bytes_)), bytes(bytes_) {
+namespace {
+// 64-byte aligned (a cache line, and an AVX-512 register), as std::aligned_alloc wants it: a
+// multiple of the alignment, and never 0 bytes.
+void* aligned_block(std::size_t bytes) {
+  void* block = std::aligned_alloc(64, (bytes + 63) / 64 * 64 + (bytes == 0 ? 64 : 0));
+  if (!block) throw std::bad_alloc();
+  return block;
+}
+}  // namespace
+
+Storage::Storage(std::size_t bytes_, bool zero_filled, bool pooled_)
+    : data(pooled_ ? fast::allocate(bytes_) : aligned_block(bytes_)), bytes(bytes_), pooled(pooled_) {
   if (zero_filled) std::memset(data, 0, bytes);
 }
-Storage::~Storage() { pool_free(data, bytes); }
+Storage::~Storage() {
+  if (pooled)
+    fast::release(data, bytes);
+  else
+    std::free(data);
+}
 
 const Shape& Tensor::shape() const {
   return checked(impl_, "shape").shape;

@@ -26,15 +26,17 @@ namespace tg {
 class Tape;
 struct TensorImpl;
 
-// The flat buffer of elements (zero-filled unless made by uninitialized()). Shared between tensors that view the same
-// data (reshape, detach). The memory comes from, and goes back to, core/memory_pool.hpp.
+// The flat buffer of elements (zero-filled unless made by empty()). Shared between tensors that
+// view the same data (reshape, detach). The memory is 64-byte aligned, from std::aligned_alloc;
+// with the fast floor on (core/fast/switch.hpp), from its pool of freed blocks (`pooled`).
 struct Storage {
-  Storage(std::size_t bytes, bool zero_filled);
+  Storage(std::size_t bytes, bool zero_filled, bool pooled = false);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
   void* data;
   std::size_t bytes;
+  bool pooled;  // given back to the fast floor's pool, not to std::free
 };
 
 class Tensor {
@@ -114,18 +116,18 @@ struct TensorImpl {
   std::string name;
 };
 
-// A fresh TensorImpl, from core/free_list.hpp's per-thread blocks (every op makes several).
+// A fresh TensorImpl (from the fast floor's per-thread free lists when it is on).
 std::shared_ptr<TensorImpl> new_impl();
 
-// A new tensor of the given shape, all zeros: the building block of every factory and op.
-// `op` names the caller in errors. Throws tg::Error (naming op, shape and dtype) when a size is
-// negative, when the byte count overflows 64 bits or exceeds kMaxTensorBytes, or when the
+// A new tensor of the given shape, all zeros (torch.zeros): the building block of every factory
+// and op. `op` names the caller in errors. Throws tg::Error (naming op, shape and dtype) when a
+// size is negative, when the byte count overflows 64 bits or exceeds kMaxTensorBytes, or when the
 // memory cannot be had; never returns a tensor on a block smaller than its elements.
-Tensor empty(const Shape& shape, DType dtype = float32, const char* op = "empty");
-// The same without the zeros: the elements are whatever the memory pool's block held. Only for
-// kernels that write every element before anything reads it (zero-filling a buffer that is
+Tensor zeros(const Shape& shape, DType dtype = float32, const char* op = "zeros");
+// The same without the zeros, as torch.empty: the elements are whatever the memory held. Only
+// for kernels that write every element before anything reads it (zero-filling a buffer that is
 // overwritten anyway cost a tenth of a training step).
-Tensor uninitialized(const Shape& shape, DType dtype = float32, const char* op = "uninitialized");
+Tensor empty(const Shape& shape, DType dtype = float32, const char* op = "empty");
 
 // The most bytes one tensor may take: 2^47 = 128 TiB, the whole user address space of x86-64
 // Linux (4-level page tables). A shape asking for more is an error before any allocation.

@@ -38,7 +38,8 @@
 #include <vector>
 
 #include "cli.hpp"
-#include "core/parallel.hpp"
+#include "core/fast/memory_pool.hpp"
+#include "core/fast/parallel.hpp"
 #include "core/tapegrad.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
@@ -56,8 +57,8 @@ const char* kUsage =
     "  --reps N         samples per matmul or attention figure, 1..100 (default 7)\n"
     "  --warmup N       untimed training steps first, 0..100 (default 5)\n"
     "  --steps N        timed training steps, 1..1000 (default 30)\n"
-    "  --kernel K       matmul kernel: packed (default) or reference (the plain loop, to see what\n"
-    "                   the packed kernel buys)\n";
+    "  --reference      run the readable floor (plain loops, no threads or pools) instead of the\n"
+    "                   fast one, to see what the fast floor buys (docs/performance.md)\n";
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) {
@@ -277,6 +278,7 @@ double op_overhead_us() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tg::fast::enable();  // the fast floor (docs/performance.md); --reference turns it off below
   cli::Flags flags("bench", kUsage);
   const int hardware = std::max(1, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)));
   flags.add("only", "all");
@@ -286,13 +288,13 @@ int main(int argc, char** argv) {
   flags.add("reps", "7");
   flags.add("warmup", "5");
   flags.add("steps", "30");
-  flags.add("kernel", "packed");
+  flags.add_switch("reference");
   flags.add("one-step", "");  // internal: config,ffn,threads (run in a child process)
   flags.parse(argc, argv);
   // Every flag, checked before any work (cli.hpp).
   const std::string only =
       flags.choice("only", {"all", "peak", "matmul", "attention", "step", "flops", "overhead"});
-  const std::string kernel = flags.choice("kernel", {"packed", "reference"});
+  if (flags.on("reference")) tg::fast::disable();
   const int reps = static_cast<int>(flags.integer("reps", 1, 100));
   const int warmup = static_cast<int>(flags.integer("warmup", 0, 100));
   const int steps = static_cast<int>(flags.integer("steps", 1, 1000));
@@ -315,7 +317,6 @@ int main(int argc, char** argv) {
   }
 
   return cli::run_main("bench", [&] {
-    set_matmul_kernel(kernel == "packed" ? MatmulKernel::Packed : MatmulKernel::Reference);
     if (!job_config.empty()) {  // the child process of a step figure
       step_figure(job_config, job_ffn, job_threads, warmup, steps);
       return 0;
@@ -361,7 +362,8 @@ int main(int argc, char** argv) {
             const std::string command = std::string("'") + self + "' --one-step " + c + "," + f +
                                         "," + std::to_string(t) + " --warmup " +
                                         std::to_string(warmup) + " --steps " +
-                                        std::to_string(steps) + " --kernel " + kernel;
+                                        std::to_string(steps) +
+                                        (flags.on("reference") ? " --reference" : "");
             std::fflush(stdout);
             // std::system ignores SIGINT while the child runs; a child ended by a signal (Ctrl-C
             // reaches the whole foreground group) ends the benchmark with the same status.

@@ -22,6 +22,7 @@
 
 #include "cli.hpp"
 #include "core/file_io.hpp"
+#include "core/fast/parallel.hpp"
 #include "core/tapegrad.hpp"
 #include "corpus.hpp"
 #include "interrupt.hpp"
@@ -47,7 +48,9 @@ const char* kUsage =
     "relu,gelu,swish,glu,bilinear,reglu,geglu,swiglu)\n"
     "  --threads N      threads for the kernels, 1..1024 (default: the hardware threads)\n"
     "  --out DIR        where to write results.md, heldout_loss.svg and .csv (default "
-    "tapegrad-out/compare_ffn)\n";
+    "tapegrad-out/compare_ffn)\n"
+    "  --reference      run the readable floor instead of the fast one (same results to\n"
+    "                   rounding, much slower; docs/performance.md)\n";
 
 constexpr std::int64_t kD = 64, kLayers = 2, kHeads = 4, kSeq = 64, kBatch = 16, kEvalWindows = 64;
 
@@ -118,6 +121,7 @@ double stddev(const std::vector<double>& v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tg::fast::enable();  // the fast floor (docs/performance.md); --reference turns it off below
   cli::Flags flags("compare_ffn", kUsage);
   flags.add("steps", "600");
   flags.add("seeds", "3");
@@ -125,7 +129,9 @@ int main(int argc, char** argv) {
   flags.add("threads", "");
   flags.add("out", "tapegrad-out/compare_ffn");
   flags.add_switch("quick");
+  flags.add_switch("reference");
   flags.parse(argc, argv);
+  if (flags.on("reference")) tg::fast::disable();
   std::int64_t steps = flags.integer("steps", 10, 100000), seeds = flags.integer("seeds", 1, 20);
   flags.needs("steps", !flags.on("quick"), "and --quick exclude each other (--quick sets both)");
   flags.needs("seeds", !flags.on("quick"), "and --quick exclude each other (--quick sets both)");

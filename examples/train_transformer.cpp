@@ -42,6 +42,7 @@
 #include "checkpoint_io.hpp"
 #include "cli.hpp"
 #include "core/safetensors.hpp"
+#include "core/fast/parallel.hpp"
 #include "core/tapegrad.hpp"
 #include "interrupt.hpp"
 #include "layers/optim.hpp"
@@ -102,7 +103,9 @@ const char* kUsage =
     "  --temperature X    0 = greedy (default); otherwise sample from softmax(logits / X)\n"
     "  --max-new N        tokens to generate, 1..10000 (default 32)\n"
     "  --logits-out FILE  with --generate, also save the prompt's logits (T, vocab) as\n"
-    "                     safetensors, to compare with another implementation (docs/training.md)\n";
+    "                     safetensors, to compare with another implementation (docs/training.md)\n"
+    "  --reference        run the readable floor (the loops the tutorial quotes) instead of the\n"
+    "                     fast one: the same training to rounding, several times slower\n";
 
 // Every choice the command line (and a resumed run's checkpoint, and a loaded model's
 // config.json) makes, checked.
@@ -166,7 +169,9 @@ Options options(int argc, char** argv) {
                                                                   {"simulate-interrupt", "0"},
                                                                   {"simulate-bad-gradient", "0"}})
     flags.add(name, value);
+  flags.add_switch("reference");
   flags.parse(argc, argv);
+  if (flags.on("reference")) tg::fast::disable();  // the code chapters 1-9 quote, nothing faster
   Options o;
 
   // Resuming: the saved run's flags apply unless given again (a bad saved value is reported
@@ -341,6 +346,7 @@ std::string duration(double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tg::fast::enable();  // the fast floor (docs/performance.md); --reference turns it off
   // First, so that Ctrl-C while a file opens stops the program cleanly (interrupt.hpp).
   interrupt::install();
   return cli::run_main("train_transformer", [&] {

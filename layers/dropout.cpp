@@ -14,7 +14,7 @@ void check_p(double p) {
 
 Tensor dropout_mask(const Shape& shape, double p, Generator& gen, DType dtype) {
   check_p(p);
-  Tensor mask = empty(shape, dtype);
+  Tensor mask = zeros(shape, dtype);
   const double keep = 1.0 / (1.0 - p);
   dispatch(dtype, [&](auto zero) {
     using T = decltype(zero);

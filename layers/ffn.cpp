@@ -1,11 +1,11 @@
 // layers/ffn.cpp — see ffn.hpp.
 #include "layers/ffn.hpp"
 
-#include "activations/activated_linear.hpp"
 #include "activations/activations.hpp"
 #include "activations/glu.hpp"
 #include "core/checkpoint.hpp"
 #include "core/error.hpp"
+#include "core/fast/switch.hpp"
 #include "core/ops.hpp"
 #include "layers/dropout.hpp"
 
@@ -83,8 +83,8 @@ FFN::FFN(const FFNOptions& options, Generator& gen)
   const KindInfo& k = info(options.kind);
   const std::int64_t d = options.d_model;
   if (d <= 0) fail("FFN", "d_model must be positive, got ", d);
-  if (options.fused && !k.gated)
-    fail("FFN", "fused applies to gated variants only, not '", k.name, "'");
+  if (options.merged_gate_up && !k.gated)
+    fail("FFN", "merged_gate_up applies to gated variants only, not '", k.name, "'");
   if (!(options.dropout >= 0 && options.dropout < 1))
     fail("FFN", "dropout must be in [0, 1), got ", options.dropout);
   hidden_ = options.hidden > 0 ? options.hidden
@@ -94,7 +94,7 @@ FFN::FFN(const FFNOptions& options, Generator& gen)
   const DType dt = options.dtype;
   if (!k.gated) {
     up_proj = register_module("up_proj", std::make_shared<Linear>(d, hidden_, gen, b, dt));
-  } else if (options.fused) {
+  } else if (options.merged_gate_up) {
     gate_up_proj =
         register_module("gate_up_proj", std::make_shared<Linear>(d, 2 * hidden_, gen, b, dt));
   } else {
@@ -109,41 +109,84 @@ std::int64_t FFN::matmul_flops_per_token() const {
   return 2 * matrices * options_.d_model * hidden_;
 }
 
-Tensor FFN::hidden_activations(const Tensor& x) const {
-  const KindInfo& k = info(options_.kind);
-  if (!k.gated) return activate(k.act, up_proj->forward(x));
-  if (options_.fused)
-    return gated_halves(gate_up_proj->forward(x), k.act, -1, HalfOrder::GateFirst);
-  return gated(gate_proj->forward(x), up_proj->forward(x), k.act);
-}
-
-Tensor FFN::activated_down(const Tensor& x) const {
-  const KindInfo& k = info(options_.kind);
-  if (!k.gated) return activated_linear(up_proj->forward(x), Tensor(), down_proj->weight,
-                                        down_proj->bias, k.act);
-  return activated_linear(gate_proj->forward(x), up_proj->forward(x), down_proj->weight,
-                          down_proj->bias, k.act);
+// The hidden layer h(x), (..., d) -> (..., h): one line per kind (Shazeer 2020, "GLU Variants
+// Improve Transformer"; Llama's SwiGLU is w2(silu(w1 x) * w3 x), w1 = gate_proj, w3 = up_proj).
+// gated(gate, value, act) is act(gate) * value as one op (activations/glu.cpp).
+Tensor FFN::hidden(const Tensor& x) const {
+  if (options_.merged_gate_up)  // one d -> 2h product, gate half first, then the value half
+    return gated_halves(gate_up_proj->forward(x), info(options_.kind).act, -1, HalfOrder::GateFirst);
+  auto up = [&] { return up_proj->forward(x); };
+  auto gate = [&] { return gate_proj->forward(x); };
+  switch (options_.kind) {
+    case FFNKind::ReLU: return relu(up());
+    case FFNKind::GELU: return gelu(up());
+    case FFNKind::Swish: return silu(up());
+    case FFNKind::GLU: return gated(gate(), up(), GateActivation::Sigmoid);        // sigmoid(xW) * xV
+    case FFNKind::Bilinear: return gated(gate(), up(), GateActivation::Identity);  // xW * xV
+    case FFNKind::ReGLU: return gated(gate(), up(), GateActivation::ReLU);         // relu(xW) * xV
+    case FFNKind::GEGLU: return gated(gate(), up(), GateActivation::GELU);         // gelu(xW) * xV
+    case FFNKind::SwiGLU: return gated(gate(), up(), GateActivation::Swish);       // silu(xW) * xV
+  }
+  fail("FFN", "unknown kind");
 }
 
 Tensor FFN::forward(const Tensor& x) {
   if (x.dim() < 1 || x.size(-1) != options_.d_model)
     fail("FFN", "expects (..., ", options_.d_model, "), got ", x.shape());
-  // The dropout mask is drawn here, outside the checkpointed function, so that the
-  // recomputation in backward uses the same mask.
+  // The dropout mask is drawn here, outside any recomputed function, so that a recomputation in
+  // backward uses the same mask.
   Tensor mask;
   if (is_training() && options_.dropout > 0) {
     Shape hidden_shape = x.shape();
     hidden_shape.back() = hidden_;
     mask = dropout_mask(hidden_shape, options_.dropout, dropout_gen_, x.dtype());
   }
-  auto block = [this, mask](const std::vector<Tensor>& in) {
-    if (!mask.defined() && !options_.fused) return activated_down(in[0]);
-    Tensor h = hidden_activations(in[0]);
-    if (mask.defined()) h = h * mask;
-    return down_proj->forward(h);
-  };
-  if (!options_.checkpoint) return block({x});
-  return checkpoint(block, {x}, parameters());
+  auto dropped = [mask](const Tensor& h) { return mask.defined() ? h * mask : h; };
+  // FFN(x) = down(h(x)); what the tape keeps for backward is the one choice below.
+  switch (options_.memory) {
+    case FFNMemory::Keep:
+      return down_proj->forward(dropped(hidden(x)));
+    case FFNMemory::Recompute:
+      return down_recomputing_hidden(x, mask);
+    case FFNMemory::Checkpoint:  // the function runs again in backward: it captures by value
+      return checkpoint(
+          [this, dropped](const std::vector<Tensor>& in) {
+            return down_proj->forward(dropped(hidden(in[0])));
+          },
+          {x}, parameters());
+  }
+  fail("FFN", "unknown memory choice");
+}
+
+// FFNMemory::Recompute: down(act(a) * b), with a = gate(x), b = up(x) (or down(act(a)) for the
+// plain kinds), keeping a and b but not the hidden layer, which backward computes again from them.
+// Written as checkpoint() around the activation and down_proj; with the fast floor on and no
+// dropout, as one fused op (core/fast/activated_linear.hpp) that computes the same numbers.
+Tensor FFN::down_recomputing_hidden(const Tensor& x, const Tensor& mask) const {
+  const KindInfo& k = info(options_.kind);
+  // (The functions below run again in backward, after this call has returned: they capture
+  // what they use by value.)
+  const GateActivation act = k.act;
+  Linear* down = down_proj.get();
+  if (options_.merged_gate_up) {  // the halves of one tensor: recompute from it
+    return checkpoint(
+        [down, act, mask](const std::vector<Tensor>& in) {
+          const Tensor h = gated_halves(in[0], act, -1, HalfOrder::GateFirst);
+          return down->forward(mask.defined() ? h * mask : h);
+        },
+        {gate_up_proj->forward(x)}, down_proj->parameters());
+  }
+  const Tensor a = k.gated ? gate_proj->forward(x) : up_proj->forward(x);
+  const Tensor b = k.gated ? up_proj->forward(x) : Tensor();
+  if (fast::enabled() && !mask.defined())
+    return fast::activated_linear(a, b, down_proj->weight, down_proj->bias, act);
+  const bool is_gated = k.gated;
+  return checkpoint(
+      [down, act, mask, is_gated](const std::vector<Tensor>& in) {
+        const Tensor h = is_gated ? gated(in[0], in[1], act) : activate(act, in[0]);
+        return down->forward(mask.defined() ? h * mask : h);
+      },
+      is_gated ? std::vector<Tensor>{a, b} : std::vector<Tensor>{a}, down_proj->parameters());
 }
 
 }  // namespace tg::nn

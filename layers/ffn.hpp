@@ -11,16 +11,10 @@
 // count equal: h = 2/3 * 4d, rounded up to a multiple of `multiple_of` (llama_hidden_size).
 //
 // Options:
-// - fused (gated kinds): one projection gate_up_proj, d -> 2h (the gate's h rows first, then the
-//   value's), split by the fused chunked kernel — one matrix product instead of two.
+// - merged_gate_up (gated kinds): one projection gate_up_proj, d -> 2h (the gate's h rows first,
+//   then the value's), split by gated_halves — one matrix product instead of two.
 // - dropout on the hidden activations while training.
-// - checkpoint: keep only x on the tape and recompute the hidden activations during backward
-//   (with dropout, the mask is kept too). The recomputation uses this module's weights as they
-//   are at backward time: keep the module alive, and unchanged, until backward has run.
-// When no dropout mask is drawn (dropout 0, or eval mode) and the projections are separate, the
-// activation and down_proj run as one op, activated_linear (activations/activated_linear.hpp):
-// the tape keeps the projections' outputs but not the hidden layer, which backward computes
-// again. Same numbers, one (tokens x h) tensor less per block.
+// - memory: what the tape keeps for backward, the one choice of FFN::forward (FFNMemory below).
 #pragma once
 
 #include <cstdint>
@@ -43,15 +37,24 @@ bool is_gated(FFNKind kind);
 // multiple_of. d = 512, multiple_of = 256: floor(1365.3) = 1365 -> 1536.
 std::int64_t llama_hidden_size(std::int64_t d_model, std::int64_t multiple_of);
 
+// What the tape keeps of the block for backward; the numbers are the same either way.
+//   Keep:       everything, the hidden layer (tokens x h) included: the plain composition.
+//   Recompute:  the projections' outputs but not the hidden layer, which backward computes again
+//               (one elementwise pass): one (tokens x h) tensor less per block. The default.
+//   Checkpoint: only x; backward runs the whole block again (activation checkpointing, Chen et
+//               al. 2016). The recomputation uses this module's weights as they are at backward
+//               time: keep the module alive, and unchanged, until backward has run.
+enum class FFNMemory { Keep, Recompute, Checkpoint };
+
 struct FFNOptions {
   std::int64_t d_model = 512;
   FFNKind kind = FFNKind::SwiGLU;
   std::int64_t hidden = 0;  // 0: 4 d_model (non-gated), or llama_hidden_size (gated)
   std::int64_t multiple_of = 256;
   bool bias = false;        // biases on every projection
-  bool fused = false;       // gated kinds only: one d -> 2h projection
-  double dropout = 0.0;     // on the hidden activations, in training mode
-  bool checkpoint = false;  // recompute the hidden activations in backward
+  bool merged_gate_up = false;  // gated kinds only: one d -> 2h projection
+  double dropout = 0.0;         // on the hidden activations, in training mode
+  FFNMemory memory = FFNMemory::Recompute;
   DType dtype = float32;
 };
 
@@ -69,9 +72,9 @@ class FFN : public Module {
   std::shared_ptr<Linear> up_proj, gate_proj, gate_up_proj, down_proj;  // unused ones are null
 
  private:
-  Tensor hidden_activations(const Tensor& x) const;  // (..., d) -> (..., h)
-  // down_proj(hidden_activations(x)) as one op that does not keep the hidden layer.
-  Tensor activated_down(const Tensor& x) const;
+  Tensor hidden(const Tensor& x) const;  // (..., d) -> (..., h)
+  // down_proj(dropout(hidden(x))) without keeping the hidden layer (FFNMemory::Recompute).
+  Tensor down_recomputing_hidden(const Tensor& x, const Tensor& mask) const;
   FFNOptions options_;
   std::int64_t hidden_;
   Generator dropout_gen_;

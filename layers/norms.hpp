@@ -7,8 +7,9 @@
 //
 // with mean and (biased) var over the last axis. RMSNorm skips the centring: one reduction
 // instead of two, no bias, and in practice as good. LayerNorm is written with primitive ops, so
-// the tape derives its backward. RMSNorm, in every block of the transformer, is one fused op
-// with the backward derived by hand (docs/attention.md); float64 gradient checks prove both.
+// the tape derives its backward. RMSNorm, in every block of the transformer, is one op with the
+// backward derived by hand (core/ops_norm.cpp, docs/attention.md); float64 gradient checks prove
+// both.
 #pragma once
 
 #include <cstdint>
@@ -17,8 +18,8 @@
 
 namespace tg::nn {
 
-// The functions behind the layers. weight (d,); bias (d,) or undefined.
-Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps);
+// The function behind LayerNorm (RMSNorm's is the op tg::rms_norm, core/ops_norm.cpp).
+// weight (d,); bias (d,) or undefined.
 Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps);
 
 class RMSNorm : public Module {

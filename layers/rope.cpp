@@ -11,7 +11,7 @@ namespace tg::nn {
 RopeTables rope_tables(std::int64_t T, std::int64_t hd, double base, DType dtype) {
   if (hd <= 0 || hd % 2 != 0) fail("rope", "head size must be even and positive, got ", hd);
   if (T <= 0) fail("rope", "needs at least one position, got ", T);
-  RopeTables t{empty({T, hd}, dtype), empty({T, hd}, dtype)};
+  RopeTables t{zeros({T, hd}, dtype), zeros({T, hd}, dtype)};
   const std::int64_t half = hd / 2;
   for (std::int64_t pos = 0; pos < T; ++pos)
     for (std::int64_t i = 0; i < half; ++i) {

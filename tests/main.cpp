@@ -1,5 +1,6 @@
 // The test runner's main(). Run one case with
-//   build/bin/tapegrad_tests -tc="matmul*"
+//   build/bin/tapegrad_tests -tc="matmul*"            (on the readable floor)
+//   build/bin/tapegrad_tests -tc="matmul*" --fast     (on the fast floor)
 //
 // It is doctest's own main plus one check: a run whose filter matched no test case fails
 // instead of passing with nothing tested. (ctest names each case after doctest's list, and CMake
@@ -9,6 +10,10 @@
 #include <doctest/doctest.h>
 
 #include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/fast/switch.hpp"
 
 namespace {
 
@@ -34,7 +39,16 @@ REGISTER_LISTENER("count_cases", 1, CountCases);
 }  // namespace
 
 int main(int argc, char** argv) {
-  doctest::Context context(argc, argv);
+  // --fast runs every case on the fast floor (ctest -L fast); without it, on the readable floor
+  // (ctest -L reference). Tests of one floor's pieces choose it themselves with tg::fast::Scope.
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::string(argv[i]) == "--fast")
+      tg::fast::enable();
+    else
+      args.push_back(argv[i]);
+  }
+  doctest::Context context(static_cast<int>(args.size()), args.data());
   const int result = context.run();
   if (context.shouldExit()) return result;  // --help, --list-test-cases and the like
   if (result == 0 && CountCases::started == 0) {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "activations/activated_linear.hpp"
+#include "core/fast/activated_linear.hpp"
 #include "activations/activations.hpp"
 #include "activations/glu.hpp"
 #include "helpers.hpp"
@@ -118,12 +118,12 @@ TEST_CASE("swiglu with value 1 and gate -inf gives 0 with zero gradients, in the
     y.backward(ones({1, 1}, dtype));
     check_exact(y.to_vector(), {0});
     check_exact(x.grad().to_vector(), {0, 0});
-    // activated_linear(a, b, W) = linear(silu(a) * b, W): a = -inf, b = 1, W = 1
+    // fast::activated_linear(a, b, W) = linear(silu(a) * b, W): a = -inf, b = 1, W = 1
     Tensor a = tensor({-kInf}, {1, 1}, dtype), b = ones({1, 1}, dtype), w = ones({1, 1}, dtype);
     a.requires_grad_();
     b.requires_grad_();
     w.requires_grad_();
-    const Tensor out = activated_linear(a, b, w, Tensor(), GateActivation::Swish);
+    const Tensor out = fast::activated_linear(a, b, w, Tensor(), GateActivation::Swish);
     out.backward(ones({1, 1}, dtype));
     check_exact(out.to_vector(), {0});
     check_exact(a.grad().to_vector(), {0});

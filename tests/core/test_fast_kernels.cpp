@@ -1,14 +1,14 @@
-// The fast paths against the readable ones: the packed matmul kernel against the reference loop
-// on awkward sizes, the thread pool, the memory pool, and the fused attention op against its
-// composite form.
+// The fast floor's machinery: the packed matmul kernel against the reference loop on awkward
+// sizes, the thread pool, the memory pool, and the fused attention op against its composite
+// form. (Each fast op against its readable twin: test_floors.cpp.)
 #include <array>
 #include <atomic>
 #include <stdexcept>
 
 #include "core/gemm.hpp"
-#include "core/gemm_packed.hpp"
-#include "core/memory_pool.hpp"
-#include "core/parallel.hpp"
+#include "core/fast/gemm_packed.hpp"
+#include "core/fast/memory_pool.hpp"
+#include "core/fast/parallel.hpp"
 #include "helpers.hpp"
 
 using namespace tg;
@@ -194,9 +194,11 @@ TEST_CASE("matmul gives bit-identical results with 1, 2 and 3 threads, batched o
   CHECK(results[0] == results[1]);
   CHECK(results[0] == results[2]);
   // And the reference kernel agrees to rounding.
-  set_matmul_kernel(MatmulKernel::Reference);
-  const std::vector<double> reference = matmul(a, b).to_vector();
-  set_matmul_kernel(MatmulKernel::Packed);
+  std::vector<double> reference;
+  {
+    fast::Scope readable(false);
+    reference = matmul(a, b).to_vector();
+  }
   for (std::size_t i = 0; i < reference.size(); ++i)
     REQUIRE(std::abs(reference[i] - results[0][i]) < 1e-3);
 }
@@ -220,6 +222,7 @@ TEST_CASE("parallel_for runs every task once, nests inline, and passes on an exc
 }
 
 TEST_CASE("the memory pool hands a freed buffer out again for the same size") {
+  fast::Scope fast_floor;  // the pool is the fast floor's
   { const Tensor warm = zeros({1234}); }  // one 1234-float buffer is now cached
   const MemoryPoolStats before = memory_pool_stats();
   {
@@ -232,6 +235,7 @@ TEST_CASE("the memory pool hands a freed buffer out again for the same size") {
 }
 
 TEST_CASE("the memory pool counts the bytes alive now and at the peak") {
+  fast::Scope fast_floor;
   reset_peak_live_bytes();
   const std::int64_t base = memory_pool_stats().live_bytes;
   CHECK(memory_pool_stats().peak_live_bytes == base);

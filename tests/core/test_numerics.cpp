@@ -81,7 +81,7 @@ TEST_CASE("RMSNorm and LayerNorm stay finite from 1e-30 to 1e30 in float64") {
     const Tensor w = ones({4}, float64);
     for (int which = 0; which < 2; ++which) {
       x.zero_grad();
-      const Tensor y = which == 0 ? nn::rms_norm(x, w, 1e-5) : nn::layer_norm(x, w, Tensor(), 1e-5);
+      const Tensor y = which == 0 ? rms_norm(x, w, 1e-5) : nn::layer_norm(x, w, Tensor(), 1e-5);
       require_finite(y, "value");
       (y * tensor({1, 2, 3, 4}, {4}, float64)).sum().backward();
       require_finite(x.grad(), "gradient");

@@ -286,22 +286,8 @@ TEST_CASE("gradients keep the dtype of their tensor, and to() carries them acros
 }
 
 TEST_CASE("a record keeps any number of inputs and a closure of any size") {
-  // TensorList keeps 4 tensors in place and moves to a vector beyond; BackwardFn keeps closures
-  // of up to 128 bytes in place and puts larger ones on the heap. Both sides of both limits.
-  TensorList list;
-  std::vector<Tensor> made;
-  for (int k = 0; k < 6; ++k) {
-    made.push_back(scalar(k, float64));
-    list.push_back(made.back());
-    REQUIRE(list.size() == made.size());
-    for (std::size_t i = 0; i < list.size(); ++i) CHECK(list[i].impl() == made[i].impl());
-  }
-  TensorList moved = std::move(list);
-  CHECK(moved.size() == 6);
-  CHECK(moved[5].item() == 5.0);
-  moved.clear();
-  CHECK(moved.empty());
-
+  // A record is a std::vector of inputs and a std::function: a closure of 320 bytes is as good
+  // as a small one, and the tape's vector may regrow between recording and backward.
   for (bool large : {false, true}) {
     CAPTURE(large);
     Tensor x = scalar(2.0, float64).requires_grad_();

@@ -127,7 +127,7 @@ TEST_CASE("a tensor whose bytes overflow or exceed the address space is an error
   CHECK(error_of([] { zeros({std::int64_t{1} << 62}); }).find("zeros: a float32 tensor of shape (4611686018427387904,)") == 0);
   CHECK(error_of([] { ones({std::int64_t{1} << 46}, float64); }).find("ones: a float64 tensor of shape (70368744177664,) needs more bytes") == 0);
   CHECK(error_of([&] { expand(ones({1}, float64), {big}); }).find("expand: a float64 tensor of shape (2305843009213693952,)") == 0);
-  CHECK(error_of([&] { empty({1 << 20, 1 << 20, 1 << 20}); }).find("empty: a float32 tensor of shape (1048576,1048576,1048576)") == 0);
+  CHECK(error_of([&] { zeros({1 << 20, 1 << 20, 1 << 20}); }).find("zeros: a float32 tensor of shape (1048576,1048576,1048576)") == 0);
   // Broadcasting two small tensors (32 MB each) to a huge result (2^46 elements) names the op.
   const Tensor column = zeros({std::int64_t{1} << 23, 1}), row = zeros({1, std::int64_t{1} << 23});
   CHECK(error_of([&] { add(column, row); }).find("add: a float32 tensor of shape (8388608,8388608) needs more bytes") == 0);

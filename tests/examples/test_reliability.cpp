@@ -5,7 +5,8 @@
 #include <fstream>
 #include <thread>
 
-#include "core/memory_pool.hpp"
+#include "core/fast/memory_pool.hpp"
+#include "core/fast/parallel.hpp"
 #include "helpers.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
@@ -77,6 +78,7 @@ TEST_CASE("memory stays flat over a long run: RSS after 2000 steps within 5% of 
 }
 
 TEST_CASE("after warm-up, a training step takes every buffer from the pool") {
+  fast::Scope fast_floor;  // the pool is the fast floor's
   auto task = tasks::make_synthetic("reverse");
   Generator gen(5);
   nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);

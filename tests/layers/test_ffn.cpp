@@ -1,5 +1,5 @@
-// The FFN block: hidden-size rule, parameter counts, every variant's gradients, fused and
-// checkpointed forms, dropout.
+// The FFN block: hidden-size rule, parameter counts, every variant's gradients, the merged
+// projection, each memory choice, dropout.
 #include "helpers.hpp"
 #include "layers/layers.hpp"
 
@@ -51,27 +51,28 @@ TEST_CASE("parameter counts equal the closed-form formulas") {
       CHECK(ffn.num_parameters() == expected);
       CHECK(ffn.matmul_flops_per_token() == 2 * (gated ? 3 : 2) * d * h);
       if (gated) {
-        o.fused = true;
+        o.merged_gate_up = true;
         Generator gen2(1);
         CHECK(nn::FFN(o, gen2).num_parameters() == expected);
       }
     }
 }
 
-TEST_CASE("gradcheck: every FFN variant, bias and not, fused and not, checkpointed and not") {
+TEST_CASE("gradcheck: every FFN variant, bias and not, merged and not, each memory choice") {
   for (nn::FFNKind kind : kAllKinds)
     for (bool bias : {false, true})
-      for (bool fused : {false, true})
-        for (bool checkpointed : {false, true}) {
-          if (fused && !nn::is_gated(kind)) continue;
+      for (bool merged : {false, true})
+        for (nn::FFNMemory memory :
+             {nn::FFNMemory::Keep, nn::FFNMemory::Recompute, nn::FFNMemory::Checkpoint}) {
+          if (merged && !nn::is_gated(kind)) continue;
           CAPTURE(nn::ffn_kind_name(kind));
           CAPTURE(bias);
-          CAPTURE(fused);
-          CAPTURE(checkpointed);
+          CAPTURE(merged);
+          CAPTURE(static_cast<int>(memory));
           nn::FFNOptions o = small(kind);
           o.bias = bias;
-          o.fused = fused;
-          o.checkpoint = checkpointed;
+          o.merged_gate_up = merged;
+          o.memory = memory;
           Generator gen(2);
           nn::FFN ffn(o, gen);
           const Tensor x = random_var({2, 3, 4}, 111);
@@ -79,18 +80,18 @@ TEST_CASE("gradcheck: every FFN variant, bias and not, fused and not, checkpoint
         }
 }
 
-TEST_CASE("the fused projection equals separate gate and up projections") {
+TEST_CASE("the merged gate_up projection equals separate gate and up projections") {
   for (nn::FFNKind kind : {nn::FFNKind::GLU, nn::FFNKind::GEGLU, nn::FFNKind::SwiGLU}) {
     CAPTURE(nn::ffn_kind_name(kind));
     Generator g1(3), g2(3);
     nn::FFNOptions o = small(kind);
     o.bias = true;
     nn::FFN separate(o, g1);
-    o.fused = true;
-    nn::FFN fused(o, g2);
+    o.merged_gate_up = true;
+    nn::FFN merged(o, g2);
     {  // gate_up_proj's rows (and bias entries): the gate's h first, then the value's
       NoGradGuard no_grad;
-      fused.load_state_dict(
+      merged.load_state_dict(
           {{"gate_up_proj.weight",
             concat({separate.gate_proj->weight, separate.up_proj->weight}, 0)},
            {"gate_up_proj.bias", concat({separate.gate_proj->bias, separate.up_proj->bias}, 0)},
@@ -98,16 +99,16 @@ TEST_CASE("the fused projection equals separate gate and up projections") {
            {"down_proj.bias", separate.down_proj->bias}});
     }
     Tensor x1 = random_var({5, 4}, 112), x2 = random_var({5, 4}, 112);
-    const Tensor y1 = separate(x1), y2 = fused(x2);
+    const Tensor y1 = separate(x1), y2 = merged(x2);
     check_values(y2, y1.to_vector(), 1e-13);
     y1.sum().backward();
     y2.sum().backward();
     check_values(x2.grad(), x1.grad().to_vector(), 1e-13);
-    check_values(fused.down_proj->weight.grad(), separate.down_proj->weight.grad().to_vector(),
+    check_values(merged.down_proj->weight.grad(), separate.down_proj->weight.grad().to_vector(),
                  1e-13);
     const Tensor stacked_grad =
         concat({separate.gate_proj->weight.grad(), separate.up_proj->weight.grad()}, 0);
-    check_values(fused.gate_up_proj->weight.grad(), stacked_grad.to_vector(), 1e-13);
+    check_values(merged.gate_up_proj->weight.grad(), stacked_grad.to_vector(), 1e-13);
   }
 }
 
@@ -117,8 +118,9 @@ TEST_CASE("checkpointing: same values and gradients, one record on the tape inst
     nn::FFNOptions o = small(kind);
     o.dropout = 0.3;  // the mask must be the same in the recomputation
     Generator g1(4), g2(4);
+    o.memory = nn::FFNMemory::Keep;
     nn::FFN plain(o, g1);
-    o.checkpoint = true;
+    o.memory = nn::FFNMemory::Checkpoint;
     nn::FFN checkpointed(o, g2);
     Tensor x1 = random_var({8, 4}, 113), x2 = random_var({8, 4}, 113);
     current_tape().clear();
@@ -155,10 +157,10 @@ TEST_CASE("FFN dropout is active in training only") {
 TEST_CASE("FFN rejects bad options and inputs") {
   Generator gen(6);
   nn::FFNOptions o = small(nn::FFNKind::GELU);
-  o.fused = true;
+  o.merged_gate_up = true;
   CHECK(error_of([&] { nn::FFN(o, gen); }) ==
-        "FFN: fused applies to gated variants only, not 'gelu'");
-  o.fused = false;
+        "FFN: merged_gate_up applies to gated variants only, not 'gelu'");
+  o.merged_gate_up = false;
   nn::FFN ffn(o, gen);
   CHECK(error_of([&] { ffn(zeros({2, 5}, float64)); }) == "FFN: expects (..., 4), got (2,5)");
   CHECK(error_of([] { nn::parse_ffn_kind("swiglu2"); }) ==

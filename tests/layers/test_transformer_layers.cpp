@@ -67,7 +67,7 @@ TEST_CASE("the fused rms_norm equals the composite formula, values and gradients
   Generator gen(9);
   const Tensor w = random_var({6}, 17);
   for (const Tensor& x : {random_var({2, 3, 6}, 5), random_var({1, 6}, 6, 3.0)}) {
-    const Tensor fused = nn::rms_norm(x, w, 1e-5);
+    const Tensor fused = rms_norm(x, w, 1e-5);
     const Tensor composite = x / sqrt(mean(x * x, -1, true) + 1e-5) * w;
     check_values(fused, composite.to_vector(), 1e-13);
     const Tensor seed = randn(x.shape(), gen, float64);

@@ -1,4 +1,4 @@
-// activations/gate_kernels.hpp — the gate activations as compile-time function objects, for the
+// core/fast/gate_kernels.hpp — the gate activations as compile-time function objects, for the
 // fused kernels of glu.cpp and activated_linear.cpp (an implementation detail, not an API).
 //
 // Layer: activations.
@@ -8,7 +8,8 @@
 
 #include "activations/glu.hpp"
 #include "activations/math.hpp"
-#include "core/parallel.hpp"
+#include "core/fast/fast_math.hpp"
+#include "core/fast/parallel.hpp"
 
 namespace tg::gate_kernels {
 
@@ -20,9 +21,9 @@ template <class T, class Fn>
 void with_activation(GateActivation act, Fn fn) {
   switch (act) {
     case GateActivation::Sigmoid:
-      return fn([](T x) { return math::sigmoid(x); },
+      return fn([](T x) { return fast_math::sigmoid(x); },
                 [](T x, T& v, T& g) {
-                  const T s = math::sigmoid(x);
+                  const T s = fast_math::sigmoid(x);
                   v = s, g = s * (T(1) - s);
                 });
     case GateActivation::Identity:
@@ -31,13 +32,13 @@ void with_activation(GateActivation act, Fn fn) {
       return fn([](T x) { return math::relu(x); },
                 [](T x, T& v, T& g) { v = math::relu(x), g = math::relu_grad(x); });
     case GateActivation::GELU:
-      return fn([](T x) { return math::gelu(x); },
-                [](T x, T& v, T& g) { v = math::gelu(x), g = math::gelu_grad(x); });
+      return fn([](T x) { return fast_math::gelu(x); },
+                [](T x, T& v, T& g) { v = fast_math::gelu(x), g = fast_math::gelu_grad(x); });
     case GateActivation::Swish:
-      return fn([](T x) { return math::swish(x, T(1)); },
+      return fn([](T x) { return fast_math::silu(x); },
                 [](T x, T& v, T& g) {
-                  // math::swish and swish_grad_x with beta 1, sharing the sigmoid
-                  const T s = math::sigmoid(x);
+                  // fast_math::silu and silu_grad, sharing the sigmoid
+                  const T s = fast_math::sigmoid(x);
                   v = math::vanishing_product(x, s);
                   g = s + math::vanishing_product(x, s * (T(1) - s));
                 });
@@ -47,22 +48,23 @@ void with_activation(GateActivation act, Fn fn) {
 // Elements per piece when a gated op is split over threads: enough that waking a thread pays.
 inline constexpr std::int64_t kGrain = 16384;
 
-// Calls fn(derivative) with act'(x) alone, as the plain activations' ops compute it
-// (activations/pointwise.cpp: relu_grad, gelu_grad, swish_grad_x with beta 1): the plain
-// backward below uses the very expressions of those ops, so that it gives their numbers.
+// Calls fn(derivative) with act'(x) alone, for a plain (ungated) activation's backward.
 template <class T, class Fn>
 void with_derivative(GateActivation act, Fn fn) {
   switch (act) {
     case GateActivation::Sigmoid:
-      return fn([](T x) { return math::sigmoid_grad(x); });
+      return fn([](T x) {
+        const T s = fast_math::sigmoid(x);
+        return s * (T(1) - s);
+      });
     case GateActivation::Identity:
       return fn([](T) { return T(1); });
     case GateActivation::ReLU:
       return fn([](T x) { return math::relu_grad(x); });
     case GateActivation::GELU:
-      return fn([](T x) { return math::gelu_grad(x); });
+      return fn([](T x) { return fast_math::gelu_grad(x); });
     case GateActivation::Swish:
-      return fn([](T x) { return math::swish_grad_x(x, T(1)); });
+      return fn([](T x) { return fast_math::silu_grad(x); });
   }
 }
 

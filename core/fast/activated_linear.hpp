@@ -1,4 +1,4 @@
-// activations/activated_linear.hpp — a feed-forward block's down projection fused with the
+// core/fast/activated_linear.hpp — a feed-forward block's down projection fused with the
 // activation before it.
 //
 // Layer: activations. Shapes: a (..., h); b (..., h) or an undefined Tensor; weight (out, h);
@@ -22,11 +22,4 @@
 #pragma once
 
 #include "activations/glu.hpp"
-#include "core/tensor.hpp"
-
-namespace tg {
-
-Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, const Tensor& bias,
-                        GateActivation act);
-
-}  // namespace tg
+#include "core/fast/switch.hpp"

@@ -1,4 +1,4 @@
-// core/free_list.hpp — per-thread stacks of freed small blocks, for the allocations every op
+// core/fast/free_list.hpp — per-thread stacks of freed small blocks, for the allocations every op
 // makes.
 //
 // Layer: core (depends on nothing). Why: an op on a small tensor costs well under a microsecond,

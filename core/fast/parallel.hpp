@@ -1,4 +1,4 @@
-// core/parallel.hpp — a small pool of std::threads and parallel_for, for the kernels.
+// core/fast/parallel.hpp — a small pool of std::threads and parallel_for, for the kernels.
 //
 // Layer: core (depends on nothing). There is one pool per process, as in PyTorch
 // (torch.set_num_threads): its size is set_num_threads(n), by default the machine's hardware

@@ -4,7 +4,7 @@
 // variable). A job is published under a mutex with a new generation number; workers and the caller then claim task numbers from an
 // atomic counter until none are left (so a slow task does not hold up the others' remaining
 // work), and the caller waits until every worker has left the job.
-#include "core/parallel.hpp"
+#include "core/fast/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>

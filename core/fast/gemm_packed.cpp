@@ -1,11 +1,11 @@
 // core/gemm_packed.cpp — see gemm_packed.hpp.
-#include "core/gemm_packed.hpp"
+#include "core/fast/gemm_packed.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
-#include "core/parallel.hpp"
+#include "core/fast/parallel.hpp"
 
 namespace tg::kernels {
 

@@ -1,20 +1,20 @@
-// activations/activated_linear.cpp — see activated_linear.hpp.
-#include "activations/activated_linear.hpp"
+// core/fast/activated_linear.cpp — see activated_linear.hpp.
+#include "core/fast/activated_linear.hpp"
 
 #include <vector>
 
-#include "activations/gate_kernels.hpp"
+#include "core/fast/gate_kernels.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
 
-namespace tg {
+namespace tg::fast {
 
 namespace {
 
 // z = act(a) * b, or act(a) without b: the hidden layer, with gated()'s own loop.
 Tensor hidden_layer(const Tensor& a, const Tensor& b, GateActivation act) {
-  Tensor z = uninitialized(a.shape(), a.dtype());
+  Tensor z = empty(a.shape(), a.dtype());
   dispatch(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
     gate_kernels::gated_forward(act, a.data<T>(), b.defined() ? b.data<T>() : nullptr,
@@ -46,7 +46,7 @@ Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, 
   {
     NoGradGuard no_grad;  // the pieces are this op's own, not ops on the tape
     const Tensor z = hidden_layer(a, b, act);  // freed at the end of this scope
-    y = batched_product(z.reshape({rows, h}), weight, false, true, &out_shape);  // z W^T
+    y = fast::batched_product(z.reshape({rows, h}), weight, false, true, &out_shape);  // z W^T
     if (bias.defined()) add_(y, bias);
   }
   std::vector<Tensor> inputs = {a};
@@ -57,13 +57,13 @@ Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, 
     const Tensor g2 = g.reshape({rows, out});
     Tensor z = hidden_layer(a, b, act);
     if (weight.requires_grad())  // dW = g^T z: (out, N)(N, h)
-      accumulate_grad(weight, batched_product(g2, z.reshape({rows, h}), true, false));
+      accumulate_grad(weight, fast::batched_product(g2, z.reshape({rows, h}), true, false));
     if (bias.defined() && bias.requires_grad()) accumulate_grad(bias, sum(g2, 0));
     const bool want_b = b.defined() && b.requires_grad();
     if (!a.requires_grad() && !want_b) return;
     // dz = g W (N, h). Then da goes into z's buffer (z is not needed once dW is made) and db
     // into dz's own, with gated()'s backward loop: dz[i] is read before db[i] is written.
-    Tensor dz = batched_product(g2, weight, false, false, &a.shape());
+    Tensor dz = fast::batched_product(g2, weight, false, false, &a.shape());
     dispatch(a.dtype(), [&](auto zero) {
       using T = decltype(zero);
       gate_kernels::gated_backward(act, a.data<T>(), b.defined() ? b.data<T>() : nullptr,
@@ -74,4 +74,4 @@ Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, 
   });
 }
 
-}  // namespace tg
+}  // namespace tg::fast

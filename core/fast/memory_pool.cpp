@@ -1,5 +1,5 @@
 // core/memory_pool.cpp — see memory_pool.hpp.
-#include "core/memory_pool.hpp"
+#include "core/fast/memory_pool.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/free_list.hpp"
+#include "core/fast/free_list.hpp"
 
 namespace tg {
 
@@ -38,7 +38,7 @@ struct Pool {
 
 // Small blocks (a tensor of up to 64 floats: the scalars, biases and norms' statistics of
 // which a step makes thousands) skip the shared cache and its lock: per-thread free lists
-// (core/free_list.hpp), one per size of 64, 128, 192 or 256 bytes.
+// (core/fast/free_list.hpp), one per size of 64, 128, 192 or 256 bytes.
 constexpr std::size_t kSmall = 4 * kAlignment;
 
 template <std::size_t Size>

@@ -1,4 +1,4 @@
-// core/gemm_packed.hpp — the fast matrix multiply: C += op(A) · op(B), the same contract as the
+// core/fast/gemm_packed.hpp — the fast matrix multiply: C += op(A) · op(B), the same contract as the
 // reference kernel in gemm.hpp (read that one first; this one computes the same numbers).
 //
 // Layer: core. Why the reference loop is slow, and what this one does about it:

@@ -1,4 +1,4 @@
-// core/memory_pool.hpp — where tensor elements live: freed buffers are kept and handed out
+// core/fast/memory_pool.hpp — where tensor elements live: freed buffers are kept and handed out
 // again for the next request of the same size.
 //
 // Layer: core (depends on nothing). Why: a training step allocates the same temporaries in the
@@ -12,7 +12,7 @@
 // Blocks are 64-byte aligned (a cache line, and an AVX-512 register). At most kMaxCachedBytes
 // are kept; beyond that, freed blocks go back to the OS. The cache is shared by all threads and
 // guarded by a mutex. Blocks of up to 256 bytes (a step makes thousands: scalars, biases, a
-// norm's statistics) are kept apart, per thread and without a lock (core/free_list.hpp).
+// norm's statistics) are kept apart, per thread and without a lock (core/fast/free_list.hpp).
 #pragma once
 
 #include <cstddef>

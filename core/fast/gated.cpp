@@ -1,0 +1,114 @@
+// core/fast/gated.cpp — the gated (GLU-family) ops with vectorised, threaded loops.
+//
+// Fast floor. Reference twin: gated and gated_halves in activations/glu.cpp (one plain loop each
+// way over math.hpp's formulas). Here each activation gets loops of its own (gate_kernels.hpp:
+// the activation is a type, so the loops vectorise, with fast_math.hpp's exp), the same-shape
+// case is split over threads, and broadcasting is read in place instead of expanded first.
+// Tests: "the fast gated ops equal the readable ones on awkward shapes" (test_fast_kernels.cpp).
+#include "activations/glu.hpp"
+#include "core/error.hpp"
+#include "core/fast/gate_kernels.hpp"
+#include "core/fast/switch.hpp"
+#include "core/kernels.hpp"
+#include "core/ops.hpp"
+#include "core/tape.hpp"
+
+namespace tg::fast {
+
+using gate_kernels::with_activation;
+
+Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
+  const char* op = gated_name(act);
+  if (gate.dtype() != value.dtype())
+    fail(op, "gate is ", dtype_name(gate.dtype()), " but value is ", dtype_name(value.dtype()));
+  const Shape shape = broadcast_shapes(op, gate.shape(), value.shape());
+  Tensor out = empty(shape, gate.dtype());
+  // Same shapes (the FFN's case): a flat loop, split over threads when large.
+  const bool flat = gate.shape() == value.shape();
+  dispatch(gate.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    const T *pa = gate.data<T>(), *pv = value.data<T>();
+    T* po = out.data<T>();
+    if (flat) return gate_kernels::gated_forward(act, pa, pv, po, out.numel());
+    with_activation<T>(act, [&](auto act_of, auto) {
+      kernels::map_broadcast(pa, gate.shape(), pv, value.shape(), po, shape,
+                             [&](T a, T v) { return act_of(a) * v; });
+    });
+  });
+  return record(op, {gate, value}, out, [gate, value, act, shape, flat](const Tensor& g) {
+    Tensor dgate = empty(shape, gate.dtype()), dvalue = empty(shape, gate.dtype());
+    dispatch(gate.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      const T *pa = gate.data<T>(), *pv = value.data<T>(), *pg = g.data<T>();
+      T *da = dgate.data<T>(), *dv = dvalue.data<T>();
+      // d/dvalue = g act(gate),  d/dgate = g value act'(gate)
+      if (flat) return gate_kernels::gated_backward(act, pa, pv, pg, da, dv, g.numel());
+      with_activation<T>(act, [&](auto, auto value_and_grad) {
+        auto element = [&](std::int64_t i, std::int64_t ia, std::int64_t iv) {
+          T act_a, act_grad_a;
+          value_and_grad(pa[ia], act_a, act_grad_a);
+          dv[i] = pg[i] * act_a;
+          da[i] = pg[i] * pv[iv] * act_grad_a;
+        };
+        kernels::for_each_broadcast(shape, broadcast_strides(gate.shape(), shape),
+                                    broadcast_strides(value.shape(), shape), element);
+      });
+    });
+    accumulate_grad(gate, std::move(dgate));
+    accumulate_grad(value, std::move(dvalue));
+  });
+}
+
+Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, HalfOrder order) {
+  const char* op = gated_name(act);
+  const int ax = normalize_axis(op, axis, x.dim());
+  const kernels::AxisView xv = kernels::axis_view(x.shape(), ax);
+  if (xv.n % 2 != 0)
+    fail(op, "axis ", ax, " of shape ", x.shape(), " has odd size ", xv.n,
+         "; it must split into two equal halves (value and gate)");
+  const std::int64_t h = xv.n / 2;
+  // Element (o, k, i) of the output reads gate (o, k + gate_at, i) and value (o, k + value_at, i).
+  const std::int64_t gate_at = order == HalfOrder::GateFirst ? 0 : h;
+  const std::int64_t value_at = h - gate_at;
+  Shape out_shape = x.shape();
+  out_shape[ax] = h;
+  Tensor out = empty(out_shape, x.dtype());
+  auto offset = [xv](std::int64_t o, std::int64_t k, std::int64_t i) {
+    return (o * xv.n + k) * xv.inner + i;
+  };
+  dispatch(x.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    const T* px = x.data<T>();
+    T* po = out.data<T>();
+    with_activation<T>(act, [&](auto act_of, auto) {
+      for (std::int64_t o = 0; o < xv.outer; ++o)
+        for (std::int64_t k = 0; k < h; ++k)
+          for (std::int64_t i = 0; i < xv.inner; ++i)
+            po[(o * h + k) * xv.inner + i] =
+                act_of(px[offset(o, k + gate_at, i)]) * px[offset(o, k + value_at, i)];
+    });
+  });
+  return record(op, {x}, out, [x, act, xv, h, gate_at, value_at, offset](const Tensor& g) {
+    Tensor dx = empty(x.shape(), x.dtype());
+    dispatch(x.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      const T *px = x.data<T>(), *pg = g.data<T>();
+      T* pd = dx.data<T>();
+      with_activation<T>(act, [&](auto, auto value_and_grad) {
+        for (std::int64_t o = 0; o < xv.outer; ++o)
+          for (std::int64_t k = 0; k < h; ++k)
+            for (std::int64_t i = 0; i < xv.inner; ++i) {
+              const T gi = pg[(o * h + k) * xv.inner + i];
+              const T a = px[offset(o, k + gate_at, i)], v = px[offset(o, k + value_at, i)];
+              T act_a, act_grad_a;
+              value_and_grad(a, act_a, act_grad_a);
+              pd[offset(o, k + value_at, i)] = gi * act_a;
+              pd[offset(o, k + gate_at, i)] = gi * v * act_grad_a;
+            }
+      });
+    });
+    accumulate_grad(x, std::move(dx));
+  });
+}
+
+}  // namespace tg::fast
