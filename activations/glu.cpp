@@ -77,22 +77,32 @@ namespace {
 template <class T>
 T gate_activation(GateActivation act, T x) {
   switch (act) {
-    case GateActivation::Sigmoid: return math::sigmoid(x);
-    case GateActivation::Identity: return x;
-    case GateActivation::ReLU: return math::relu(x);
-    case GateActivation::GELU: return math::gelu(x);
-    case GateActivation::Swish: return math::swish(x, T(1));
+    case GateActivation::Sigmoid:
+      return math::sigmoid(x);
+    case GateActivation::Identity:
+      return x;
+    case GateActivation::ReLU:
+      return math::relu(x);
+    case GateActivation::GELU:
+      return math::gelu(x);
+    case GateActivation::Swish:
+      return math::swish(x, T(1));
   }
   return x;
 }
 template <class T>
 T gate_activation_grad(GateActivation act, T x) {
   switch (act) {
-    case GateActivation::Sigmoid: return math::sigmoid_grad(x);
-    case GateActivation::Identity: return T(1);
-    case GateActivation::ReLU: return math::relu_grad(x);
-    case GateActivation::GELU: return math::gelu_grad(x);
-    case GateActivation::Swish: return math::swish_grad_x(x, T(1));
+    case GateActivation::Sigmoid:
+      return math::sigmoid_grad(x);
+    case GateActivation::Identity:
+      return T(1);
+    case GateActivation::ReLU:
+      return math::relu_grad(x);
+    case GateActivation::GELU:
+      return math::gelu_grad(x);
+    case GateActivation::Swish:
+      return math::swish_grad_x(x, T(1));
   }
   return T(1);
 }
@@ -176,7 +186,7 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
           for (std::int64_t i = 0; i < xv.inner; ++i) {
             const T gi = pg[(o * h + k) * xv.inner + i];
             const T a = px[at(o, gate_at + k, i)], v = px[at(o, value_at + k, i)];
-            pd[at(o, value_at + k, i)] = gi * gate_activation(act, a);        // g act(a)
+            pd[at(o, value_at + k, i)] = gi * gate_activation(act, a);          // g act(a)
             pd[at(o, gate_at + k, i)] = gi * v * gate_activation_grad(act, a);  // g v act'(a)
           }
     });

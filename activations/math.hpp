@@ -31,8 +31,8 @@ T vanishing_product(T x, T f) {
 template <class T>
 T sigmoid(T x) {
   const T e = std::exp(-std::abs(x));  // in (0, 1]
-  const T s = T(1) / (T(1) + e);        // sigma(|x|)
-  return x >= 0 ? s : e * s;            // sigma(-|x|) = e^-|x| / (1 + e^-|x|)
+  const T s = T(1) / (T(1) + e);       // sigma(|x|)
+  return x >= 0 ? s : e * s;           // sigma(-|x|) = e^-|x| / (1 + e^-|x|)
 }
 // sigma'(x) = sigma(x) (1 - sigma(x)).
 template <class T>

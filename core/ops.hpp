@@ -155,8 +155,7 @@ struct AttentionShape {
 // F.scaled_dot_product_attention: q (..., T, d), k (..., S, d), v (..., S, e) -> (..., T, e).
 // causal: query i attends to keys 0..i only. One op that keeps nothing but its inputs (its
 // backward computes the attention weights again).
-Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v,
-                                    bool causal);
+Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal);
 // The same for `heads` heads side by side in the last axis, the layout projections produce:
 // q (B, T, H·d), k (B, S, H·d), v (B, S, H·e) -> (B, T, H·e), head h in columns h·d .. h·d+d-1.
 // Equals splitting the heads (reshape to (B, T, H, d), permute to (B, H, T, d)), calling

@@ -7,9 +7,9 @@
 //   causal:  s_ij = -inf for j > i                             (query i sees keys 0..i)
 //   weights  P_ij = exp(s_ij - m_i) / sum_j' exp(s_ij' - m_i),  m_i = max_j s_ij
 //   output   out_i = sum_j P_ij v_j                             (T, e)
-// Backward, from grad_out (T, e), the chain rule through each line, last line first:
-//   dv_j  = sum_i P_ij grad_out_i                  (out is linear in v)
-//   dP_ij = grad_out_i . v_j
+// Backward, from the output's gradient g (T, e), the chain rule through each line, last first:
+//   dv_j  = sum_i P_ij g_i                         (out is linear in v)
+//   dP_ij = g_i . v_j
 //   ds_ij = P_ij (dP_ij - sum_j' P_ij' dP_ij')     (softmax's backward, row by row)
 //   dq_i  = scale sum_j ds_ij k_j;    dk_j = scale sum_i ds_ij q_i
 // A masked entry has P_ij = 0, so it passes no gradient. The op keeps only q, k and v; backward
@@ -34,35 +34,36 @@ namespace tg {
 
 namespace {
 
-// Element (r, c) of problem g in a tensor laid out (B, rows, heads * width): problem g is batch
-// g / heads, head g % heads; its rows are heads * width numbers apart.
+// Element (r, c) of problem m in a tensor laid out (B, rows, heads * width): problem m is batch
+// m / heads, head m % heads; its rows are heads * width numbers apart.
 struct Layout {
   std::int64_t heads, rows, width;
-  std::int64_t at(std::int64_t g, std::int64_t r, std::int64_t c) const {
-    return ((g / heads) * rows + r) * heads * width + (g % heads) * width + c;
+  std::int64_t at(std::int64_t m, std::int64_t r, std::int64_t c) const {
+    return ((m / heads) * rows + r) * heads * width + (m % heads) * width + c;
   }
 };
 
-// P (T, S), row-major, for problem g: the attention weights. Masked weights stay 0.
+// P (T, S), row-major, for problem m: the attention weights. Masked weights stay 0.
 template <class T>
 std::vector<double> attention_weights(const T* q, const T* k, const AttentionShape& n,
-                                      std::int64_t g) {
+                                      std::int64_t m) {
   const Layout lq{n.heads, n.T, n.d}, lk{n.heads, n.S, n.d};
   const double scale = 1.0 / std::sqrt(static_cast<double>(n.d));
   std::vector<double> P(static_cast<std::size_t>(n.T * n.S), 0.0);
   for (std::int64_t i = 0; i < n.T; ++i) {
-    double* p = P.data() + i * n.S;                  // row i
+    double* p = P.data() + i * n.S;                    // row i
     const std::int64_t seen = n.causal ? i + 1 : n.S;  // the keys query i may attend to
-    double m = -std::numeric_limits<double>::infinity();
+    double row_max = -std::numeric_limits<double>::infinity();
     for (std::int64_t j = 0; j < seen; ++j) {
       double s = 0;  // q_i . k_j
-      for (std::int64_t c = 0; c < n.d; ++c) s += static_cast<double>(q[lq.at(g, i, c)]) * k[lk.at(g, j, c)];
+      for (std::int64_t c = 0; c < n.d; ++c)
+        s += static_cast<double>(q[lq.at(m, i, c)]) * k[lk.at(m, j, c)];
       p[j] = scale * s;
-      m = std::max(m, p[j]);
+      row_max = std::max(row_max, p[j]);
     }
     double total = 0;  // softmax, shifted by the row's maximum so that no exp overflows
     for (std::int64_t j = 0; j < seen; ++j) {
-      p[j] = std::exp(p[j] - m);
+      p[j] = std::exp(p[j] - row_max);
       total += p[j];
     }
     for (std::int64_t j = 0; j < seen; ++j) p[j] /= total;
@@ -74,25 +75,25 @@ std::vector<double> attention_weights(const T* q, const T* k, const AttentionSha
 Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor& v,
                  const AttentionShape& n) {
   if (n.causal && n.S < n.T)
-    fail(op, "causal attention needs at least as many keys as queries, got T=", n.T, " and S=",
-         n.S);
+    fail(op, "causal attention needs at least as many keys as queries, got T=", n.T,
+         " and S=", n.S);
   if (fast::enabled()) return fast::attention(op, q, k, v, n);
   const Layout lv{n.heads, n.S, n.e}, lo{n.heads, n.T, n.e};
   Tensor out = empty(n.out, q.dtype());  // every element is written
   dispatch(q.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T *pq = q.data<T>(), *pk = k.data<T>(), *pv = v.data<T>();
-    for (std::int64_t g = 0; g < n.G; ++g) {
-      const std::vector<double> P = attention_weights(pq, pk, n, g);
+    for (std::int64_t m = 0; m < n.G; ++m) {
+      const std::vector<double> P = attention_weights(pq, pk, n, m);
       for (std::int64_t i = 0; i < n.T; ++i)
         for (std::int64_t c = 0; c < n.e; ++c) {
           double o = 0;  // out_i = sum_j P_ij v_j
-          for (std::int64_t j = 0; j < n.S; ++j) o += P[i * n.S + j] * pv[lv.at(g, j, c)];
-          out.data<T>()[lo.at(g, i, c)] = static_cast<T>(o);
+          for (std::int64_t j = 0; j < n.S; ++j) o += P[i * n.S + j] * pv[lv.at(m, j, c)];
+          out.data<T>()[lo.at(m, i, c)] = static_cast<T>(o);
         }
     }
   });
-  return record(op, {q, k, v}, out, [q, k, v, n](const Tensor& grad_out) {
+  return record(op, {q, k, v}, out, [q, k, v, n](const Tensor& g) {
     const Layout lq{n.heads, n.T, n.d}, lk{n.heads, n.S, n.d}, lv{n.heads, n.S, n.e},
         lo{n.heads, n.T, n.e};
     const double scale = 1.0 / std::sqrt(static_cast<double>(n.d));
@@ -100,9 +101,9 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
            dv = zeros(v.shape(), v.dtype());
     dispatch(q.dtype(), [&](auto zero) {
       using T = decltype(zero);
-      const T *pq = q.data<T>(), *pk = k.data<T>(), *pv = v.data<T>(), *go = grad_out.data<T>();
-      for (std::int64_t g = 0; g < n.G; ++g) {
-        const std::vector<double> P = attention_weights(pq, pk, n, g);
+      const T *pq = q.data<T>(), *pk = k.data<T>(), *pv = v.data<T>(), *pg = g.data<T>();
+      for (std::int64_t m = 0; m < n.G; ++m) {
+        const std::vector<double> P = attention_weights(pq, pk, n, m);
         // This problem's gradients, summed in double and written once at the end.
         std::vector<double> gq(static_cast<std::size_t>(n.T * n.d)),
             gk(static_cast<std::size_t>(n.S * n.d)), gv(static_cast<std::size_t>(n.S * n.e)),
@@ -111,26 +112,29 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
           const double* p = P.data() + i * n.S;
           double row = 0;  // sum_j P_ij dP_ij
           for (std::int64_t j = 0; j < n.S; ++j) {
-            dP[j] = 0;  // dP_ij = grad_out_i . v_j
+            dP[j] = 0;  // dP_ij = g_i . v_j
             for (std::int64_t c = 0; c < n.e; ++c)
-              dP[j] += static_cast<double>(go[lo.at(g, i, c)]) * pv[lv.at(g, j, c)];
+              dP[j] += static_cast<double>(pg[lo.at(m, i, c)]) * pv[lv.at(m, j, c)];
             row += p[j] * dP[j];
           }
           for (std::int64_t j = 0; j < n.S; ++j) {
             const double ds = p[j] * (dP[j] - row) * scale;  // ds_ij, scale folded in
             for (std::int64_t c = 0; c < n.d; ++c) {
-              gq[i * n.d + c] += ds * pk[lk.at(g, j, c)];  // dq_i += ds_ij k_j
-              gk[j * n.d + c] += ds * pq[lq.at(g, i, c)];  // dk_j += ds_ij q_i
+              gq[i * n.d + c] += ds * pk[lk.at(m, j, c)];  // dq_i += ds_ij k_j
+              gk[j * n.d + c] += ds * pq[lq.at(m, i, c)];  // dk_j += ds_ij q_i
             }
             for (std::int64_t c = 0; c < n.e; ++c)
-              gv[j * n.e + c] += p[j] * go[lo.at(g, i, c)];  // dv_j += P_ij grad_out_i
+              gv[j * n.e + c] += p[j] * pg[lo.at(m, i, c)];  // dv_j += P_ij g_i
           }
         }
         for (std::int64_t i = 0; i < n.T; ++i)
-          for (std::int64_t c = 0; c < n.d; ++c) dq.data<T>()[lq.at(g, i, c)] = static_cast<T>(gq[i * n.d + c]);
+          for (std::int64_t c = 0; c < n.d; ++c)
+            dq.data<T>()[lq.at(m, i, c)] = static_cast<T>(gq[i * n.d + c]);
         for (std::int64_t j = 0; j < n.S; ++j) {
-          for (std::int64_t c = 0; c < n.d; ++c) dk.data<T>()[lk.at(g, j, c)] = static_cast<T>(gk[j * n.d + c]);
-          for (std::int64_t c = 0; c < n.e; ++c) dv.data<T>()[lv.at(g, j, c)] = static_cast<T>(gv[j * n.e + c]);
+          for (std::int64_t c = 0; c < n.d; ++c)
+            dk.data<T>()[lk.at(m, j, c)] = static_cast<T>(gk[j * n.d + c]);
+          for (std::int64_t c = 0; c < n.e; ++c)
+            dv.data<T>()[lv.at(m, j, c)] = static_cast<T>(gv[j * n.e + c]);
         }
       }
     });
@@ -158,8 +162,7 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
   const Shape lead(q.shape().begin(), q.shape().end() - 2);
   const std::int64_t T = q.size(-2), d = q.size(-1), S = k.size(-2), e = v.size(-1);
   if (Shape(k.shape().begin(), k.shape().end() - 2) != lead ||
-      Shape(v.shape().begin(), v.shape().end() - 2) != lead || k.size(-1) != d ||
-      v.size(-2) != S)
+      Shape(v.shape().begin(), v.shape().end() - 2) != lead || k.size(-1) != d || v.size(-2) != S)
     fail(op, "shapes do not fit: q ", q.shape(), ", k ", k.shape(), ", v ", v.shape(),
          " (need q (..., T, d), k (..., S, d), v (..., S, e))");
   Shape out_shape = lead;
@@ -172,8 +175,8 @@ Tensor scaled_dot_product_attention_heads(const Tensor& q, const Tensor& k, cons
                                           std::int64_t heads, bool causal) {
   const char* op = "scaled_dot_product_attention_heads";
   if (q.dim() != 3 || k.dim() != 3 || v.dim() != 3)
-    fail(op, "needs q (B, T, H*d), k (B, S, H*d), v (B, S, H*e), got ", q.shape(), ", ",
-         k.shape(), ", ", v.shape());
+    fail(op, "needs q (B, T, H*d), k (B, S, H*d), v (B, S, H*e), got ", q.shape(), ", ", k.shape(),
+         ", ", v.shape());
   check_dtypes(op, q, k, v);
   if (heads <= 0) fail(op, "needs at least one head, got ", heads);
   const std::int64_t B = q.size(0), T = q.size(1), S = k.size(1);

@@ -79,7 +79,7 @@ Tensor sub(const Tensor& a, const Tensor& b) {
   Tensor out = binary("sub", a, b, [](auto x, auto y) { return x - y; });
   return record("sub", {a, b}, out, [a, b](Tensor&& g) {
     if (b.requires_grad()) accumulate_grad(b, neg(g));  // d(a-b)/db = -1
-    accumulate_grad(a, std::move(g));                    // d(a-b)/da = 1
+    accumulate_grad(a, std::move(g));                   // d(a-b)/da = 1
   });
 }
 
@@ -96,7 +96,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = binary("div", a, b, [](auto x, auto y) { return x / y; });
   return record("div", {a, b}, out, [a, b, out](const Tensor& g) {
-    if (a.requires_grad()) accumulate_grad(a, div(g, b));  // d(a/b)/da = 1/b
+    if (a.requires_grad()) accumulate_grad(a, div(g, b));                 // d(a/b)/da = 1/b
     if (b.requires_grad()) accumulate_grad(b, neg(div(mul(g, out), b)));  // -a/b^2 = -out/b
   });
 }
@@ -204,7 +204,7 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   return record("where", {a, b}, out, [cond, a, b](const Tensor& g) {
     const Tensor zero = zeros_like(g);
     if (a.requires_grad()) accumulate_grad(a, select(cond, g, zero));  // to where each value
-    if (b.requires_grad()) accumulate_grad(b, select(cond, zero, g));   // was taken from
+    if (b.requires_grad()) accumulate_grad(b, select(cond, zero, g));  // was taken from
   });
 }
 

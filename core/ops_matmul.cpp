@@ -59,7 +59,8 @@ Tensor batched_product(const Tensor& a, const Tensor& b, bool trans_a, bool tran
     using T = decltype(zero);
     for (std::size_t i = 0; i < p.a_at.size(); ++i)  // C_i = op(A_i) op(B_i), (M, N)
       kernels::gemm(trans_a, trans_b, p.M, p.N, p.K, a.data<T>() + p.a_at[i],
-                    b.data<T>() + p.b_at[i], out.data<T>() + static_cast<std::int64_t>(i) * p.M * p.N);
+                    b.data<T>() + p.b_at[i],
+                    out.data<T>() + static_cast<std::int64_t>(i) * p.M * p.N);
   });
   return out;
 }

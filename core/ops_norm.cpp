@@ -26,7 +26,8 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
     fail("RMSNorm", "dtypes differ: x ", dtype_name(x.dtype()), ", weight ",
          dtype_name(weight.dtype()));
   // rows: the product of x's leading sizes (not numel / d, which is 0 / 0 when d = 0)
-  const std::int64_t d = weight.size(0), rows = numel(Shape(x.shape().begin(), x.shape().end() - 1));
+  const std::int64_t d = weight.size(0),
+                     rows = numel(Shape(x.shape().begin(), x.shape().end() - 1));
   Tensor y = empty(x.shape(), x.dtype()), inv_r = empty({rows}, x.dtype());
   dispatch(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
@@ -58,7 +59,8 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
           dw_sum[static_cast<std::size_t>(i)] += static_cast<double>(gr[i] * xr[i] * inv);
         }
       }
-      for (std::int64_t i = 0; i < d; ++i) pdw[i] = static_cast<T>(dw_sum[static_cast<std::size_t>(i)]);
+      for (std::int64_t i = 0; i < d; ++i)
+        pdw[i] = static_cast<T>(dw_sum[static_cast<std::size_t>(i)]);
     });
     accumulate_grad(x, std::move(dx));
     accumulate_grad(weight, std::move(dw));

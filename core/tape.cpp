@@ -86,8 +86,12 @@ bool any_needs_grad(const Tensors& inputs) {
 }
 }  // namespace
 
-bool needs_grad(std::initializer_list<Tensor> inputs) { return any_needs_grad(inputs); }
-bool needs_grad(const std::vector<Tensor>& inputs) { return any_needs_grad(inputs); }
+bool needs_grad(std::initializer_list<Tensor> inputs) {
+  return any_needs_grad(inputs);
+}
+bool needs_grad(const std::vector<Tensor>& inputs) {
+  return any_needs_grad(inputs);
+}
 
 Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, BackwardFn backward) {
   if (anomaly_detection && !running_backward) check_for_nan(op, inputs, output, "in its output");
@@ -197,8 +201,8 @@ void accumulate_grad(const Tensor& input, Tensor&& grad) {
   std::unique_lock<std::mutex> lock;
   if (input.requires_grad()) lock = lock_if_leaf(*input.impl());
   if (input.requires_grad() && !input.impl()->grad.defined() && grad.defined() &&
-      grad.impl_ptr().use_count() == 1 && grad.impl()->storage.use_count() == 1 &&
-      grad.is_leaf() && grad.shape() == input.shape() && grad.dtype() == input.dtype() &&
+      grad.impl_ptr().use_count() == 1 && grad.impl()->storage.use_count() == 1 && grad.is_leaf() &&
+      grad.shape() == input.shape() && grad.dtype() == input.dtype() &&
       (input.impl()->op == nullptr ||
        (!input.impl()->released && input.impl()->tape == &current_tape()))) {
     input.impl()->grad = std::move(grad);
@@ -291,7 +295,7 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
       // without a copy). Otherwise it gets a handle to it, and any taker must copy.
       const bool sole_holder = !retain_graph && rec.output.impl_ptr().use_count() == 1;
       Tensor g = sole_holder ? std::move(grad) : grad;
-      run_backward(rec, std::move(g));  // rec.backward(g), plus the anomaly checks when on
+      run_backward(rec, std::move(g));          // rec.backward(g), plus the anomaly checks when on
       if (!retain_graph) release(records_[i]);  // looked up again: rec is not used past the call
     }
   } catch (...) {

@@ -28,7 +28,7 @@ namespace tg {
 // A record's backward function: given d(loss)/d(output), it accumulates into the inputs'
 // gradients (accumulate_grad). It takes the gradient as Tensor&&: a function that passes the
 // gradient on unchanged (add's) may hand that very tensor to an input instead of copying it.
-using BackwardFn = std::function<void(Tensor&& grad_output)>;
+using BackwardFn = std::function<void(Tensor&& g)>;  // g = d(loss)/d(output)
 
 struct Record {
   const char* op;

@@ -90,7 +90,9 @@ void* aligned_block(std::size_t bytes) {
 }  // namespace
 
 Storage::Storage(std::size_t bytes_, bool zero_filled, bool pooled_)
-    : data(pooled_ ? fast::allocate(bytes_) : aligned_block(bytes_)), bytes(bytes_), pooled(pooled_) {
+    : data(pooled_ ? fast::allocate(bytes_) : aligned_block(bytes_)),
+      bytes(bytes_),
+      pooled(pooled_) {
   if (zero_filled) std::memset(data, 0, bytes);
 }
 Storage::~Storage() {

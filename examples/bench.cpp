@@ -359,11 +359,10 @@ int main(int argc, char** argv) {
       for (int t : thread_counts)
         for (const std::string& c : configs)
           for (const std::string& f : ffns) {
-            const std::string command = std::string("'") + self + "' --one-step " + c + "," + f +
-                                        "," + std::to_string(t) + " --warmup " +
-                                        std::to_string(warmup) + " --steps " +
-                                        std::to_string(steps) +
-                                        (flags.on("reference") ? " --reference" : "");
+            const std::string command =
+                std::string("'") + self + "' --one-step " + c + "," + f + "," + std::to_string(t) +
+                " --warmup " + std::to_string(warmup) + " --steps " + std::to_string(steps) +
+                (flags.on("reference") ? " --reference" : "");
             std::fflush(stdout);
             // std::system ignores SIGINT while the child runs; a child ended by a signal (Ctrl-C
             // reaches the whole foreground group) ends the benchmark with the same status.

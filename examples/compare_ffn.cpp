@@ -21,8 +21,8 @@
 #include <sstream>
 
 #include "cli.hpp"
-#include "core/file_io.hpp"
 #include "core/fast/parallel.hpp"
+#include "core/file_io.hpp"
 #include "core/tapegrad.hpp"
 #include "corpus.hpp"
 #include "interrupt.hpp"

@@ -41,8 +41,8 @@
 
 #include "checkpoint_io.hpp"
 #include "cli.hpp"
-#include "core/safetensors.hpp"
 #include "core/fast/parallel.hpp"
+#include "core/safetensors.hpp"
 #include "core/tapegrad.hpp"
 #include "interrupt.hpp"
 #include "layers/optim.hpp"

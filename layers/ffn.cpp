@@ -114,18 +114,27 @@ std::int64_t FFN::matmul_flops_per_token() const {
 // gated(gate, value, act) is act(gate) * value as one op (activations/glu.cpp).
 Tensor FFN::hidden(const Tensor& x) const {
   if (options_.merged_gate_up)  // one d -> 2h product, gate half first, then the value half
-    return gated_halves(gate_up_proj->forward(x), info(options_.kind).act, -1, HalfOrder::GateFirst);
+    return gated_halves(gate_up_proj->forward(x), info(options_.kind).act, -1,
+                        HalfOrder::GateFirst);
   auto up = [&] { return up_proj->forward(x); };
   auto gate = [&] { return gate_proj->forward(x); };
   switch (options_.kind) {
-    case FFNKind::ReLU: return relu(up());
-    case FFNKind::GELU: return gelu(up());
-    case FFNKind::Swish: return silu(up());
-    case FFNKind::GLU: return gated(gate(), up(), GateActivation::Sigmoid);        // sigmoid(xW) * xV
-    case FFNKind::Bilinear: return gated(gate(), up(), GateActivation::Identity);  // xW * xV
-    case FFNKind::ReGLU: return gated(gate(), up(), GateActivation::ReLU);         // relu(xW) * xV
-    case FFNKind::GEGLU: return gated(gate(), up(), GateActivation::GELU);         // gelu(xW) * xV
-    case FFNKind::SwiGLU: return gated(gate(), up(), GateActivation::Swish);       // silu(xW) * xV
+    case FFNKind::ReLU:
+      return relu(up());
+    case FFNKind::GELU:
+      return gelu(up());
+    case FFNKind::Swish:
+      return silu(up());
+    case FFNKind::GLU:
+      return gated(gate(), up(), GateActivation::Sigmoid);  // sigmoid(xW) * xV
+    case FFNKind::Bilinear:
+      return gated(gate(), up(), GateActivation::Identity);  // xW * xV
+    case FFNKind::ReGLU:
+      return gated(gate(), up(), GateActivation::ReLU);  // relu(xW) * xV
+    case FFNKind::GEGLU:
+      return gated(gate(), up(), GateActivation::GELU);  // gelu(xW) * xV
+    case FFNKind::SwiGLU:
+      return gated(gate(), up(), GateActivation::Swish);  // silu(xW) * xV
   }
   fail("FFN", "unknown kind");
 }

@@ -51,7 +51,7 @@ struct FFNOptions {
   FFNKind kind = FFNKind::SwiGLU;
   std::int64_t hidden = 0;  // 0: 4 d_model (non-gated), or llama_hidden_size (gated)
   std::int64_t multiple_of = 256;
-  bool bias = false;        // biases on every projection
+  bool bias = false;            // biases on every projection
   bool merged_gate_up = false;  // gated kinds only: one d -> 2h projection
   double dropout = 0.0;         // on the hidden activations, in training mode
   FFNMemory memory = FFNMemory::Recompute;

@@ -5,15 +5,16 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/tape.hpp"
 #include "core/ops.hpp"
+#include "core/tape.hpp"
 
 namespace tg::nn {
 
 namespace {
 void check_input(const char* op, const Tensor& x, const Tensor& weight) {
   if (x.dim() < 1 || weight.dim() != 1 || x.size(-1) != weight.size(0))
-    fail(op, "expects x (..., d) and weight (d,), got x ", x.shape(), " and weight ", weight.shape());
+    fail(op, "expects x (..., d) and weight (d,), got x ", x.shape(), " and weight ",
+         weight.shape());
 }
 }  // namespace
 

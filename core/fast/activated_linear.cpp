@@ -3,8 +3,8 @@
 
 #include <vector>
 
-#include "core/fast/gate_kernels.hpp"
 #include "core/error.hpp"
+#include "core/fast/gate_kernels.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
 
@@ -17,8 +17,8 @@ Tensor hidden_layer(const Tensor& a, const Tensor& b, GateActivation act) {
   Tensor z = empty(a.shape(), a.dtype());
   dispatch(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
-    gate_kernels::gated_forward(act, a.data<T>(), b.defined() ? b.data<T>() : nullptr,
-                                z.data<T>(), z.numel());
+    gate_kernels::gated_forward(act, a.data<T>(), b.defined() ? b.data<T>() : nullptr, z.data<T>(),
+                                z.numel());
   });
   return z;
 }
@@ -44,7 +44,7 @@ Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, 
   out_shape.back() = out;
   Tensor y;
   {
-    NoGradGuard no_grad;  // the pieces are this op's own, not ops on the tape
+    NoGradGuard no_grad;                       // the pieces are this op's own, not ops on the tape
     const Tensor z = hidden_layer(a, b, act);  // freed at the end of this scope
     y = fast::batched_product(z.reshape({rows, h}), weight, false, true, &out_shape);  // z W^T
     if (bias.defined()) add_(y, bias);

@@ -2,14 +2,14 @@
 //
 // Fast floor. Reference twin: the attention op of core/ops_attention.cpp (plain loops over the
 // same formulas). Tests: "the fused attention equals the readable op on awkward sizes"
-// (tests/core/test_fast_kernels.cpp), and every attention test run on both floors. For each of G independent matrices (batch and heads), q (T, d), k (S, d),
-// v (S, e), with scale = 1/sqrt(d):
+// (tests/core/test_fast_kernels.cpp), and every attention test run on both floors. For each of G
+// independent matrices (batch and heads), q (T, d), k (S, d), v (S, e), with scale = 1/sqrt(d):
 //   scores  S_ij = scale q_i . k_j                       (T, S)
 //   causal: S_ij = -inf for j > i  (position i sees positions 0..i only)
 //   P = softmax(S) along j;   out = P v                    (T, e)
-// Backward, from dout:
-//   dP = dout v^T;   dS_ij = P_ij (dP_ij - sum_k P_ik dP_ik)   (softmax's backward, per row)
-//   dq = scale dS k;   dk = scale dS^T q;   dv = P^T dout
+// Backward, from the output's gradient g:
+//   dP = g v^T;   dS_ij = P_ij (dP_ij - sum_k P_ik dP_ik)   (softmax's backward, per row)
+//   dq = scale dS k;   dk = scale dS^T q;   dv = P^T g
 // A masked entry has P_ij = 0, so it passes no gradient.
 //
 // Memory: the composite form (matmul, mul, masked_fill, softmax, matmul: docs/attention.md)
@@ -29,7 +29,7 @@
 //
 // Causal attention skips what the mask hides. The queries go in strips of kStrip rows; strip
 // [i0, i1) sees keys 0 .. i1-1 only, so its scores stop at column i1 and its sums over keys
-// (P v, dS k) stop at k = i1. The transposed sums (dv = P^T dout, dk = dS^T q: row j of dv sums
+// (P v, dS k) stop at k = i1. The transposed sums (dv = P^T g, dk = dS^T q: row j of dv sums
 // over the queries i >= j that see key j) start at query j0 for the strip of keys [j0, j1), split
 // where the whole sum's slices would split (kernels::gemm_packed_from), so as to round the same.
 // Only each strip's 32 x 32 block on the diagonal is computed whole, masked half included: for
@@ -43,9 +43,9 @@
 
 #include "core/error.hpp"
 #include "core/fast/gemm_packed.hpp"
-#include "core/ops.hpp"
 #include "core/fast/parallel.hpp"
 #include "core/fast/switch.hpp"
+#include "core/ops.hpp"
 #include "core/tape.hpp"
 
 namespace tg {
@@ -152,8 +152,8 @@ T row_max(const T* row, std::int64_t n, T scale) {
 
 // P = softmax(scale q k^T), causal or not: (T, S), row-major, into P. Masked weights are 0.
 template <class T>
-void attention_weights(Matrix<const T> q, Matrix<const T> k, T* P, Scratch<T>& s,
-                       const Dims& n, T scale) {
+void attention_weights(Matrix<const T> q, Matrix<const T> k, T* P, Scratch<T>& s, const Dims& n,
+                       T scale) {
   const std::int64_t T_ = n.T, S = n.S;
   const bool causal = n.causal;
   const T* kT = transposed(k, S, n.d, s.kT);  // (d, S)
@@ -179,8 +179,8 @@ void attention_weights(Matrix<const T> q, Matrix<const T> k, T* P, Scratch<T>& s
 Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor& v,
                  const Shape& out_shape, const Dims& n) {
   if (n.causal && n.S < n.T)
-    fail(op, "causal attention needs at least as many keys as queries, got T=", n.T, " and S=",
-         n.S);
+    fail(op, "causal attention needs at least as many keys as queries, got T=", n.T,
+         " and S=", n.S);
   Tensor out = empty(out_shape, q.dtype());  // every element is written
   const double scale = 1.0 / std::sqrt(static_cast<double>(n.d));
   dispatch(q.dtype(), [&](auto zero) {
@@ -200,31 +200,31 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
       });
     });
   });
-  return record(op, {q, k, v}, out, [q, k, v, n, scale](const Tensor& dout) {
+  return record(op, {q, k, v}, out, [q, k, v, n, scale](const Tensor& g) {
     Tensor dq = empty(q.shape(), q.dtype()), dk = empty(k.shape(), k.dtype()),
            dv = empty(v.shape(), v.dtype());
     dispatch(q.dtype(), [&](auto zero) {
       using T = decltype(zero);
-      const T *pq = q.data<T>(), *pk = k.data<T>(), *pv = v.data<T>(), *pg = dout.data<T>();
+      const T *pq = q.data<T>(), *pk = k.data<T>(), *pv = v.data<T>(), *pg = g.data<T>();
       T *pdq = dq.data<T>(), *pdk = dk.data<T>(), *pdv = dv.data<T>();
-      parallel_for_if_large(n.G, n.G * n.T * n.S * (3 * n.d + 2 * n.e), [&](std::int64_t g) {
+      parallel_for_if_large(n.G, n.G * n.T * n.S * (3 * n.d + 2 * n.e), [&](std::int64_t m) {
         Scratch<T>& s = scratch<T>();
         s.P.resize(static_cast<std::size_t>(n.T * n.S));
         s.dS.resize(static_cast<std::size_t>(n.T * n.S));
         T *P = s.P.data(), *dS = s.dS.data();  // dP first, then dS in place
         const std::int64_t S = n.S;
-        const Matrix<const T> qg = n.q().at(pq, g), kg = n.k().at(pk, g), vg = n.v().at(pv, g),
-                              dO = n.out().at(pg, g);
-        const Matrix<T> dqg = n.q().at(pdq, g), dkg = n.k().at(pdk, g), dvg = n.v().at(pdv, g);
+        const Matrix<const T> qg = n.q().at(pq, m), kg = n.k().at(pk, m), vg = n.v().at(pv, m),
+                              gO = n.out().at(pg, m);
+        const Matrix<T> dqg = n.q().at(pdq, m), dkg = n.k().at(pdk, m), dvg = n.v().at(pdv, m);
         attention_weights(qg, kg, P, s, n, static_cast<T>(scale));
         for_each_key_strip(n, [&](std::int64_t j0, std::int64_t rows, std::int64_t first) {
-          kernels::gemm_packed_from(first, true, false, rows, n.e, n.T, P + j0, S, dO.first, dO.ld,
-                                    dvg.row(j0), dvg.ld);  // P^T dout
+          kernels::gemm_packed_from(first, true, false, rows, n.e, n.T, P + j0, S, gO.first, gO.ld,
+                                    dvg.row(j0), dvg.ld);  // P^T g
         });
         const T* vT = transposed(vg, S, n.e, s.vT);  // (e, S)
         for_each_query_strip(n, [&](std::int64_t i0, std::int64_t rows, std::int64_t keys) {
-          kernels::gemm_packed(false, false, rows, keys, n.e, dO.row(i0), dO.ld, vT, S,
-                               dS + i0 * S, S, false);  // dout v^T
+          kernels::gemm_packed(false, false, rows, keys, n.e, gO.row(i0), gO.ld, vT, S, dS + i0 * S,
+                               S, false);                // g v^T
           for (std::int64_t i = i0; i < i0 + rows; ++i)  // the skipped, masked part: 0
             std::fill(dS + i * S + keys, dS + i * S + S, T(0));
         });
@@ -245,8 +245,8 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
                                dqg.row(i0), dqg.ld, false);  // dS k
         });
         for_each_key_strip(n, [&](std::int64_t j0, std::int64_t rows, std::int64_t first) {
-          kernels::gemm_packed_from(first, true, false, rows, n.d, n.T, dS + j0, S, qg.first,
-                                    qg.ld, dkg.row(j0), dkg.ld);  // dS^T q
+          kernels::gemm_packed_from(first, true, false, rows, n.d, n.T, dS + j0, S, qg.first, qg.ld,
+                                    dkg.row(j0), dkg.ld);  // dS^T q
         });
       });
     });

@@ -30,7 +30,9 @@ using math::vanishing_product;
 // e^r by a degree-7 polynomial (Cephes' expf coefficients), and 2^n built directly as the bits
 // of a float, in two halves so that every n from -150 to 128 (results from 0 to inf) works.
 // Below -104 the result is 0, above 89 it is inf (float's range); NaN stays NaN.
-inline double exp(double x) { return std::exp(x); }
+inline double exp(double x) {
+  return std::exp(x);
+}
 inline float exp(float x) {
   const float lo = -104.0f, hi = 89.0f;
   const float xc = x >= lo ? (x <= hi ? x : hi) : lo;  // clamped (NaN becomes lo, fixed below)
@@ -66,7 +68,9 @@ T sigmoid(T x) {
 // x^2 / 2 times that in the result. So x^2 = x2 + x2_error exactly (std::fma gives the error),
 // and e^(-x2_error / 2) ~ 1 - x2_error / 2 corrects for it. (Past x^2 ~ 1e30 the error term would
 // be inf - inf = NaN; the result is 0 there anyway.)
-inline double exp_minus_half_square(double x) { return std::exp(-0.5 * x * x); }
+inline double exp_minus_half_square(double x) {
+  return std::exp(-0.5 * x * x);
+}
 inline float exp_minus_half_square(float x) {
   const float x2 = x * x, x2_error = x2 < 1e30f ? std::fma(x, x, -x2) : 0.0f;
   return fast_math::exp(-0.5f * x2) * (1.0f - 0.5f * x2_error);
@@ -78,7 +82,9 @@ inline float exp_minus_half_square(float x) {
 // a >= 0):  erfc(a) = t exp(-a^2 + P(t)),  t = 1 / (1 + a/2),  P a degree-9 polynomial; then
 // erfc(-a) = 2 - erfc(a). exp(-a^2) = exp(-x^2 / 2) is computed apart from exp(P), so that the
 // far tail keeps its relative accuracy.
-inline double normal_cdf(double x) { return 0.5 * (1.0 + std::erf(x / std::numbers::sqrt2)); }
+inline double normal_cdf(double x) {
+  return 0.5 * (1.0 + std::erf(x / std::numbers::sqrt2));
+}
 inline float normal_cdf(float x) {
   const float z = -x * 0.70710678118654752f, a = std::abs(z);
   const float t = 1.0f / (1.0f + 0.5f * a);

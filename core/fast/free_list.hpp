@@ -94,11 +94,15 @@ struct Recycling {
     return n == 1 ? static_cast<T*>(List::take()) : std::allocator<T>().allocate(n);
   }
   void deallocate(T* p, std::size_t n) {
-    if (n == 1) List::give(p);
-    else std::allocator<T>().deallocate(p, n);
+    if (n == 1)
+      List::give(p);
+    else
+      std::allocator<T>().deallocate(p, n);
   }
   template <class U>
-  bool operator==(const Recycling<U>&) const { return true; }
+  bool operator==(const Recycling<U>&) const {
+    return true;
+  }
 };
 
 }  // namespace tg

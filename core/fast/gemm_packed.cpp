@@ -53,11 +53,11 @@ void pack(const View<T>& x, std::int64_t r0, std::int64_t rows, std::int64_t c0,
   for (std::int64_t s = 0; s < rows; s += W, packed += W * kc) {
     const int strip = static_cast<int>(std::min<std::int64_t>(W, rows - s));
     const T* first = x.data + (r0 + s) * x.row_stride + c0 * x.col_stride;  // element (s, 0)
-    if (strip == W && x.row_stride == 1) {  // the W rows lie side by side: a plain copy
+    if (strip == W && x.row_stride == 1) {   // the W rows lie side by side: a plain copy
       for (std::int64_t p = 0; p < kc; ++p)  // (a memcpy of constant size is a few vector moves)
         std::memcpy(packed + p * W, first + p * x.col_stride, W * sizeof(T));
     } else if (strip == W && x.col_stride == 1) {  // each row runs along k: a transpose
-      for (std::int64_t p = 0; p < kc; ++p)  // W loads from W rows, one contiguous store run
+      for (std::int64_t p = 0; p < kc; ++p)        // W loads from W rows, one contiguous store run
         for (int i = 0; i < W; ++i) packed[p * W + i] = first[i * x.row_stride + p];
     } else {  // an edge strip (attention's products have 16 columns), or a strided view
       for (std::int64_t p = 0; p < kc; ++p) {
@@ -99,21 +99,24 @@ void micro_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std:
 
 // The same for an edge tile, of which only mr x nr is C: the whole tile goes to a buffer first.
 template <bool kPacked, class T>
-void edge_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std::int64_t ldc,
-                 int mr, int nr, bool overwrite) {
+void edge_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std::int64_t ldc, int mr,
+                 int nr, bool overwrite) {
   constexpr int MR = Tile<T>::MR, NR = Tile<T>::NR;
   T tile[MR * NR];
   micro_kernel<kPacked>(kc, a, b, s, tile, NR, true);
   for (int i = 0; i < mr; ++i)
-    for (int j = 0; j < nr; ++j) c[i * ldc + j] = tile[i * NR + j] + (overwrite ? T(0) : c[i * ldc + j]);
+    for (int j = 0; j < nr; ++j)
+      c[i * ldc + j] = tile[i * NR + j] + (overwrite ? T(0) : c[i * ldc + j]);
 }
 
 // C's tile, full or not.
 template <bool kPacked, class T>
-void any_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std::int64_t ldc,
-                int mr, int nr, bool overwrite) {
-  if (mr == Tile<T>::MR && nr == Tile<T>::NR) micro_kernel<kPacked>(kc, a, b, s, c, ldc, overwrite);
-  else edge_kernel<kPacked>(kc, a, b, s, c, ldc, mr, nr, overwrite);
+void any_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std::int64_t ldc, int mr,
+                int nr, bool overwrite) {
+  if (mr == Tile<T>::MR && nr == Tile<T>::NR)
+    micro_kernel<kPacked>(kc, a, b, s, c, ldc, overwrite);
+  else
+    edge_kernel<kPacked>(kc, a, b, s, c, ldc, mr, nr, overwrite);
 }
 
 // Packing buffers, one set per calling thread, grown once and reused: after the first products
@@ -129,8 +132,8 @@ std::vector<T>& buffer(int which) {
 
 template <class T>
 void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
-                 const T* A, std::int64_t lda, const T* B, std::int64_t ldb, T* C,
-                 std::int64_t ldc, bool accumulate) {
+                 const T* A, std::int64_t lda, const T* B, std::int64_t ldb, T* C, std::int64_t ldc,
+                 bool accumulate) {
   using Sizes = Tile<T>;
   if (K == 0) {  // an empty sum: C = 0 (or unchanged)
     if (!accumulate)
@@ -249,11 +252,11 @@ template void gemm_packed_from<float>(std::int64_t, bool, bool, std::int64_t, st
 template void gemm_packed_from<double>(std::int64_t, bool, bool, std::int64_t, std::int64_t,
                                        std::int64_t, const double*, std::int64_t, const double*,
                                        std::int64_t, double*, std::int64_t);
-template void gemm_packed<float>(bool, bool, std::int64_t, std::int64_t, std::int64_t,
-                                 const float*, std::int64_t, const float*, std::int64_t, float*,
-                                 std::int64_t, bool);
+template void gemm_packed<float>(bool, bool, std::int64_t, std::int64_t, std::int64_t, const float*,
+                                 std::int64_t, const float*, std::int64_t, float*, std::int64_t,
+                                 bool);
 template void gemm_packed<double>(bool, bool, std::int64_t, std::int64_t, std::int64_t,
-                                  const double*, std::int64_t, const double*, std::int64_t,
-                                  double*, std::int64_t, bool);
+                                  const double*, std::int64_t, const double*, std::int64_t, double*,
+                                  std::int64_t, bool);
 
 }  // namespace tg::kernels

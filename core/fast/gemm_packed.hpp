@@ -1,5 +1,5 @@
-// core/fast/gemm_packed.hpp — the fast matrix multiply: C += op(A) · op(B), the same contract as the
-// reference kernel in gemm.hpp (read that one first; this one computes the same numbers).
+// core/fast/gemm_packed.hpp — the fast matrix multiply: C += op(A) · op(B), the same contract as
+// the reference kernel in gemm.hpp (read that one first; this one computes the same numbers).
 //
 // Layer: core. Why the reference loop is slow, and what this one does about it:
 // 1. Registers. A multiply-add needs two loads and a store in the reference axpy loop. Here a
@@ -35,8 +35,8 @@ namespace tg::kernels {
 // masked half of a causal product (the first rows, or the last columns, of a matrix).
 template <class T>
 void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
-                 const T* A, std::int64_t lda, const T* B, std::int64_t ldb, T* C,
-                 std::int64_t ldc, bool accumulate = true);
+                 const T* A, std::int64_t lda, const T* B, std::int64_t ldb, T* C, std::int64_t ldc,
+                 bool accumulate = true);
 
 // The kernel sums over k in slices of kDepthBlock: each slice in registers, then added to C. So
 // the rounding of a product depends on where its slices start, and a sum begun later is not the

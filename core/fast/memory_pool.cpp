@@ -46,19 +46,27 @@ using SmallList = FreeList<Size, kAlignment>;
 
 void* take_small(std::size_t size, bool* fresh) {
   switch (size / kAlignment) {
-    case 1: return SmallList<64>::take(fresh);
-    case 2: return SmallList<128>::take(fresh);
-    case 3: return SmallList<192>::take(fresh);
-    default: return SmallList<256>::take(fresh);
+    case 1:
+      return SmallList<64>::take(fresh);
+    case 2:
+      return SmallList<128>::take(fresh);
+    case 3:
+      return SmallList<192>::take(fresh);
+    default:
+      return SmallList<256>::take(fresh);
   }
 }
 
 void give_small(void* block, std::size_t size) {
   switch (size / kAlignment) {
-    case 1: return SmallList<64>::give(block);
-    case 2: return SmallList<128>::give(block);
-    case 3: return SmallList<192>::give(block);
-    default: return SmallList<256>::give(block);
+    case 1:
+      return SmallList<64>::give(block);
+    case 2:
+      return SmallList<128>::give(block);
+    case 3:
+      return SmallList<192>::give(block);
+    default:
+      return SmallList<256>::give(block);
   }
 }
 

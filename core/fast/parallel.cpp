@@ -1,9 +1,9 @@
 // core/parallel.cpp — see parallel.hpp.
 //
 // The pool keeps threads - 1 workers waiting (spinning briefly, then asleep on a condition
-// variable). A job is published under a mutex with a new generation number; workers and the caller then claim task numbers from an
-// atomic counter until none are left (so a slow task does not hold up the others' remaining
-// work), and the caller waits until every worker has left the job.
+// variable). A job is published under a mutex with a new generation number; workers and the caller
+// then claim task numbers from an atomic counter until none are left (so a slow task does not hold
+// up the others' remaining work), and the caller waits until every worker has left the job.
 #include "core/fast/parallel.hpp"
 
 #include <algorithm>
@@ -140,7 +140,9 @@ class Pool {
 std::mutex pool_mutex;  // guards `pool` itself (replaced by set_num_threads)
 std::shared_ptr<Pool> pool;
 
-int default_threads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+int default_threads() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
 
 std::shared_ptr<Pool> current_pool() {
   std::lock_guard<std::mutex> lock(pool_mutex);
@@ -151,12 +153,15 @@ std::shared_ptr<Pool> current_pool() {
 }  // namespace
 
 void set_num_threads(int threads) {
-  if (threads < 1 || threads > 1024) fail("set_num_threads", "needs 1..1024 threads, got ", threads);
+  if (threads < 1 || threads > 1024)
+    fail("set_num_threads", "needs 1..1024 threads, got ", threads);
   std::lock_guard<std::mutex> lock(pool_mutex);
   if (!pool || pool->threads() != threads) pool = std::make_shared<Pool>(threads);
 }
 
-int get_num_threads() { return current_pool()->threads(); }
+int get_num_threads() {
+  return current_pool()->threads();
+}
 
 void parallel_for(std::int64_t tasks, const std::function<void(std::int64_t)>& fn) {
   if (tasks <= 0) return;
@@ -170,8 +175,8 @@ void parallel_for(std::int64_t tasks, const std::function<void(std::int64_t)>& f
 void parallel_for_range(std::int64_t n, std::int64_t grain,
                         const std::function<void(std::int64_t, std::int64_t)>& fn) {
   if (n <= 0) return;
-  const std::int64_t pieces = std::min<std::int64_t>(n / std::max<std::int64_t>(grain, 1),
-                                                      4 * get_num_threads());
+  const std::int64_t pieces =
+      std::min<std::int64_t>(n / std::max<std::int64_t>(grain, 1), 4 * get_num_threads());
   if (pieces < 2) return fn(0, n);
   parallel_for(pieces, [&](std::int64_t p) { fn(n * p / pieces, n * (p + 1) / pieces); });
 }

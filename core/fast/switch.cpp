@@ -14,12 +14,22 @@ namespace {
 std::atomic<bool> on{false};
 }  // namespace
 
-void enable() { on.store(true, std::memory_order_relaxed); }
-void disable() { on.store(false, std::memory_order_relaxed); }
-bool enabled() { return on.load(std::memory_order_relaxed); }
+void enable() {
+  on.store(true, std::memory_order_relaxed);
+}
+void disable() {
+  on.store(false, std::memory_order_relaxed);
+}
+bool enabled() {
+  return on.load(std::memory_order_relaxed);
+}
 
-void* allocate(std::size_t bytes) { return pool_allocate(bytes); }
-void release(void* block, std::size_t bytes) { pool_free(block, bytes); }
+void* allocate(std::size_t bytes) {
+  return pool_allocate(bytes);
+}
+void release(void* block, std::size_t bytes) {
+  pool_free(block, bytes);
+}
 
 std::shared_ptr<TensorImpl> new_impl() {
   return std::allocate_shared<TensorImpl>(Recycling<TensorImpl>());

@@ -1,5 +1,5 @@
-// fast_math::exp and fast_math::normal_cdf, the vectorisable forms the float activations use, against the
-// C library (in double).
+// fast_math::exp and fast_math::normal_cdf, the vectorisable forms the float activations use,
+// against the C library (in double).
 #include <bit>
 #include <cmath>
 #include <cstdint>

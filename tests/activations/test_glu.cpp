@@ -1,7 +1,7 @@
 // The GLU family: worked examples, both half orders, fused = composite, gradient checks.
-#include "core/fast/activated_linear.hpp"
 #include "activations/activations.hpp"
 #include "activations/glu.hpp"
+#include "core/fast/activated_linear.hpp"
 #include "helpers.hpp"
 
 using namespace tg;
@@ -172,10 +172,12 @@ TEST_CASE("activated_linear equals the activation then linear") {
   }
   CHECK(error_of([] {
           fast::activated_linear(zeros({3, 6}), zeros({3, 5}), zeros({4, 6}), Tensor(),
-                           GateActivation::Swish);
-        }) == "activated_linear: needs a (..., h), b like a or none, weight (out, h), got a (3,6), "
-              "b (3,5), weight (4,6)");
+                                 GateActivation::Swish);
+        }) ==
+        "activated_linear: needs a (..., h), b like a or none, weight (out, h), got a (3,6), "
+        "b (3,5), weight (4,6)");
   CHECK(error_of([] {
-          fast::activated_linear(zeros({3, 6}), Tensor(), zeros({4, 6}), zeros({3}), GateActivation::ReLU);
+          fast::activated_linear(zeros({3, 6}), Tensor(), zeros({4, 6}), zeros({3}),
+                                 GateActivation::ReLU);
         }) == "activated_linear: bias has shape (3,) but weight (4,6) needs (4,)");
 }

@@ -5,10 +5,10 @@
 #include <atomic>
 #include <stdexcept>
 
-#include "core/gemm.hpp"
 #include "core/fast/gemm_packed.hpp"
 #include "core/fast/memory_pool.hpp"
 #include "core/fast/parallel.hpp"
+#include "core/gemm.hpp"
 #include "helpers.hpp"
 
 using namespace tg;
@@ -38,11 +38,21 @@ TEST_CASE("the packed matmul kernel equals the reference on awkward sizes, trans
   for (int threads : {1, 2, 3}) {
     set_num_threads(threads);
     for (auto [M, N, K] : {std::tuple<std::int64_t, std::int64_t, std::int64_t>{1, 1, 1},
-                           {7, 7, 7}, {33, 33, 33}, {1, 257, 33}, {257, 1, 7}, {33, 7, 257},
-                           {130, 70, 300}, {257, 257, 257}, {5, 600, 3}, {3000, 2, 2},
+                           {7, 7, 7},
+                           {33, 33, 33},
+                           {1, 257, 33},
+                           {257, 1, 7},
+                           {33, 7, 257},
+                           {130, 70, 300},
+                           {257, 257, 257},
+                           {5, 600, 3},
+                           {3000, 2, 2},
                            // each path: small B read in place, in whole tiles or not (M = 13),
                            // and just too large to be (K x N > 4096)
-                           {32, 32, 16}, {40, 64, 48}, {13, 32, 16}, {16, 64, 100}})
+                           {32, 32, 16},
+                           {40, 64, 48},
+                           {13, 32, 16},
+                           {16, 64, 100}})
       for (bool ta : {false, true})
         for (bool tb : {false, true}) {
           CAPTURE(threads);
@@ -61,7 +71,10 @@ TEST_CASE("the packed matmul kernel equals the reference on awkward sizes, trans
 
 TEST_CASE("the packed kernel with accumulate = false overwrites C without reading it") {
   for (auto [M, N, K] : {std::tuple<std::int64_t, std::int64_t, std::int64_t>{5, 40, 300},
-                         {70, 3, 1}, {4, 4, 0}, {16, 32, 16}, {13, 32, 16}}) {
+                         {70, 3, 1},
+                         {4, 4, 0},
+                         {16, 32, 16},
+                         {13, 32, 16}}) {
     Generator gen(3);
     const Tensor a = randn({M * K}, gen, float64), b = randn({K * N}, gen, float64);
     std::vector<double> c(static_cast<std::size_t>(M * N), NAN), reference(c.size(), 0.0);
@@ -86,8 +99,7 @@ std::vector<T> block_of(const std::vector<T>& x, std::int64_t rows, std::int64_t
 // A (rows, cols) block with rows ld apart, random, in a buffer that ends at its last number (so
 // that the sanitizer build catches a read past it).
 template <class T>
-std::vector<T> random_block(std::int64_t rows, std::int64_t cols, std::int64_t ld,
-                            Generator& gen) {
+std::vector<T> random_block(std::int64_t rows, std::int64_t cols, std::int64_t ld, Generator& gen) {
   const std::int64_t size = rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols;
   std::vector<T> x(static_cast<std::size_t>(size));
   for (T& v : x) v = static_cast<T>(gen.normal());
@@ -100,8 +112,13 @@ void check_leading_dimensions() {
   // packed (N = 16, transposed); A packed (N = 300); B in place past one slice of k (K = 200);
   // A packed with B in place (N = 144, doubles); and K = 0.
   for (auto [M, N, K] : {std::tuple<std::int64_t, std::int64_t, std::int64_t>{32, 32, 16},
-                         {13, 32, 16}, {16, 16, 32}, {13, 7, 40}, {40, 300, 200}, {16, 32, 200},
-                         {8, 144, 16}, {9, 33, 0}})
+                         {13, 32, 16},
+                         {16, 16, 32},
+                         {13, 7, 40},
+                         {40, 300, 200},
+                         {16, 32, 200},
+                         {8, 144, 16},
+                         {9, 33, 0}})
     for (bool ta : {false, true})
       for (bool tb : {false, true})
         for (bool accumulate : {false, true}) {
@@ -158,8 +175,8 @@ void check_sum_from() {
           }
         std::vector<T> whole(static_cast<std::size_t>(M * N)), from(whole.size());
         kernels::gemm_packed(ta, false, M, N, K, a.data(), b.data(), whole.data(), false);
-        kernels::gemm_packed_from(first, ta, false, M, N, K, a_nan.data(), ta ? M : K, b.data(),
-                                  N, from.data(), N);
+        kernels::gemm_packed_from(first, ta, false, M, N, K, a_nan.data(), ta ? M : K, b.data(), N,
+                                  from.data(), N);
         for (std::size_t i = 0; i < whole.size(); ++i) REQUIRE(from[i] == whole[i]);
       }
 }
@@ -179,6 +196,7 @@ TEST_CASE("gemm_packed_from sums from k = first and rounds as the whole product 
 }
 
 TEST_CASE("matmul gives bit-identical results with 1, 2 and 3 threads, batched or not") {
+  fast::Scope fast_floor;  // the threads are the fast floor's
   Generator gen(8);
   const Tensor a = randn({3, 300, 200}, gen), b = randn({3, 200, 150}, gen);
   const Tensor w = randn({64, 200}, gen);
@@ -222,7 +240,7 @@ TEST_CASE("parallel_for runs every task once, nests inline, and passes on an exc
 }
 
 TEST_CASE("the memory pool hands a freed buffer out again for the same size") {
-  fast::Scope fast_floor;  // the pool is the fast floor's
+  fast::Scope fast_floor;                 // the pool is the fast floor's
   { const Tensor warm = zeros({1234}); }  // one 1234-float buffer is now cached
   const MemoryPoolStats before = memory_pool_stats();
   {
@@ -302,9 +320,10 @@ TEST_CASE("causal attention in strips of queries equals the composite form") {
   //   d = e = 16: q, k, v and dout read in place by the kernel (whole tiles, not packed);
   //   T = 20, S = 40: the second strip of keys starts after the last query (an empty sum);
   //   T = 200: sums longer than the kernel's slices of 192, split where the whole sum's are.
-  for (auto [B, T, S, H, d, e] :
-       {std::array<std::int64_t, 6>{1, 37, 45, 3, 4, 5}, {2, 40, 40, 2, 16, 16},
-        {1, 20, 40, 2, 4, 4}, {1, 200, 200, 1, 4, 3}}) {
+  for (auto [B, T, S, H, d, e] : {std::array<std::int64_t, 6>{1, 37, 45, 3, 4, 5},
+                                  {2, 40, 40, 2, 16, 16},
+                                  {1, 20, 40, 2, 4, 4},
+                                  {1, 200, 200, 1, 4, 3}}) {
     CAPTURE(T);
     CAPTURE(S);
     CAPTURE(d);
@@ -317,12 +336,11 @@ TEST_CASE("causal attention in strips of queries equals the composite form") {
     Tensor mask = zeros({T, S}, float64);
     for (std::int64_t i = 0; i < T; ++i)
       for (std::int64_t j = i + 1; j < S; ++j) mask.set({i, j}, 1);
-    const Tensor scores =
-        masked_fill(matmul(split(q, T, d), transpose(split(k, S, d), -2, -1)) *
-                        (1.0 / std::sqrt(static_cast<double>(d))),
-                    mask, -INFINITY);
-    const Tensor composite = permute(matmul(softmax(scores, -1), split(v, S, e)), {0, 2, 1, 3})
-                                 .reshape({B, T, H * e});
+    const Tensor scores = masked_fill(matmul(split(q, T, d), transpose(split(k, S, d), -2, -1)) *
+                                          (1.0 / std::sqrt(static_cast<double>(d))),
+                                      mask, -INFINITY);
+    const Tensor composite =
+        permute(matmul(softmax(scores, -1), split(v, S, e)), {0, 2, 1, 3}).reshape({B, T, H * e});
     // (The gradients include the keys no query sees: exactly 0 in the composite.)
     check_against_composite(fused, composite, {q, k, v});
   }
@@ -369,7 +387,9 @@ TEST_CASE("scaled_dot_product_attention_heads equals split heads, attention, mer
   // More keys than queries (S = 7, T = 5; causal: query i sees keys 0..i) and fewer (S = 3,
   // not causal), and one head, whose columns are already contiguous: against split heads.
   for (auto [S, heads, causal] : {std::tuple<std::int64_t, std::int64_t, bool>{7, 3, true},
-                                  {7, 3, false}, {3, 3, false}, {5, 1, true}}) {
+                                  {7, 3, false},
+                                  {3, 3, false},
+                                  {5, 1, true}}) {
     CAPTURE(S);
     CAPTURE(heads);
     const Tensor q = random_var({B, T, heads * d}, 78), k = random_var({B, S, heads * d}, 79),
@@ -377,11 +397,11 @@ TEST_CASE("scaled_dot_product_attention_heads equals split heads, attention, mer
     const auto split_rows = [&](const Tensor& t, std::int64_t rows, std::int64_t width) {
       return permute(t.reshape({B, rows, heads, width}), {0, 2, 1, 3});
     };
-    const Tensor by_heads = permute(scaled_dot_product_attention(split_rows(q, T, d),
-                                                                 split_rows(k, S, d),
-                                                                 split_rows(v, S, e), causal),
-                                    {0, 2, 1, 3})
-                                .reshape({B, T, heads * e});
+    const Tensor by_heads =
+        permute(scaled_dot_product_attention(split_rows(q, T, d), split_rows(k, S, d),
+                                             split_rows(v, S, e), causal),
+                {0, 2, 1, 3})
+            .reshape({B, T, heads * e});
     CHECK(scaled_dot_product_attention_heads(q, k, v, heads, causal).to_vector() ==
           by_heads.to_vector());
     check_gradients(
