@@ -93,11 +93,12 @@ Tensor sum_to_shape(const Tensor& grad, const Shape& shape);
 // (..., M, K) @ (..., K, N) -> (..., M, N); the batch axes "..." broadcast. Both need >= 2 dims.
 Tensor matmul(const Tensor& a, const Tensor& b);
 // The affine map of a Linear layer, in PyTorch's layout: y = x W^T + b, with x (..., in),
-// weight W (out, in), bias b (out,) or an undefined Tensor for none; y is (..., out). One op,
-// with no transposed copy of W (the kernel reads W by rows).
+// weight W (out, in), bias b (out,) or an undefined Tensor for none; y is (..., out). One op:
+// the product reads W transposed through batched_product's flag.
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
 // The product op(a) · op(b) over the last two axes, batched as matmul, and NOT recorded: op(x)
-// is x, or x with its last two axes swapped when the flag is set (read in place, no copy). The
+// is x, or x with its last two axes swapped when the flag is set (the fast floor reads it in
+// place; the readable loop of gemm.hpp copies a transposed B once, to keep its axpy loop). The
 // building block of matmul's and linear's forward and backward, and of fused ops that write
 // their own backward (the fast floor's activated_linear). `shape`, when given, is the shape the
 // result is made with (the same number of elements): a gradient made in its input's shape can

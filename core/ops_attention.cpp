@@ -5,7 +5,7 @@
 // scale = 1/sqrt(d):
 //   scores   s_ij = scale q_i . k_j                            (T, S)
 //   causal:  s_ij = -inf for j > i                             (query i sees keys 0..i)
-//   weights  P_ij = exp(s_ij - m_i) / sum_j' exp(s_ij' - m_i),  m_i = max_j s_ij
+//   weights  P_ij = exp(s_ij - max_i) / sum_j' exp(s_ij' - max_i),  max_i = max_j s_ij
 //   output   out_i = sum_j P_ij v_j                             (T, e)
 // Backward, from the output's gradient g (T, e), the chain rule through each line, last first:
 //   dv_j  = sum_i P_ij g_i                         (out is linear in v)

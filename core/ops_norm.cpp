@@ -12,10 +12,11 @@
 namespace tg {
 
 // One op rather than six (mul, mean, add, sqrt, div, mul): one pass over x forward and one
-// backward, and only the per-row 1/r is kept. For a row x (d,), with r = sqrt(mean(x^2) + eps):
+// backward, and only the per-row 1/r is kept. For a row x (d,), with r = sqrt(mean(x^2) + eps)
+// and g the output's gradient:
 //   y_i  = x_i w_i / r
-//   dx_j = w_j dy_j / r - x_j / (d r^3) sum_i dy_i w_i x_i      (derived in docs/attention.md)
-//   dw_j = sum over rows of dy_j x_j / r
+//   dx_j = w_j g_j / r - x_j / (d r^3) sum_i g_i w_i x_i       (derived in docs/attention.md)
+//   dw_j = sum over rows of g_j x_j / r
 // The composite form, x / sqrt(mean(x * x, -1, true) + eps) * weight, computes the same; a test
 // compares the two, values and gradients.
 Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
@@ -51,7 +52,7 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
       std::vector<double> dw_sum(static_cast<std::size_t>(d), 0.0);  // over rows, in double
       for (std::int64_t n = 0; n < rows; ++n) {
         const T *xr = px + n * d, *gr = pg + n * d, inv = pr[n];
-        double dot = 0;  // sum_i dy_i w_i x_i
+        double dot = 0;  // sum_i g_i w_i x_i
         for (std::int64_t i = 0; i < d; ++i) dot += static_cast<double>(gr[i] * pw[i]) * xr[i];
         const T k = static_cast<T>(dot * inv * inv * inv / static_cast<double>(d));
         for (std::int64_t i = 0; i < d; ++i) {

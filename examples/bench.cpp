@@ -58,7 +58,8 @@ const char* kUsage =
     "  --warmup N       untimed training steps first, 0..100 (default 5)\n"
     "  --steps N        timed training steps, 1..1000 (default 30)\n"
     "  --reference      run the readable floor (plain loops, no threads or pools) instead of the\n"
-    "                   fast one, to see what the fast floor buys (docs/performance.md)\n";
+    "                   fast one, to see what the fast floor buys (docs/performance.md); it runs\n"
+    "                   on one thread whatever --threads says\n";
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) {
@@ -172,9 +173,15 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
   std::printf("step config=%s ffn=%s threads=%d ms=%.2f tokens_per_s=%.0f peak_rss_mb=%.0f\n",
               config.c_str(), ffn.c_str(), threads, 1000 * s, static_cast<double>(B * T) / s,
               peak_rss_mb());
-  std::printf("memory config=%s ffn=%s saved_mb=%.1f peak_tensors_mb=%.1f\n", config.c_str(),
-              ffn.c_str(), saved_mb,
-              static_cast<double>(memory_pool_stats().peak_live_bytes) / (1 << 20));
+  // The peak of live tensors is counted by the fast floor's memory pool; the readable floor
+  // has none to ask (its tensors come straight from std::aligned_alloc).
+  if (tg::fast::enabled())
+    std::printf("memory config=%s ffn=%s saved_mb=%.1f peak_tensors_mb=%.1f\n", config.c_str(),
+                ffn.c_str(), saved_mb,
+                static_cast<double>(memory_pool_stats().peak_live_bytes) / (1 << 20));
+  else
+    std::printf("memory config=%s ffn=%s saved_mb=%.1f peak_tensors_mb=n/a\n", config.c_str(),
+                ffn.c_str(), saved_mb);
 }
 
 // The arithmetic of one training step in GFLOP (a multiply-add counts 2), matrix products only:

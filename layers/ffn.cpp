@@ -157,7 +157,7 @@ Tensor FFN::forward(const Tensor& x) {
       return down_proj->forward(dropped(hidden(x)));
     case FFNMemory::Recompute:
       return down_recomputing_hidden(x, mask);
-    case FFNMemory::Checkpoint:  // the function runs again in backward: it captures by value
+    case FFNMemory::Checkpoint:  // runs again in backward: keep the module alive until then
       return checkpoint(
           [this, dropped](const std::vector<Tensor>& in) {
             return down_proj->forward(dropped(hidden(in[0])));
@@ -173,27 +173,26 @@ Tensor FFN::forward(const Tensor& x) {
 // dropout, as one fused op (core/fast/activated_linear.hpp) that computes the same numbers.
 Tensor FFN::down_recomputing_hidden(const Tensor& x, const Tensor& mask) const {
   const KindInfo& k = info(options_.kind);
-  // (The functions below run again in backward, after this call has returned: they capture
-  // what they use by value.)
+  // (The functions below run again in backward, after this call has returned, perhaps after
+  // the module is gone: they capture what they use by value, the weights as tensor handles.)
   const GateActivation act = k.act;
-  Linear* down = down_proj.get();
+  const Tensor w = down_proj->weight, bias = down_proj->bias;
   if (options_.merged_gate_up) {  // the halves of one tensor: recompute from it
     return checkpoint(
-        [down, act, mask](const std::vector<Tensor>& in) {
+        [w, bias, act, mask](const std::vector<Tensor>& in) {
           const Tensor h = gated_halves(in[0], act, -1, HalfOrder::GateFirst);
-          return down->forward(mask.defined() ? h * mask : h);
+          return linear(mask.defined() ? h * mask : h, w, bias);
         },
         {gate_up_proj->forward(x)}, down_proj->parameters());
   }
   const Tensor a = k.gated ? gate_proj->forward(x) : up_proj->forward(x);
   const Tensor b = k.gated ? up_proj->forward(x) : Tensor();
-  if (fast::enabled() && !mask.defined())
-    return fast::activated_linear(a, b, down_proj->weight, down_proj->bias, act);
+  if (fast::enabled() && !mask.defined()) return fast::activated_linear(a, b, w, bias, act);
   const bool is_gated = k.gated;
   return checkpoint(
-      [down, act, mask, is_gated](const std::vector<Tensor>& in) {
+      [w, bias, act, mask, is_gated](const std::vector<Tensor>& in) {
         const Tensor h = is_gated ? gated(in[0], in[1], act) : activate(act, in[0]);
-        return down->forward(mask.defined() ? h * mask : h);
+        return linear(mask.defined() ? h * mask : h, w, bias);
       },
       is_gated ? std::vector<Tensor>{a, b} : std::vector<Tensor>{a}, down_proj->parameters());
 }

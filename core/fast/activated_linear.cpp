@@ -1,4 +1,5 @@
-// core/fast/activated_linear.cpp — see activated_linear.hpp.
+// core/fast/activated_linear.cpp — see activated_linear.hpp (fast floor; twin: FFNMemory::Recompute
+// in layers/ffn.cpp; test: "the FFN's recomputing down projection equals the readable one").
 #include "core/fast/activated_linear.hpp"
 
 #include <vector>

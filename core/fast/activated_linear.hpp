@@ -1,8 +1,12 @@
 // core/fast/activated_linear.hpp — a feed-forward block's down projection fused with the
 // activation before it.
 //
-// Layer: activations. Shapes: a (..., h); b (..., h) or an undefined Tensor; weight (out, h);
-// bias (out,) or undefined -> (..., out).
+// Fast floor. Reference twin: FFNMemory::Recompute on the readable floor (layers/ffn.cpp's
+// down_recomputing_hidden: checkpoint() around the activation and down_proj). Tests: "the FFN's
+// recomputing down projection equals the readable one" (tests/core/test_floors.cpp) and
+// "activated_linear equals the activation then linear" (tests/activations/test_glu.cpp).
+// Declared in core/fast/switch.hpp. Shapes: a (..., h); b (..., h) or an undefined Tensor;
+// weight (out, h); bias (out,) or undefined -> (..., out).
 //
 //   activated_linear(a, b, W, bias, act)  = linear(act(a) * b, W, bias)   gated (GLU family)
 //   activated_linear(a, {}, W, bias, act) = linear(act(a), W, bias)       plain (ReLU, GELU, ...)
@@ -15,10 +19,9 @@
 //   z  = act(a) * b                    again, with the same code: the same numbers
 //   dW = g^T z;   dbias = sum over rows of g;   dz = g W
 //   db = dz act(a);   da = dz b act'(a)          (plain: da = dz act'(a))
-// The results equal those of the separate ops (gated, then linear) to the last bit: the loops are
-// gated()'s own (gate_kernels.hpp). Against relu/gelu/silu then linear, whose loops are their
-// own with the same expressions, they agree to a few units in the last place, and exactly in the
-// default build (test: "activated_linear equals the activation then linear").
+// With the gated family the results equal the fast floor's gated op then linear to the last bit
+// (the same loops, gate_kernels.hpp); a plain activation agrees with the readable relu, gelu or
+// silu op to a few float ulp (those use std::exp, this fast_math's).
 #pragma once
 
 #include "activations/glu.hpp"

@@ -1,8 +1,8 @@
 // core/fast/attention.cpp — scaled dot-product attention as one fused op, in strips.
 //
 // Fast floor. Reference twin: the attention op of core/ops_attention.cpp (plain loops over the
-// same formulas). Tests: "the fused attention equals the readable op on awkward sizes"
-// (tests/core/test_fast_kernels.cpp), and every attention test run on both floors. For each of G
+// same formulas). Tests: "the fast attention equals the readable op on awkward sizes, both
+// layouts" (tests/core/test_floors.cpp), and every attention test run on both floors. For each of G
 // independent matrices (batch and heads), q (T, d), k (S, d), v (S, e), with scale = 1/sqrt(d):
 //   scores  S_ij = scale q_i . k_j                       (T, S)
 //   causal: S_ij = -inf for j > i  (position i sees positions 0..i only)
@@ -53,7 +53,7 @@ namespace tg {
 namespace {
 
 // One matrix of a tensor: where it starts and how far apart its rows are. The tensor is
-// (B, rows, heads·width) and matrix g = b·heads + h is columns h·width .. of batch b; heads = 1
+// (B, rows, heads·width) and matrix m = b·heads + h is columns h·width .. of batch b; heads = 1
 // is the plain (G, rows, width) layout, each matrix contiguous.
 template <class T>
 struct Matrix {
@@ -64,8 +64,8 @@ struct Matrix {
 struct Layout {
   std::int64_t heads, rows, width;
   template <class T>
-  Matrix<T> at(T* base, std::int64_t g) const {
-    return {base + (g / heads) * rows * heads * width + (g % heads) * width, heads * width};
+  Matrix<T> at(T* base, std::int64_t m) const {
+    return {base + (m / heads) * rows * heads * width + (m % heads) * width, heads * width};
   }
 };
 
@@ -187,13 +187,13 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
     using T = decltype(zero);
     const T *pq = q.data<T>(), *pk = k.data<T>(), *pv = v.data<T>();
     T* po = out.data<T>();
-    parallel_for_if_large(n.G, n.G * n.T * n.S * (n.d + n.e), [&](std::int64_t g) {
+    parallel_for_if_large(n.G, n.G * n.T * n.S * (n.d + n.e), [&](std::int64_t m) {
       Scratch<T>& s = scratch<T>();
       s.P.resize(static_cast<std::size_t>(n.T * n.S));
       T* P = s.P.data();
-      attention_weights(n.q().at(pq, g), n.k().at(pk, g), P, s, n, static_cast<T>(scale));
-      const Matrix<const T> vg = n.v().at(pv, g);
-      const Matrix<T> og = n.out().at(po, g);
+      attention_weights(n.q().at(pq, m), n.k().at(pk, m), P, s, n, static_cast<T>(scale));
+      const Matrix<const T> vg = n.v().at(pv, m);
+      const Matrix<T> og = n.out().at(po, m);
       for_each_query_strip(n, [&](std::int64_t i0, std::int64_t rows, std::int64_t keys) {
         kernels::gemm_packed(false, false, rows, n.e, keys, P + i0 * n.S, n.S, vg.first, vg.ld,
                              og.row(i0), og.ld, false);  // P v

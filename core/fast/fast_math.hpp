@@ -5,9 +5,10 @@
 // std::erfc. A loop that calls the C library's expf cannot be vectorised (the call takes one
 // number at a time), and in the fused SwiGLU kernel that call cost as much as the matrix
 // products around it. Written without calls or branches, a loop over these compiles to 16-wide
-// AVX-512 instructions. Tests: "fast_math::exp in float is within 2 ulp of exp", "GELU in float,
-// with its vectorisable normal CDF, is within 1e-6 of the exact value" and "the fast activations
-// equal math.hpp's within a few ulp" (tests/activations/test_exp.cpp).
+// AVX-512 instructions. Tests: "fast_math::exp in float is within 2 ulp of exp" and "GELU in
+// float, with its vectorisable normal CDF, is within 1e-6 of the exact value"
+// (tests/activations/test_exp.cpp); "the fast activations equal math.hpp's within a few ulp"
+// (tests/core/test_floors.cpp).
 #pragma once
 
 #include <bit>

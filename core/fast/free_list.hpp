@@ -1,12 +1,13 @@
 // core/fast/free_list.hpp — per-thread stacks of freed small blocks, for the allocations every op
 // makes.
 //
-// Layer: core (depends on nothing). Why: an op on a small tensor costs well under a microsecond,
-// and most of that was the general-purpose allocator (malloc/free, whose per-thread cache holds
-// only 7 blocks of a size: a 1,000-op chain frees thousands at once in backward). Every tensor
-// allocates the same few small things: its TensorImpl, its Storage, and for a small tensor its
-// elements. A free list per block size and per thread turns each of those into a pointer pop and
-// a pointer push, with no lock: a thread only ever touches its own lists. A block freed by
+// Fast floor. Reference twin: std::make_shared<TensorImpl> and Storage in core/tensor.cpp.
+// Tested by the whole suite on the fast floor. Why: an op on a small tensor costs well under a
+// microsecond, and most of that was the general-purpose allocator (malloc/free, whose per-thread
+// cache holds only 7 blocks of a size: a 1,000-op chain frees thousands at once in backward). Every
+// tensor allocates the same few small things: its TensorImpl, its Storage, and for a small tensor
+// its elements. A free list per block size and per thread turns each of those into a pointer pop
+// and a pointer push, with no lock: a thread only ever touches its own lists. A block freed by
 // another thread than the one that made it simply joins the freeing thread's list.
 //
 // FreeList<Size, Align>::take() / give(p): a block of Size bytes aligned to Align. At most

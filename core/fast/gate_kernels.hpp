@@ -1,7 +1,10 @@
 // core/fast/gate_kernels.hpp — the gate activations as compile-time function objects, for the
-// fused kernels of glu.cpp and activated_linear.cpp (an implementation detail, not an API).
+// fast floor's gated ops (gated.cpp) and activated_linear.cpp.
 //
-// Layer: activations.
+// Fast floor. Reference twin: the per-element switch over math.hpp's formulas in
+// activations/glu.cpp (gate_activation, gate_activation_grad). Here each activation is a type,
+// so each gets loops of its own that vectorise, with fast_math.hpp's exp, split over threads.
+// Test: "the fast gated ops equal the readable ones: flat, broadcast, halves" (test_floors.cpp).
 #pragma once
 
 #include <cstdint>

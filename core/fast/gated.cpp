@@ -4,7 +4,7 @@
 // way over math.hpp's formulas). Here each activation gets loops of its own (gate_kernels.hpp:
 // the activation is a type, so the loops vectorise, with fast_math.hpp's exp), the same-shape
 // case is split over threads, and broadcasting is read in place instead of expanded first.
-// Tests: "the fast gated ops equal the readable ones on awkward shapes" (test_fast_kernels.cpp).
+// Test: "the fast gated ops equal the readable ones: flat, broadcast, halves" (test_floors.cpp).
 #include "activations/glu.hpp"
 #include "core/error.hpp"
 #include "core/fast/gate_kernels.hpp"

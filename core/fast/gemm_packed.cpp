@@ -1,4 +1,4 @@
-// core/gemm_packed.cpp — see gemm_packed.hpp.
+// core/fast/gemm_packed.cpp — see gemm_packed.hpp (fast floor; twin: core/gemm.hpp).
 #include "core/fast/gemm_packed.hpp"
 
 #include <algorithm>

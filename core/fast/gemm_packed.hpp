@@ -1,7 +1,9 @@
 // core/fast/gemm_packed.hpp — the fast matrix multiply: C += op(A) · op(B), the same contract as
 // the reference kernel in gemm.hpp (read that one first; this one computes the same numbers).
 //
-// Layer: core. Why the reference loop is slow, and what this one does about it:
+// Fast floor. Reference twin: kernels::gemm in core/gemm.hpp. Test: "the packed matmul kernel
+// equals the reference on awkward sizes, transposed or not" (tests/core/test_fast_kernels.cpp).
+// Why the reference loop is slow, and what this one does about it:
 // 1. Registers. A multiply-add needs two loads and a store in the reference axpy loop. Here a
 //    micro-kernel keeps an MR x NR block of C in registers (MR * NR / lanes vector registers)
 //    for a whole run over k, loading one column of A and one row of B per k: MR + NR loads for

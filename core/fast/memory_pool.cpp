@@ -1,4 +1,4 @@
-// core/memory_pool.cpp — see memory_pool.hpp.
+// core/fast/memory_pool.cpp — see memory_pool.hpp (fast floor).
 #include "core/fast/memory_pool.hpp"
 
 #include <algorithm>

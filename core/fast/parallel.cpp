@@ -1,4 +1,4 @@
-// core/parallel.cpp — see parallel.hpp.
+// core/fast/parallel.cpp — see parallel.hpp (fast floor).
 //
 // The pool keeps threads - 1 workers waiting (spinning briefly, then asleep on a condition
 // variable). A job is published under a mutex with a new generation number; workers and the caller

@@ -1,6 +1,9 @@
 // core/fast/parallel.hpp — a small pool of std::threads and parallel_for, for the kernels.
 //
-// Layer: core (depends on nothing). There is one pool per process, as in PyTorch
+// Fast floor. Reference twin: none needed, the readable floor runs on the calling thread; every
+// fast kernel gives the same bits on any number of threads (test: "matmul gives bit-identical
+// results with 1, 2 and 3 threads", and "parallel_for runs every task once..."). There is one
+// pool per process, as in PyTorch
 // (torch.set_num_threads): its size is set_num_threads(n), by default the machine's hardware
 // threads. parallel_for(tasks, fn) calls fn(0) ... fn(tasks - 1), each exactly once, on the
 // pool's threads and the calling thread together, and returns when all have finished.

@@ -11,8 +11,9 @@
 //
 // From then on the few entry points below hand their work to core/fast/. Each is one line at the
 // top of a readable op, `if (fast::enabled()) return fast::...;`, and each fast twin is checked
-// against the readable op by a test (tests/core/test_fast_kernels.cpp says which). The whole
-// test suite runs on both floors (ctest -L reference, ctest -L fast).
+// against the readable op by a test (tests/core/test_floors.cpp, and the matmul kernel in
+// tests/core/test_fast_kernels.cpp). The whole test suite runs on both floors (ctest -L
+// reference, ctest -L fast).
 //
 // The flag is the one piece of process-wide mutable state besides the per-thread tape and grad
 // mode. Flip it at the start of a program, not while other threads run ops.
@@ -35,7 +36,8 @@ void disable();  // back to the readable floor
 bool enabled();
 
 // Turns the fast floor on (or off) until the end of a scope, then restores what it was: for a
-// test that must run one floor, or a benchmark comparing the two.
+// test that must run one floor, or a benchmark comparing the two. The switch is process-wide,
+// not per thread: use a Scope where no other thread is running ops.
 class Scope {
  public:
   explicit Scope(bool on = true) : was_(enabled()) { on ? enable() : disable(); }

@@ -1,5 +1,5 @@
 // Each piece of the fast floor against its reference twin on the readable floor, on awkward
-// sizes: the fused attention, the gated ops, the FFN's recomputing down projection and the
+// sizes: the fast attention, the gated ops, the FFN's recomputing down projection and the
 // vectorised activations. (The matmul kernel and the pools: test_fast_kernels.cpp.) Sums run in
 // a different order on the two floors (double on the readable one), so the bound is rounding:
 // 1e-12 relative in float64, 2e-5 in float32.
@@ -50,11 +50,15 @@ Tensor leaf(const Shape& shape, std::uint64_t seed, DType dtype) {
 
 }  // namespace
 
-TEST_CASE("the fused attention equals the readable op on awkward sizes, both layouts") {
+TEST_CASE("the fast attention equals the readable op on awkward sizes, both layouts") {
   for (DType dtype : {float64, float32})
     for (bool causal : {true, false})
-      for (auto [T, S] : {std::pair<std::int64_t, std::int64_t>{1, 1}, {5, 5}, {37, 37}, {70, 70},
-                          {5, 9}, {33, 40}}) {
+      for (auto [T, S] : {std::pair<std::int64_t, std::int64_t>{1, 1},
+                          {5, 5},
+                          {37, 37},
+                          {70, 70},
+                          {5, 9},
+                          {33, 40}}) {
         CAPTURE(dtype_name(dtype));
         CAPTURE(causal);
         CAPTURE(T);

@@ -168,3 +168,27 @@ TEST_CASE("FFN rejects bad options and inputs") {
         "swiglu)");
   CHECK(nn::parse_ffn_kind("geglu") == nn::FFNKind::GEGLU);
 }
+
+TEST_CASE("an FFN's output can be differentiated after the module is gone (Keep and Recompute)") {
+  // Recompute's backward runs the activation and down projection again: it must hold the weights
+  // itself, not reach back into the module (ASan catches a use after free here).
+  for (nn::FFNMemory memory : {nn::FFNMemory::Keep, nn::FFNMemory::Recompute})
+    for (nn::FFNKind kind : {nn::FFNKind::SwiGLU, nn::FFNKind::GELU}) {
+      const Tensor x = random_var({2, 3, 4}, 121);
+      Tensor y, y_alive;
+      nn::FFNOptions o = small(kind);
+      o.memory = memory;
+      {
+        Generator gen(7);
+        nn::FFN ffn(o, gen);
+        y = ffn(x);
+      }
+      y.sum().backward();
+      const std::vector<double> gone = x.grad().to_vector();
+      x.zero_grad();
+      Generator gen(7);
+      nn::FFN ffn(o, gen);
+      ffn(x).sum().backward();
+      check_values(x.grad(), gone, 0);
+    }
+}
