@@ -55,14 +55,18 @@ inline Tensor random_var(const Shape& shape, std::uint64_t seed, double offset =
   return t;
 }
 
-// Every element of t equals `expected` within tol, with the first mismatch reported.
+// Every element of t equals `expected` within tol. A failure is one message: how many elements
+// differ, and the first of them with both values (not one line per element).
 inline void check_values(const Tensor& t, const std::vector<double>& expected, double tol = 1e-6) {
   const std::vector<double> got = t.to_vector();
   REQUIRE(got.size() == expected.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    INFO("element " << i << ": got " << got[i] << ", expected " << expected[i]);
-    CHECK(std::abs(got[i] - expected[i]) <= tol);
-  }
+  std::size_t differ = 0, first = 0;
+  for (std::size_t i = 0; i < got.size(); ++i)
+    if (!(std::abs(got[i] - expected[i]) <= tol) && differ++ == 0) first = i;
+  INFO(differ << " of " << got.size() << " elements differ by more than " << tol
+              << "; the first is element " << first << ": got " << (differ ? got[first] : 0.0)
+              << ", expected " << (differ ? expected[first] : 0.0));
+  CHECK(differ == 0);
 }
 
 // The message of the tg::Error that `fn` throws ("" if it throws none).

@@ -98,23 +98,22 @@ TEST_CASE("read_file names a folder as a folder, reads a FIFO to its end, and ca
   // A FIFO has no size: it is read to its end, whatever a regular file's size check would say.
   const std::string fifo = (dir / "pipe").string();
   REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
-  const pid_t writer = fork();
-  if (writer == 0) {
-    FILE* f = std::fopen(fifo.c_str(), "w");
-    for (int i = 0; f && i < 1000; ++i) std::fputs("0123456789", f);
-    if (f) std::fclose(f);
-    _exit(0);
-  }
+  // A child process writes `lines` times "0123456789" into the FIFO (it blocks until read).
+  auto writer = [&](int lines) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      FILE* f = std::fopen(fifo.c_str(), "w");
+      for (int i = 0; f && i < lines; ++i) std::fputs("0123456789", f);
+      if (f) std::fclose(f);
+      _exit(0);
+    }
+    return pid;
+  };
+  const pid_t writer1 = writer(1000);
   CHECK(read_file(fifo, 1 << 20, "text").size() == 10000);
-  waitpid(writer, nullptr, 0);
+  waitpid(writer1, nullptr, 0);
   // The cap holds for a stream too: it stops reading as soon as the stream gives more.
-  const pid_t writer2 = fork();
-  if (writer2 == 0) {
-    FILE* f = std::fopen(fifo.c_str(), "w");
-    for (int i = 0; f && i < 100000; ++i) std::fputs("0123456789", f);
-    if (f) std::fclose(f);
-    _exit(0);
-  }
+  const pid_t writer2 = writer(100000);
   CHECK(message([&] { read_file(fifo, 5000, "text"); }) ==
         "text: '" + fifo + "' gives more than the 5000 bytes allowed");
   kill(writer2, SIGKILL);

@@ -4,15 +4,8 @@
 # exit status 1, instead of after the training whose results it was meant to keep.
 #   tests/examples/check_outputs.sh BIN_DIR WORKDIR
 set -u
-bin=$1
-work=$2
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0
-check() {  # check DESCRIPTION COMMAND...: runs the command, counts a failure
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAILED: $what"; failures=$((failures + 1)); fi
-}
+bin=$(realpath "$1")
+. "$(dirname "$0")/checks.sh" "$2"  # the work folder, check and finish
 # refused NAME REGEX COMMAND...: exit 1, a line matching REGEX, and no training step printed.
 refused() {
   local name=$1 regex=$2
@@ -51,5 +44,4 @@ if [ "$(id -u)" != 0 ]; then  # root writes anywhere
   chmod u+w ro
 fi
 
-echo "$failures failure(s)"
-exit $((failures > 0))
+finish

@@ -4,15 +4,8 @@
 # loss" per line, 9 significant digits) must agree line for line: resuming is exact, not close.
 #   tests/examples/check_resume.sh build/bin/train_transformer WORKDIR
 set -u
-program=$1
-work=$2
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0
-check() {  # check DESCRIPTION COMMAND...: runs the command, counts a failure
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAILED: $what"; failures=$((failures + 1)); fi
-}
+program=$(realpath "$1")
+. "$(dirname "$0")/checks.sh" "$2"  # the work folder, check and finish
 run=(--steps 40 --batch 4 --stop-at 0 --eval-every 10 --eval-batch 16)
 lines_of() { wc -l <"$1"; }
 # Waits (up to 60 s) until FILE has at least N lines.
@@ -22,6 +15,16 @@ wait_lines() {
     sleep 0.1
   done
   return 1
+}
+# crash_after_12_steps DIR [LOG]: a long run saving into DIR every 5 steps (loss log LOG, by
+# default DIR.log), killed with SIGKILL once its log has 12 lines.
+crash_after_12_steps() {
+  local log=${2:-$1.log}
+  "$program" "${run[@]}" --steps 100000 --loss-log "$log" --save "$1" --save-every 5 >"$1.out" &
+  local pid=$!
+  wait_lines "$log" 12
+  kill -KILL $pid
+  wait $pid 2>/dev/null
 }
 # The lines of the uninterrupted log from step FROM on.
 expected_from() { tail -n +"$1" full.log; }
@@ -62,11 +65,7 @@ wait $pid
 check "two SIGINTs: exit status 130" test $? -eq 130
 
 # 4. A crash (kill -9) between periodic saves: the last checkpoint resumes exactly.
-"$program" "${run[@]}" --steps 100000 --loss-log d.log --save d --save-every 5 >d.out &
-pid=$!
-wait_lines d.log 12
-kill -KILL $pid
-wait $pid 2>/dev/null
+crash_after_12_steps d
 "$program" --resume d --steps 40 --loss-log d2.log >d2.out
 check "after kill -9, the last checkpoint loads" test $? -eq 0
 step=$(sed -n 's/^resumed d after step \([0-9]*\).*/\1/p' d2.out)
@@ -106,14 +105,9 @@ check "damaged checkpoint: the error names the file" grep -q "h/checkpoint.safet
 # 8. --resume into the same --loss-log after a crash: the log keeps its lines up to the
 # checkpoint's step, drops the ones after it (those steps run again) and continues; it ends equal
 # to the uninterrupted run's log.
-"$program" "${run[@]}" --steps 100000 --loss-log same.log --save s --save-every 5 >s.out &
-pid=$!
-wait_lines same.log 12
-kill -KILL $pid
-wait $pid 2>/dev/null
+crash_after_12_steps s same.log
 "$program" --resume s --steps 40 --loss-log same.log >s2.out
 check "resume with the same loss log: the log continues, equal to the uninterrupted one" \
   cmp -s same.log full.log
 
-echo "$failures failure(s)"
-exit $((failures > 0))
+finish

@@ -5,15 +5,8 @@
 # without a word that promises a save.
 #   tests/examples/check_signals.sh build/bin/train_transformer WORKDIR
 set -u
-program=$1
-work=$2
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0
-check() {  # check DESCRIPTION COMMAND...: runs the command, counts a failure
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAILED: $what"; failures=$((failures + 1)); fi
-}
+program=$(realpath "$1")
+. "$(dirname "$0")/checks.sh" "$2"  # the work folder, check and finish
 wait_for() {  # wait_for FILE PATTERN: up to 60 s until FILE has a line matching PATTERN
   for _ in $(seq 600); do
     grep -q "$2" "$1" 2>/dev/null && return 0
@@ -93,5 +86,4 @@ check "SIGINT while a file opens: stops within 5 s" stopped_within 5 $pid
 check "SIGINT while a file opens: exit status 130" test "$status" -eq 130
 check "SIGINT while a file opens: no save promised" no_save_promised e.err
 
-echo "$failures failure(s)"
-exit $((failures > 0))
+finish

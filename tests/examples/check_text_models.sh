@@ -5,15 +5,8 @@
 # (or /dev/stdin) is read to its end.
 #   tests/examples/check_text_models.sh build/bin/train_transformer WORKDIR
 set -u
-program=$1
-work=$2
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0
-check() {  # check DESCRIPTION COMMAND...: runs the command, counts a failure
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAILED: $what"; failures=$((failures + 1)); fi
-}
+program=$(realpath "$1")
+. "$(dirname "$0")/checks.sh" "$2"  # the work folder, check and finish
 for i in $(seq 300); do echo "line $i of a text that the model reads"; done >text
 tr a-z A-Z <text >upper  # as many distinct characters, other ones
 head -c 3000 text | tr -d 'w' >subset  # fewer characters, all of them the model's
@@ -51,5 +44,4 @@ check "--text a FIFO: read and trained" grep -q "summary: task=text:fifo .* step
 "$program" --text /dev/stdin --seq 16 --steps 2 <text >g.out 2>&1
 check "--text /dev/stdin: read and trained" grep -q "summary: task=text:/dev/stdin .* steps=2" g.out
 
-echo "$failures failure(s)"
-exit $((failures > 0))
+finish

@@ -3,7 +3,7 @@
 #include "exercise_checks.hpp"
 
 TEST_SUITE("ex04") {
-  TEST_CASE("ex04: sigmoid values, and no NaN or inf anywhere") {
+  TEST_CASE("ex04: sigmoid values with no NaN or inf anywhere") {
     CHECK(ex::sigmoid(0) == 0.5);
     CHECK(ex::sigmoid(2) == doctest::Approx(0.8807970779778823));
     CHECK(ex::sigmoid(-2) == doctest::Approx(0.11920292202211755));
