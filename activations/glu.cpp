@@ -18,10 +18,7 @@
 
 namespace tg {
 
-namespace {
-
-// The activation as a tensor op, for the composite forms.
-Tensor act_op(GateActivation act, const Tensor& x) {
+Tensor gate_activation_op(GateActivation act, const Tensor& x) {
   switch (act) {
     case GateActivation::Sigmoid:
       return sigmoid(x);
@@ -36,8 +33,6 @@ Tensor act_op(GateActivation act, const Tensor& x) {
   }
   return x;
 }
-
-}  // namespace
 
 const char* gate_activation_name(GateActivation act) {
   switch (act) {
@@ -144,7 +139,7 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
 }
 
 Tensor gated_composite(const Tensor& gate, const Tensor& value, GateActivation act) {
-  return act_op(act, gate) * value;
+  return gate_activation_op(act, gate) * value;
 }
 
 Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, HalfOrder order) {

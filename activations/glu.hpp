@@ -37,7 +37,11 @@ enum class GateActivation { Sigmoid, Identity, ReLU, GELU, Swish };
 enum class HalfOrder { ValueFirst, GateFirst };
 
 const char* gate_activation_name(GateActivation act);  // "sigmoid", "identity", ...
-const char* gated_name(GateActivation act);  // the family member: "glu", "bilinear", ... "swiglu"
+// The family member: "glu", "bilinear", ... "swiglu".
+const char* gated_name(GateActivation act);
+// The activation alone, as its tensor op (sigmoid, x itself, relu, gelu, silu): the composite
+// forms use it, and the FFN's plain (ungated) kinds.
+Tensor gate_activation_op(GateActivation act, const Tensor& x);
 
 // act(gate) * value. Backward: dvalue = g act(gate), dgate = g value act'(gate).
 Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act);

@@ -37,20 +37,6 @@ const KindInfo& info(FFNKind kind) {
   fail("FFN", "unknown kind");
 }
 
-// The non-gated hidden activation.
-Tensor activate(GateActivation act, const Tensor& h) {
-  switch (act) {
-    case GateActivation::ReLU:
-      return relu(h);
-    case GateActivation::GELU:
-      return gelu(h);
-    case GateActivation::Swish:
-      return silu(h);
-    default:
-      return h;
-  }
-}
-
 }  // namespace
 
 const char* ffn_kind_name(FFNKind kind) {
@@ -191,7 +177,7 @@ Tensor FFN::down_recomputing_hidden(const Tensor& x, const Tensor& mask) const {
   const bool is_gated = k.gated;
   return checkpoint(
       [w, bias, act, mask, is_gated](const std::vector<Tensor>& in) {
-        const Tensor h = is_gated ? gated(in[0], in[1], act) : activate(act, in[0]);
+        const Tensor h = is_gated ? gated(in[0], in[1], act) : gate_activation_op(act, in[0]);
         return linear(mask.defined() ? h * mask : h, w, bias);
       },
       is_gated ? std::vector<Tensor>{a, b} : std::vector<Tensor>{a}, down_proj->parameters());
