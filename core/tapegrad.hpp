@@ -4,6 +4,7 @@
 // core/fast/memory_pool.hpp) are included by name where they are wanted.
 #pragma once
 
+#include "core/course.hpp"
 #include "core/dtype.hpp"
 #include "core/error.hpp"
 #include "core/fast/switch.hpp"

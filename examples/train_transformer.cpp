@@ -346,7 +346,14 @@ std::string duration(double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  tg::fast::enable();  // the fast floor (docs/performance.md); --reference turns it off
+  // The fast floor (docs/performance.md; --reference turns it off), except in the course's build
+  // of this program, train_transformer_course: its engine runs the exercise files (core/course.hpp)
+  // on the readable floor.
+  if (tg::course::installed())
+    std::printf("engine: the course's, running the exercises in %s\n",
+                tg::course::engine().source.c_str());
+  else
+    tg::fast::enable();
   // First, so that Ctrl-C while a file opens stops the program cleanly (interrupt.hpp).
   interrupt::install();
   return cli::run_main("train_transformer", [&] {

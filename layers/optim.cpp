@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "core/course.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
@@ -67,8 +68,8 @@ const Tensor* Optimizer::entry(const std::map<std::string, Tensor>& state, const
   }
   const Tensor& t = it->second;
   if (t.dtype() != float64 || t.shape() != shape)
-    fail("optimizer.load_state_dict", "\"", name, "\" must be float64 of shape ",
-         to_string(shape), ", got ", dtype_name(t.dtype()), " ", to_string(t.shape()));
+    fail("optimizer.load_state_dict", "\"", name, "\" must be float64 of shape ", to_string(shape),
+         ", got ", dtype_name(t.dtype()), " ", to_string(t.shape()));
   for (double v : t.to_vector())
     if (!std::isfinite(v)) fail("optimizer.load_state_dict", "\"", name, "\" holds ", v);
   return &t;
@@ -180,6 +181,16 @@ void Adam::step() {
       const double rate = lr, decay = group.weight_decay, beta1 = o_.beta1, beta2 = o_.beta2,
                    eps = o_.eps;
       const bool decoupled = decoupled_;
+      if (decoupled && course::engine().adamw_step) {  // the learner's step (ex11), in double
+        std::vector<double> w = p.to_vector(), g = p.grad().to_vector();
+        course::engine().adamw_step(w, g, m, v, static_cast<std::int64_t>(t),
+                                    {rate, beta1, beta2, eps, decay});
+        if (w.size() != m.size() || m.size() != v.size() || v.size() != g.size())
+          fail("adamw_step (ex11)", "w, m and v must keep their ", g.size(), " elements, got ",
+               w.size(), ", ", m.size(), " and ", v.size());
+        for_elements(p, [&](std::size_t i, double& value, double) { value = w[i]; });
+        continue;
+      }
       double* mp = m.data();
       double* vp = v.data();
       for_elements(p, [=](std::size_t i, double& w, double g) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -66,8 +67,12 @@ SwiGLUGrads swiglu_backward(const Tensor& gate, const Tensor& value, const Tenso
 Tensor cross_entropy_grad(const Tensor& logits, const std::vector<std::int64_t>& targets);
 
 // ex09 — RMSNorm backward: y = x / sqrt(mean(x^2) + eps) * w over the last axis of x (N, d);
-// given dL/dy, return dL/dx.
-Tensor rms_norm_backward(const Tensor& x, const Tensor& w, double eps, const Tensor& grad_out);
+// given dL/dy (N, d), return dL/dx (N, d) and dL/dw (d,).
+struct RmsNormGrads {
+  Tensor dx, dweight;
+};
+RmsNormGrads rms_norm_backward(const Tensor& x, const Tensor& w, double eps,
+                               const Tensor& grad_out);
 
 // ex10 — a Linear layer: parameters "weight" (out, in) and "bias" (out,), both drawn from
 // U(-1/sqrt(in), 1/sqrt(in)); forward(x) = x W^T + b for x (..., in).
@@ -97,5 +102,14 @@ AttentionGrads attention_backward(const Tensor& q, const Tensor& k, const Tensor
 // ex13 — the FFN hidden-size rule of Llama: 2/3 of 4d, as a whole number (rounded down), then
 // rounded up to a multiple of multiple_of.
 std::int64_t gated_hidden_size(std::int64_t d_model, std::int64_t multiple_of);
+
+// ex19 — the tape's backward walk, the loop at the heart of Tape::backward (core/tape.cpp).
+// records[0 .. last] are one backward pass's records in execution order (core/tape.hpp's
+// Record: op, inputs, output, backward), and the root's output gradient is already seeded. Run
+// the backward function of every record whose output received a gradient, passing it that
+// gradient, in the order that lets every gradient arrive before it is passed on; call done(i)
+// right after record i's backward has run (it frees what the record held).
+void backward_walk(std::vector<tg::Record>& records, std::size_t last,
+                   const std::function<void(std::size_t)>& done);
 
 }  // namespace ex

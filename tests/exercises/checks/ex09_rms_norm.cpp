@@ -2,10 +2,14 @@
 #include "layers/norms.hpp"
 
 TEST_SUITE("ex09") {
-  TEST_CASE("ex09: rms_norm_backward equals the tape's gradient") {
-    Tensor x = random_var({3, 6}, 13);
-    const Tensor w = random_var({6}, 14).detach(), g = random_var({3, 6}, 15).detach();
+  TEST_CASE("ex09: rms_norm_backward equals the tape's gradients") {
+    Tensor x = random_var({3, 6}, 13), w = random_var({6}, 14);
+    const Tensor g = random_var({3, 6}, 15).detach();
     tg::rms_norm(x, w, 1e-5).backward(g);
-    check_values(ex::rms_norm_backward(x.detach(), w, 1e-5, g), x.grad().to_vector(), 1e-10);
+    const ex::RmsNormGrads mine = ex::rms_norm_backward(x.detach(), w.detach(), 1e-5, g);
+    REQUIRE(mine.dx.shape() == Shape{3, 6});
+    REQUIRE(mine.dweight.shape() == Shape{6});
+    check_values(mine.dx, x.grad().to_vector(), 1e-10);
+    check_values(mine.dweight, w.grad().to_vector(), 1e-10);
   }
 }

@@ -6,7 +6,8 @@
 
 namespace ex {
 
-Tensor rms_norm_backward(const Tensor& x, const Tensor& w, double eps, const Tensor& grad_out) {
+RmsNormGrads rms_norm_backward(const Tensor& x, const Tensor& w, double eps,
+                               const Tensor& grad_out) {
   // Hints (x is (N, d), one row at a time):
   // - r = sqrt(mean(x^2) + eps), y_j = x_j w_j / r. Note dr/dx_j = x_j / (d r).
   // - dx_j = w_j g_j / r - x_j / (d r^3) * sum_i g_i w_i x_i.
