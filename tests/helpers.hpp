@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -55,18 +57,89 @@ inline Tensor random_var(const Shape& shape, std::uint64_t seed, double offset =
   return t;
 }
 
-// Every element of t equals `expected` within tol. A failure is one message: how many elements
-// differ, and the first of them with both values (not one line per element).
-inline void check_values(const Tensor& t, const std::vector<double>& expected, double tol = 1e-6) {
-  const std::vector<double> got = t.to_vector();
-  REQUIRE(got.size() == expected.size());
-  std::size_t differ = 0, first = 0;
-  for (std::size_t i = 0; i < got.size(); ++i)
-    if (!(std::abs(got[i] - expected[i]) <= tol) && differ++ == 0) first = i;
-  INFO(differ << " of " << got.size() << " elements differ by more than " << tol
-              << "; the first is element " << first << ": got " << (differ ? got[first] : 0.0)
-              << ", expected " << (differ ? expected[first] : 0.0));
+// Compares numbers element by element, llm.c style. A named comparison prints its verdict on
+// its own line, whether it passes or not:
+//   OK dq (20 elements, max diff 2.2e-16)
+//   NOT OK dk (3 of 20 elements differ by more than 1e-12, max diff 0.41)
+// and a failure's message names the tensor and shows the first few (at most 5) elements that
+// differ, yours beside the expected value, with their index. `shape` (optional) turns flat
+// indices into coordinates: dk[2,1].
+namespace detail {
+inline std::string index_name(std::size_t flat, const Shape& shape) {
+  if (shape.empty()) return "[" + std::to_string(flat) + "]";
+  std::vector<std::int64_t> coords(shape.size());
+  for (std::size_t k = shape.size(); k-- > 0;) {
+    coords[k] = static_cast<std::int64_t>(flat) % shape[k];
+    flat /= static_cast<std::size_t>(shape[k]);
+  }
+  std::string out = "[";
+  for (std::size_t k = 0; k < coords.size(); ++k) out += (k ? "," : "") + std::to_string(coords[k]);
+  return out + "]";
+}
+}  // namespace detail
+
+inline void check_close(const std::string& name, const std::vector<double>& got,
+                        const std::vector<double>& expected, double tol = 1e-6,
+                        const Shape& shape = {}, bool print_verdict = true) {
+  if (got.size() != expected.size()) {
+    if (print_verdict)
+      std::cout << "NOT OK " << name << " (" << got.size() << " elements, expected "
+                << expected.size() << ")\n";
+    FAIL_CHECK(name << ": " << got.size() << " elements, expected " << expected.size());
+    return;
+  }
+  const bool use_shape = !shape.empty() && static_cast<std::size_t>(numel(shape)) == got.size();
+  std::size_t differ = 0;
+  double max_diff = 0;
+  std::ostringstream firsts;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const double diff = std::abs(got[i] - expected[i]);
+    if (!(diff <= tol)) {  // also true when either value is NaN
+      if (differ < 5)
+        firsts << "\n  " << name << detail::index_name(i, use_shape ? shape : Shape{}) << ": yours "
+               << got[i] << ", expected " << expected[i];
+      ++differ;
+    }
+    if (!(diff <= max_diff)) max_diff = diff;  // NaN wins, so a NaN shows as max diff nan
+  }
+  std::ostringstream verdict;
+  verdict.precision(2);
+  if (differ == 0)
+    verdict << "OK " << name << " (" << got.size() << (got.size() == 1 ? " element" : " elements")
+            << ", max diff " << max_diff << ")";
+  else
+    verdict << "NOT OK " << name << " (" << differ << " of " << got.size()
+            << " elements differ by more than " << tol << ", max diff " << max_diff << ")";
+  if (print_verdict) std::cout << verdict.str() << "\n";
+  const std::string message = verdict.str() +
+                              (differ == 0  ? ""
+                               : differ > 5 ? "; the first 5:"
+                                            : ":") +
+                              firsts.str();
+  INFO(message);
   CHECK(differ == 0);
+}
+
+// A tensor against expected values; the name says which tensor (dq, dweight, ...).
+inline void check_values(const std::string& name, const Tensor& t,
+                         const std::vector<double>& expected, double tol = 1e-6) {
+  check_close(name, t.to_vector(), expected, tol, t.shape());
+}
+// A tensor against a tensor of the same shape (a shape mismatch is reported first).
+inline void check_values(const std::string& name, const Tensor& t, const Tensor& expected,
+                         double tol = 1e-6) {
+  if (t.shape() != expected.shape()) {
+    std::cout << "NOT OK " << name << " (shape " << to_string(t.shape()) << ", expected "
+              << to_string(expected.shape()) << ")\n";
+    FAIL_CHECK(name << ": shape " << to_string(t.shape()) << ", expected "
+                    << to_string(expected.shape()));
+    return;
+  }
+  check_close(name, t.to_vector(), expected.to_vector(), tol, t.shape());
+}
+// The unnamed form the core tests use: quiet when it passes.
+inline void check_values(const Tensor& t, const std::vector<double>& expected, double tol = 1e-6) {
+  check_close("values", t.to_vector(), expected, tol, t.shape(), /*print_verdict=*/false);
 }
 
 // The message of the tg::Error that `fn` throws ("" if it throws none).

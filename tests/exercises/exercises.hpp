@@ -1,19 +1,23 @@
 // tests/exercises/exercises.hpp — the exercises: what a learner implements, one function (or
-// class) each, in tests/exercises/learner/exNN_*.cpp. docs/exercises.md says what to read first.
+// class) each, in tests/exercises/learner/exNN_*.cpp. docs/exercises.md says what to read first
+// and has the hints.
 //
-// Build with -DTAPEGRAD_LEARNER=ON to test your own versions:
+// The short loop: compile your learner/exNN file alone and run its checks (seconds):
+//   cmake --build build --target ex03
+// All of them at once, built against your files:
 //   cmake -S . -B build -DTAPEGRAD_LEARNER=ON && cmake --build build -j 2
-//   ctest --test-dir build -L ex01 --output-on-failure        # just exercise 1
-//   build/bin/exercise_tests -ts=ex01                           # the same, directly
+//   ctest --test-dir build -L ex03 --output-on-failure
 // Without the option the same checks run against the reference solutions (solutions/), which
-// proves the checks pass; CI also proves each check fails on the untouched stubs.
+// proves the checks pass; the default build also proves each check fails on the untouched stubs.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/random.hpp"
 #include "core/tapegrad.hpp"
 #include "layers/module.hpp"
 
@@ -27,6 +31,47 @@ namespace ex {
 
 using tg::Shape;
 using tg::Tensor;
+
+// ex00 — a scalar tape from zero, micrograd-sized; it uses nothing of tapegrad. A Value is a
+// handle to a node holding a double, its gradient, and how it was made: the nodes it was
+// computed from (parents) and a function that pushes the node's gradient into theirs. You write
+// the three ops and backward(); the node and its destructor are given.
+struct ValueNode {
+  double data = 0, grad = 0;
+  std::vector<std::shared_ptr<ValueNode>> parents;  // empty for a leaf
+  // Adds this node's contribution to each parent's grad, from out.grad and the parents' data.
+  std::function<void(const ValueNode& out)> backward;
+  ValueNode() = default;
+  ValueNode(const ValueNode&) = delete;
+  ValueNode& operator=(const ValueNode&) = delete;
+  // Frees a long chain without recursing: the parents this node alone holds are taken apart
+  // here, one loop, instead of each destructor calling the next (which overflows the stack on a
+  // chain of 100,000 nodes).
+  ~ValueNode() {
+    std::vector<std::shared_ptr<ValueNode>> pending = std::move(parents);
+    while (!pending.empty()) {
+      std::shared_ptr<ValueNode> node = std::move(pending.back());
+      pending.pop_back();
+      if (node && node.use_count() == 1)
+        for (auto& p : node->parents) pending.push_back(std::move(p));
+    }
+  }
+};
+
+class Value {
+ public:
+  explicit Value(double data) : node(std::make_shared<ValueNode>()) { node->data = data; }
+  explicit Value(std::shared_ptr<ValueNode> n) : node(std::move(n)) {}
+  double data() const { return node->data; }
+  double grad() const { return node->grad; }
+  // Sets this value's grad to 1 and walks every node it was made from in reverse topological
+  // order (each node after all the nodes made from it), calling each node's backward.
+  void backward() const;
+  std::shared_ptr<ValueNode> node;
+};
+Value operator+(const Value& a, const Value& b);
+Value operator*(const Value& a, const Value& b);
+Value tanh(const Value& x);
 
 // ex01 — a scalar op's backward. A recorded op computing a * b elementwise (same shapes), whose
 // backward accumulates g * b into a and g * a into b.
@@ -102,6 +147,43 @@ AttentionGrads attention_backward(const Tensor& q, const Tensor& k, const Tensor
 // ex13 — the FFN hidden-size rule of Llama: 2/3 of 4d, as a whole number (rounded down), then
 // rounded up to a multiple of multiple_of.
 std::int64_t gated_hidden_size(std::int64_t d_model, std::int64_t multiple_of);
+
+// ex14 — LayerNorm backward: y = (x - mean) / sqrt(var + eps) * weight + bias over the last axis
+// of x (N, d), var the biased variance; weight and bias (d,). Given dL/dy (N, d), return dL/dx
+// (N, d), dL/dweight (d,) and dL/dbias (d,).
+struct LayerNormGrads {
+  Tensor dx, dweight, dbias;
+};
+LayerNormGrads layer_norm_backward(const Tensor& x, const Tensor& weight, double eps,
+                                   const Tensor& grad_out);
+
+// ex15 — RoPE in the rotate-half layout (layers/rope.hpp): x (T, hd), hd even; cos and sin (T, hd)
+// from tg::nn::rope_tables. Forward rotates pair (x[t, i], x[t, i + hd/2]) by the angle whose
+// cosine and sine are cos[t, i] and sin[t, i]; backward takes dL/dout (T, hd) to dL/dx (T, hd).
+Tensor rope_forward(const Tensor& x, const Tensor& cos, const Tensor& sin);
+Tensor rope_backward(const Tensor& grad_out, const Tensor& cos, const Tensor& sin);
+
+// ex16 — embedding backward: the forward was out[p] = weight[ids[p]] for a table weight
+// (num, dim), out (n, dim) with n = ids.size(). Given dL/dout (n, dim), return dL/dweight
+// (num, dim). Ids may repeat.
+Tensor embedding_backward(const std::vector<std::int64_t>& ids, const Tensor& grad_out,
+                          std::int64_t num);
+
+// ex17 — inverted dropout. In training (and p > 0), each element is kept with probability 1 - p
+// (draw gen.uniform() per element) and scaled by 1/(1 - p); otherwise out = x. The mask (x's
+// shape) holds what x was multiplied by: 0 or 1/(1 - p) in training, all 1 otherwise. The
+// backward takes dL/dout and that mask to dL/dx. p is in [0, 1).
+struct DropoutOutput {
+  Tensor out, mask;
+};
+DropoutOutput dropout_forward(const Tensor& x, double p, tg::Generator& gen, bool training);
+Tensor dropout_backward(const Tensor& grad_out, const Tensor& mask);
+
+// ex18 — GELU's derivative, both forms, for any finite x (no NaN, no inf):
+// exact, gelu(x) = x Phi(x) with Phi the standard normal CDF; and GPT-2's tanh approximation,
+// gelu(x) ~ x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2.
+double gelu_derivative(double x);
+double gelu_tanh_derivative(double x);
 
 // ex19 — the tape's backward walk, the loop at the heart of Tape::backward (core/tape.cpp).
 // records[0 .. last] are one backward pass's records in execution order (core/tape.hpp's

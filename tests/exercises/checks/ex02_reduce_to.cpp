@@ -8,7 +8,7 @@ TEST_SUITE("ex02") {
       CAPTURE(to_string(s));
       const Tensor r = ex::reduce_to(g, s);
       CHECK(r.shape() == s);
-      check_values(r, sum_to_shape(g, s).to_vector(), 1e-12);
+      check_values("reduce_to(g, " + to_string(s) + ")", r, sum_to_shape(g, s).to_vector(), 1e-12);
     }
   }
 }

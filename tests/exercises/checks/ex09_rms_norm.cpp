@@ -7,9 +7,7 @@ TEST_SUITE("ex09") {
     const Tensor g = random_var({3, 6}, 15).detach();
     tg::rms_norm(x, w, 1e-5).backward(g);
     const ex::RmsNormGrads mine = ex::rms_norm_backward(x.detach(), w.detach(), 1e-5, g);
-    REQUIRE(mine.dx.shape() == Shape{3, 6});
-    REQUIRE(mine.dweight.shape() == Shape{6});
-    check_values(mine.dx, x.grad().to_vector(), 1e-10);
-    check_values(mine.dweight, w.grad().to_vector(), 1e-10);
+    check_values("dx", mine.dx, x.grad(), 1e-10);
+    check_values("dweight", mine.dweight, w.grad(), 1e-10);
   }
 }

@@ -1,18 +1,15 @@
-// ex01: your turn. Read docs/tape.md first; the declaration and what it must do are in
-// tests/exercises/exercises.hpp. Replace the body, then run:
-//   cmake -S . -B build -DTAPEGRAD_LEARNER=ON && cmake --build build -j 2 && ctest --test-dir build
-//   -L ex01
+// ex01: a recorded op's backward. Your turn: read docs/tape.md, then replace the body below; the
+// declaration is in tests/exercises/exercises.hpp, hints in docs/exercises.md#ex01. Check it with:
+//   cmake --build build --target ex01
 #include "exercises.hpp"
 
 namespace ex {
 
 Tensor times(const Tensor& a, const Tensor& b) {
-  // Hints:
-  // - Compute the forward value without recording it: inside a tg::NoGradGuard block,
-  //   out = a.detach() * b.detach().
-  // - Then return tg::record("times", {a, b}, out, [a, b](const Tensor& g) { ... }) whose lambda
-  //   calls tg::accumulate_grad(a, ...) and tg::accumulate_grad(b, ...).
-  // - d(ab)/da = b. What is d(ab)/db? What happens when a and b are the same tensor?
+  // Questions: how does an op compute its value without recording the ops inside it? What does
+  // tg::record take, and what must its backward lambda do with the upstream gradient g (see
+  // tg::accumulate_grad)? What are d(ab)/da and d(ab)/db, and what happens when a and b are the
+  // same tensor?
   (void)a, (void)b;
   not_implemented("ex01 (times)", "docs/tape.md");
 }

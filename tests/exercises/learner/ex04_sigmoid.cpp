@@ -1,21 +1,20 @@
-// ex04: your turn. Read docs/activations.md#sigmoid-computed-stably first; the declaration and what
-// it must do are in tests/exercises/exercises.hpp. Replace the body, then run:
-//   cmake -S . -B build -DTAPEGRAD_LEARNER=ON && cmake --build build -j 2 && ctest --test-dir build
-//   -L ex04
+// ex04: a stable sigmoid. Your turn: read docs/activations.md#sigmoid-computed-stably, then replace
+// the body below; the declaration is in tests/exercises/exercises.hpp, hints in
+// docs/exercises.md#ex04. Check it with:
+//   cmake --build build --target ex04
 #include "exercises.hpp"
 
 namespace ex {
 
 double sigmoid(double x) {
-  // Hints:
-  // - 1 / (1 + exp(-x)) overflows exp for x very negative. For x < 0 use the equal form
-  //   exp(x) / (1 + exp(x)), whose exp never sees a positive argument.
+  // Question: for which x does exp(-x) overflow, and which equal form of 1 / (1 + e^-x) never
+  // calls exp with a large positive argument?
   (void)x;
   not_implemented("ex04 (sigmoid)", "docs/activations.md#sigmoid-computed-stably");
 }
 
 double sigmoid_derivative(double x) {
-  // Hint: differentiate 1 / (1 + e^-x) and write the result in terms of sigmoid(x) itself.
+  // Question: differentiate 1 / (1 + e^-x). Can you write the result with sigmoid(x) alone?
   (void)x;
   not_implemented("ex04 (sigmoid_derivative)", "docs/activations.md#sigmoid-computed-stably");
 }

@@ -1,16 +1,15 @@
-// ex07: your turn. Read docs/gated-ffn.md#the-backward-pass first; the declaration and what it must
-// do are in tests/exercises/exercises.hpp. Replace the body, then run:
-//   cmake -S . -B build -DTAPEGRAD_LEARNER=ON && cmake --build build -j 2 && ctest --test-dir build
-//   -L ex07
+// ex07: fused SwiGLU backward. Your turn: read docs/gated-ffn.md#the-backward-pass, then replace
+// the body below; the declaration is in tests/exercises/exercises.hpp, hints in
+// docs/exercises.md#ex07. Check it with:
+//   cmake --build build --target ex07
 #include "exercises.hpp"
 
 namespace ex {
 
 SwiGLUGrads swiglu_backward(const Tensor& gate, const Tensor& value, const Tensor& grad_out) {
-  // Hints (float64 tensors, same shapes):
-  // - out = silu(a) * v with silu(a) = a sigmoid(a).
-  // - dvalue = g silu(a);  dgate = g v silu'(a), silu'(a) = s + a s (1 - s), s = sigmoid(a).
-  // - Loop over the elements; only gate, value and grad_out are needed (that is the "fused" point).
+  // gate, value, grad_out: float64, one shape; dgate and dvalue have it too.
+  // Questions: out = silu(gate) * value; what is d out/d value? d out/d gate, by the product
+  // rule on silu(a) = a sigmoid(a)? What must you recompute from gate, since nothing was saved?
   (void)gate, (void)value, (void)grad_out;
   not_implemented("ex07 (swiglu_backward)", "docs/gated-ffn.md#the-backward-pass");
 }

@@ -1,14 +1,14 @@
-// ex13: your turn. Read docs/gated-ffn.md#cost-and-the-23-rule first; the declaration and what it
-// must do are in tests/exercises/exercises.hpp. Replace the body, then run:
-//   cmake -S . -B build -DTAPEGRAD_LEARNER=ON && cmake --build build -j 2 && ctest --test-dir build
-//   -L ex13
+// ex13: the FFN hidden-size rule. Your turn: read docs/gated-ffn.md#cost-and-the-23-rule, then
+// replace the body below; the declaration is in tests/exercises/exercises.hpp, hints in
+// docs/exercises.md#ex13. Check it with:
+//   cmake --build build --target ex13
 #include "exercises.hpp"
 
 namespace ex {
 
 std::int64_t gated_hidden_size(std::int64_t d_model, std::int64_t multiple_of) {
-  // Hints: h = 2 * (4 d) / 3 in integer arithmetic (rounds down), then the smallest multiple of
-  // multiple_of that is >= h. d = 512, multiple_of = 256 gives 1536; d = 4096 gives 11008.
+  // Questions: a gated FFN has three matrices where a plain one has two; what hidden size keeps
+  // the parameter count of a plain FFN with 4d? Rounded how, and then up to what?
   (void)d_model, (void)multiple_of;
   not_implemented("ex13 (gated_hidden_size)", "docs/gated-ffn.md#cost-and-the-23-rule");
 }
