@@ -18,9 +18,12 @@
 // that every gradient is finite, gradient clipping, an AdamW step. Every --eval-every steps the
 // model is scored on freshly drawn examples it never trained on (token accuracy and exact match
 // of whole answers), in chunks of --batch examples. A progress bar shows step, loss, accuracy,
-// tokens/s and ETA (plain lines when stdout is not a terminal), and the last line is a summary:
-//   summary: task=... ffn=... params=... steps=... loss=... acc=... ms_per_step=...
-//   tokens_per_s=... peak_rss_mb=...
+// tokens/s and ETA (plain lines when stdout is not a terminal; "eval --" until the first
+// evaluation), and the last line is a summary, each number named by where it was measured:
+//   summary: task=... ffn=... params=... steps=... train_loss=... eval_step=... eval_loss=...
+//   eval_acc=... eval_exact=... ms_per_step=... tokens_per_s=... peak_rss_mb=...
+// train_loss is the last training batch's loss; eval_* the last evaluation's, made after step
+// eval_step on examples never trained on; "none" for what was not measured.
 // Ctrl-C or SIGTERM during training finishes the current step, saves everything to --save DIR (or
 // ./interrupted-run) and exits with status 130 (143 for SIGTERM); --resume DIR continues with the
 // loss curve the uninterrupted run would have had (run_checkpoint.hpp says what is saved). A
@@ -461,6 +464,7 @@ int main(int argc, char** argv) {
     const bool tty = isatty(STDOUT_FILENO) != 0;
     training::Score last_eval, last_train;
     bool evaluated = false;
+    std::int64_t eval_step = 0;  // the step after which last_eval was measured
     double train_seconds = 0;
     for (std::int64_t step = first_step; step < o.steps; ++step) {
       const auto start = std::chrono::steady_clock::now();
@@ -501,18 +505,21 @@ int main(int argc, char** argv) {
         Generator eval_gen(o.seed + 1000 + static_cast<std::uint64_t>(done));  // unseen examples
         const training::Evaluation e =
             training::evaluate(model, *task, o.eval_batch, o.batch, eval_gen, interrupt::requested);
-        if (e.complete) last_eval = e.score, evaluated = true;
+        if (e.complete) last_eval = e.score, evaluated = true, eval_step = done;
       }
       const auto this_run = static_cast<double>(done - first_step);
       const double tokens_per_s =
           this_run * static_cast<double>(o.batch * task->seq_len()) / train_seconds;
       const double eta = train_seconds / this_run * static_cast<double>(o.steps - done);
-      // Compact enough for an 80-column terminal with the 22-character bar in front.
+      // Compact enough for an 80-column terminal with the 22-character bar in front. Before the
+      // first evaluation there is no evaluation accuracy: "--", not a measured 0.0%.
+      char eval_text[16] = "    --";
+      if (evaluated) std::snprintf(eval_text, sizeof eval_text, "%5.1f%%", 100 * last_eval.acc);
       char line[256];
       std::snprintf(line, sizeof line,
-                    "step %lld/%lld loss %.4f acc %5.1f%% eval %5.1f%% %6.0f tok/s ETA %s",
+                    "step %lld/%lld loss %.4f acc %5.1f%% eval %s %6.0f tok/s ETA %s",
                     static_cast<long long>(done), static_cast<long long>(o.steps), last_train.loss,
-                    100 * last_train.acc, 100 * last_eval.acc, tokens_per_s, duration(eta).c_str());
+                    100 * last_train.acc, eval_text, tokens_per_s, duration(eta).c_str());
       if (tty) {
         const int width = 20,
                   filled = static_cast<int>(width * done / std::max<std::int64_t>(o.steps, 1));
@@ -544,7 +551,7 @@ int main(int argc, char** argv) {
     if (trained == 0 && task) {  // a loaded model (or a finished run) is evaluated as it is
       Generator eval_gen(o.seed + 1000);
       last_eval = training::evaluate(model, *task, o.eval_batch, o.batch, eval_gen).score;
-      evaluated = true;
+      evaluated = true, eval_step = done;
       std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc
                 << "%, exact " << 100 * last_eval.exact << "%"
                 << (o.text_file_given ? "" : " (on its text, '" + o.text_file + "')") << std::endl;
@@ -607,20 +614,24 @@ int main(int argc, char** argv) {
       std::cout << "generate: " << o.prompt << out << "\n";
     }
 
-    // The last training batch's loss, or without training the evaluation's; "none" when the
-    // model was not evaluated (a text model whose text is gone).
-    char loss_text[32] = "none", acc_text[32] = "none";
-    if (trained > 0 || evaluated) {
-      std::snprintf(loss_text, sizeof loss_text, "%.4f",
-                    trained ? last_train.loss : last_eval.loss);
-      std::snprintf(acc_text, sizeof acc_text, "%.4f", last_eval.acc);
-    }
+    // Each number says where it comes from: train_loss is the last training batch's (of this
+    // run), eval_* the last evaluation's, on fresh examples after step eval_step; "none" for what
+    // was not measured (no training; a text model whose text is gone).
+    auto measured = [](bool known, double value) {
+      char text[32] = "none";
+      if (known) std::snprintf(text, sizeof text, "%.4f", value);
+      return std::string(text);
+    };
+    const std::string eval_step_text = evaluated ? std::to_string(eval_step) : "none";
     std::printf(
-        "summary: task=%s ffn=%s params=%lld steps=%lld loss=%s acc=%s ms_per_step=%.2f "
-        "tokens_per_s=%.0f peak_rss_mb=%.0f\n",
+        "summary: task=%s ffn=%s params=%lld steps=%lld train_loss=%s eval_step=%s eval_loss=%s "
+        "eval_acc=%s eval_exact=%s ms_per_step=%.2f tokens_per_s=%.0f peak_rss_mb=%.0f\n",
         run.task.c_str(), nn::ffn_kind_name(config.ffn),
-        static_cast<long long>(model.num_parameters()), static_cast<long long>(done), loss_text,
-        acc_text, trained ? 1000 * train_seconds / static_cast<double>(trained) : 0.0,
+        static_cast<long long>(model.num_parameters()), static_cast<long long>(done),
+        measured(trained > 0, last_train.loss).c_str(), eval_step_text.c_str(),
+        measured(evaluated, last_eval.loss).c_str(), measured(evaluated, last_eval.acc).c_str(),
+        measured(evaluated, last_eval.exact).c_str(),
+        trained ? 1000 * train_seconds / static_cast<double>(trained) : 0.0,
         trained ? static_cast<double>(trained * o.batch * config.max_seq) / train_seconds : 0.0,
         peak_rss_mb());
     return 0;
