@@ -11,7 +11,8 @@
 // The program runs in three stages, in this order:
 //   1. options(): every flag parsed and range-checked (with a resumed run's saved flags and a
 //      saved model's config.json), before any work; a bad one ends with the usage, exit code 2.
-//   2. every output (--save, --loss-log, --logits-out) created and test-written, and the model,
+//   2. every output (--out, --save, --loss-log, --logits-out) created and test-written, and the
+//   model,
 //      the task and the optimizer built; --save DIR is written once before step 1.
 //   3. training, evaluation, saving and generation.
 // Each step: a fresh batch, forward, cross-entropy over the scored positions, backward, a check
@@ -29,6 +30,9 @@
 // loss curve the uninterrupted run would have had (run_checkpoint.hpp says what is saved). A
 // second signal exits at once; outside training (reading files, evaluating a loaded model,
 // generating) a signal stops the program at once (interrupt.hpp).
+// After training it draws into --out DIR (default tapegrad-out/train_transformer): the loss and
+// accuracy curves of the steps it ran (training_curves.svg and .csv) and the attention weights of
+// every layer and head on one example (attention_weights.svg), training_plots.hpp says how.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -45,15 +49,18 @@
 #include "checkpoint_io.hpp"
 #include "cli.hpp"
 #include "core/fast/parallel.hpp"
+#include "core/file_io.hpp"
 #include "core/safetensors.hpp"
 #include "core/tapegrad.hpp"
 #include "interrupt.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
 #include "outputs.hpp"
+#include "plot/svg.hpp"
 #include "run_checkpoint.hpp"
 #include "tasks.hpp"
 #include "training.hpp"
+#include "training_plots.hpp"
 
 using namespace tg;
 
@@ -98,6 +105,9 @@ const char* kUsage =
     "  --load DIR         start from a saved model (its config sets the model: the model flags\n"
     "                     cannot be given); it is evaluated (a text model on its own text file,\n"
     "                     or on --text FILE), and trained further only if --steps is given\n"
+    "  --out DIR          where to draw the loss and accuracy curves (training_curves.svg, .csv)\n"
+    "                     and the attention weights on one example (attention_weights.svg)\n"
+    "                     (default tapegrad-out/train_transformer)\n"
     "  --loss-log FILE    write \"step loss\" for every training step to FILE (with --resume, the\n"
     "                     lines up to the checkpoint's step are kept and the log continues)\n"
     "  --simulate-interrupt N     behave as if Ctrl-C arrived during step N (to test resuming)\n"
@@ -126,7 +136,7 @@ struct Options {
   int threads = 0;
   double lr = 0, weight_decay = 0, clip = 0, temperature = 0, stop_at = 0;
   bool cosine = false;
-  std::string save_dir, loss_log, prompt, logits_out;
+  std::string save_dir, loss_log, prompt, logits_out, out_dir;
   std::map<std::string, std::string> run_flags;  // what a checkpoint records of this run
 };
 
@@ -137,40 +147,41 @@ constexpr const char* kFfnKinds[] = {"relu",     "gelu",  "swish", "glu",
 // a file that cannot be read (--resume, --load) is an error naming it (exit 1).
 Options options(int argc, char** argv) {
   cli::Flags flags("train_transformer", kUsage);
-  for (auto [name, value] :
-       std::initializer_list<std::pair<const char*, const char*>>{{"task", "reverse"},
-                                                                  {"text", ""},
-                                                                  {"modulus", "23"},
-                                                                  {"ffn", "swiglu"},
-                                                                  {"d-model", "64"},
-                                                                  {"layers", "2"},
-                                                                  {"heads", "4"},
-                                                                  {"positions", "learned"},
-                                                                  {"norm", "rms"},
-                                                                  {"seq", "64"},
-                                                                  {"batch", "32"},
-                                                                  {"steps", "400"},
-                                                                  {"lr", "0.001"},
-                                                                  {"schedule", "constant"},
-                                                                  {"warmup", "0"},
-                                                                  {"weight-decay", "0.01"},
-                                                                  {"clip", "1"},
-                                                                  {"seed", "0"},
-                                                                  {"threads", ""},
-                                                                  {"eval-every", "10"},
-                                                                  {"eval-batch", "512"},
-                                                                  {"stop-at", ""},
-                                                                  {"save", ""},
-                                                                  {"load", ""},
-                                                                  {"generate", ""},
-                                                                  {"temperature", "0"},
-                                                                  {"max-new", "32"},
-                                                                  {"logits-out", ""},
-                                                                  {"save-every", "0"},
-                                                                  {"resume", ""},
-                                                                  {"loss-log", ""},
-                                                                  {"simulate-interrupt", "0"},
-                                                                  {"simulate-bad-gradient", "0"}})
+  for (auto [name, value] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"task", "reverse"},
+           {"text", ""},
+           {"modulus", "23"},
+           {"ffn", "swiglu"},
+           {"d-model", "64"},
+           {"layers", "2"},
+           {"heads", "4"},
+           {"positions", "learned"},
+           {"norm", "rms"},
+           {"seq", "64"},
+           {"batch", "32"},
+           {"steps", "400"},
+           {"lr", "0.001"},
+           {"schedule", "constant"},
+           {"warmup", "0"},
+           {"weight-decay", "0.01"},
+           {"clip", "1"},
+           {"seed", "0"},
+           {"threads", ""},
+           {"eval-every", "10"},
+           {"eval-batch", "512"},
+           {"stop-at", ""},
+           {"save", ""},
+           {"load", ""},
+           {"generate", ""},
+           {"temperature", "0"},
+           {"max-new", "32"},
+           {"logits-out", ""},
+           {"save-every", "0"},
+           {"resume", ""},
+           {"loss-log", ""},
+           {"out", "tapegrad-out/train_transformer"},
+           {"simulate-interrupt", "0"},
+           {"simulate-bad-gradient", "0"}})
     flags.add(name, value);
   flags.add_switch("reference");
   flags.parse(argc, argv);
@@ -195,7 +206,7 @@ Options options(int argc, char** argv) {
   }
   // Flags of this invocation only, not of the run: a resumed run does not repeat them.
   for (const char* name :
-       {"resume", "save", "load", "loss-log", "simulate-interrupt", "simulate-bad-gradient",
+       {"resume", "save", "load", "loss-log", "out", "simulate-interrupt", "simulate-bad-gradient",
         "generate", "logits-out", "temperature", "max-new"})
     o.run_flags.erase(name);
 
@@ -228,6 +239,8 @@ Options options(int argc, char** argv) {
   o.simulate_bad_gradient = flags.integer("simulate-bad-gradient", 0, 1000000);
   o.save_dir = flags.text("save");
   o.loss_log = flags.text("loss-log");
+  o.out_dir = flags.text("out");
+  if (o.out_dir.empty()) flags.bad("out", "must name a folder");
   o.prompt = flags.text("generate");
   o.logits_out = flags.text("logits-out");
   o.text_file = flags.text("text");
@@ -336,6 +349,81 @@ std::ofstream open_loss_log(const std::string& path, bool resuming, std::int64_t
   return log;
 }
 
+// How a token is drawn as a label: printable ASCII as it is, a space as "␣", a newline as "↵",
+// any other byte as "·" (a byte of a multi-byte character is not text on its own, and the SVG
+// must be valid UTF-8).
+std::string label_of(const std::string& token) {
+  if (token == " ") return "\u2423";
+  if (token == "\n") return "\u21b5";
+  for (char ch : token)
+    if (ch < 0x21 || ch > 0x7e) return "\u00b7";
+  return token;
+}
+
+// The lines the loss and accuracy are read against (training.md, "Sanity checks"): a model that
+// knows nothing guesses uniformly over the vocabulary, loss ln V; one that has learned only what
+// kind of token comes (a digit; a residue mod p) guesses uniformly among those, loss ln 10 or
+// ln p and accuracy 1/10 or 1/p; for text, the unigram entropy is what ignoring context costs.
+void landmarks(const std::string& task_name, const tasks::Task* task, std::int64_t vocab,
+               std::vector<training::Landmark>& loss, std::vector<training::Landmark>& acc) {
+  char label[96];
+  std::snprintf(label, sizeof label, "ln V = ln %lld: uniform over the vocabulary",
+                static_cast<long long>(vocab));
+  loss.push_back({label, std::log(static_cast<double>(vocab))});
+  if (task_name == "copy" || task_name == "reverse" || task_name == "sort") {
+    loss.push_back({"ln 10: uniform over the digits", std::log(10.0)});
+    acc.push_back({"1/10: a digit at random", 0.1});
+  } else if (task_name == "modadd") {
+    const std::int64_t p = vocab - 2;
+    std::snprintf(label, sizeof label, "ln %lld: uniform over the residues",
+                  static_cast<long long>(p));
+    loss.push_back({label, std::log(static_cast<double>(p))});
+    std::snprintf(label, sizeof label, "1/%lld: a residue at random", static_cast<long long>(p));
+    acc.push_back({label, 1.0 / static_cast<double>(p)});
+  } else if (const auto* text = dynamic_cast<const tasks::CharTask*>(task)) {
+    loss.push_back({"unigram entropy: no context", text->unigram_entropy()});
+  }
+}
+
+// --out DIR: the curves of the steps this run trained (none without training) and, when there is
+// a task to draw an example from, the attention weights on one example (the first 48 tokens of
+// a text window), drawn without recording. Each file is written atomically.
+void draw_pictures(const std::string& dir, nn::Transformer& model, const tasks::Task* task,
+                   const std::string& task_name, const training::Curves& curves,
+                   std::uint64_t seed) {
+  std::vector<std::string> wrote;
+  const std::string base = dir + "/";
+  if (!curves.steps.empty()) {
+    std::vector<training::Landmark> loss_marks, acc_marks;
+    landmarks(task_name, task, model.config().vocab, loss_marks, acc_marks);
+    plot::write_svg(
+        training::curves_figure(curves, "train_transformer: " + task_name, loss_marks, acc_marks),
+        base + "training_curves.svg");
+    write_file_atomically(base + "training_curves.csv", training::curves_csv(curves));
+    wrote = {"training_curves.svg", "training_curves.csv"};
+  }
+  if (task) {
+    Generator gen(seed + 3000);  // an example of its own, never trained on
+    const tasks::Batch b = task->sample(1, gen);
+    const std::int64_t T = std::min<std::int64_t>(b.T, 48);
+    const std::vector<std::int64_t> ids(b.x.begin(), b.x.begin() + T);
+    std::vector<std::string> labels;
+    for (std::int64_t id : ids) labels.push_back(label_of(task->token_text(id)));
+    model.eval();
+    plot::write_svg(
+        training::attention_figure(model, ids, labels,
+                                   "attention weights on one example of " + task_name +
+                                       " (row: query, column: key; white 0, dark blue 1)"),
+        base + "attention_weights.svg");
+    model.train();
+    wrote.push_back("attention_weights.svg");
+  }
+  if (wrote.empty()) return;
+  std::cout << "pictures: " << dir << "/{";
+  for (std::size_t i = 0; i < wrote.size(); ++i) std::cout << (i ? "," : "") << wrote[i];
+  std::cout << "}\n";
+}
+
 std::string duration(double seconds) {
   char buf[32];
   if (seconds >= 60)
@@ -358,6 +446,7 @@ int main(int argc, char** argv) {
     const bool resuming = !o.resume_dir.empty();
 
     // Stage 2: the outputs first (cheap, and a failure should cost no training), then the model.
+    outputs::prepare_dir(o.out_dir, "--out");
     if (!o.save_dir.empty()) outputs::prepare_dir(o.save_dir, "--save");
     if (!o.logits_out.empty()) outputs::prepare_file(o.logits_out, "--logits-out");
     if (!o.loss_log.empty()) outputs::prepare_file(o.loss_log, "--loss-log");
@@ -465,6 +554,7 @@ int main(int argc, char** argv) {
     training::Score last_eval, last_train;
     bool evaluated = false;
     std::int64_t eval_step = 0;  // the step after which last_eval was measured
+    training::Curves curves;     // what this run measured, for training_curves.svg
     double train_seconds = 0;
     for (std::int64_t step = first_step; step < o.steps; ++step) {
       const auto start = std::chrono::steady_clock::now();
@@ -490,6 +580,8 @@ int main(int argc, char** argv) {
       train_seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       done = step + 1;
+      curves.steps.push_back(static_cast<double>(done));
+      curves.loss.push_back(last_train.loss), curves.acc.push_back(last_train.acc);
       if (loss_log.is_open()) {
         char entry[64];
         std::snprintf(entry, sizeof entry, "%lld %.9g\n", static_cast<long long>(done),
@@ -505,7 +597,12 @@ int main(int argc, char** argv) {
         Generator eval_gen(o.seed + 1000 + static_cast<std::uint64_t>(done));  // unseen examples
         const training::Evaluation e =
             training::evaluate(model, *task, o.eval_batch, o.batch, eval_gen, interrupt::requested);
-        if (e.complete) last_eval = e.score, evaluated = true, eval_step = done;
+        if (e.complete) {
+          last_eval = e.score, evaluated = true, eval_step = done;
+          curves.eval_steps.push_back(static_cast<double>(done));
+          curves.eval_loss.push_back(e.score.loss), curves.eval_acc.push_back(e.score.acc);
+          curves.eval_exact.push_back(e.score.exact);
+        }
       }
       const auto this_run = static_cast<double>(done - first_step);
       const double tokens_per_s =
@@ -558,6 +655,8 @@ int main(int argc, char** argv) {
     } else if (!task) {
       std::cout << no_evaluation << "\n";
     }
+
+    draw_pictures(o.out_dir, model, task.get(), run.task, curves, o.seed);
 
     if (!o.prompt.empty()) {
       NoGradGuard no_grad;
