@@ -90,7 +90,7 @@ plot::Figure attention_figure(nn::Transformer& model, const std::vector<std::int
       map.rows = map.cols = static_cast<int>(T);
       map.values.assign(P.begin() + h * T * T, P.begin() + (h + 1) * T * T);
       map.row_labels = map.col_labels = labels;
-      map.levels = 32;  // weights below 1/64 drawn white: a file a tenth the size
+      map.levels = 32;  // weights below 1/64 drawn white: about half the file
       p.heatmap = std::move(map);
     }
   }

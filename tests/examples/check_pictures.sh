@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The pictures train_transformer draws (issue 18): written where --out says, valid SVG
+# The pictures train_transformer and demo draw (issue 18): written where --out says, valid SVG
 # (xmllint, when installed: CI installs it), for a task and for a text whose bytes are not all
 # ASCII (a byte of a UTF-8 character alone is not text: its label must not break the file), and
 # a curves CSV with one row per step.
@@ -17,8 +17,10 @@ for i in $(seq 40); do printf 'caf\xc3\xa9 & <na\xc3\xafve> "quotes"\n'; done >t
 "$bin/train_transformer" --text text --seq 16 --steps 3 --out text-out >text.out 2>&1
 check "text: exit status 0" test $? -eq 0
 check "text: a space is drawn as ␣" grep -q '>␣</text>' text-out/attention_weights.svg
+"$bin/demo" --steps 40 --out demo >demo.out 2>&1
+check "demo: snapshots after steps 1, 2, 10 and 40" grep -q "decision boundary at steps 1 2 10 40 into demo/decision_boundary.svg" demo.out
 if command -v xmllint >/dev/null; then
-  check "valid SVG" xmllint --noout task/*.svg text-out/*.svg
+  check "valid SVG" xmllint --noout task/*.svg text-out/*.svg demo/*.svg
 else
   echo "(xmllint is not installed: the SVGs were not validated)"
 fi
