@@ -80,6 +80,11 @@ const char* kUsage =
     "  --norm N           rms | layer (default rms)\n"
     "  --seq N            with --text: context length, 2..1024 (default 64); tasks fix their own\n"
     "  --batch N          examples per step, 1..4096 (default 32)\n"
+    "  --train-batches N  train on N batches drawn once, in turn, instead of a fresh batch every\n"
+    "                     step, 0..1000000 (default 0: fresh); --train-batches 1 overfits one\n"
+    "                     batch on purpose, the first check of a training loop (training.md)\n"
+    "  --holdout PCT      with --text: train on the first 100-PCT% of the file and evaluate on\n"
+    "                     the rest, 0..50 (default 0: evaluate on fresh windows of the same text)\n"
     "  --steps N          training steps, 0..1000000 (default 400; stops early, see --stop-at)\n"
     "  --lr X             peak learning rate (default 0.001)\n"
     "  --schedule S       constant | cosine (linear warm-up, cosine decay to lr/10) (default "
@@ -132,6 +137,7 @@ struct Options {
   std::int64_t seq = 0, modulus = 23;
   std::int64_t steps = 0, batch = 0, eval_every = 0, eval_batch = 0, max_new = 0, warmup = 0;
   std::int64_t save_every = 0, simulate_interrupt = 0, simulate_bad_gradient = 0;
+  std::int64_t train_batches = 0, holdout = 0;
   std::uint64_t seed = 0;
   int threads = 0;
   double lr = 0, weight_decay = 0, clip = 0, temperature = 0, stop_at = 0;
@@ -160,6 +166,8 @@ Options options(int argc, char** argv) {
            {"seq", "64"},
            {"batch", "32"},
            {"steps", "400"},
+           {"train-batches", "0"},
+           {"holdout", "0"},
            {"lr", "0.001"},
            {"schedule", "constant"},
            {"warmup", "0"},
@@ -224,6 +232,8 @@ Options options(int argc, char** argv) {
   o.batch = flags.integer("batch", 1, 4096);
   o.seed = static_cast<std::uint64_t>(flags.integer("seed", 0, 1LL << 62));
   o.eval_every = flags.integer("eval-every", 1, 100000);
+  o.train_batches = flags.integer("train-batches", 0, 1000000);
+  o.holdout = flags.integer("holdout", 0, 50);
   o.eval_batch = flags.integer("eval-batch", 1, 1000000);
   o.max_new = flags.integer("max-new", 1, 10000);
   o.threads = flags.text("threads").empty() ? get_num_threads()
@@ -269,6 +279,8 @@ Options options(int argc, char** argv) {
     flags.needs("seq", !o.text_file.empty(),
                 "applies to --text only (the tasks fix their own length)");
     flags.needs("modulus", task_name == "modadd", "applies to --task modadd only");
+    flags.needs("holdout", o.holdout == 0 || !o.text_file.empty(),
+                "applies to --text only (a task's examples are always fresh)");
   }
 
   // The model: from a saved folder, or from the flags.
@@ -452,7 +464,8 @@ int main(int argc, char** argv) {
     if (!o.loss_log.empty()) outputs::prepare_file(o.loss_log, "--loss-log");
 
     std::unique_ptr<tasks::Task> task;
-    std::string no_evaluation;  // why a loaded model cannot be evaluated, if it cannot
+    std::unique_ptr<tasks::Task> eval_task;  // --holdout: the held-out end of the text
+    std::string no_evaluation;               // why a loaded model cannot be evaluated, if it cannot
     io::SavedRun& run = o.run;
     if (!o.text_file.empty()) {
       // A saved model reads the text through its own vocabulary (CharTask refuses characters it
@@ -467,6 +480,20 @@ int main(int argc, char** argv) {
         no_evaluation =
             std::string("no evaluation was done: the model's text could not be read (") + e.what() +
             "); pass --text FILE to evaluate it";
+      }
+      if (no_evaluation.empty() && o.holdout > 0) {
+        // --holdout: the first part of the file to train on, the rest to evaluate on, both read
+        // through the whole file's characters (or the saved model's).
+        if (vocabulary.empty())
+          vocabulary = tasks::CharTask(text, run.config.max_seq, o.text_file).chars();
+        const auto cut = text.size() - text.size() * static_cast<std::size_t>(o.holdout) / 100;
+        const auto need = static_cast<std::size_t>(run.config.max_seq) + 2;
+        if (cut < need || text.size() - cut < need)
+          fail("--holdout", "'", o.text_file, "' has ", text.size(), " bytes: too few to hold out ",
+               o.holdout, "% and keep ", need, " on each side");
+        eval_task = std::make_unique<tasks::CharTask>(text.substr(cut), run.config.max_seq,
+                                                      o.text_file, vocabulary);
+        text.resize(cut);
       }
       if (no_evaluation.empty())
         task = std::make_unique<tasks::CharTask>(std::move(text), run.config.max_seq, o.text_file,
@@ -551,6 +578,15 @@ int main(int argc, char** argv) {
       return interrupt::exit_status();  // 128 + the signal: the run did not finish
     };
     const bool tty = isatty(STDOUT_FILENO) != 0;
+    const tasks::Task* scored = eval_task ? eval_task.get() : task.get();  // what evaluations use
+    // --train-batches N: N batches drawn once, from a generator of their own (so a resumed run
+    // draws the same ones), and trained on in turn.
+    std::vector<tasks::Batch> fixed_batches;
+    if (o.train_batches > 0 && will_train) {
+      Generator fixed_gen(o.seed + 5000);
+      for (std::int64_t n = 0; n < o.train_batches; ++n)
+        fixed_batches.push_back(task->sample(o.batch, fixed_gen));
+    }
     training::Score last_eval, last_train;
     bool evaluated = false;
     std::int64_t eval_step = 0;  // the step after which last_eval was measured
@@ -559,7 +595,9 @@ int main(int argc, char** argv) {
     for (std::int64_t step = first_step; step < o.steps; ++step) {
       const auto start = std::chrono::steady_clock::now();
       opt.lr = o.cosine ? optim::warmup_cosine(step, o.warmup, o.steps, o.lr, o.lr / 10) : o.lr;
-      const tasks::Batch b = task->sample(o.batch, train_gen);
+      const tasks::Batch b = fixed_batches.empty()
+                                 ? task->sample(o.batch, train_gen)
+                                 : fixed_batches[static_cast<std::size_t>(step % o.train_batches)];
       Tensor loss;
       last_train = training::score(model, b, &loss);
       loss.backward();
@@ -595,8 +633,8 @@ int main(int argc, char** argv) {
       const bool evaluate = done % o.eval_every == 0 || done == o.steps;
       if (evaluate && !interrupt::requested()) {
         Generator eval_gen(o.seed + 1000 + static_cast<std::uint64_t>(done));  // unseen examples
-        const training::Evaluation e =
-            training::evaluate(model, *task, o.eval_batch, o.batch, eval_gen, interrupt::requested);
+        const training::Evaluation e = training::evaluate(model, *scored, o.eval_batch, o.batch,
+                                                          eval_gen, interrupt::requested);
         if (e.complete) {
           last_eval = e.score, evaluated = true, eval_step = done;
           curves.eval_steps.push_back(static_cast<double>(done));
@@ -647,7 +685,7 @@ int main(int argc, char** argv) {
 
     if (trained == 0 && task) {  // a loaded model (or a finished run) is evaluated as it is
       Generator eval_gen(o.seed + 1000);
-      last_eval = training::evaluate(model, *task, o.eval_batch, o.batch, eval_gen).score;
+      last_eval = training::evaluate(model, *scored, o.eval_batch, o.batch, eval_gen).score;
       evaluated = true, eval_step = done;
       std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc
                 << "%, exact " << 100 * last_eval.exact << "%"
