@@ -7,9 +7,15 @@
 // tape, the gradients (check them by hand: dL/da = 16, dL/db = -16) and writes the graph as
 // Graphviz DOT (render with `dot -Tsvg DIR/tape.dot -o tape.svg`).
 // Part 2 trains a 2 -> 16 -> 16 -> 2 multilayer perceptron on "two moons" with plain gradient
-// descent, printing the loss as it falls and the final accuracy.
+// descent, printing the loss as it falls and the final accuracy, and draws how it splits the plane
+// as it learns: DIR/decision_boundary.svg, four snapshots (steps 1, N/16, N/4 and N) of the region
+// it calls class 1, shaded, under the points. The README's figure is made with
+// `build/bin/demo --out docs/images`.
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <numbers>
@@ -18,6 +24,7 @@
 #include "cli.hpp"
 #include "core/tapegrad.hpp"
 #include "outputs.hpp"
+#include "plot/svg.hpp"
 
 using namespace tg;
 
@@ -31,7 +38,7 @@ struct Options {
 
 const char* kUsage =
     "usage: demo [--out DIR] [--steps N] [--seed S]\n"
-    "  --out DIR   where to write tape.dot (default tapegrad-out)\n"
+    "  --out DIR   where to write tape.dot and decision_boundary.svg (default tapegrad-out)\n"
     "  --steps N   training steps for the network, 1..100000 (default 400)\n"
     "  --seed S    seed for the data and the initial weights, 0..2^62 (default 0)\n";
 
@@ -86,6 +93,38 @@ Tensor parameter(const Shape& shape, std::int64_t fan_in, Generator& gen) {
   return t;
 }
 
+// What the network predicts over the plane: a panel with a heatmap of the predicted class (1:
+// light blue, 0: white) on an 80 x 50 grid, the points of each class on top.
+plot::Panel boundary_panel(const std::function<Tensor(const Tensor&)>& forward, const Tensor& X,
+                           const std::vector<std::int64_t>& y, std::string title, bool legend) {
+  const plot::Range xr{-2, 2}, yr{-1.25, 1.75};  // room above the moons for the legend
+  plot::Heatmap map;
+  map.cols = 80, map.rows = 50;
+  map.lo = 0, map.hi = 5;  // class 1 is 1/5 of the way to dark blue: a light shade
+  Tensor grid = zeros({map.rows * map.cols, 2});
+  for (int r = 0; r < map.rows; ++r)
+    for (int c = 0; c < map.cols; ++c) {  // cell centres; row 0 is the top of the y range
+      const std::int64_t i = r * map.cols + c;
+      grid.set({i, 0}, xr.lo + (c + 0.5) * (xr.hi - xr.lo) / map.cols);
+      grid.set({i, 1}, yr.hi - (r + 0.5) * (yr.hi - yr.lo) / map.rows);
+    }
+  NoGradGuard no_grad;
+  for (std::int64_t k : argmax(forward(grid), 1)) map.values.push_back(static_cast<double>(k));
+  plot::Panel p{std::move(title), "x", "y", {}, xr, yr, std::move(map)};
+  for (std::int64_t cls : {0, 1}) {
+    std::vector<double> px, py;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (y[i] == cls) {
+        px.push_back(X.at({static_cast<std::int64_t>(i), 0}));
+        py.push_back(X.at({static_cast<std::int64_t>(i), 1}));
+      }
+    plot::Series& s =
+        p.add(legend ? (cls ? "class 1 (lower moon)" : "class 0 (upper moon)") : "", px, py);
+    s.line = false, s.markers = true, s.color = cls ? 0 : 1;  // blue, orange
+  }
+  return p;
+}
+
 void train_mlp(const Options& options) {
   std::cout << "== Part 2: a small network learns two moons ==\n";
   Generator gen(options.seed);
@@ -103,6 +142,13 @@ void train_mlp(const Options& options) {
   };
   const double learning_rate = 0.5;
   double first_loss = 0, loss_value = 0;
+  // The snapshots: after steps 1, N/16, N/4 and N (fewer when N is small).
+  std::vector<int> snapshots;
+  for (int s : {1, options.steps / 16, options.steps / 4, options.steps})
+    if (s >= 1 && (snapshots.empty() || s > snapshots.back())) snapshots.push_back(s);
+  plot::Figure figure("demo: the network's decision boundary as it learns (shaded: class 1)", 1,
+                      static_cast<int>(snapshots.size()));
+  figure.panel_width = 320, figure.panel_height = 250;
   for (int step = 1; step <= options.steps; ++step) {
     Tensor loss = cross_entropy(forward(X), y);
     loss.backward();
@@ -115,6 +161,11 @@ void train_mlp(const Options& options) {
     }
     loss_value = loss.item();
     if (step == 1) first_loss = loss_value;
+    if (std::find(snapshots.begin(), snapshots.end(), step) != snapshots.end()) {
+      char title[64];
+      std::snprintf(title, sizeof title, "after step %d (loss %.3f)", step, loss_value);
+      figure.panels.push_back(boundary_panel(forward, X, y, title, figure.panels.empty()));
+    }
     if (step == 1 || step % 50 == 0 || step == options.steps)
       std::cout << "step " << std::setw(5) << step << "  loss " << std::fixed
                 << std::setprecision(4) << loss_value << "\n";
@@ -127,6 +178,11 @@ void train_mlp(const Options& options) {
             << std::setprecision(1)
             << 100.0 * static_cast<double>(correct) / static_cast<double>(y.size()) << "% on "
             << y.size() << " points\n";
+  const std::string path = (std::filesystem::path(options.out) / "decision_boundary.svg").string();
+  plot::write_svg(figure, path);
+  std::cout << "drew the decision boundary at steps";
+  for (int s : snapshots) std::cout << " " << s;
+  std::cout << " into " << path << "\n";
 }
 
 }  // namespace

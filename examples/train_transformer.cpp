@@ -11,21 +11,28 @@
 // The program runs in three stages, in this order:
 //   1. options(): every flag parsed and range-checked (with a resumed run's saved flags and a
 //      saved model's config.json), before any work; a bad one ends with the usage, exit code 2.
-//   2. every output (--save, --loss-log, --logits-out) created and test-written, and the model,
+//   2. every output (--out, --save, --loss-log, --logits-out) created and test-written, and the
+//   model,
 //      the task and the optimizer built; --save DIR is written once before step 1.
 //   3. training, evaluation, saving and generation.
 // Each step: a fresh batch, forward, cross-entropy over the scored positions, backward, a check
 // that every gradient is finite, gradient clipping, an AdamW step. Every --eval-every steps the
 // model is scored on freshly drawn examples it never trained on (token accuracy and exact match
 // of whole answers), in chunks of --batch examples. A progress bar shows step, loss, accuracy,
-// tokens/s and ETA (plain lines when stdout is not a terminal), and the last line is a summary:
-//   summary: task=... ffn=... params=... steps=... loss=... acc=... ms_per_step=...
-//   tokens_per_s=... peak_rss_mb=...
+// tokens/s and ETA (plain lines when stdout is not a terminal; "eval --" until the first
+// evaluation), and the last line is a summary, each number named by where it was measured:
+//   summary: task=... ffn=... params=... steps=... train_loss=... eval_step=... eval_loss=...
+//   eval_acc=... eval_exact=... ms_per_step=... tokens_per_s=... peak_rss_mb=...
+// train_loss is the last training batch's loss; eval_* the last evaluation's, made after step
+// eval_step on examples never trained on; "none" for what was not measured.
 // Ctrl-C or SIGTERM during training finishes the current step, saves everything to --save DIR (or
 // ./interrupted-run) and exits with status 130 (143 for SIGTERM); --resume DIR continues with the
 // loss curve the uninterrupted run would have had (run_checkpoint.hpp says what is saved). A
 // second signal exits at once; outside training (reading files, evaluating a loaded model,
 // generating) a signal stops the program at once (interrupt.hpp).
+// After training it draws into --out DIR (default tapegrad-out/train_transformer): the loss and
+// accuracy curves of the steps it ran (training_curves.svg and .csv) and the attention weights of
+// every layer and head on one example (attention_weights.svg), training_plots.hpp says how.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -42,15 +49,18 @@
 #include "checkpoint_io.hpp"
 #include "cli.hpp"
 #include "core/fast/parallel.hpp"
+#include "core/file_io.hpp"
 #include "core/safetensors.hpp"
 #include "core/tapegrad.hpp"
 #include "interrupt.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
 #include "outputs.hpp"
+#include "plot/svg.hpp"
 #include "run_checkpoint.hpp"
 #include "tasks.hpp"
 #include "training.hpp"
+#include "training_plots.hpp"
 
 using namespace tg;
 
@@ -70,6 +80,11 @@ const char* kUsage =
     "  --norm N           rms | layer (default rms)\n"
     "  --seq N            with --text: context length, 2..1024 (default 64); tasks fix their own\n"
     "  --batch N          examples per step, 1..4096 (default 32)\n"
+    "  --train-batches N  train on N batches drawn once, in turn, instead of a fresh batch every\n"
+    "                     step, 0..1000000 (default 0: fresh); --train-batches 1 overfits one\n"
+    "                     batch on purpose, the first check of a training loop (training.md)\n"
+    "  --holdout PCT      with --text: train on the first 100-PCT% of the file and evaluate on\n"
+    "                     the rest, 0..50 (default 0: evaluate on fresh windows of the same text)\n"
     "  --steps N          training steps, 0..1000000 (default 400; stops early, see --stop-at)\n"
     "  --lr X             peak learning rate (default 0.001)\n"
     "  --schedule S       constant | cosine (linear warm-up, cosine decay to lr/10) (default "
@@ -95,6 +110,9 @@ const char* kUsage =
     "  --load DIR         start from a saved model (its config sets the model: the model flags\n"
     "                     cannot be given); it is evaluated (a text model on its own text file,\n"
     "                     or on --text FILE), and trained further only if --steps is given\n"
+    "  --out DIR          where to draw the loss and accuracy curves (training_curves.svg, .csv)\n"
+    "                     and the attention weights on one example (attention_weights.svg)\n"
+    "                     (default tapegrad-out/train_transformer)\n"
     "  --loss-log FILE    write \"step loss\" for every training step to FILE (with --resume, the\n"
     "                     lines up to the checkpoint's step are kept and the log continues)\n"
     "  --simulate-interrupt N     behave as if Ctrl-C arrived during step N (to test resuming)\n"
@@ -119,11 +137,12 @@ struct Options {
   std::int64_t seq = 0, modulus = 23;
   std::int64_t steps = 0, batch = 0, eval_every = 0, eval_batch = 0, max_new = 0, warmup = 0;
   std::int64_t save_every = 0, simulate_interrupt = 0, simulate_bad_gradient = 0;
+  std::int64_t train_batches = 0, holdout = 0;
   std::uint64_t seed = 0;
   int threads = 0;
   double lr = 0, weight_decay = 0, clip = 0, temperature = 0, stop_at = 0;
   bool cosine = false;
-  std::string save_dir, loss_log, prompt, logits_out;
+  std::string save_dir, loss_log, prompt, logits_out, out_dir;
   std::map<std::string, std::string> run_flags;  // what a checkpoint records of this run
 };
 
@@ -134,40 +153,43 @@ constexpr const char* kFfnKinds[] = {"relu",     "gelu",  "swish", "glu",
 // a file that cannot be read (--resume, --load) is an error naming it (exit 1).
 Options options(int argc, char** argv) {
   cli::Flags flags("train_transformer", kUsage);
-  for (auto [name, value] :
-       std::initializer_list<std::pair<const char*, const char*>>{{"task", "reverse"},
-                                                                  {"text", ""},
-                                                                  {"modulus", "23"},
-                                                                  {"ffn", "swiglu"},
-                                                                  {"d-model", "64"},
-                                                                  {"layers", "2"},
-                                                                  {"heads", "4"},
-                                                                  {"positions", "learned"},
-                                                                  {"norm", "rms"},
-                                                                  {"seq", "64"},
-                                                                  {"batch", "32"},
-                                                                  {"steps", "400"},
-                                                                  {"lr", "0.001"},
-                                                                  {"schedule", "constant"},
-                                                                  {"warmup", "0"},
-                                                                  {"weight-decay", "0.01"},
-                                                                  {"clip", "1"},
-                                                                  {"seed", "0"},
-                                                                  {"threads", ""},
-                                                                  {"eval-every", "10"},
-                                                                  {"eval-batch", "512"},
-                                                                  {"stop-at", ""},
-                                                                  {"save", ""},
-                                                                  {"load", ""},
-                                                                  {"generate", ""},
-                                                                  {"temperature", "0"},
-                                                                  {"max-new", "32"},
-                                                                  {"logits-out", ""},
-                                                                  {"save-every", "0"},
-                                                                  {"resume", ""},
-                                                                  {"loss-log", ""},
-                                                                  {"simulate-interrupt", "0"},
-                                                                  {"simulate-bad-gradient", "0"}})
+  for (auto [name, value] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"task", "reverse"},
+           {"text", ""},
+           {"modulus", "23"},
+           {"ffn", "swiglu"},
+           {"d-model", "64"},
+           {"layers", "2"},
+           {"heads", "4"},
+           {"positions", "learned"},
+           {"norm", "rms"},
+           {"seq", "64"},
+           {"batch", "32"},
+           {"steps", "400"},
+           {"train-batches", "0"},
+           {"holdout", "0"},
+           {"lr", "0.001"},
+           {"schedule", "constant"},
+           {"warmup", "0"},
+           {"weight-decay", "0.01"},
+           {"clip", "1"},
+           {"seed", "0"},
+           {"threads", ""},
+           {"eval-every", "10"},
+           {"eval-batch", "512"},
+           {"stop-at", ""},
+           {"save", ""},
+           {"load", ""},
+           {"generate", ""},
+           {"temperature", "0"},
+           {"max-new", "32"},
+           {"logits-out", ""},
+           {"save-every", "0"},
+           {"resume", ""},
+           {"loss-log", ""},
+           {"out", "tapegrad-out/train_transformer"},
+           {"simulate-interrupt", "0"},
+           {"simulate-bad-gradient", "0"}})
     flags.add(name, value);
   flags.add_switch("reference");
   flags.parse(argc, argv);
@@ -192,7 +214,7 @@ Options options(int argc, char** argv) {
   }
   // Flags of this invocation only, not of the run: a resumed run does not repeat them.
   for (const char* name :
-       {"resume", "save", "load", "loss-log", "simulate-interrupt", "simulate-bad-gradient",
+       {"resume", "save", "load", "loss-log", "out", "simulate-interrupt", "simulate-bad-gradient",
         "generate", "logits-out", "temperature", "max-new"})
     o.run_flags.erase(name);
 
@@ -210,6 +232,8 @@ Options options(int argc, char** argv) {
   o.batch = flags.integer("batch", 1, 4096);
   o.seed = static_cast<std::uint64_t>(flags.integer("seed", 0, 1LL << 62));
   o.eval_every = flags.integer("eval-every", 1, 100000);
+  o.train_batches = flags.integer("train-batches", 0, 1000000);
+  o.holdout = flags.integer("holdout", 0, 50);
   o.eval_batch = flags.integer("eval-batch", 1, 1000000);
   o.max_new = flags.integer("max-new", 1, 10000);
   o.threads = flags.text("threads").empty() ? get_num_threads()
@@ -225,6 +249,8 @@ Options options(int argc, char** argv) {
   o.simulate_bad_gradient = flags.integer("simulate-bad-gradient", 0, 1000000);
   o.save_dir = flags.text("save");
   o.loss_log = flags.text("loss-log");
+  o.out_dir = flags.text("out");
+  if (o.out_dir.empty()) flags.bad("out", "must name a folder");
   o.prompt = flags.text("generate");
   o.logits_out = flags.text("logits-out");
   o.text_file = flags.text("text");
@@ -253,6 +279,8 @@ Options options(int argc, char** argv) {
     flags.needs("seq", !o.text_file.empty(),
                 "applies to --text only (the tasks fix their own length)");
     flags.needs("modulus", task_name == "modadd", "applies to --task modadd only");
+    flags.needs("holdout", o.holdout == 0 || !o.text_file.empty(),
+                "applies to --text only (a task's examples are always fresh)");
   }
 
   // The model: from a saved folder, or from the flags.
@@ -333,6 +361,81 @@ std::ofstream open_loss_log(const std::string& path, bool resuming, std::int64_t
   return log;
 }
 
+// How a token is drawn as a label: printable ASCII as it is, a space as "␣", a newline as "↵",
+// any other byte as "·" (a byte of a multi-byte character is not text on its own, and the SVG
+// must be valid UTF-8).
+std::string label_of(const std::string& token) {
+  if (token == " ") return "\u2423";
+  if (token == "\n") return "\u21b5";
+  for (char ch : token)
+    if (ch < 0x21 || ch > 0x7e) return "\u00b7";
+  return token;
+}
+
+// The lines the loss and accuracy are read against (training.md, "Sanity checks"): a model that
+// knows nothing guesses uniformly over the vocabulary, loss ln V; one that has learned only what
+// kind of token comes (a digit; a residue mod p) guesses uniformly among those, loss ln 10 or
+// ln p and accuracy 1/10 or 1/p; for text, the unigram entropy is what ignoring context costs.
+void landmarks(const std::string& task_name, const tasks::Task* task, std::int64_t vocab,
+               std::vector<training::Landmark>& loss, std::vector<training::Landmark>& acc) {
+  char label[96];
+  std::snprintf(label, sizeof label, "ln V = ln %lld: uniform over the vocabulary",
+                static_cast<long long>(vocab));
+  loss.push_back({label, std::log(static_cast<double>(vocab))});
+  if (task_name == "copy" || task_name == "reverse" || task_name == "sort") {
+    loss.push_back({"ln 10: uniform over the digits", std::log(10.0)});
+    acc.push_back({"1/10: a digit at random", 0.1});
+  } else if (task_name == "modadd") {
+    const std::int64_t p = vocab - 2;
+    std::snprintf(label, sizeof label, "ln %lld: uniform over the residues",
+                  static_cast<long long>(p));
+    loss.push_back({label, std::log(static_cast<double>(p))});
+    std::snprintf(label, sizeof label, "1/%lld: a residue at random", static_cast<long long>(p));
+    acc.push_back({label, 1.0 / static_cast<double>(p)});
+  } else if (const auto* text = dynamic_cast<const tasks::CharTask*>(task)) {
+    loss.push_back({"unigram entropy: no context", text->unigram_entropy()});
+  }
+}
+
+// --out DIR: the curves of the steps this run trained (none without training) and, when there is
+// a task to draw an example from, the attention weights on one example (the first 48 tokens of
+// a text window), drawn without recording. Each file is written atomically.
+void draw_pictures(const std::string& dir, nn::Transformer& model, const tasks::Task* task,
+                   const std::string& task_name, const training::Curves& curves,
+                   std::uint64_t seed) {
+  std::vector<std::string> wrote;
+  const std::string base = dir + "/";
+  if (!curves.steps.empty()) {
+    std::vector<training::Landmark> loss_marks, acc_marks;
+    landmarks(task_name, task, model.config().vocab, loss_marks, acc_marks);
+    plot::write_svg(
+        training::curves_figure(curves, "train_transformer: " + task_name, loss_marks, acc_marks),
+        base + "training_curves.svg");
+    write_file_atomically(base + "training_curves.csv", training::curves_csv(curves));
+    wrote = {"training_curves.svg", "training_curves.csv"};
+  }
+  if (task) {
+    Generator gen(seed + 3000);  // an example of its own, never trained on
+    const tasks::Batch b = task->sample(1, gen);
+    const std::int64_t T = std::min<std::int64_t>(b.T, 48);
+    const std::vector<std::int64_t> ids(b.x.begin(), b.x.begin() + T);
+    std::vector<std::string> labels;
+    for (std::int64_t id : ids) labels.push_back(label_of(task->token_text(id)));
+    model.eval();
+    plot::write_svg(
+        training::attention_figure(model, ids, labels,
+                                   "attention weights on one example of " + task_name +
+                                       " (row: query, column: key; white 0, dark blue 1)"),
+        base + "attention_weights.svg");
+    model.train();
+    wrote.push_back("attention_weights.svg");
+  }
+  if (wrote.empty()) return;
+  std::cout << "pictures: " << dir << "/{";
+  for (std::size_t i = 0; i < wrote.size(); ++i) std::cout << (i ? "," : "") << wrote[i];
+  std::cout << "}\n";
+}
+
 std::string duration(double seconds) {
   char buf[32];
   if (seconds >= 60)
@@ -362,12 +465,14 @@ int main(int argc, char** argv) {
     const bool resuming = !o.resume_dir.empty();
 
     // Stage 2: the outputs first (cheap, and a failure should cost no training), then the model.
+    outputs::prepare_dir(o.out_dir, "--out");
     if (!o.save_dir.empty()) outputs::prepare_dir(o.save_dir, "--save");
     if (!o.logits_out.empty()) outputs::prepare_file(o.logits_out, "--logits-out");
     if (!o.loss_log.empty()) outputs::prepare_file(o.loss_log, "--loss-log");
 
     std::unique_ptr<tasks::Task> task;
-    std::string no_evaluation;  // why a loaded model cannot be evaluated, if it cannot
+    std::unique_ptr<tasks::Task> eval_task;  // --holdout: the held-out end of the text
+    std::string no_evaluation;               // why a loaded model cannot be evaluated, if it cannot
     io::SavedRun& run = o.run;
     if (!o.text_file.empty()) {
       // A saved model reads the text through its own vocabulary (CharTask refuses characters it
@@ -382,6 +487,20 @@ int main(int argc, char** argv) {
         no_evaluation =
             std::string("no evaluation was done: the model's text could not be read (") + e.what() +
             "); pass --text FILE to evaluate it";
+      }
+      if (no_evaluation.empty() && o.holdout > 0) {
+        // --holdout: the first part of the file to train on, the rest to evaluate on, both read
+        // through the whole file's characters (or the saved model's).
+        if (vocabulary.empty())
+          vocabulary = tasks::CharTask(text, run.config.max_seq, o.text_file).chars();
+        const auto cut = text.size() - text.size() * static_cast<std::size_t>(o.holdout) / 100;
+        const auto need = static_cast<std::size_t>(run.config.max_seq) + 2;
+        if (cut < need || text.size() - cut < need)
+          fail("--holdout", "'", o.text_file, "' has ", text.size(), " bytes: too few to hold out ",
+               o.holdout, "% and keep ", need, " on each side");
+        eval_task = std::make_unique<tasks::CharTask>(text.substr(cut), run.config.max_seq,
+                                                      o.text_file, vocabulary);
+        text.resize(cut);
       }
       if (no_evaluation.empty())
         task = std::make_unique<tasks::CharTask>(std::move(text), run.config.max_seq, o.text_file,
@@ -466,13 +585,26 @@ int main(int argc, char** argv) {
       return interrupt::exit_status();  // 128 + the signal: the run did not finish
     };
     const bool tty = isatty(STDOUT_FILENO) != 0;
+    const tasks::Task* scored = eval_task ? eval_task.get() : task.get();  // what evaluations use
+    // --train-batches N: N batches drawn once, from a generator of their own (so a resumed run
+    // draws the same ones), and trained on in turn.
+    std::vector<tasks::Batch> fixed_batches;
+    if (o.train_batches > 0 && will_train) {
+      Generator fixed_gen(o.seed + 5000);
+      for (std::int64_t n = 0; n < o.train_batches; ++n)
+        fixed_batches.push_back(task->sample(o.batch, fixed_gen));
+    }
     training::Score last_eval, last_train;
     bool evaluated = false;
+    std::int64_t eval_step = 0;  // the step after which last_eval was measured
+    training::Curves curves;     // what this run measured, for training_curves.svg
     double train_seconds = 0;
     for (std::int64_t step = first_step; step < o.steps; ++step) {
       const auto start = std::chrono::steady_clock::now();
       opt.lr = o.cosine ? optim::warmup_cosine(step, o.warmup, o.steps, o.lr, o.lr / 10) : o.lr;
-      const tasks::Batch b = task->sample(o.batch, train_gen);
+      const tasks::Batch b = fixed_batches.empty()
+                                 ? task->sample(o.batch, train_gen)
+                                 : fixed_batches[static_cast<std::size_t>(step % o.train_batches)];
       Tensor loss;
       last_train = training::score(model, b, &loss);
       loss.backward();
@@ -493,6 +625,8 @@ int main(int argc, char** argv) {
       train_seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       done = step + 1;
+      curves.steps.push_back(static_cast<double>(done));
+      curves.loss.push_back(last_train.loss), curves.acc.push_back(last_train.acc);
       if (loss_log.is_open()) {
         char entry[64];
         std::snprintf(entry, sizeof entry, "%lld %.9g\n", static_cast<long long>(done),
@@ -506,20 +640,28 @@ int main(int argc, char** argv) {
       const bool evaluate = done % o.eval_every == 0 || done == o.steps;
       if (evaluate && !interrupt::requested()) {
         Generator eval_gen(o.seed + 1000 + static_cast<std::uint64_t>(done));  // unseen examples
-        const training::Evaluation e =
-            training::evaluate(model, *task, o.eval_batch, o.batch, eval_gen, interrupt::requested);
-        if (e.complete) last_eval = e.score, evaluated = true;
+        const training::Evaluation e = training::evaluate(model, *scored, o.eval_batch, o.batch,
+                                                          eval_gen, interrupt::requested);
+        if (e.complete) {
+          last_eval = e.score, evaluated = true, eval_step = done;
+          curves.eval_steps.push_back(static_cast<double>(done));
+          curves.eval_loss.push_back(e.score.loss), curves.eval_acc.push_back(e.score.acc);
+          curves.eval_exact.push_back(e.score.exact);
+        }
       }
       const auto this_run = static_cast<double>(done - first_step);
       const double tokens_per_s =
           this_run * static_cast<double>(o.batch * task->seq_len()) / train_seconds;
       const double eta = train_seconds / this_run * static_cast<double>(o.steps - done);
-      // Compact enough for an 80-column terminal with the 22-character bar in front.
+      // Compact enough for an 80-column terminal with the 22-character bar in front. Before the
+      // first evaluation there is no evaluation accuracy: "--", not a measured 0.0%.
+      char eval_text[16] = "    --";
+      if (evaluated) std::snprintf(eval_text, sizeof eval_text, "%5.1f%%", 100 * last_eval.acc);
       char line[256];
       std::snprintf(line, sizeof line,
-                    "step %lld/%lld loss %.4f acc %5.1f%% eval %5.1f%% %6.0f tok/s ETA %s",
+                    "step %lld/%lld loss %.4f acc %5.1f%% eval %s %6.0f tok/s ETA %s",
                     static_cast<long long>(done), static_cast<long long>(o.steps), last_train.loss,
-                    100 * last_train.acc, 100 * last_eval.acc, tokens_per_s, duration(eta).c_str());
+                    100 * last_train.acc, eval_text, tokens_per_s, duration(eta).c_str());
       if (tty) {
         const int width = 20,
                   filled = static_cast<int>(width * done / std::max<std::int64_t>(o.steps, 1));
@@ -550,14 +692,16 @@ int main(int argc, char** argv) {
 
     if (trained == 0 && task) {  // a loaded model (or a finished run) is evaluated as it is
       Generator eval_gen(o.seed + 1000);
-      last_eval = training::evaluate(model, *task, o.eval_batch, o.batch, eval_gen).score;
-      evaluated = true;
+      last_eval = training::evaluate(model, *scored, o.eval_batch, o.batch, eval_gen).score;
+      evaluated = true, eval_step = done;
       std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc
                 << "%, exact " << 100 * last_eval.exact << "%"
                 << (o.text_file_given ? "" : " (on its text, '" + o.text_file + "')") << std::endl;
     } else if (!task) {
       std::cout << no_evaluation << "\n";
     }
+
+    draw_pictures(o.out_dir, model, task.get(), run.task, curves, o.seed);
 
     if (!o.prompt.empty()) {
       NoGradGuard no_grad;
@@ -614,20 +758,24 @@ int main(int argc, char** argv) {
       std::cout << "generate: " << o.prompt << out << "\n";
     }
 
-    // The last training batch's loss, or without training the evaluation's; "none" when the
-    // model was not evaluated (a text model whose text is gone).
-    char loss_text[32] = "none", acc_text[32] = "none";
-    if (trained > 0 || evaluated) {
-      std::snprintf(loss_text, sizeof loss_text, "%.4f",
-                    trained ? last_train.loss : last_eval.loss);
-      std::snprintf(acc_text, sizeof acc_text, "%.4f", last_eval.acc);
-    }
+    // Each number says where it comes from: train_loss is the last training batch's (of this
+    // run), eval_* the last evaluation's, on fresh examples after step eval_step; "none" for what
+    // was not measured (no training; a text model whose text is gone).
+    auto measured = [](bool known, double value) {
+      char text[32] = "none";
+      if (known) std::snprintf(text, sizeof text, "%.4f", value);
+      return std::string(text);
+    };
+    const std::string eval_step_text = evaluated ? std::to_string(eval_step) : "none";
     std::printf(
-        "summary: task=%s ffn=%s params=%lld steps=%lld loss=%s acc=%s ms_per_step=%.2f "
-        "tokens_per_s=%.0f peak_rss_mb=%.0f\n",
+        "summary: task=%s ffn=%s params=%lld steps=%lld train_loss=%s eval_step=%s eval_loss=%s "
+        "eval_acc=%s eval_exact=%s ms_per_step=%.2f tokens_per_s=%.0f peak_rss_mb=%.0f\n",
         run.task.c_str(), nn::ffn_kind_name(config.ffn),
-        static_cast<long long>(model.num_parameters()), static_cast<long long>(done), loss_text,
-        acc_text, trained ? 1000 * train_seconds / static_cast<double>(trained) : 0.0,
+        static_cast<long long>(model.num_parameters()), static_cast<long long>(done),
+        measured(trained > 0, last_train.loss).c_str(), eval_step_text.c_str(),
+        measured(evaluated, last_eval.loss).c_str(), measured(evaluated, last_eval.acc).c_str(),
+        measured(evaluated, last_eval.exact).c_str(),
+        trained ? 1000 * train_seconds / static_cast<double>(trained) : 0.0,
         trained ? static_cast<double>(trained * o.batch * config.max_seq) / train_seconds : 0.0,
         peak_rss_mb());
     return 0;

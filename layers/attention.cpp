@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/ops.hpp"
+#include "core/tape.hpp"
 #include "layers/dropout.hpp"
 
 namespace tg::nn {
@@ -48,6 +49,25 @@ Tensor CausalSelfAttention::forward(const Tensor& x) {
     y = scaled_dot_product_attention_heads(q, k, v, H, /*causal=*/true);  // heads read in place
   }
   return o_proj->forward(y);
+}
+
+Tensor CausalSelfAttention::attention_weights(const Tensor& x) {
+  NoGradGuard no_grad;
+  const std::int64_t d = options_.d_model, H = options_.heads, hd = d / H;
+  if (x.dim() != 3 || x.size(2) != d || x.size(1) > options_.max_seq)
+    fail("attention_weights", "expects (B, T, ", d, ") with T <= ", options_.max_seq, ", got ",
+         x.shape());
+  const std::int64_t B = x.size(0), T = x.size(1);
+  Tensor q = q_proj->forward(x), k = k_proj->forward(x);  // (B, T, d)
+  if (rope_) {
+    q = apply_rope(q.reshape({B, T, H, hd}), *rope_, 1).reshape({B, T, d});
+    k = apply_rope(k.reshape({B, T, H, hd}), *rope_, 1).reshape({B, T, d});
+  }
+  auto split = [&](const Tensor& t) { return permute(t.reshape({B, T, H, hd}), {0, 2, 1, 3}); };
+  Tensor scores = matmul(split(q), transpose(split(k), -2, -1)) *
+                  (1.0 / std::sqrt(static_cast<double>(hd)));  // (B, H, T, T)
+  const Tensor mask = slice(slice(causal_mask_, 0, 0, T), 1, 0, T);
+  return softmax(masked_fill(scores, mask, -INFINITY), -1);  // (B, H, T, T)
 }
 
 Tensor CausalSelfAttention::attend_composite(const Tensor& q, const Tensor& k, const Tensor& v) {

@@ -48,6 +48,12 @@ class CausalSelfAttention : public Module {
   // what the fused scaled_dot_product_attention(_heads) computes, and what runs instead of it
   // when dropout on the attention weights is on (the fused op has no dropout).
   Tensor attend_composite(const Tensor& q, const Tensor& k, const Tensor& v);
+  // The attention weights themselves, to look at: P = softmax(q k^T / sqrt(hd) + causal mask)
+  // for input x (B, T, d), as (B, H, T, T); row i of head h holds the weights query i gives to
+  // keys 0..i (zero beyond i), summing to 1. The same q and k as forward (projections, RoPE),
+  // computed without recording (NoGradGuard): forward never keeps P (it recomputes it in
+  // backward), so this is how a program draws what a trained model attends to.
+  Tensor attention_weights(const Tensor& x);
 
   std::shared_ptr<Linear> q_proj, k_proj, v_proj, o_proj;
 

@@ -108,4 +108,28 @@ Tensor Transformer::forward(const std::vector<std::int64_t>& ids, std::int64_t B
   return linear(h, model->embed_tokens->weight);  // tied: logits = h E^T
 }
 
+std::vector<Tensor> Transformer::attention_weights(const std::vector<std::int64_t>& ids,
+                                                   std::int64_t B, std::int64_t T) {
+  NoGradGuard no_grad;
+  if (B <= 0 || T <= 0 || B * T != static_cast<std::int64_t>(ids.size()) || T > config_.max_seq)
+    fail("attention_weights", ids.size(), " ids do not make a (", B, ", ", T,
+         ") batch of at most max_seq ", config_.max_seq, " positions");
+  for (std::int64_t id : ids)
+    if (id < 0 || id >= config_.vocab)
+      fail("attention_weights", "token id ", id, " is outside the vocabulary 0..",
+           config_.vocab - 1);
+  Tensor h = model->embed_tokens->forward(ids, {B, T});  // (B, T, d), as forward
+  if (model->embed_positions) {
+    std::vector<std::int64_t> positions(static_cast<std::size_t>(T));
+    for (std::int64_t t = 0; t < T; ++t) positions[static_cast<std::size_t>(t)] = t;
+    h = h + model->embed_positions->forward(positions, {T});
+  }
+  std::vector<Tensor> weights;
+  for (const auto& block : model->blocks) {
+    weights.push_back(block->self_attn->attention_weights(block->input_layernorm->forward(h)));
+    h = block->forward(h);  // the input of the next block's attention
+  }
+  return weights;
+}
+
 }  // namespace tg::nn

@@ -113,6 +113,10 @@ class Transformer : public Module {
   // ids: B*T token ids, row-major (B, T). Returns logits (B, T, vocab).
   Tensor forward(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T);
   const ModelConfig& config() const { return config_; }
+  // The attention weights of every layer for ids (B, T): element l is layer l's (B, H, T, T)
+  // (CausalSelfAttention::attention_weights), from the same forward, without recording.
+  std::vector<Tensor> attention_weights(const std::vector<std::int64_t>& ids, std::int64_t B,
+                                        std::int64_t T);
 
   std::shared_ptr<DecoderStack> model;
   std::shared_ptr<Linear> lm_head;  // null when tied: the logits use embed_tokens' weight

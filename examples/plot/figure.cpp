@@ -78,6 +78,21 @@ void validate(const Figure& figure) {
   if (figure.panel_width < 100 || figure.panel_height < 80)
     bad("panels must be at least 100x80 pixels");
   for (const Panel& p : figure.panels) {
+    if (p.heatmap) {
+      const Heatmap& h = *p.heatmap;
+      if (h.rows < 1 || h.cols < 1 ||
+          h.values.size() != static_cast<std::size_t>(h.rows) * static_cast<std::size_t>(h.cols))
+        bad("the heatmap of panel '" + p.title + "' has " + std::to_string(h.values.size()) +
+            " values for " + std::to_string(h.rows) + "x" + std::to_string(h.cols) + " cells");
+      if ((!h.row_labels.empty() && h.row_labels.size() != static_cast<std::size_t>(h.rows)) ||
+          (!h.col_labels.empty() && h.col_labels.size() != static_cast<std::size_t>(h.cols)))
+        bad("the heatmap of panel '" + p.title + "' needs one label per row and per column");
+      if (!(h.hi > h.lo) || !std::isfinite(h.lo) || !std::isfinite(h.hi))
+        bad("the heatmap of panel '" + p.title + "' needs a finite range lo < hi");
+      if (h.levels < 0 || h.levels > 255)
+        bad("the heatmap of panel '" + p.title + "' needs 0 to 255 levels");
+      if (p.series.empty()) continue;
+    }
     for (const Range r : {x_extent(p), y_extent(p)})
       if (!(r.hi > r.lo) || !std::isfinite(r.lo) || !std::isfinite(r.hi))
         bad("panel '" + p.title + "' has an empty or infinite axis range");

@@ -32,10 +32,24 @@ struct Range {
   double lo, hi;
 };
 
+// A matrix drawn as a grid of cells, row 0 at the top, each shaded from white (value lo) to dark
+// blue (value hi) — attention weights, say. Alone in a panel, labels (when given) name each row
+// (left) and column (below); in a panel with series, it is their background, spanning the axis
+// ranges (row 0 at the top of the y range), and the axes have their usual ticks. Drawn by
+// svg.hpp only.
+struct Heatmap {
+  int rows = 0, cols = 0;
+  std::vector<double> values;  // row-major, rows * cols
+  std::vector<std::string> row_labels, col_labels;
+  double lo = 0, hi = 1;
+  int levels = 0;  // > 0: shades rounded to that many steps above white (a smaller file)
+};
+
 struct Panel {
   std::string title, x_label, y_label;
   std::vector<Series> series;
   std::optional<Range> x_range, y_range;  // unset: fitted to the data with a small margin
+  std::optional<Heatmap> heatmap;         // set: the panel is this matrix, not line series
 
   Series& add(std::string label, std::vector<double> x, std::vector<double> y) {
     Series s;
@@ -56,7 +70,8 @@ struct Figure {
   Figure() = default;
   Figure(std::string t, int r, int c) : title(std::move(t)), rows(r), cols(c) {}
   Panel& add_panel(std::string title, std::string x_label, std::string y_label) {
-    panels.push_back(Panel{std::move(title), std::move(x_label), std::move(y_label), {}, {}, {}});
+    panels.push_back(
+        Panel{std::move(title), std::move(x_label), std::move(y_label), {}, {}, {}, {}});
     return panels.back();
   }
 };

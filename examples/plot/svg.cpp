@@ -1,6 +1,7 @@
 // examples/plot/svg.cpp — see svg.hpp.
 #include "plot/svg.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -66,8 +67,69 @@ std::vector<std::string> segments(const Series& s, Range xr, Range yr, const Rec
   return out;
 }
 
+// The cells of a heatmap over the area `a`, row 0 at the top: each shaded from white (lo) to
+// dark blue #08306B (hi). White cells are left out (the page is white) and neighbours of one
+// shade in a row are one rect, so a sparse or two-toned matrix makes a small file.
+void draw_cells(std::ostringstream& o, const Heatmap& h, const Rect& a) {
+  const double cw = a.width / h.cols, ch = a.height / h.rows;
+  auto fill_of = [&](int r, int c) {
+    const double v = h.values[static_cast<std::size_t>(r) * static_cast<std::size_t>(h.cols) +
+                              static_cast<std::size_t>(c)];
+    double t = std::isfinite(v) ? std::clamp((v - h.lo) / (h.hi - h.lo), 0.0, 1.0) : 0.0;
+    if (h.levels > 0) t = std::round(t * h.levels) / h.levels;
+    char fill[8];
+    std::snprintf(fill, sizeof fill, "#%02X%02X%02X",
+                  static_cast<int>(std::lround(255 + t * (8 - 255))),
+                  static_cast<int>(std::lround(255 + t * (48 - 255))),
+                  static_cast<int>(std::lround(255 + t * (107 - 255))));
+    return std::string(fill);
+  };
+  o << "<g class=\"cells\" shape-rendering=\"crispEdges\">\n";
+  for (int r = 0; r < h.rows; ++r)
+    for (int c = 0; c < h.cols;) {
+      const std::string fill = fill_of(r, c);
+      int end = c + 1;
+      while (end < h.cols && fill_of(r, end) == fill) ++end;
+      if (fill != "#FFFFFF")
+        o << "<rect x=\"" << num(a.x + c * cw) << "\" y=\"" << num(a.y + r * ch) << "\" width=\""
+          << num((end - c) * cw) << "\" height=\"" << num(ch) << "\" fill=\"" << fill << "\"/>\n";
+      c = end;
+    }
+  o << "</g>\n";
+}
+
+// A panel that is a heatmap alone: its cells, row labels on the left and column labels below
+// in a font that fits the cells, a frame, the title and the axis labels.
+void draw_heatmap(std::ostringstream& o, const Figure& fig, int index) {
+  const Panel& p = fig.panels[static_cast<std::size_t>(index)];
+  const Heatmap& h = *p.heatmap;
+  const Rect a = plot_area(fig, index);
+  const double cw = a.width / h.cols, ch = a.height / h.rows;
+  o << "<g>\n<text x=\"" << num(a.x + a.width / 2) << "\" y=\"" << num(a.y - 10)
+    << "\" text-anchor=\"middle\" font-weight=\"bold\">" << escape(p.title) << "</text>\n";
+  draw_cells(o, h, a);
+  const double font = std::clamp(std::min(cw, ch) * 0.9, 5.0, 11.0);
+  for (int r = 0; r < static_cast<int>(h.row_labels.size()); ++r)
+    o << "<text class=\"ytick\" x=\"" << num(a.x - 3) << "\" y=\""
+      << num(a.y + (r + 0.5) * ch + font * 0.35) << "\" text-anchor=\"end\" font-size=\""
+      << num(font) << "\">" << escape(h.row_labels[static_cast<std::size_t>(r)]) << "</text>\n";
+  for (int c = 0; c < static_cast<int>(h.col_labels.size()); ++c)
+    o << "<text class=\"xtick\" x=\"" << num(a.x + (c + 0.5) * cw) << "\" y=\""
+      << num(a.y + a.height + font + 2) << "\" text-anchor=\"middle\" font-size=\"" << num(font)
+      << "\">" << escape(h.col_labels[static_cast<std::size_t>(c)]) << "</text>\n";
+  o << "<rect x=\"" << num(a.x) << "\" y=\"" << num(a.y) << "\" width=\"" << num(a.width)
+    << "\" height=\"" << num(a.height) << "\" fill=\"none\" stroke=\"#333\"/>\n";
+  o << "<text x=\"" << num(a.x + a.width / 2) << "\" y=\"" << num(a.y + a.height + 36)
+    << "\" text-anchor=\"middle\">" << escape(p.x_label) << "</text>\n";
+  o << "<text x=\"" << num(a.x - 46) << "\" y=\"" << num(a.y + a.height / 2)
+    << "\" text-anchor=\"middle\" transform=\"rotate(-90 " << num(a.x - 46) << " "
+    << num(a.y + a.height / 2) << ")\">" << escape(p.y_label) << "</text>\n";
+  o << "</g>\n";
+}
+
 void draw_panel(std::ostringstream& o, const Figure& fig, int index) {
   const Panel& p = fig.panels[static_cast<std::size_t>(index)];
+  if (p.heatmap && p.series.empty()) return draw_heatmap(o, fig, index);
   const Rect a = plot_area(fig, index);
   const Range xr = x_extent(p), yr = y_extent(p);
   const std::string clip = "clip" + std::to_string(index);
@@ -93,6 +155,7 @@ void draw_panel(std::ostringstream& o, const Figure& fig, int index) {
     o << "<text class=\"ytick\" x=\"" << num(a.x - 6) << "\" y=\"" << num(py + 4)
       << "\" text-anchor=\"end\">" << escape(tick_label(t, ystep)) << "</text>\n";
   }
+  if (p.heatmap) draw_cells(o, *p.heatmap, a);  // a background spanning the axis ranges
   o << "<rect x=\"" << num(a.x) << "\" y=\"" << num(a.y) << "\" width=\"" << num(a.width)
     << "\" height=\"" << num(a.height) << "\" fill=\"none\" stroke=\"#333\"/>\n";
   o << "<text x=\"" << num(a.x + a.width / 2) << "\" y=\"" << num(a.y + a.height + 36)

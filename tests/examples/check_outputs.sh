@@ -22,6 +22,7 @@ tt=("$bin/train_transformer" --steps 400 --stop-at 0)
 refused save_under_file "--save: cannot create the folder 'file/run'" "${tt[@]}" --save file/run
 refused loss_log_under_file "--loss-log: cannot write 'file/log': 'file' is not a folder" \
   "${tt[@]}" --loss-log file/log
+refused out_under_file "--out: cannot create the folder 'file/pictures'" "${tt[@]}" --out file/pictures
 refused loss_log_is_folder "--loss-log: '.' is a folder" "${tt[@]}" --loss-log .
 refused logits_out_missing_folder "--logits-out: cannot write 'nowhere/l': 'nowhere' does not exist" \
   "${tt[@]}" --generate 12 --logits-out nowhere/l

@@ -25,12 +25,12 @@ check "a subset of the characters: the vocabulary is the model's" cmp -s m/vocab
 "$program" --load m >c.out 2>&1
 check "--load of a text model: exit status 0" test $? -eq 0
 check "--load of a text model: evaluated on its text" grep -q "^evaluation: loss .* (on its text, 'text')" c.out
-check "--load of a text model: a loss in the summary" grep -Eq "summary: .* loss=[0-9.]+ acc=[0-9.]+" c.out
+check "--load of a text model: a loss in the summary" grep -Eq "summary: .* eval_step=0 eval_loss=[0-9.]+ eval_acc=[0-9.]+" c.out
 mv text text.moved
 "$program" --load m >d.out 2>&1
 check "--load without the text: exit status 0" test $? -eq 0
 check "--load without the text: says no evaluation was done" grep -q "^no evaluation was done: .*cannot open 'text'" d.out
-check "--load without the text: loss=none, never nan" grep -q "loss=none acc=none" d.out
+check "--load without the text: eval_loss=none, never nan" grep -q "train_loss=none eval_step=none eval_loss=none eval_acc=none eval_exact=none" d.out
 mv text.moved text
 
 # Item 17: paths that are not regular files.
