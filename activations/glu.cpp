@@ -117,20 +117,20 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
   Tensor out = empty(gate.shape(), gate.dtype());
   dispatch(gate.dtype(), [&](auto zero) {
     using T = decltype(zero);
-    const T *a = gate.data<T>(), *v = value.data<T>();
+    const T *a = gate.data<T>(), *b = value.data<T>();
     T* o = out.data<T>();
-    for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = gate_activation(act, a[i]) * v[i];
+    for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = gate_activation(act, a[i]) * b[i];
   });
   return record(op, {gate, value}, out, [gate, value, act](const Tensor& g) {
     // The product rule: dvalue = g act(gate), dgate = g value act'(gate).
     Tensor dgate = empty(gate.shape(), gate.dtype()), dvalue = empty(gate.shape(), gate.dtype());
     dispatch(gate.dtype(), [&](auto zero) {
       using T = decltype(zero);
-      const T *a = gate.data<T>(), *v = value.data<T>(), *pg = g.data<T>();
-      T *da = dgate.data<T>(), *dv = dvalue.data<T>();
+      const T *a = gate.data<T>(), *b = value.data<T>(), *pg = g.data<T>();
+      T *da = dgate.data<T>(), *db = dvalue.data<T>();
       for (std::int64_t i = 0; i < g.numel(); ++i) {
-        dv[i] = pg[i] * gate_activation(act, a[i]);
-        da[i] = pg[i] * v[i] * gate_activation_grad(act, a[i]);
+        db[i] = pg[i] * gate_activation(act, a[i]);
+        da[i] = pg[i] * b[i] * gate_activation_grad(act, a[i]);
       }
     });
     accumulate_grad(gate, std::move(dgate));
@@ -180,9 +180,9 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
         for (std::int64_t k = 0; k < h; ++k)
           for (std::int64_t i = 0; i < xv.inner; ++i) {
             const T gi = pg[(o * h + k) * xv.inner + i];
-            const T a = px[at(o, gate_at + k, i)], v = px[at(o, value_at + k, i)];
+            const T a = px[at(o, gate_at + k, i)], b = px[at(o, value_at + k, i)];
             pd[at(o, value_at + k, i)] = gi * gate_activation(act, a);          // g act(a)
-            pd[at(o, gate_at + k, i)] = gi * v * gate_activation_grad(act, a);  // g v act'(a)
+            pd[at(o, gate_at + k, i)] = gi * b * gate_activation_grad(act, a);  // g b act'(a)
           }
     });
     accumulate_grad(x, std::move(dx));

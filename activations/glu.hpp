@@ -6,8 +6,8 @@
 //
 //   act        name       source
 //   sigmoid    GLU        Dauphin et al. 2017
-//   identity   Bilinear   Shazeer 2020, "GLU Variants Improve Transformer"
-//   relu       ReGLU      Shazeer 2020
+//   identity   Bilinear   Mnih & Hinton 2007 (cited by Shazeer 2020)
+//   relu       ReGLU      Shazeer 2020, "GLU Variants Improve Transformer"
 //   gelu       GEGLU      Shazeer 2020 (exact erf GELU)
 //   swish      SwiGLU     Shazeer 2020 (swish with beta = 1, i.e. SiLU; PaLM, Llama)
 //
@@ -16,8 +16,11 @@
 //   (value) does;
 // - as the two halves of one tensor along an axis (the "chunked" form, as PyTorch's F.glu and a
 //   fused d -> 2h projection). Which half is which differs between sources, so it is a
-//   parameter: HalfOrder::ValueFirst is PyTorch's F.glu (first half value, second half gate:
-//   glu(x) = a * sigmoid(b)); HalfOrder::GateFirst puts the gate first (act(a) * b).
+//   parameter: HalfOrder::ValueFirst is PyTorch's F.glu (first half the value b, second half
+//   the gate a: x = [b, a] gives b * sigmoid(a), which PyTorch's documentation writes
+//   a * sigmoid(b) with its a the first half); HalfOrder::GateFirst puts the gate first
+//   (x = [a, b] gives act(a) * b).
+// The letters: a is always the gate, b always the value (here, in glu.cpp, docs/gated-ffn.md).
 //
 // Shapes: gated: gate and value broadcast together. Chunked: x is (..., 2h, ...) along `axis`,
 // out is (..., h, ...).

@@ -58,8 +58,21 @@ std::vector<Curve> activation_curves(const std::vector<double>& x,
       "relu", x, [](const Tensor& t) { return relu(t); },
       [](double v) { return v > 0 ? 1.0 : 0.0; }));
   out.push_back(trace(
+      "leaky_relu a=0.1", x, [](const Tensor& t) { return leaky_relu(t, 0.1); },
+      [](double v) { return v > 0 ? 1.0 : 0.1; }));
+  out.push_back(trace(
+      "softplus", x, [](const Tensor& t) { return softplus(t); },
+      [](double v) { return sigma(v); }));  // d/dx log(1 + e^x) = sigma(x)
+  out.push_back(trace(
       "gelu", x, [](const Tensor& t) { return gelu(t); },
       [](double v) { return normal_cdf(v) + v * normal_pdf(v); }));  // Phi + x phi
+  out.push_back(trace(
+      "gelu tanh", x, [](const Tensor& t) { return gelu(t, GeluApproximation::Tanh); },
+      [](double v) {
+        const double k = std::sqrt(2 / std::numbers::pi),
+                     th = std::tanh(k * (v + 0.044715 * v * v * v));
+        return 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * k * (1 + 3 * 0.044715 * v * v);
+      }));
   for (double b : betas)
     out.push_back(trace(
         beta_label(b), x, [b](const Tensor& t) { return swish(t, b); },
@@ -70,6 +83,9 @@ std::vector<Curve> activation_curves(const std::vector<double>& x,
   out.push_back(trace(
       "sigmoid", x, [](const Tensor& t) { return sigmoid(t); },
       [](double v) { return sigma(v) * (1 - sigma(v)); }));
+  out.push_back(trace(
+      "tanh", x, [](const Tensor& t) { return tanh(t); },
+      [](double v) { return 1 - std::tanh(v) * std::tanh(v); }));
   return out;
 }
 

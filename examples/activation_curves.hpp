@@ -20,7 +20,8 @@ struct Curve {
 // `points` values of x evenly spaced over [lo, hi], in float64.
 std::vector<double> grid(double lo, double hi, int points);
 
-// relu, gelu, swish for each beta, sigmoid.
+// relu, leaky_relu (slope 0.1, ten times PyTorch's default, so that it shows), softplus, gelu,
+// gelu's tanh form, swish for each beta, sigmoid, tanh.
 std::vector<Curve> activation_curves(const std::vector<double>& x,
                                      const std::vector<double>& betas);
 

@@ -109,7 +109,7 @@ double matmul_gflops(std::int64_t batch, std::int64_t M, std::int64_t K, std::in
 
 nn::ModelConfig config_named(const std::string& name, const std::string& ffn) {
   // ../shared/peer/toy_gpt.py: learned positions, pre-norm RMSNorm (eps 1e-5), no biases,
-  // untied head, FFN hidden 4d (plain) or 2/3 of 4d rounded up to 16 (gated), N(0, 0.02).
+  // untied head, FFN hidden 4d (plain) or 2/3 of 4d rounded up to 16 (gated), N(0, 0.02^2).
   nn::ModelConfig c;
   if (name == "tiny")
     c.vocab = 32, c.d_model = 64, c.heads = 4, c.layers = 2, c.max_seq = 32;

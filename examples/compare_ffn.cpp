@@ -9,10 +9,11 @@
 // seeds. Every variant sees the same batches for a given seed. It measures the loss on a fixed
 // held-out text (generated from another seed) during training, then writes into DIR:
 //   results.md      the table: variant, parameters, FLOPs per token, final held-out loss
-//                   (mean +- standard deviation over seeds), and a timing table (ms per step)
+//                   (mean +- standard deviation over seeds), a timing table (ms per step) and
+//                   the wall time of the whole run
 //   heldout_loss.svg / .csv   held-out loss curves: the mean per variant and a min..max band
-// and prints the tables. The default (600 steps, 3 seeds) takes about half an hour on this machine;
-// --quick (150 steps, 2 seeds) a few minutes.
+// and prints the tables. The default is 600 steps and 3 seeds (results.md ends with how long the
+// run took; docs/compare-ffn.md quotes one run); --quick is 150 steps and 2 seeds, a sixth of it.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "compare_ffn_figure.hpp"
 #include "core/fast/parallel.hpp"
 #include "core/file_io.hpp"
 #include "core/tapegrad.hpp"
@@ -41,7 +43,7 @@ namespace {
 const char* kUsage =
     "usage: compare_ffn [--quick] [--steps N] [--seeds N] [--variants LIST] [--threads N] [--out "
     "DIR]\n"
-    "  --quick          150 steps and 2 seeds (a few minutes)\n"
+    "  --quick          150 steps and 2 seeds (a sixth of the default's steps)\n"
     "  --steps N        training steps per run, 10..100000 (default 600)\n"
     "  --seeds N        seeds per variant, 1..20 (default 3)\n"
     "  --variants LIST  comma-separated FFN kinds (default "
@@ -146,9 +148,10 @@ int main(int argc, char** argv) {
 
   interrupt::install();  // Ctrl-C or SIGTERM: stop at once (there is nothing to save)
   return cli::run_main("compare_ffn", [&] {
-    // The results are written after the last run, half an hour later by default: find out now
+    // The results are written after the last run, minutes later by default: find out now
     // whether they can be.
     outputs::prepare_dir(dir, "--out");
+    const auto started = std::chrono::steady_clock::now();
     const tasks::CharTask train(corpus::generate(200000, 1), kSeq, "generated corpus");
     const tasks::CharTask heldout_text(corpus::generate(20000, 2), kSeq, "held-out corpus");
     if (heldout_text.chars() != train.chars())
@@ -172,10 +175,7 @@ int main(int argc, char** argv) {
     table << "| variant | parameters | FLOPs/token | held-out loss (mean ± std) "
              "|\n|---|---|---|---|\n";
     timing << "| variant | ms/step (mean over seeds) |\n|---|---|\n";
-    plot::Figure fig("Held-out loss during training (mean, min..max over seeds)", 1, 1);
-    fig.panel_width = 760;
-    fig.panel_height = 460;
-    plot::Panel& panel = fig.add_panel("", "step", "held-out loss (nats/char)");
+    std::vector<compare_ffn::Curve> curves;
     for (nn::FFNKind kind : kinds) {
       std::vector<Run> runs;
       for (std::int64_t s = 0; s < seeds; ++s) {
@@ -196,10 +196,7 @@ int main(int argc, char** argv) {
         lo.push_back(*std::min_element(at.begin(), at.end()));
         hi.push_back(*std::max_element(at.begin(), at.end()));
       }
-      plot::Series& series = panel.add(nn::ffn_kind_name(kind), x, mid);
-      series.lower = lo;
-      series.upper = hi;
-      series.dashed = !nn::is_gated(kind);
+      curves.push_back({nn::ffn_kind_name(kind), nn::is_gated(kind), x, mid, lo, hi});
       // Forward matmul FLOPs per token: 2 per weight of every Linear (attention, FFN, head), plus
       // the attention scores and weighted sum, 2 * 2 * T * d per layer.
       const std::int64_t ffn = (nn::is_gated(kind) ? 3 : 2) * kD * matched_hidden(kind);
@@ -213,14 +210,22 @@ int main(int argc, char** argv) {
       std::snprintf(row, sizeof row, "| %s | %.1f |\n", nn::ffn_kind_name(kind), mean(ms));
       timing << row;
     }
-    const std::string results =
-        table.str() + "\nTiming on this machine (varies from run to run):\n\n" + timing.str();
+    const double minutes =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() / 60;
+    char wall[160];
+    std::snprintf(wall, sizeof wall,
+                  "\nThe whole run took %.1f minutes of wall time (%d threads).\n", minutes,
+                  get_num_threads());
+    const std::string results = table.str() +
+                                "\nTiming on this machine (varies from run to run):\n\n" +
+                                timing.str() + wall;
     std::cout << "\n" << results;
     write_file_atomically(dir + "/results.md", "# compare_ffn: " + std::to_string(steps) +
                                                    " steps, " + std::to_string(seeds) +
                                                    " seeds\n\n" + results);
+    const plot::Figure fig = compare_ffn::heldout_figure(curves);
     plot::write_svg(fig, dir + "/heldout_loss.svg");
-    plot::write_csv(panel, dir + "/heldout_loss.csv");
+    plot::write_csv(fig.panels[0], dir + "/heldout_loss.csv");
     std::cout << "\nwrote " << dir << "/results.md, heldout_loss.svg, heldout_loss.csv\n";
     return 0;
   });

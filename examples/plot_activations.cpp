@@ -4,13 +4,16 @@
 //   build/bin/plot_activations [--out DIR] [--range A,B] [--beta LIST] [--ascii] [--no-terminal]
 //
 // Writes into DIR (default tapegrad-out/plots):
-//   activations.svg  2x2: the functions; their derivatives by backward with the closed forms
-//                    dashed on top; SwiGLU's gating on one unit; smoothness |dy| per step
+//   activations.svg  4x2: relu, leaky_relu, softplus, gelu, swish and their derivatives by
+//                    backward with the closed forms as dots on top; sigmoid and tanh, the same;
+//                    the gap between GELU's exact and tanh forms; SwiGLU's gating on one unit;
+//                    its output x^2 sigma(x) for x <= 0 (the bump); smoothness |dy| per step
 //   glu_family.svg   GLU, Bilinear, ReGLU, GEGLU, SwiGLU on a 1-D slice (W = V = 1), and their
 //                    derivatives
-//   one CSV per panel: activations_{values,derivatives,swiglu_unit,smoothness}.csv and
-//   glu_family_{values,derivatives}.csv
-// and prints terminal plots of the main panels (braille, or --ascii; colored on a terminal).
+//   one CSV per panel: activations_{values,derivatives,squashing,squashing_derivatives,gelu_gap,
+//   swiglu_unit,swiglu_bump,smoothness}.csv and glu_family_{values,derivatives}.csv
+// and prints the largest gap between the GELU forms and the top of the bump.
+// It also prints terminal plots of the main panels (braille, or --ascii; colored on a terminal).
 // The docs' figures are made with: build/bin/plot_activations --out docs/images --no-terminal
 #include <unistd.h>
 
@@ -19,6 +22,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 
 #include "activation_curves.hpp"
 #include "cli.hpp"
@@ -52,15 +56,33 @@ bool parse_list(const std::string& text, std::vector<double>& out) {
   return !out.empty() && text.back() != ',';
 }
 
-// The derivative by backward (solid), with the closed form on top of it as a dashed line of the
-// same color (unlabelled, so the legend lists each function once).
-void add_derivatives(plot::Panel& panel, const std::vector<curves::Curve>& cs) {
+// The derivative by backward (a line), with the closed form on top of it as dots of the same
+// color every tenth point, so that both stay visible where they agree (which is everywhere). The
+// dots have their own CSV column, "<name> closed form", and no legend entry.
+void add_derivatives(plot::Panel& panel, const std::vector<const curves::Curve*>& cs) {
   for (std::size_t i = 0; i < cs.size(); ++i) {
-    panel.add(cs[i].name, cs[i].x, cs[i].dy_backward).color = static_cast<int>(i);
-    plot::Series& closed = panel.add("", cs[i].x, cs[i].dy_closed);
+    panel.add(cs[i]->name, cs[i]->x, cs[i]->dy_backward).color = static_cast<int>(i);
+    plot::Series& closed = panel.add(cs[i]->name + " closed form", cs[i]->x, cs[i]->dy_closed);
     closed.color = static_cast<int>(i);
-    closed.dashed = true;
+    closed.line = false;
+    closed.markers = true;
+    closed.marker_every = 10;
+    closed.legend = false;
   }
+}
+
+// The curves among cs whose name passes keep, in order.
+template <class Keep>
+std::vector<const curves::Curve*> pick(const std::vector<curves::Curve>& cs, Keep keep) {
+  std::vector<const curves::Curve*> out;
+  for (const curves::Curve& c : cs)
+    if (keep(c.name)) out.push_back(&c);
+  return out;
+}
+const curves::Curve& named(const std::vector<curves::Curve>& cs, const std::string& name) {
+  for (const curves::Curve& c : cs)
+    if (c.name == name) return c;
+  throw std::logic_error("plot_activations: no curve named " + name);
 }
 
 // Writes NAME.svg and NAME_PANEL.csv for each panel into dir; prints each path.
@@ -103,11 +125,40 @@ int main(int argc, char** argv) {
     const std::vector<double> x = curves::grid(range[0], range[1], 401);
     const std::vector<curves::Curve> acts = curves::activation_curves(x, betas);
 
-    plot::Figure fig("Activations and their derivatives", 2, 2);
+    plot::Figure fig("Activations and their derivatives", 4, 2);
+    // The rectifier-like functions, then the two squashing ones, each with its derivatives.
+    const auto rectifiers = pick(acts, [](const std::string& n) {
+      return n != "sigmoid" && n != "tanh" && n != "gelu tanh";
+    });
+    const auto squashing =
+        pick(acts, [](const std::string& n) { return n == "sigmoid" || n == "tanh"; });
     plot::Panel& values = fig.add_panel("Activations", "x", "f(x)");
-    for (const curves::Curve& c : acts) values.add(c.name, c.x, c.y);
+    for (const curves::Curve* c : rectifiers) values.add(c->name, c->x, c->y);
     add_derivatives(
-        fig.add_panel("Derivatives: backward (solid), closed form (dashed)", "x", "f'(x)"), acts);
+        fig.add_panel("Derivatives: backward (lines), closed form (dots)", "x", "f'(x)"),
+        rectifiers);
+    plot::Panel& squash = fig.add_panel("Sigmoid and tanh", "x", "f(x)");
+    for (const curves::Curve* c : squashing) squash.add(c->name, c->x, c->y);
+    add_derivatives(
+        fig.add_panel("Their derivatives: backward (lines), closed form (dots)", "x", "f'(x)"),
+        squashing);
+
+    // The two forms of GELU differ by less than a line's width: their difference gets a panel.
+    const curves::Curve &exact = named(acts, "gelu"), &approx = named(acts, "gelu tanh");
+    std::vector<double> gap;
+    std::size_t widest = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      gap.push_back(exact.y[i] - approx.y[i]);
+      if (std::abs(gap[i]) > std::abs(gap[widest])) widest = i;
+    }
+    char gap_title[128];
+    std::snprintf(gap_title, sizeof gap_title, "GELU exact - tanh form (largest: %.2g at x = %.2f)",
+                  gap[widest], x[widest]);
+    std::vector<double> gap_e4;  // drawn in units of 1e-4, so that the tick labels stay short
+    for (double g : gap) gap_e4.push_back(g * 1e4);
+    fig.add_panel(gap_title, "x", "difference (x 1e-4)")
+        .add("(gelu - gelu tanh) x 1e4", x, gap_e4)
+        .legend = false;
 
     // SwiGLU on one unit with W = V = 1: gate swish(x), value x, output x swish(x).
     const std::vector<curves::Curve> glus = curves::glu_family_curves(x);
@@ -118,6 +169,23 @@ int main(int argc, char** argv) {
     unit.add("gate swish(x)", x, gate);
     unit.add("value x", x, x).dashed = true;
     unit.add("output x*swish(x)", x, swiglu.y);
+    // Its output for x <= 0 at a scale where the bump shows: a negative gate times a negative
+    // value.
+    std::vector<double> neg_x, neg_y;
+    std::size_t top = 0;
+    for (std::size_t i = 0; i < x.size() && x[i] <= 0; ++i) {
+      neg_x.push_back(x[i]), neg_y.push_back(swiglu.y[i]);
+      if (swiglu.y[i] > swiglu.y[top]) top = i;
+    }
+    char bump_title[128] = "x*swish(x) = x^2 sigma(x), x <= 0 (none in --range)";
+    if (!neg_x.empty())
+      std::snprintf(bump_title, sizeof bump_title,
+                    "x*swish(x) = x^2 sigma(x), x <= 0 (top: %.3f at x = %.2f)", swiglu.y[top],
+                    x[top]);
+    plot::Panel& bump = fig.add_panel(bump_title, "x", "value");
+    plot::Series& bump_curve = bump.add("output x*swish(x)", neg_x, neg_y);
+    bump_curve.color = 2;       // the output's color in the panel above
+    bump_curve.legend = false;  // the title says what it is
 
     // Smoothness: |y(x + h) - y(x)| per grid step h. A kink (relu at 0) shows as a jump.
     plot::Panel& smooth = fig.add_panel("Smoothness: |dy| per step", "x", "|y[i+1] - y[i]|");
@@ -131,14 +199,23 @@ int main(int argc, char** argv) {
       }
       smooth.add(c.name, mid, dy);
     }
-    save(fig, "activations", {"values", "derivatives", "swiglu_unit", "smoothness"}, dir);
+    save(fig, "activations",
+         {"values", "derivatives", "squashing", "squashing_derivatives", "gelu_gap", "swiglu_unit",
+          "swiglu_bump", "smoothness"},
+         dir);
+    std::printf("the two GELU forms differ by at most %.2g (at x = %.2f)\n", std::abs(gap[widest]),
+                x[widest]);
+    if (!neg_x.empty())
+      std::printf("x^2 sigma(x) for x <= 0 peaks at %.3f (at x = %.2f)\n", swiglu.y[top], x[top]);
 
     plot::Figure family("The GLU family on one unit (gate = value = x)", 1, 2);
+    family.panel_width = 540;
     plot::Panel& fy = family.add_panel("act(x) * x", "x", "y");
     for (const curves::Curve& c : glus) fy.add(c.name, c.x, c.y);
+    fy.legend = plot::LegendPlace::Outside;  // bilinear's x^2 fills both top corners
     add_derivatives(
-        family.add_panel("Derivatives: backward (solid), closed form (dashed)", "x", "dy/dx"),
-        glus);
+        family.add_panel("Derivatives: backward (lines), closed form (dots)", "x", "dy/dx"),
+        pick(glus, [](const std::string&) { return true; }));
     save(family, "glu_family", {"values", "derivatives"}, dir);
 
     if (!flags.on("no-terminal")) {
@@ -148,7 +225,7 @@ int main(int argc, char** argv) {
       std::cout << "\n" << plot::terminal_plot(fig.panels[0], t);
       plot::Panel derivatives = fig.panels[1];
       derivatives.title = "Derivatives by backward";
-      std::erase_if(derivatives.series, [](const plot::Series& s) { return s.dashed; });
+      std::erase_if(derivatives.series, [](const plot::Series& s) { return !s.legend; });
       std::cout << "\n" << plot::terminal_plot(derivatives, t);
       std::cout << "\n" << plot::terminal_plot(family.panels[0], t);
     }

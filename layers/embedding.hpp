@@ -4,7 +4,7 @@
 // with the shape they stand for (e.g. (B, T)); out: that shape + (dim,), e.g. (B, T, dim).
 // Lookup is index_select on the rows of weight, so the backward pass adds each position's
 // gradient into the row it read: a token that appears twice gets both contributions.
-// Initialisation as PyTorch: N(0, 1) (models often re-initialise, e.g. to N(0, 0.02)).
+// Initialisation as PyTorch: N(0, 1) (models often re-initialise, e.g. to N(0, 0.02^2)).
 #pragma once
 
 #include <cstdint>

@@ -71,8 +71,9 @@ Transformer::Transformer(const ModelConfig& c, Generator& gen) : config_(c) {
   if (!c.tie_weights)
     lm_head = register_module("lm_head",
                               std::make_shared<Linear>(c.d_model, c.vocab, gen, false, c.dtype));
-  // GPT-style initialisation: every matrix (Linear weights, embeddings) ~ N(0, init_std),
-  // biases 0, norm weights stay 1.
+  // GPT-2's initialisation without its residual scaling: every matrix (Linear weights,
+  // embeddings) ~ N(0, init_std^2), biases 0, norm weights stay 1. (GPT-2 also divides the std of
+  // the projections into the residual stream, o_proj and down_proj, by sqrt(2 * layers); not here.)
   NoGradGuard no_grad;
   for (const auto& [name, p] : named_parameters()) {
     const bool matrix = p.dim() == 2;

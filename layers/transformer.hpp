@@ -47,7 +47,7 @@ struct ModelConfig {
   bool bias = false;
   bool tie_weights = false;  // lm_head shares embed_tokens' weight
   double dropout = 0.0;
-  double init_std = 0.02;  // every Linear and Embedding weight ~ N(0, init_std)
+  double init_std = 0.02;  // every Linear and Embedding weight ~ N(0, init_std^2)
   DType dtype = float32;
 
   // RMSNorm, RoPE, SwiGLU, no biases, untied: the shape Hugging Face's Llama code loads.

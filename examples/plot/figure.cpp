@@ -101,6 +101,9 @@ void validate(const Figure& figure) {
         bad("series '" + s.label + "' in panel '" + p.title + "' has " +
             std::to_string(s.x.size()) + " x values but " + std::to_string(s.y.size()) +
             " y values");
+      if (s.marker_every < 1)
+        bad("series '" + s.label + "' in panel '" + p.title + "' has marker_every " +
+            std::to_string(s.marker_every) + "; it must be at least 1");
       if ((!s.lower.empty() || !s.upper.empty()) &&
           (s.lower.size() != s.x.size() || s.upper.size() != s.x.size()))
         bad("series '" + s.label + "' in panel '" + p.title + "' has a band of the wrong length");

@@ -20,9 +20,11 @@ namespace plot {
 struct Series {
   std::string label;
   std::vector<double> x, y;
-  bool markers = false;  // a dot at every point, besides the line
+  bool markers = false;  // a dot at every marker_every-th point, besides the line
+  int marker_every = 1;
   bool line = true;
   bool dashed = false;
+  bool legend = true;  // listed in the legend (an empty label is never listed)
   // An optional shaded band from lower[i] to upper[i] around the line (e.g. min..max over seeds).
   std::vector<double> lower, upper;
   int color = -1;  // palette index; -1 picks the next color of the panel
@@ -45,11 +47,16 @@ struct Heatmap {
   int levels = 0;  // > 0: shades rounded to that many steps above white (a smaller file)
 };
 
+// Where the SVG puts a panel's legend: in a corner of the plotting area the curves leave empty,
+// or to the right of it (the plotting area narrows to make room).
+enum class LegendPlace { TopLeft, TopRight, BottomLeft, BottomRight, Outside };
+
 struct Panel {
   std::string title, x_label, y_label;
   std::vector<Series> series;
   std::optional<Range> x_range, y_range;  // unset: fitted to the data with a small margin
   std::optional<Heatmap> heatmap;         // set: the panel is this matrix, not line series
+  LegendPlace legend = LegendPlace::TopLeft;
 
   Series& add(std::string label, std::vector<double> x, std::vector<double> y) {
     Series s;
@@ -70,8 +77,11 @@ struct Figure {
   Figure() = default;
   Figure(std::string t, int r, int c) : title(std::move(t)), rows(r), cols(c) {}
   Panel& add_panel(std::string title, std::string x_label, std::string y_label) {
-    panels.push_back(
-        Panel{std::move(title), std::move(x_label), std::move(y_label), {}, {}, {}, {}});
+    Panel p;
+    p.title = std::move(title);
+    p.x_label = std::move(x_label);
+    p.y_label = std::move(y_label);
+    panels.push_back(std::move(p));
     return panels.back();
   }
 };

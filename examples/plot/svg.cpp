@@ -14,6 +14,20 @@ namespace {
 
 constexpr double kTitleHeight = 36;                                 // the figure's title band
 constexpr double kLeft = 64, kRight = 16, kTop = 30, kBottom = 46;  // margins inside a cell
+constexpr double kLegendRow = 16, kLegendGap = 10;  // a legend line; the gap before one outside
+
+// The series a panel's legend lists, and the legend box's width.
+std::vector<std::size_t> legend_entries(const Panel& p) {
+  std::vector<std::size_t> listed;
+  for (std::size_t i = 0; i < p.series.size(); ++i)
+    if (!p.series[i].label.empty() && p.series[i].legend) listed.push_back(i);
+  return listed;
+}
+double legend_width(const Panel& p) {
+  std::size_t longest = 0;
+  for (std::size_t i : legend_entries(p)) longest = std::max(longest, p.series[i].label.size());
+  return 34 + 6.6 * static_cast<double>(longest);
+}
 
 std::string escape(const std::string& text) {
   std::string s;
@@ -185,7 +199,7 @@ void draw_panel(std::ostringstream& o, const Figure& fig, int index) {
           << color_of(s, i) << "\" stroke-width=\"1.8\""
           << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
     if (s.markers)
-      for (std::size_t k = 0; k < s.x.size(); ++k)
+      for (std::size_t k = 0; k < s.x.size(); k += static_cast<std::size_t>(s.marker_every))
         if (std::isfinite(s.x[k]) && std::isfinite(s.y[k]))
           o << "<circle class=\"marker\" cx=\"" << num(to_pixel_x(s.x[k], xr, a)) << "\" cy=\""
             << num(to_pixel_y(s.y[k], yr, a)) << "\" r=\"2.5\" fill=\"" << color_of(s, i)
@@ -193,27 +207,43 @@ void draw_panel(std::ostringstream& o, const Figure& fig, int index) {
   }
   o << "</g>\n";
 
-  // Legend, top left inside the plotting area; series without a label are left out of it.
-  std::vector<std::size_t> listed;
-  std::size_t longest = 0;
-  for (std::size_t i = 0; i < p.series.size(); ++i)
-    if (!p.series[i].label.empty())
-      listed.push_back(i), longest = std::max(longest, p.series[i].label.size());
+  // Legend, in the corner the panel asks for (or right of the plotting area); series without a
+  // label, or marked legend = false, are left out of it.
+  const std::vector<std::size_t> listed = legend_entries(p);
   if (!listed.empty()) {
-    const double lx = a.x + 8, ly = a.y + 8, row = 16;
-    o << "<rect class=\"legend\" x=\"" << num(lx) << "\" y=\"" << num(ly) << "\" width=\""
-      << num(34 + 6.6 * static_cast<double>(longest)) << "\" height=\""
-      << num(row * static_cast<double>(listed.size()) + 6)
-      << "\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n";
+    const double w = legend_width(p), h = kLegendRow * static_cast<double>(listed.size()) + 6;
+    double lx = a.x + 8, ly = a.y + 8;
+    switch (p.legend) {
+      case LegendPlace::TopLeft:
+        break;
+      case LegendPlace::TopRight:
+        lx = a.x + a.width - 8 - w;
+        break;
+      case LegendPlace::BottomLeft:
+        ly = a.y + a.height - 8 - h;
+        break;
+      case LegendPlace::BottomRight:
+        lx = a.x + a.width - 8 - w, ly = a.y + a.height - 8 - h;
+        break;
+      case LegendPlace::Outside:
+        lx = a.x + a.width + kLegendGap, ly = a.y;
+        break;
+    }
+    o << "<rect class=\"legend\" x=\"" << num(lx) << "\" y=\"" << num(ly) << "\" width=\"" << num(w)
+      << "\" height=\"" << num(h) << "\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n";
     for (std::size_t n = 0; n < listed.size(); ++n) {
       const std::size_t i = listed[n];
-      const double y = ly + 12 + row * static_cast<double>(n);
-      o << "<line x1=\"" << num(lx + 6) << "\" y1=\"" << num(y - 4) << "\" x2=\"" << num(lx + 26)
-        << "\" y2=\"" << num(y - 4) << "\" stroke=\"" << color_of(p.series[i], i)
-        << "\" stroke-width=\"2\"" << (p.series[i].dashed ? " stroke-dasharray=\"6 4\"" : "")
-        << "/>\n";
+      const Series& s = p.series[i];
+      const double y = ly + 12 + kLegendRow * static_cast<double>(n);
+      if (s.line)
+        o << "<line x1=\"" << num(lx + 6) << "\" y1=\"" << num(y - 4) << "\" x2=\"" << num(lx + 26)
+          << "\" y2=\"" << num(y - 4) << "\" stroke=\"" << color_of(s, i) << "\" stroke-width=\"2\""
+          << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
+      if (s.markers)
+        o << "<circle cx=\"" << num(lx + 16) << "\" cy=\"" << num(y - 4) << "\" r=\"2.5\" fill=\""
+          << color_of(s, i) << "\"/>\n";
       o << "<text class=\"legend-label\" x=\"" << num(lx + 30) << "\" y=\"" << num(y) << "\">"
-        << escape(p.series[i].label) << "</text>\n";
+        << escape(s.label) << "</text>\n";
     }
   }
   o << "</g>\n";
@@ -224,7 +254,13 @@ void draw_panel(std::ostringstream& o, const Figure& fig, int index) {
 Rect plot_area(const Figure& figure, int panel) {
   const int row = panel / figure.cols, col = panel % figure.cols;
   const double cx = col * figure.panel_width, cy = kTitleHeight + row * figure.panel_height;
-  return {cx + kLeft, cy + kTop, figure.panel_width - kLeft - kRight,
+  const Panel* p = panel < static_cast<int>(figure.panels.size())
+                       ? &figure.panels[static_cast<std::size_t>(panel)]
+                       : nullptr;
+  const double legend = p && p->legend == LegendPlace::Outside && !legend_entries(*p).empty()
+                            ? kLegendGap + legend_width(*p)
+                            : 0;
+  return {cx + kLeft, cy + kTop, figure.panel_width - kLeft - kRight - legend,
           figure.panel_height - kTop - kBottom};
 }
 

@@ -42,6 +42,7 @@ struct Canvas {
   int dots_x, dots_y;          // resolution in dots (per cell: 2x4 braille, 1x1 ascii)
   std::vector<unsigned> bits;  // braille bits per cell
   std::vector<int> owner;      // the last series drawn in each cell, -1 for none
+  std::vector<int> stamp;      // a series whose mark replaces the braille in this cell, or -1
 
   void plot(int x, int y, int series) {
     if (x < 0 || y < 0 || x >= dots_x || y >= dots_y) return;
@@ -72,10 +73,16 @@ std::string terminal_plot(const Panel& panel, const TerminalOptions& o) {
   if (o.width < 10 || o.height < 4 || o.width > 1000 || o.height > 500)
     throw std::invalid_argument("plot: terminal plots need 10..1000 columns and 4..500 rows");
   const Range xr = x_extent(panel), yr = y_extent(panel);
-  Canvas c{o.width, o.height, o.ascii ? o.width : 2 * o.width, o.ascii ? o.height : 4 * o.height,
-           {},      {}};
+  Canvas c{
+      o.width, o.height, o.ascii ? o.width : 2 * o.width, o.ascii ? o.height : 4 * o.height, {},
+      {},      {}};
   c.bits.assign(static_cast<std::size_t>(o.width * o.height), 0);
   c.owner.assign(c.bits.size(), -1);
+  c.stamp.assign(c.bits.size(), -1);
+  // Braille without color cannot tell the series apart, so each series also gets its own mark
+  // (the legend's) every kStampEvery columns, at columns staggered per series.
+  const bool stamps = !o.ascii && !o.color;
+  constexpr int kStampEvery = 12;
   auto to_dot = [&](double v, Range r, int n, bool flip) {
     const double t = (v - r.lo) / (r.hi - r.lo);
     const int d = static_cast<int>(std::lround(t * (n - 1)));
@@ -97,6 +104,10 @@ std::string terminal_plot(const Panel& panel, const TerminalOptions& o) {
         c.line(px, py, x, y, static_cast<int>(s));
       else
         c.plot(x, y, static_cast<int>(s));
+      const int cx = x / 2, cy = y / 4;
+      if (stamps && cx >= 0 && cy >= 0 && cx < c.width && cy < c.height &&
+          cx % kStampEvery == static_cast<int>(5 * s) % kStampEvery)
+        c.stamp[static_cast<std::size_t>(cy * c.width + cx)] = static_cast<int>(s);
       px = x, py = y, have_previous = true;
     }
   }
@@ -122,8 +133,12 @@ std::string terminal_plot(const Panel& panel, const TerminalOptions& o) {
       }
       if (s < 0)
         out += ' ';
+      else if (o.ascii)
+        out += kAsciiMarks[s % 8];
+      else if (c.stamp[cell] >= 0)
+        out += kAsciiMarks[c.stamp[cell] % 8];
       else
-        out += o.ascii ? std::string(1, kAsciiMarks[s % 8]) : braille(c.bits[cell]);
+        out += braille(c.bits[cell]);
     }
     if (o.color && current >= 0) out += "\x1b[0m";
     out += "\n";
@@ -146,11 +161,12 @@ std::string terminal_plot(const Panel& panel, const TerminalOptions& o) {
   }
   ticks.erase(ticks.find_last_not_of(' ') + 1);
   out += ticks + "   " + panel.x_label + "\n";
-  // Legend: the series' marks and labels.
+  // Legend: the series' marks (a colored braille block, or the series' own mark) and labels.
   std::string legend(margin + 1, ' ');
   for (std::size_t s = 0; s < panel.series.size(); ++s) {
+    if (!panel.series[s].legend) continue;
     if (o.color) legend += kAnsi[s % 8];
-    legend += o.ascii ? std::string(1, kAsciiMarks[s % 8]) : braille(0xFF);
+    legend += o.color && !o.ascii ? braille(0xFF) : std::string(1, kAsciiMarks[s % 8]);
     if (o.color) legend += "\x1b[0m";
     legend += " " + panel.series[s].label + "  ";
   }

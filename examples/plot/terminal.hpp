@@ -3,8 +3,9 @@
 // Layer: examples. By default each character cell holds a 2x4 grid of Unicode braille dots, so
 // a 72x18 plot has 144x72 dots of resolution; `ascii` uses one plain character per cell and per
 // series instead (* + o x # @ % &), for terminals without Unicode. `color` adds ANSI colors, one
-// per series (use it when stdout is a terminal). Axes carry the y range and x ticks; a legend
-// line follows.
+// per series (use it when stdout is a terminal); braille without color marks each series with its
+// own character (the same * + o x ...) every twelve columns, so the legend still tells the curves
+// apart. Axes carry the y range and x ticks; a legend line follows.
 #pragma once
 
 #include <string>

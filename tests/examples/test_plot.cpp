@@ -147,11 +147,71 @@ TEST_CASE("terminal plots: size, axis labels, where a point lands, ASCII marks")
   CHECK_THROWS(plot::terminal_plot(p, plot::TerminalOptions{2, 2, false, false}));
 }
 
+TEST_CASE("legend places: a corner inside, or outside with a narrower plotting area") {
+  plot::Figure fig = square();
+  fig.panels[0].add("curve", {0, 10}, {0, 10});
+  const plot::Rect inside = plot::plot_area(fig, 0);
+  const std::string top_left = plot::to_svg(fig);
+  fig.panels[0].legend = plot::LegendPlace::BottomRight;
+  const std::string bottom_right = plot::to_svg(fig);
+  CHECK(top_left.find("class=\"legend\" x=\"" + std::to_string(static_cast<int>(inside.x + 8))) !=
+        std::string::npos);
+  CHECK(bottom_right != top_left);
+  fig.panels[0].legend = plot::LegendPlace::Outside;
+  const plot::Rect narrowed = plot::plot_area(fig, 0);
+  CHECK(narrowed.width < inside.width);
+  const std::string outside = plot::to_svg(fig);
+  const std::string key = "class=\"legend\" x=\"";
+  const std::size_t at = outside.find(key);
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(outside.substr(at + key.size())) > narrowed.x + narrowed.width);  // right of it
+  // A series kept out of the legend still has its CSV column.
+  plot::Series& hidden = fig.panels[0].add("hidden", {0, 10}, {1, 1});
+  hidden.legend = false;
+  CHECK(plot::to_svg(fig).find(">hidden</text>") == std::string::npos);
+  CHECK(plot::to_csv(fig.panels[0]).rfind("x,curve,hidden\n", 0) == 0);
+}
+
+TEST_CASE("markers on every n-th point only") {
+  plot::Figure fig = square();
+  plot::Series& s = fig.panels[0].add("dots", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
+                                      {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+  s.line = false;
+  s.markers = true;
+  s.marker_every = 5;
+  CHECK(count(plot::to_svg(fig), "class=\"marker\"") == 3);  // points 0, 5 and 10
+  s.marker_every = 0;
+  CHECK_THROWS_WITH(
+      plot::to_svg(fig),
+      "plot: series 'dots' in panel 'panel' has marker_every 0; it must be at least 1");
+}
+
+TEST_CASE("braille without color: each series and its legend entry get their own mark") {
+  plot::Panel p;
+  p.x_range = plot::Range{0, 10};
+  p.y_range = plot::Range{0, 10};
+  std::vector<double> x;
+  for (int i = 0; i <= 100; ++i) x.push_back(i / 10.0);
+  p.add("low", x, std::vector<double>(x.size(), 2));
+  p.add("high", x, std::vector<double>(x.size(), 8));
+  plot::TerminalOptions o;
+  o.width = 40;
+  o.height = 8;
+  const std::string text = plot::terminal_plot(p, o);
+  CHECK(text.find("* low") != std::string::npos);
+  CHECK(text.find("+ high") != std::string::npos);
+  CHECK(count(text, "*") >= 1 + 3);  // the legend's and at least one every twelve columns
+  CHECK(count(text, "+") >= 1 + 3);
+  o.color = true;  // with color, the curves are plain braille and the legend a colored block
+  const std::string colored = plot::terminal_plot(p, o);
+  CHECK(colored.find("* low") == std::string::npos);
+}
+
 TEST_CASE("every derivative from backward matches its closed form to 1e-6") {
   const std::vector<double> x = tg::curves::grid(-6, 6, 1201);
   std::vector<tg::curves::Curve> all = tg::curves::activation_curves(x, {0.5, 1, 2});
   for (const auto& c : tg::curves::glu_family_curves(x)) all.push_back(c);
-  CHECK(all.size() == 6 + 5);
+  CHECK(all.size() == 10 + 5);
   for (const auto& c : all) {
     CAPTURE(c.name);
     double worst = 0;
