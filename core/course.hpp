@@ -3,7 +3,7 @@
 //
 // Layer: core. Depends on tape.hpp (Record) and tensor.hpp.
 //
-// The course (docs/exercises.md, "Build the engine yourself") has the learner write the pieces
+// The course (docs/course.md) has the learner write the pieces
 // of this engine that training needs: the tape's backward walk, the reduction of a broadcast
 // gradient, matmul's backward, softmax + cross-entropy's backward, RMSNorm's backward,
 // attention's backward and one AdamW step. Each readable op below asks engine() whether a

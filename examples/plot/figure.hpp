@@ -10,6 +10,7 @@
 //   plot::write_svg(fig, "out/relu.svg");
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -53,7 +54,7 @@ enum class LegendPlace { TopLeft, TopRight, BottomLeft, BottomRight, Outside };
 
 struct Panel {
   std::string title, x_label, y_label;
-  std::vector<Series> series;
+  std::deque<Series> series;              // a deque, so that add()'s references stay valid
   std::optional<Range> x_range, y_range;  // unset: fitted to the data with a small margin
   std::optional<Heatmap> heatmap;         // set: the panel is this matrix, not line series
   LegendPlace legend = LegendPlace::TopLeft;
@@ -71,7 +72,8 @@ struct Panel {
 struct Figure {
   std::string title;
   int rows = 1, cols = 1;
-  std::vector<Panel> panels;                  // row by row; at most rows * cols
+  // A deque: a reference from add_panel (or Panel::add) stays valid while more are added.
+  std::deque<Panel> panels;                   // row by row; at most rows * cols
   int panel_width = 460, panel_height = 320;  // pixels per panel in the SVG
 
   Figure() = default;

@@ -97,7 +97,8 @@ double sigmoid_derivative(double x);
 Tensor swish(const Tensor& x, const Tensor& beta);
 
 // ex06 — chunked GLU, forward and backward: x (..., 2h) split in halves a, b along the last axis;
-// out = a * sigmoid(b) (PyTorch's F.glu). A recorded op.
+// out = a * sigmoid(b) (PyTorch's F.glu, in PyTorch's letters: here a is the value half and b the
+// gate, the reverse of docs/gated-ffn.md's letters). A recorded op.
 Tensor glu_halves(const Tensor& x);
 
 // ex07 — fused SwiGLU backward: out = silu(gate) * value; given dL/dout, return dL/dgate and

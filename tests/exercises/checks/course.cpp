@@ -29,28 +29,31 @@ std::vector<double> two_steps(const tg::nn::ModelConfig& c) {
   return all;
 }
 
-tg::nn::ModelConfig small_config(bool rope) {
+tg::nn::ModelConfig small_config(bool rope, tg::DType dtype) {
   tg::nn::ModelConfig c;
   c.vocab = 11, c.d_model = 16, c.layers = 2, c.heads = 2, c.max_seq = 8;
   c.rope = rope;
   c.bias = !rope;  // learned positions with biases: broadcast adds for ex02 to reduce
-  c.dtype = tg::float64;
+  c.dtype = dtype;
   return c;
 }
 }  // namespace
 
 TEST_SUITE("course") {
   TEST_CASE("course: training on the exercises' engine gives the engine's own parameters") {
-    for (const bool rope : {false, true}) {
-      CAPTURE(rope);
-      const std::vector<double> own = two_steps(small_config(rope));
-      std::vector<double> yours;
-      {
-        ex::CourseScope mine(ex::course_engine("this build's exercise files"));
-        yours = two_steps(small_config(rope));
+    // float64 to 1e-10, and float32 (what train_transformer trains in) to float32's rounding.
+    for (const auto& [dtype, tol] : {std::pair{float64, 1e-10}, std::pair{float32, 1e-5}})
+      for (const bool rope : {false, true}) {
+        CAPTURE(dtype_name(dtype));
+        CAPTURE(rope);
+        const std::vector<double> own = two_steps(small_config(rope, dtype));
+        std::vector<double> yours;
+        {
+          ex::CourseScope mine(ex::course_engine("this build's exercise files"));
+          yours = two_steps(small_config(rope, dtype));
+        }
+        check_values("parameters after two steps",
+                     tensor(yours, {static_cast<std::int64_t>(yours.size())}, float64), own, tol);
       }
-      check_values("parameters after two steps",
-                   tensor(yours, {static_cast<std::int64_t>(yours.size())}, float64), own, 1e-10);
-    }
   }
 }
