@@ -14,25 +14,15 @@
 #include <vector>
 
 #include "core/fast/switch.hpp"
+#include "quiet_listener.hpp"
 
 namespace {
 
 // A listener (a reporter that prints nothing) counting the test cases that started.
-struct CountCases : doctest::IReporter {
+struct CountCases : QuietListener {
   static inline int started = 0;
-  explicit CountCases(const doctest::ContextOptions&) {}
-  void report_query(const doctest::QueryData&) override {}
-  void test_run_start() override {}
-  void test_run_end(const doctest::TestRunStats&) override {}
+  using QuietListener::QuietListener;
   void test_case_start(const doctest::TestCaseData&) override { ++started; }
-  void test_case_reenter(const doctest::TestCaseData&) override {}
-  void test_case_end(const doctest::CurrentTestCaseStats&) override {}
-  void test_case_exception(const doctest::TestCaseException&) override {}
-  void subcase_start(const doctest::SubcaseSignature&) override {}
-  void subcase_end() override {}
-  void log_assert(const doctest::AssertData&) override {}
-  void log_message(const doctest::MessageData&) override {}
-  void test_case_skipped(const doctest::TestCaseData&) override {}
 };
 REGISTER_LISTENER("count_cases", 1, CountCases);
 

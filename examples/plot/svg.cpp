@@ -114,6 +114,17 @@ void draw_cells(std::ostringstream& o, const Heatmap& h, const Rect& a) {
 
 // A panel that is a heatmap alone: its cells, row labels on the left and column labels below
 // in a font that fits the cells, a frame, the title and the axis labels.
+// The plotting area's border and the panel's axis labels (below, and rotated on the left).
+void draw_frame(std::ostringstream& o, const Panel& p, const Rect& a) {
+  o << "<rect x=\"" << num(a.x) << "\" y=\"" << num(a.y) << "\" width=\"" << num(a.width)
+    << "\" height=\"" << num(a.height) << "\" fill=\"none\" stroke=\"#333\"/>\n";
+  o << "<text x=\"" << num(a.x + a.width / 2) << "\" y=\"" << num(a.y + a.height + 36)
+    << "\" text-anchor=\"middle\">" << escape(p.x_label) << "</text>\n";
+  o << "<text x=\"" << num(a.x - 46) << "\" y=\"" << num(a.y + a.height / 2)
+    << "\" text-anchor=\"middle\" transform=\"rotate(-90 " << num(a.x - 46) << " "
+    << num(a.y + a.height / 2) << ")\">" << escape(p.y_label) << "</text>\n";
+}
+
 void draw_heatmap(std::ostringstream& o, const Figure& fig, int index) {
   const Panel& p = fig.panels[static_cast<std::size_t>(index)];
   const Heatmap& h = *p.heatmap;
@@ -131,13 +142,7 @@ void draw_heatmap(std::ostringstream& o, const Figure& fig, int index) {
     o << "<text class=\"xtick\" x=\"" << num(a.x + (c + 0.5) * cw) << "\" y=\""
       << num(a.y + a.height + font + 2) << "\" text-anchor=\"middle\" font-size=\"" << num(font)
       << "\">" << escape(h.col_labels[static_cast<std::size_t>(c)]) << "</text>\n";
-  o << "<rect x=\"" << num(a.x) << "\" y=\"" << num(a.y) << "\" width=\"" << num(a.width)
-    << "\" height=\"" << num(a.height) << "\" fill=\"none\" stroke=\"#333\"/>\n";
-  o << "<text x=\"" << num(a.x + a.width / 2) << "\" y=\"" << num(a.y + a.height + 36)
-    << "\" text-anchor=\"middle\">" << escape(p.x_label) << "</text>\n";
-  o << "<text x=\"" << num(a.x - 46) << "\" y=\"" << num(a.y + a.height / 2)
-    << "\" text-anchor=\"middle\" transform=\"rotate(-90 " << num(a.x - 46) << " "
-    << num(a.y + a.height / 2) << ")\">" << escape(p.y_label) << "</text>\n";
+  draw_frame(o, p, a);
   o << "</g>\n";
 }
 
@@ -170,13 +175,7 @@ void draw_panel(std::ostringstream& o, const Figure& fig, int index) {
       << "\" text-anchor=\"end\">" << escape(tick_label(t, ystep)) << "</text>\n";
   }
   if (p.heatmap) draw_cells(o, *p.heatmap, a);  // a background spanning the axis ranges
-  o << "<rect x=\"" << num(a.x) << "\" y=\"" << num(a.y) << "\" width=\"" << num(a.width)
-    << "\" height=\"" << num(a.height) << "\" fill=\"none\" stroke=\"#333\"/>\n";
-  o << "<text x=\"" << num(a.x + a.width / 2) << "\" y=\"" << num(a.y + a.height + 36)
-    << "\" text-anchor=\"middle\">" << escape(p.x_label) << "</text>\n";
-  o << "<text x=\"" << num(a.x - 46) << "\" y=\"" << num(a.y + a.height / 2)
-    << "\" text-anchor=\"middle\" transform=\"rotate(-90 " << num(a.x - 46) << " "
-    << num(a.y + a.height / 2) << ")\">" << escape(p.y_label) << "</text>\n";
+  draw_frame(o, p, a);
 
   // Bands first, so that every line is drawn over them.
   o << "<g clip-path=\"url(#" << clip << ")\">\n";
