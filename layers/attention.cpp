@@ -26,20 +26,35 @@ CausalSelfAttention::CausalSelfAttention(const AttentionOptions& o, Generator& g
     for (std::int64_t j = i + 1; j < o.max_seq; ++j) causal_mask_.set({i, j}, 1);
 }
 
-Tensor CausalSelfAttention::forward(const Tensor& x) {
+std::pair<Tensor, Tensor> CausalSelfAttention::queries_keys(const Tensor& x) const {
   const std::int64_t d = options_.d_model, H = options_.heads, hd = d / H;
   if (x.dim() != 3 || x.size(2) != d)
     fail("CausalSelfAttention", "expects (B, T, ", d, "), got ", x.shape());
   const std::int64_t B = x.size(0), T = x.size(1);
   if (T > options_.max_seq)
     fail("CausalSelfAttention", "sequence length ", T, " exceeds max_seq ", options_.max_seq);
-  // q, k, v (B, T, d): head h is columns h·hd .. h·hd+hd-1 of each.
+  // q, k (B, T, d): head h is columns h·hd .. h·hd+hd-1 of each.
   Tensor q = q_proj->forward(x), k = k_proj->forward(x);
-  const Tensor v = v_proj->forward(x);
   if (rope_) {  // on (B, T, H, hd): positions are axis 1
     q = apply_rope(q.reshape({B, T, H, hd}), *rope_, 1).reshape({B, T, d});
     k = apply_rope(k.reshape({B, T, H, hd}), *rope_, 1).reshape({B, T, d});
   }
+  return {q, k};
+}
+
+Tensor CausalSelfAttention::weights(const Tensor& q, const Tensor& k) const {
+  const std::int64_t T = q.size(2), hd = q.size(3);
+  const Tensor scores =
+      matmul(q, transpose(k, -2, -1)) * (1.0 / std::sqrt(static_cast<double>(hd)));
+  const Tensor mask = slice(slice(causal_mask_, 0, 0, T), 1, 0, T);  // (T, T)
+  return softmax(masked_fill(scores, mask, -INFINITY), -1);          // (B, H, T, T)
+}
+
+Tensor CausalSelfAttention::forward(const Tensor& x) {
+  const std::int64_t d = options_.d_model, H = options_.heads, hd = d / H;
+  const auto [q, k] = queries_keys(x);  // (B, T, d) each
+  const Tensor v = v_proj->forward(x);
+  const std::int64_t B = x.size(0), T = x.size(1);
   Tensor y;  // (B, T, d), the heads side by side again
   if (options_.dropout > 0 && is_training()) {
     // (B, T, d) -> (B, T, H, hd) -> (B, H, T, hd) and back
@@ -53,29 +68,14 @@ Tensor CausalSelfAttention::forward(const Tensor& x) {
 
 Tensor CausalSelfAttention::attention_weights(const Tensor& x) {
   NoGradGuard no_grad;
-  const std::int64_t d = options_.d_model, H = options_.heads, hd = d / H;
-  if (x.dim() != 3 || x.size(2) != d || x.size(1) > options_.max_seq)
-    fail("attention_weights", "expects (B, T, ", d, ") with T <= ", options_.max_seq, ", got ",
-         x.shape());
-  const std::int64_t B = x.size(0), T = x.size(1);
-  Tensor q = q_proj->forward(x), k = k_proj->forward(x);  // (B, T, d)
-  if (rope_) {
-    q = apply_rope(q.reshape({B, T, H, hd}), *rope_, 1).reshape({B, T, d});
-    k = apply_rope(k.reshape({B, T, H, hd}), *rope_, 1).reshape({B, T, d});
-  }
+  const auto [q, k] = queries_keys(x);  // the forward's q and k
+  const std::int64_t B = x.size(0), T = x.size(1), H = options_.heads, hd = options_.d_model / H;
   auto split = [&](const Tensor& t) { return permute(t.reshape({B, T, H, hd}), {0, 2, 1, 3}); };
-  Tensor scores = matmul(split(q), transpose(split(k), -2, -1)) *
-                  (1.0 / std::sqrt(static_cast<double>(hd)));  // (B, H, T, T)
-  const Tensor mask = slice(slice(causal_mask_, 0, 0, T), 1, 0, T);
-  return softmax(masked_fill(scores, mask, -INFINITY), -1);  // (B, H, T, T)
+  return weights(split(q), split(k));  // (B, H, T, T)
 }
 
 Tensor CausalSelfAttention::attend_composite(const Tensor& q, const Tensor& k, const Tensor& v) {
-  const std::int64_t T = q.size(2), hd = q.size(3);
-  Tensor scores = matmul(q, transpose(k, -2, -1)) * (1.0 / std::sqrt(static_cast<double>(hd)));
-  const Tensor mask = slice(slice(causal_mask_, 0, 0, T), 1, 0, T);  // (T, T)
-  scores = masked_fill(scores, mask, -INFINITY);
-  Tensor att = softmax(scores, -1);  // (B, H, T, T)
+  Tensor att = weights(q, k);  // (B, H, T, T)
   if (options_.dropout > 0) att = dropout(att, options_.dropout, dropout_gen_, is_training());
   return matmul(att, v);  // (B, H, T, hd)
 }

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "core/random.hpp"
 #include "layers/linear.hpp"
@@ -58,6 +59,11 @@ class CausalSelfAttention : public Module {
   std::shared_ptr<Linear> q_proj, k_proj, v_proj, o_proj;
 
  private:
+  // Checks x (B, T, d) with T <= max_seq, and returns q and k (B, T, d), RoPE applied when on.
+  std::pair<Tensor, Tensor> queries_keys(const Tensor& x) const;
+  // P = softmax(q k^T / sqrt(hd) + causal mask) for q, k (B, H, T, hd): (B, H, T, T).
+  Tensor weights(const Tensor& q, const Tensor& k) const;
+
   AttentionOptions options_;
   std::optional<RopeTables> rope_;
   Tensor causal_mask_;  // (max_seq, max_seq): 1 above the diagonal

@@ -88,7 +88,8 @@ Transformer::Transformer(const ModelConfig& c, Generator& gen) : config_(c) {
   }
 }
 
-Tensor Transformer::forward(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T) {
+Tensor Transformer::embed(const std::vector<std::int64_t>& ids, std::int64_t B,
+                          std::int64_t T) const {
   if (B <= 0 || T <= 0 || B * T != static_cast<std::int64_t>(ids.size()))
     fail("Transformer", ids.size(), " ids do not make a (", B, ", ", T, ") batch");
   if (T > config_.max_seq)
@@ -103,6 +104,11 @@ Tensor Transformer::forward(const std::vector<std::int64_t>& ids, std::int64_t B
     for (std::int64_t t = 0; t < T; ++t) positions[static_cast<std::size_t>(t)] = t;
     h = h + model->embed_positions->forward(positions, {T});  // (T, d) broadcasts over B
   }
+  return h;
+}
+
+Tensor Transformer::forward(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T) {
+  Tensor h = embed(ids, B, T);  // (B, T, d)
   for (const auto& block : model->blocks) h = block->forward(h);
   h = model->norm->forward(h);
   if (lm_head) return lm_head->forward(h);
@@ -112,19 +118,7 @@ Tensor Transformer::forward(const std::vector<std::int64_t>& ids, std::int64_t B
 std::vector<Tensor> Transformer::attention_weights(const std::vector<std::int64_t>& ids,
                                                    std::int64_t B, std::int64_t T) {
   NoGradGuard no_grad;
-  if (B <= 0 || T <= 0 || B * T != static_cast<std::int64_t>(ids.size()) || T > config_.max_seq)
-    fail("attention_weights", ids.size(), " ids do not make a (", B, ", ", T,
-         ") batch of at most max_seq ", config_.max_seq, " positions");
-  for (std::int64_t id : ids)
-    if (id < 0 || id >= config_.vocab)
-      fail("attention_weights", "token id ", id, " is outside the vocabulary 0..",
-           config_.vocab - 1);
-  Tensor h = model->embed_tokens->forward(ids, {B, T});  // (B, T, d), as forward
-  if (model->embed_positions) {
-    std::vector<std::int64_t> positions(static_cast<std::size_t>(T));
-    for (std::int64_t t = 0; t < T; ++t) positions[static_cast<std::size_t>(t)] = t;
-    h = h + model->embed_positions->forward(positions, {T});
-  }
+  Tensor h = embed(ids, B, T);  // as forward, the same checks
   std::vector<Tensor> weights;
   for (const auto& block : model->blocks) {
     weights.push_back(block->self_attn->attention_weights(block->input_layernorm->forward(h)));

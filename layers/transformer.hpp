@@ -122,6 +122,8 @@ class Transformer : public Module {
   std::shared_ptr<Linear> lm_head;  // null when tied: the logits use embed_tokens' weight
 
  private:
+  // The ids (B, T), checked, as embeddings plus learned positions: (B, T, d).
+  Tensor embed(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T) const;
   ModelConfig config_;
 };
 

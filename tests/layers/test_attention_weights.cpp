@@ -61,7 +61,7 @@ TEST_CASE("attention_weights refuses what forward refuses") {
   Generator gen(1);
   nn::Transformer model(c, gen);
   CHECK_THROWS_WITH(model.attention_weights({1, 2, 3, 4, 5}, 1, 5),
-                    doctest::Contains("at most max_seq 4"));
+                    doctest::Contains("sequence length 5 exceeds max_seq 4"));
   CHECK_THROWS_WITH(model.attention_weights({1, 9}, 1, 2),
-                    doctest::Contains("token id 9 is outside the vocabulary 0..6"));
+                    doctest::Contains("token id 9 at position 1 is outside the vocabulary 0..6"));
 }
