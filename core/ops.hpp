@@ -138,6 +138,11 @@ Tensor concat(const std::vector<Tensor>& tensors, std::int64_t axis);
 // Rows (or slices along `axis`) picked by index, repeats allowed: index_select(E, 0, ids) is an
 // embedding lookup. Output axis `axis` has size ids.size(). Backward adds into the picked rows.
 Tensor index_select(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t>& index);
+// x with source's slices added into the slices picked by index, as torch.index_add: along
+// `axis`, out[index[j]] = x[index[j]] + source[j], repeats adding up. source has x's shape except
+// that axis, of size index.size(). Backward: dx = g, dsource = index_select(g, axis, index).
+Tensor index_add(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t>& index,
+                 const Tensor& source);
 // out[i][j][k] = x[i][index[i][j][k]][k] for axis 1 (likewise for any axis), as torch.gather:
 // `index_shape` is the output shape; it equals x's shape except along `axis`.
 Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t>& index,

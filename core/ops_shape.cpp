@@ -1,5 +1,5 @@
 // core/ops_shape.cpp — ops that move elements without computing new values: reshape, expand,
-// transpose/permute, slice, split/chunk, concat, index_select, gather.
+// transpose/permute, slice, split/chunk, concat, index_select, index_add, gather.
 //
 // Layer: core. Their backward moves the gradient back to where each element came from (and
 // adds, where one element was used several times: expand, index_select, gather).
@@ -237,6 +237,39 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const std::vector<std::i
         }
     });
     accumulate_grad(x, tensor(total, x.shape(), x.dtype()));
+  });
+}
+
+Tensor index_add(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t>& index,
+                 const Tensor& source) {
+  const int ax = normalize_axis("index_add", axis, x.dim());
+  Shape expected = x.shape();
+  expected[ax] = static_cast<std::int64_t>(index.size());
+  if (source.shape() != expected || source.dtype() != x.dtype())
+    fail("index_add", "source ", source.shape(), " (", dtype_name(source.dtype()),
+         ") must be x's shape ", x.shape(), " with ", index.size(), " along axis ", ax, " (",
+         dtype_name(x.dtype()), ")");
+  const std::int64_t n = x.shape()[ax];
+  for (std::size_t j = 0; j < index.size(); ++j)
+    check_index("index_add", index[j], n, j, x.shape(), ax);
+  const kernels::AxisView xv = kernels::axis_view(x.shape(), ax),
+                          sv = kernels::axis_view(source.shape(), ax);
+  // The sums run in double, so that many rows added into one lose nothing (ops_reduce.cpp).
+  std::vector<double> total = x.to_vector();
+  dispatch(x.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    const T* ps = source.data<T>();
+    for (std::int64_t a = 0; a < sv.outer; ++a)
+      for (std::size_t j = 0; j < index.size(); ++j) {
+        const T* from = ps + (a * sv.n + static_cast<std::int64_t>(j)) * sv.inner;
+        double* to = total.data() + (a * xv.n + index[j]) * xv.inner;
+        for (std::int64_t i = 0; i < sv.inner; ++i) to[i] += from[i];
+      }
+  });
+  Tensor out = tensor(total, x.shape(), x.dtype());
+  return record("index_add", {x, source}, out, [x, source, ax, index](const Tensor& g) {
+    accumulate_grad(x, g);                                // out = x + (something without x)
+    accumulate_grad(source, index_select(g, ax, index));  // each source slice went to one place
   });
 }
 

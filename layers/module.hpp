@@ -79,4 +79,18 @@ class Module {
   bool training_ = true;
 };
 
+// Children named "0", "1", ... as torch.nn.ModuleList.
+class ModuleList : public Module {
+ public:
+  template <class M>
+  std::shared_ptr<M> append(std::shared_ptr<M> m) {
+    items_.push_back(m);
+    return register_module(std::to_string(items_.size() - 1), m);
+  }
+  std::size_t size() const { return items_.size(); }
+
+ private:
+  std::vector<std::shared_ptr<Module>> items_;
+};
+
 }  // namespace tg::nn

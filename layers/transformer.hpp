@@ -56,20 +56,6 @@ struct ModelConfig {
   }
 };
 
-// Children named "0", "1", ... as torch.nn.ModuleList.
-class ModuleList : public Module {
- public:
-  template <class M>
-  std::shared_ptr<M> append(std::shared_ptr<M> m) {
-    items_.push_back(m);
-    return register_module(std::to_string(items_.size() - 1), m);
-  }
-  std::size_t size() const { return items_.size(); }
-
- private:
-  std::vector<std::shared_ptr<Module>> items_;
-};
-
 // RMSNorm or LayerNorm as the config says, with its parameters directly under this module's
 // name ("input_layernorm.weight"), as Hugging Face names them.
 class Norm : public Module {
