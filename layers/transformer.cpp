@@ -39,7 +39,18 @@ TransformerBlock::TransformerBlock(const ModelConfig& c, Generator& gen)
   input_layernorm = register_module("input_layernorm", std::make_shared<Norm>(c));
   self_attn = register_module("self_attn", std::make_shared<CausalSelfAttention>(a, gen));
   post_attention_layernorm = register_module("post_attention_layernorm", std::make_shared<Norm>(c));
-  mlp = register_module("mlp", std::make_shared<FFN>(f, gen));
+  if (c.experts > 0) {
+    MoEOptions m;
+    m.d_model = c.d_model;
+    m.hidden = c.ffn_hidden;
+    m.multiple_of = c.multiple_of;
+    m.experts = c.experts;
+    m.experts_per_token = c.experts_per_token;
+    m.dtype = c.dtype;
+    block_sparse_moe = register_module("block_sparse_moe", std::make_shared<MoE>(m, gen));
+  } else {
+    mlp = register_module("mlp", std::make_shared<FFN>(f, gen));
+  }
 }
 
 Tensor TransformerBlock::forward(const Tensor& x) {
@@ -47,7 +58,13 @@ Tensor TransformerBlock::forward(const Tensor& x) {
   Tensor a = self_attn->forward(input_layernorm->forward(x));
   if (drop) a = dropout(a, dropout_, dropout_gen_, true);
   const Tensor h = x + a;  // the residual stream
-  Tensor m = mlp->forward(post_attention_layernorm->forward(h));
+  Tensor m;
+  if (block_sparse_moe) {
+    routing_ = block_sparse_moe->forward(post_attention_layernorm->forward(h));
+    m = routing_.out;
+  } else {
+    m = mlp->forward(post_attention_layernorm->forward(h));
+  }
   if (drop) m = dropout(m, dropout_, dropout_gen_, true);
   return h + m;
 }
@@ -86,6 +103,23 @@ Transformer::Transformer(const ModelConfig& c, Generator& gen) : config_(c) {
       p.fill_(0);
     }
   }
+}
+
+Tensor Transformer::balance_loss() const {
+  Tensor total;
+  for (const auto& block : model->blocks)
+    if (block->block_sparse_moe)
+      total =
+          total.defined() ? total + block->routing().balance_loss : block->routing().balance_loss;
+  return total;
+}
+
+Tensor Transformer::z_loss() const {
+  Tensor total;
+  for (const auto& block : model->blocks)
+    if (block->block_sparse_moe)
+      total = total.defined() ? total + block->routing().z_loss : block->routing().z_loss;
+  return total;
 }
 
 Tensor Transformer::embed(const std::vector<std::int64_t>& ids, std::int64_t B,

@@ -27,6 +27,7 @@
 #include "layers/embedding.hpp"
 #include "layers/ffn.hpp"
 #include "layers/module.hpp"
+#include "layers/moe.hpp"
 #include "layers/norms.hpp"
 
 namespace tg::nn {
@@ -47,6 +48,11 @@ struct ModelConfig {
   bool bias = false;
   bool tie_weights = false;  // lm_head shares embed_tokens' weight
   double dropout = 0.0;
+  // A mixture of SwiGLU experts in each block instead of the FFN, when experts > 0 (Mixtral;
+  // layers/moe.hpp): "block_sparse_moe" routes every token to experts_per_token of the experts,
+  // each of hidden size ffn_hidden (0: Llama's rule). ffn is not used then.
+  std::int64_t experts = 0;
+  std::int64_t experts_per_token = 2;
   double init_std = 0.02;  // every Linear and Embedding weight ~ N(0, init_std^2)
   DType dtype = float32;
 
@@ -76,11 +82,15 @@ class TransformerBlock : public Module {
 
   std::shared_ptr<Norm> input_layernorm, post_attention_layernorm;
   std::shared_ptr<CausalSelfAttention> self_attn;
-  std::shared_ptr<FFN> mlp;
+  std::shared_ptr<FFN> mlp;               // null in a mixture-of-experts block
+  std::shared_ptr<MoE> block_sparse_moe;  // null in a dense block
+  // The router's results of the last forward (a mixture-of-experts block only).
+  const MoEOutput& routing() const { return routing_; }
 
  private:
   double dropout_;
   Generator dropout_gen_;
+  MoEOutput routing_;
 };
 
 // The stack without the head: HF's LlamaModel ("model." in parameter names).
@@ -103,6 +113,10 @@ class Transformer : public Module {
   // (CausalSelfAttention::attention_weights), from the same forward, without recording.
   std::vector<Tensor> attention_weights(const std::vector<std::int64_t>& ids, std::int64_t B,
                                         std::int64_t T);
+  // With experts: the balancing loss and the router z-loss of the last forward, summed over the
+  // layers (as Switch Transformer adds one per layer), shape (); undefined without experts.
+  Tensor balance_loss() const;
+  Tensor z_loss() const;
 
   std::shared_ptr<DecoderStack> model;
   std::shared_ptr<Linear> lm_head;  // null when tied: the logits use embed_tokens' weight

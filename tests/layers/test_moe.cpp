@@ -5,6 +5,7 @@
 #include "helpers.hpp"
 #include "layers/ffn.hpp"
 #include "layers/moe.hpp"
+#include "layers/transformer.hpp"
 
 using namespace tg;
 using namespace tg::testing;
@@ -150,4 +151,39 @@ TEST_CASE("MoE refuses a bad number of experts or experts per token, naming the 
   CHECK(message(4, 5).find("got 5") != std::string::npos);
   nn::MoE moe(small_moe(2, 1), gen);
   CHECK(error_of([&] { moe.forward(random_var({2, 5}, 1)); }).find("(2,5)") != std::string::npos);
+}
+
+TEST_CASE(
+    "a transformer with experts: Mixtral's parameter names, and its losses summed over layers") {
+  nn::ModelConfig c;
+  c.vocab = 7, c.d_model = 8, c.layers = 2, c.heads = 2, c.max_seq = 4, c.ffn_hidden = 6;
+  c.experts = 3, c.experts_per_token = 2, c.dtype = float64;
+  Generator gen(9);
+  nn::Transformer model(c, gen);
+  std::vector<std::string> names;
+  for (const auto& [name, p] : model.named_parameters())
+    if (name.find("layers.1.") != std::string::npos && name.find("self_attn") == std::string::npos)
+      names.push_back(name);
+  CHECK(names == std::vector<std::string>{"model.layers.1.input_layernorm.weight",
+                                          "model.layers.1.post_attention_layernorm.weight",
+                                          "model.layers.1.block_sparse_moe.gate.weight",
+                                          "model.layers.1.block_sparse_moe.experts.0.w1.weight",
+                                          "model.layers.1.block_sparse_moe.experts.0.w2.weight",
+                                          "model.layers.1.block_sparse_moe.experts.0.w3.weight",
+                                          "model.layers.1.block_sparse_moe.experts.1.w1.weight",
+                                          "model.layers.1.block_sparse_moe.experts.1.w2.weight",
+                                          "model.layers.1.block_sparse_moe.experts.1.w3.weight",
+                                          "model.layers.1.block_sparse_moe.experts.2.w1.weight",
+                                          "model.layers.1.block_sparse_moe.experts.2.w2.weight",
+                                          "model.layers.1.block_sparse_moe.experts.2.w3.weight"});
+  CHECK(!model.balance_loss().defined());  // nothing routed yet
+  model.forward({1, 2, 3, 4, 5, 6, 0, 1}, 2, 4);
+  const double sum = model.model->blocks[0]->routing().balance_loss.item() +
+                     model.model->blocks[1]->routing().balance_loss.item();
+  CHECK(model.balance_loss().item() == doctest::Approx(sum).epsilon(1e-14));
+  CHECK(model.z_loss().defined());
+  c.experts = 0;  // a dense model has neither
+  nn::Transformer dense(c, gen);
+  dense.forward({1, 2, 3, 4}, 1, 4);
+  CHECK(!dense.balance_loss().defined());
 }
