@@ -73,13 +73,25 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
   for (const auto& [name, p] : model.named_parameters()) tensors.emplace(name, p.detach());
   save_safetensors(dir + "/model.safetensors", tensors, {{"format", "pt"}});
 
-  const std::int64_t hidden =
-      model.model->blocks.empty() ? 0 : model.model->blocks[0]->mlp->hidden_size();
+  const std::int64_t hidden = model.model->blocks.empty() ? 0
+                              : c.experts > 0
+                                  ? model.model->blocks[0]->block_sparse_moe->hidden_size()
+                                  : model.model->blocks[0]->mlp->hidden_size();
   std::ostringstream j;
   j << "{\n";
-  if (c.llama_shaped())
-    j << "  \"architectures\": [\"LlamaForCausalLM\"],\n  \"model_type\": \"llama\",\n"
-      << "  \"vocab_size\": " << c.vocab << ",\n  \"hidden_size\": " << c.d_model << ",\n"
+  // Hugging Face's names: Llama's config, or Mixtral's for a mixture of SwiGLU experts (the same
+  // fields and four more), so that the folder opens in transformers under those classes.
+  const bool mixtral = c.experts > 0 && c.rms_norm && c.rope && !c.bias && !c.tie_weights;
+  if (mixtral)
+    j << "  \"architectures\": [\"MixtralForCausalLM\"],\n  \"model_type\": \"mixtral\",\n"
+      << "  \"num_local_experts\": " << c.experts
+      << ",\n  \"num_experts_per_tok\": " << c.experts_per_token
+      << ",\n  \"router_aux_loss_coef\": " << number(c.router_aux_loss_coef)
+      << ",\n  \"output_router_logits\": false,\n";
+  else if (c.llama_shaped())
+    j << "  \"architectures\": [\"LlamaForCausalLM\"],\n  \"model_type\": \"llama\",\n";
+  if (mixtral || c.llama_shaped())
+    j << "  \"vocab_size\": " << c.vocab << ",\n  \"hidden_size\": " << c.d_model << ",\n"
       << "  \"intermediate_size\": " << hidden << ",\n  \"num_hidden_layers\": " << c.layers
       << ",\n"
       << "  \"num_attention_heads\": " << c.heads << ",\n  \"num_key_value_heads\": " << c.heads
@@ -102,14 +114,17 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
     << ",\n    \"rope_theta\": " << number(c.rope_theta) << ",\n"
     << "    \"norm_eps\": " << number(c.norm_eps)
     << ",\n    \"bias\": " << (c.bias ? "true" : "false") << ",\n"
-    << "    \"tie_weights\": " << (c.tie_weights ? "true" : "false") << "\n  }\n}\n";
+    << "    \"tie_weights\": " << (c.tie_weights ? "true" : "false") << ",\n"
+    << "    \"experts\": " << c.experts << ",\n    \"experts_per_token\": " << c.experts_per_token
+    << ",\n    \"router_aux_loss_coef\": " << number(c.router_aux_loss_coef)
+    << ",\n    \"router_z_loss_coef\": " << number(c.router_z_loss_coef) << "\n  }\n}\n";
   write_file_atomically(dir + "/config.json", j.str());
 
   // A token is bytes (one byte of a text file, which may be half a UTF-8 character), and JSON
   // text must be UTF-8: each token is written through GPT-2's byte map (json::bytes_to_unicode),
   // as Hugging Face's byte-level tokenizers write their vocabularies. "encoding" says so.
-  std::string vocab = "{\"task\": " + json::quote(run.task) +
-                      ", \"encoding\": \"bytes_to_unicode\", \"tokens\": [";
+  std::string vocab =
+      "{\"task\": " + json::quote(run.task) + ", \"encoding\": \"bytes_to_unicode\", \"tokens\": [";
   for (std::size_t i = 0; i < run.tokens.size(); ++i)
     vocab += (i ? ", " : "") + json::quote(json::bytes_to_unicode(run.tokens[i]));
   write_file_atomically(dir + "/vocab.json", vocab + "]}\n");
@@ -138,13 +153,24 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
   c.norm_eps = real(*t, "norm_eps", 0, 1, config_path);
   c.bias = flag(*t, "bias", config_path);
   c.tie_weights = flag(*t, "tie_weights", config_path);
+  // A mixture of experts (files from before it have none of these: a dense model).
+  if (t->find("experts")) {
+    c.experts = integer(*t, "experts", 0, 64, config_path);
+    c.experts_per_token = integer(*t, "experts_per_token", 1, 64, config_path);
+    c.router_aux_loss_coef = real(*t, "router_aux_loss_coef", 0, 100, config_path);
+    c.router_z_loss_coef = real(*t, "router_z_loss_coef", 0, 100, config_path);
+    if (c.experts > 0 && c.experts_per_token > c.experts)
+      fail("load", "'", config_path, "': experts_per_token ", c.experts_per_token,
+           " exceeds experts ", c.experts);
+  }
   if (c.d_model % c.heads != 0 || (c.rope && (c.d_model / c.heads) % 2 != 0))
     fail("load", "'", config_path, "': d_model ", c.d_model, " does not split into ", c.heads,
          " heads of even size");
   // Refuse, before allocating anything, a model that would not fit: parameters (attention,
   // FFN, embeddings and head) and the per-layer causal masks of max_seq^2 entries.
   const double d = static_cast<double>(c.d_model), L = static_cast<double>(c.layers);
-  const double params = L * (4 * d * d + 3 * d * static_cast<double>(c.ffn_hidden)) +
+  const double ffn_copies = c.experts > 0 ? static_cast<double>(c.experts) : 1.0;
+  const double params = L * (4 * d * d + 3 * d * static_cast<double>(c.ffn_hidden) * ffn_copies) +
                         2 * static_cast<double>(c.vocab) * d + static_cast<double>(c.max_seq) * d;
   const double masks = L * static_cast<double>(c.max_seq) * static_cast<double>(c.max_seq);
   if (params > 1e9 || masks > 2e8)
@@ -159,7 +185,8 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
   // Written through GPT-2's byte map (save_run); a file without "encoding" (tapegrad before
   // the map) holds its tokens as they are.
   const json::Value* encoding = vocab.find("encoding");
-  if (encoding && (!encoding->is(json::Value::Kind::String) || encoding->string != "bytes_to_unicode"))
+  if (encoding &&
+      (!encoding->is(json::Value::Kind::String) || encoding->string != "bytes_to_unicode"))
     fail("load", "'", vocab_path, "': \"encoding\" must be \"bytes_to_unicode\"");
   for (std::size_t i = 0; i < tokens->array.size(); ++i) {
     const json::Value& v = tokens->array[i];

@@ -41,8 +41,7 @@ RunState parse_run_state(const std::map<std::string, std::string>& metadata,
   const std::string& step = required(metadata, "tapegrad.step", path);
   const auto [end, status] = std::from_chars(step.data(), step.data() + step.size(), state.step);
   if (status != std::errc() || end != step.data() + step.size() || state.step < 0)
-    fail("resume", "'", path, "': \"tapegrad.step\" must be a whole number >= 0, got '", step,
-         "'");
+    fail("resume", "'", path, "': \"tapegrad.step\" must be a whole number >= 0, got '", step, "'");
   state.train_rng = required(metadata, "tapegrad.rng.train", path);
   state.sample_rng = required(metadata, "tapegrad.rng.sample", path);
   Generator check;  // refuse a bad generator state now, not halfway through resuming

@@ -27,7 +27,7 @@ namespace tg::io {
 
 struct RunState {
   std::int64_t step = 0;
-  std::string train_rng, sample_rng;          // Generator::state()
+  std::string train_rng, sample_rng;         // Generator::state()
   std::map<std::string, std::string> flags;  // flag name (without "--") -> value
 };
 

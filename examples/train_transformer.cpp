@@ -41,6 +41,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -72,7 +73,12 @@ const char* kUsage =
     "  --text FILE        character-level language modelling of FILE instead of a task (with\n"
     "                     --load or --resume: FILE may use only the saved model's characters)\n"
     "  --modulus P        modadd's modulus, 2..200 (default 23)\n"
-    "  --ffn KIND         relu gelu swish glu bilinear reglu geglu swiglu (default swiglu)\n"
+    "  --ffn KIND         relu gelu swish glu bilinear reglu geglu swiglu, or moe: a mixture of\n"
+    "                     SwiGLU experts as Mixtral's (docs/moe.md) (default swiglu)\n"
+    "  --experts E        with --ffn moe: experts per layer, 1..64 (default 8)\n"
+    "  --experts-per-token K  with --ffn moe: experts each token is routed to, 1..E (default 2)\n"
+    "  --aux-loss-coef X  with --ffn moe: weight of the balancing loss, 0..100 (default 0.01)\n"
+    "  --z-loss-coef X    with --ffn moe: weight of the router z-loss, 0..100 (default 0)\n"
     "  --d-model N        width, 8..1024 (default 64)\n"
     "  --layers N         blocks, 1..32 (default 2)\n"
     "  --heads N          attention heads, dividing d-model (default 4)\n"
@@ -147,8 +153,48 @@ struct Options {
   std::map<std::string, std::string> run_flags;  // what a checkpoint records of this run
 };
 
-constexpr const char* kFfnKinds[] = {"relu",     "gelu",  "swish", "glu",
-                                     "bilinear", "reglu", "geglu", "swiglu"};
+constexpr const char* kFfnKinds[] = {"relu",  "gelu",  "swish",  "glu", "bilinear",
+                                     "reglu", "geglu", "swiglu", "moe"};
+
+// Each expert's share of the routed tokens in the last forward, averaged over the layers (sums
+// to 1: the balancing loss's f_i / k).
+std::vector<double> expert_load(const nn::Transformer& model) {
+  const nn::ModelConfig& c = model.config();
+  std::vector<double> load(static_cast<std::size_t>(c.experts), 0.0);
+  for (const auto& block : model.model->blocks)
+    for (std::size_t i = 0; i < load.size(); ++i)
+      load[i] += block->routing().load[i] / static_cast<double>(c.layers * c.experts_per_token);
+  return load;
+}
+
+// " aux 2.013 load 13/12/12/13/13/12/13/12%" for a model with experts: the balancing loss of
+// the last forward per layer (k when perfectly balanced) and each expert's share in percent;
+// "" without experts.
+std::string router_summary(const nn::Transformer& model) {
+  const nn::ModelConfig& c = model.config();
+  if (c.experts == 0) return "";
+  NoGradGuard no_grad;  // for display: nothing to record
+  char number[32];
+  std::snprintf(number, sizeof number, " aux %.3f load",
+                model.balance_loss().item() / static_cast<double>(c.layers));
+  std::string text = number;
+  const std::vector<double> load = expert_load(model);
+  for (std::size_t i = 0; i < load.size(); ++i) {
+    std::snprintf(number, sizeof number, "%s%.0f", i ? "/" : " ", 100 * load[i]);
+    text += number;
+  }
+  return text + "%";
+}
+
+// Appends `end` to the C string `line` of `size` bytes, cutting it if it does not fit.
+void line_end(char* line, std::size_t size, const std::string& end) {
+  std::strncat(line, end.c_str(), size - std::strlen(line) - 1);
+}
+
+// The FFN's name as the flags say it: "moe" for a mixture of experts, else the kind.
+std::string ffn_label(const nn::ModelConfig& c) {
+  return c.experts > 0 ? "moe" : nn::ffn_kind_name(c.ffn);
+}
 
 // Stage 1: all flags, before any work. A bad value ends the program with the usage (exit 2);
 // a file that cannot be read (--resume, --load) is an error naming it (exit 1).
@@ -159,6 +205,10 @@ Options options(int argc, char** argv) {
            {"text", ""},
            {"modulus", "23"},
            {"ffn", "swiglu"},
+           {"experts", "8"},
+           {"experts-per-token", "2"},
+           {"aux-loss-coef", "0.01"},
+           {"z-loss-coef", "0"},
            {"d-model", "64"},
            {"layers", "2"},
            {"heads", "4"},
@@ -224,7 +274,16 @@ Options options(int argc, char** argv) {
   o.modulus = flags.integer("modulus", 2, 200);
   const std::string ffn = flags.text("ffn");
   if (std::find(std::begin(kFfnKinds), std::end(kFfnKinds), ffn) == std::end(kFfnKinds))
-    flags.bad("ffn", "must be one of relu, gelu, swish, glu, bilinear, reglu, geglu, swiglu");
+    flags.bad("ffn", "must be one of relu, gelu, swish, glu, bilinear, reglu, geglu, swiglu, moe");
+  const bool moe = ffn == "moe";
+  const auto experts = flags.integer("experts", 1, 64);
+  const auto experts_per_token = flags.integer("experts-per-token", 1, 64);
+  if (experts_per_token > experts)
+    flags.bad("experts-per-token", "must be at most --experts (" + std::to_string(experts) + ")");
+  const double aux_coef = flags.real("aux-loss-coef", 0, 100),
+               z_coef = flags.real("z-loss-coef", 0, 100);
+  for (const char* name : {"experts", "experts-per-token", "aux-loss-coef", "z-loss-coef"})
+    flags.needs(name, moe || !flags.given(name), "applies to --ffn moe only");
   const auto d_model = flags.integer("d-model", 8, 1024), layers = flags.integer("layers", 1, 32),
              heads = flags.integer("heads", 1, 64);
   const bool rope = flags.choice("positions", {"learned", "rope"}) == "rope";
@@ -271,7 +330,8 @@ Options options(int argc, char** argv) {
   if (!o.fresh) {
     // The model is the saved one: flags that shape a model would be ignored.
     for (const char* name :
-         {"task", "modulus", "ffn", "d-model", "layers", "heads", "positions", "norm", "seq"})
+         {"task", "modulus", "ffn", "d-model", "layers", "heads", "positions", "norm", "seq",
+          "experts", "experts-per-token", "aux-loss-coef", "z-loss-coef"})
       if (flags.given(name))
         flags.error(std::string("--") + name + " cannot change a saved model: '" + o.load_dir +
                     "/config.json' sets it");
@@ -303,7 +363,11 @@ Options options(int argc, char** argv) {
   } else {
     nn::ModelConfig& c = o.run.config;
     c.d_model = d_model, c.layers = layers, c.heads = heads;
-    c.ffn = nn::parse_ffn_kind(ffn);
+    c.ffn = moe ? nn::FFNKind::SwiGLU : nn::parse_ffn_kind(ffn);  // moe: SwiGLU experts
+    if (moe) {
+      c.experts = experts, c.experts_per_token = experts_per_token;
+      c.router_aux_loss_coef = aux_coef, c.router_z_loss_coef = z_coef;
+    }
     c.rope = rope, c.rms_norm = rms;
     if (c.d_model % c.heads != 0 || (c.d_model / c.heads) % 2 != 0)
       flags.error("--heads must split --d-model into heads of even size");
@@ -533,7 +597,7 @@ int main(int argc, char** argv) {
     const nn::ModelConfig& config = model.config();
     const bool is_text = !o.text_file.empty();
 
-    std::cout << "task " << run.task << ", " << nn::ffn_kind_name(config.ffn) << " FFN, d_model "
+    std::cout << "task " << run.task << ", " << ffn_label(config) << " FFN, d_model "
               << config.d_model << ", " << config.layers << " layers, " << config.heads
               << " heads, seq " << config.max_seq << ", " << model.num_parameters() << " parameters"
               << std::endl;  // flushed: a log shows how far the run got
@@ -626,6 +690,7 @@ int main(int argc, char** argv) {
       train_seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       done = step + 1;
+      const std::string router_text = router_summary(model);  // this step's, before evaluating
       curves.steps.push_back(static_cast<double>(done));
       curves.loss.push_back(last_train.loss), curves.acc.push_back(last_train.acc);
       if (loss_log.is_open()) {
@@ -663,6 +728,7 @@ int main(int argc, char** argv) {
                     "step %lld/%lld loss %.4f acc %5.1f%% eval %s %6.0f tok/s ETA %s",
                     static_cast<long long>(done), static_cast<long long>(o.steps), last_train.loss,
                     100 * last_train.acc, eval_text, tokens_per_s, duration(eta).c_str());
+      line_end(line, sizeof line, router_text);
       if (tty) {
         const int width = 20,
                   filled = static_cast<int>(width * done / std::max<std::int64_t>(o.steps, 1));
@@ -771,11 +837,10 @@ int main(int argc, char** argv) {
     std::printf(
         "summary: task=%s ffn=%s params=%lld steps=%lld train_loss=%s eval_step=%s eval_loss=%s "
         "eval_acc=%s eval_exact=%s ms_per_step=%.2f tokens_per_s=%.0f peak_rss_mb=%.0f\n",
-        run.task.c_str(), nn::ffn_kind_name(config.ffn),
-        static_cast<long long>(model.num_parameters()), static_cast<long long>(done),
-        measured(trained > 0, last_train.loss).c_str(), eval_step_text.c_str(),
-        measured(evaluated, last_eval.loss).c_str(), measured(evaluated, last_eval.acc).c_str(),
-        measured(evaluated, last_eval.exact).c_str(),
+        run.task.c_str(), ffn_label(config).c_str(), static_cast<long long>(model.num_parameters()),
+        static_cast<long long>(done), measured(trained > 0, last_train.loss).c_str(),
+        eval_step_text.c_str(), measured(evaluated, last_eval.loss).c_str(),
+        measured(evaluated, last_eval.acc).c_str(), measured(evaluated, last_eval.exact).c_str(),
         trained ? 1000 * train_seconds / static_cast<double>(trained) : 0.0,
         trained ? static_cast<double>(trained * o.batch * config.max_seq) / train_seconds : 0.0,
         peak_rss_mb());

@@ -9,16 +9,26 @@
 
 namespace tg::training {
 
+Tensor with_router_losses(const nn::Transformer& model, const Tensor& loss) {
+  const nn::ModelConfig& c = model.config();
+  if (c.experts == 0) return loss;
+  Tensor total = loss;
+  if (c.router_aux_loss_coef > 0) total = total + model.balance_loss() * c.router_aux_loss_coef;
+  if (c.router_z_loss_coef > 0) total = total + model.z_loss() * c.router_z_loss_coef;
+  return total;
+}
+
 Tensor batch_loss(nn::Transformer& model, const tasks::Batch& b) {
   const Tensor logits = model.forward(b.x, b.B, b.T);  // (B, T, vocab)
-  return cross_entropy(logits.reshape({b.B * b.T, model.config().vocab}), b.y, tasks::kIgnore);
+  return with_router_losses(
+      model, cross_entropy(logits.reshape({b.B * b.T, model.config().vocab}), b.y, tasks::kIgnore));
 }
 
 Score score(nn::Transformer& model, const tasks::Batch& b, Tensor* loss_out) {
   const std::int64_t V = model.config().vocab;
   const Tensor logits = model.forward(b.x, b.B, b.T).reshape({b.B * b.T, V});
   const Tensor loss = cross_entropy(logits, b.y, tasks::kIgnore);
-  if (loss_out) *loss_out = loss;
+  if (loss_out) *loss_out = with_router_losses(model, loss);
   const std::vector<std::int64_t> predicted = argmax(logits.detach(), 1);
   std::int64_t scored = 0, right = 0, exact = 0;
   for (std::int64_t n = 0; n < b.B; ++n) {
@@ -101,8 +111,14 @@ double estimate_peak_bytes(const nn::ModelConfig& c, std::int64_t batch, int thr
       c.ffn_hidden > 0 ? c.ffn_hidden
                        : (nn::is_gated(c.ffn) ? nn::llama_hidden_size(c.d_model, c.multiple_of)
                                               : 4 * c.d_model));
-  const double params = L * (4 * d * d + (nn::is_gated(c.ffn) ? 3 : 2) * d * h) + 2 * V * d + T * d;
-  const double per_token = L * (9 * d + 2 * h) + 3 * V + 2 * d;
+  // With experts: E of them plus the router per layer; a token passes through k, each keeping
+  // its gathered input, hidden layer (gate, up, product) and weighted output.
+  const double E = static_cast<double>(c.experts), k = static_cast<double>(c.experts_per_token);
+  const double ffn_params =
+      c.experts > 0 ? E * (3 * d * h + d) : (nn::is_gated(c.ffn) ? 3 : 2) * d * h;
+  const double ffn_per_token = c.experts > 0 ? k * (3 * h + 3 * d) + E : 2 * h;
+  const double params = L * (4 * d * d + ffn_params) + 2 * V * d + T * d;
+  const double per_token = L * (9 * d + ffn_per_token) + 3 * V + 2 * d;
   const double tokens = static_cast<double>(batch) * T;
   return 16e6 + 16 * params + 4 * L * T * T + 8 * threads * T * T + 1.3 * 4 * per_token * tokens;
 }

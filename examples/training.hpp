@@ -16,15 +16,22 @@
 
 namespace tg::training {
 
-// Mean cross-entropy over the scored positions of the batch (targets of -100 are ignored).
+// The training objective: the mean cross-entropy over the scored positions of the batch
+// (targets of -100 are ignored), plus, for a model with experts, the router's losses weighted by
+// the config (router_aux_loss_coef, router_z_loss_coef; layers/moe.hpp).
 Tensor batch_loss(nn::Transformer& model, const tasks::Batch& batch);
+
+// loss plus the router's weighted losses of the model's last forward (loss itself without
+// experts).
+Tensor with_router_losses(const nn::Transformer& model, const Tensor& loss);
 
 // What a step or an evaluation measured: mean loss, token accuracy, and exact match (the share
 // of examples whose every scored token is right).
 struct Score {
   double loss = 0, acc = 0, exact = 0;
 };
-// Scores one batch; with `loss_out` the loss tensor is handed back (recorded, for backward).
+// Scores one batch (the loss is the cross-entropy alone); with `loss_out` the objective is
+// handed back, recorded, for backward (the cross-entropy plus the router's losses).
 Score score(nn::Transformer& model, const tasks::Batch& batch, Tensor* loss_out = nullptr);
 
 // Scores `n` fresh examples of `task` drawn from `gen`, in chunks of at most `chunk` examples, so

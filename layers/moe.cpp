@@ -46,6 +46,22 @@ std::int64_t MoE::total_parameters() const {
   return options_.experts * d + options_.experts * expert;
 }
 
+Tensor MoE::balance_loss(const MoEOutput& routed) const {
+  // E * sum_i f_i P_i: f counted from the choices (no gradient), P the mean probability.
+  const Tensor& logits = routed.router_logits;
+  const std::int64_t E = options_.experts;
+  const Tensor f = tensor(routed.load, {E}, logits.dtype());
+  return sum(mean(softmax(logits, 1), 0) * f) * static_cast<double>(E);
+}
+
+Tensor MoE::z_loss(const MoEOutput& routed) const {
+  // mean_n (log sum_i exp r_ni)^2, with the row maximum taken out for stability.
+  const Tensor& logits = routed.router_logits;
+  const Tensor m = max(logits, 1, true).detach();
+  const Tensor lse = log(sum(exp(logits - m), 1)) + m.reshape({logits.size(0)});
+  return mean(lse * lse);
+}
+
 std::vector<std::int64_t> top_k_indices(const Tensor& probs, std::int64_t k) {
   const std::int64_t N = probs.size(0), E = probs.size(1);
   const std::vector<double> p = probs.to_vector();
@@ -96,16 +112,9 @@ MoEOutput MoE::forward(const Tensor& x) const {
   Shape out_shape = x.shape();
   result.out = out.reshape(out_shape);
 
-  // The balancing loss E * sum_i f_i P_i: f counted from the choices, P the mean probability.
+  result.router_logits = logits;
   result.load.assign(static_cast<std::size_t>(E), 0.0);
   for (std::int64_t c : result.chosen) result.load[static_cast<std::size_t>(c)] += 1.0 / N;
-  const Tensor f = tensor(result.load, {E}, x.dtype());
-  result.balance_loss = sum(mean(probs, 0) * f) * static_cast<double>(E);
-
-  // The z-loss, mean_n (log sum_i exp r_ni)^2, with the row maximum taken out for stability.
-  const Tensor m = max(logits, 1, true).detach();
-  const Tensor lse = log(sum(exp(logits - m), 1)) + m.reshape({N});
-  result.z_loss = mean(lse * lse);
   return result;
 }
 

@@ -62,10 +62,9 @@ struct MoEOptions {
 };
 
 struct MoEOutput {
-  Tensor out;           // (..., d)
-  Tensor balance_loss;  // () E * sum_i f_i P_i, differentiable through P
-  Tensor z_loss;        // () mean_n logsumexp(r_n)^2, differentiable
-  // For display: f_i, the share of tokens routed to each expert (E,), and each token's k
+  Tensor out;            // (..., d)
+  Tensor router_logits;  // (N, E), recorded: what the router's losses are computed from
+  // f_i, the share of tokens routed to each expert (E,; sums to k), and each token's k
   // choices, row-major (N, k), best first.
   std::vector<double> load;
   std::vector<std::int64_t> chosen;
@@ -77,6 +76,12 @@ class MoE : public Module {
   // or d_model < 1.
   MoE(const MoEOptions& options, Generator& gen);
   MoEOutput forward(const Tensor& x) const;
+
+  // The router's losses of one forward, shape (), differentiable (through P and the logits).
+  // They are computed on request, not by forward: a recorded loss that is never differentiated
+  // would stay on the tape. For display only, compute them under NoGradGuard.
+  Tensor balance_loss(const MoEOutput& routed) const;  // E * sum_i f_i P_i
+  Tensor z_loss(const MoEOutput& routed) const;        // mean_n logsumexp(r_n)^2
 
   const MoEOptions& options() const { return options_; }
   std::int64_t hidden_size() const { return hidden_; }

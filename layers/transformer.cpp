@@ -105,21 +105,23 @@ Transformer::Transformer(const ModelConfig& c, Generator& gen) : config_(c) {
   }
 }
 
-Tensor Transformer::balance_loss() const {
+// The sum over the layers that have routed something of one of the router's losses.
+Tensor Transformer::router_loss(Tensor (MoE::*loss)(const MoEOutput&) const) const {
   Tensor total;
-  for (const auto& block : model->blocks)
-    if (block->block_sparse_moe)
-      total =
-          total.defined() ? total + block->routing().balance_loss : block->routing().balance_loss;
+  for (const auto& block : model->blocks) {
+    if (!block->block_sparse_moe || !block->routing().router_logits.defined()) continue;
+    const Tensor layer = (*block->block_sparse_moe.*loss)(block->routing());
+    total = total.defined() ? total + layer : layer;
+  }
   return total;
 }
 
+Tensor Transformer::balance_loss() const {
+  return router_loss(&MoE::balance_loss);
+}
+
 Tensor Transformer::z_loss() const {
-  Tensor total;
-  for (const auto& block : model->blocks)
-    if (block->block_sparse_moe)
-      total = total.defined() ? total + block->routing().z_loss : block->routing().z_loss;
-  return total;
+  return router_loss(&MoE::z_loss);
 }
 
 Tensor Transformer::embed(const std::vector<std::int64_t>& ids, std::int64_t B,

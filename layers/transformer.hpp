@@ -53,6 +53,10 @@ struct ModelConfig {
   // each of hidden size ffn_hidden (0: Llama's rule). ffn is not used then.
   std::int64_t experts = 0;
   std::int64_t experts_per_token = 2;
+  // The weights of the router's losses in the training objective (Hugging Face's names): the
+  // balancing loss at Switch Transformer's 0.01 (Mixtral's config: 0.001), the z-loss off.
+  double router_aux_loss_coef = 0.01;
+  double router_z_loss_coef = 0.0;
   double init_std = 0.02;  // every Linear and Embedding weight ~ N(0, init_std^2)
   DType dtype = float32;
 
@@ -115,6 +119,8 @@ class Transformer : public Module {
                                         std::int64_t T);
   // With experts: the balancing loss and the router z-loss of the last forward, summed over the
   // layers (as Switch Transformer adds one per layer), shape (); undefined without experts.
+  // Computed on request and recorded: differentiate them (in the training objective), or ask
+  // under NoGradGuard, or their records stay on the tape.
   Tensor balance_loss() const;
   Tensor z_loss() const;
 
@@ -124,6 +130,8 @@ class Transformer : public Module {
  private:
   // The ids (B, T), checked, as embeddings plus learned positions: (B, T, d).
   Tensor embed(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T) const;
+  // Sums one router loss (MoE::balance_loss or MoE::z_loss) over the MoE layers.
+  Tensor router_loss(Tensor (MoE::*loss)(const MoEOutput&) const) const;
   ModelConfig config_;
 };
 
