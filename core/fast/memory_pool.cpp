@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -17,22 +18,40 @@ namespace {
 
 constexpr std::size_t kAlignment = 64;
 constexpr std::size_t kMaxCachedBytes = std::size_t{1} << 30;  // 1 GiB
+constexpr std::size_t kExactUpTo = 8192;
 
+// The size a request is served with. Up to 8 KiB: whole 64-byte lines. Above: four size classes
+// per power of two (8 KiB, 10 KiB, 12 KiB, 14 KiB, 16 KiB, 20 KiB, ...), at most a quarter more
+// than asked. Why classes: a mixture of experts (layers/moe.hpp) gives each expert another
+// number of tokens every step, so its buffers come in ever new sizes; cached by exact size they
+// would never be asked for again, and the cache would fill to its limit (a 300k-parameter model
+// held 1 GB). With classes, nearby sizes share their blocks.
 std::size_t rounded(std::size_t bytes) {
-  return (std::max<std::size_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
+  const std::size_t size =
+      (std::max<std::size_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
+  if (size <= kExactUpTo) return size;
+  const std::size_t step = std::bit_floor(size) / 4;
+  return (size + step - 1) / step * step;
 }
 
 struct Pool {
   std::mutex mutex;
-  std::unordered_map<std::size_t, std::vector<void*>> free_blocks;  // by rounded size
+  struct Bin {
+    std::vector<void*> blocks;    // free blocks of one rounded size
+    std::uint64_t last_used = 0;  // when a block of this size was last freed or handed out
+  };
+  std::unordered_map<std::size_t, Bin> free_blocks;  // by rounded size
+  std::uint64_t clock = 0;
   std::int64_t cached_bytes = 0;
   std::int64_t live_bytes = 0, peak_live_bytes = 0;
+  std::int64_t most_live_ever = 0;  // peak_live_bytes without its resets: bounds the cache
   // Counted without the lock: small blocks never take it.
   std::atomic<std::int64_t> requests{0}, from_system{0};
 
   void count_live(std::int64_t change) {  // under the mutex
     live_bytes += change;
     peak_live_bytes = std::max(peak_live_bytes, live_bytes);
+    most_live_ever = std::max(most_live_ever, live_bytes);
   }
 };
 
@@ -91,9 +110,10 @@ void* pool_allocate(std::size_t bytes) {
   {
     std::lock_guard<std::mutex> lock(p.mutex);
     auto it = p.free_blocks.find(size);
-    if (it != p.free_blocks.end() && !it->second.empty()) {
-      void* block = it->second.back();
-      it->second.pop_back();
+    if (it != p.free_blocks.end() && !it->second.blocks.empty()) {
+      void* block = it->second.blocks.back();
+      it->second.blocks.pop_back();
+      it->second.last_used = ++p.clock;
       p.cached_bytes -= static_cast<std::int64_t>(size);
       p.count_live(static_cast<std::int64_t>(size));
       return block;
@@ -115,10 +135,30 @@ void pool_free(void* block, std::size_t bytes) {
   {
     std::lock_guard<std::mutex> lock(p.mutex);
     p.count_live(-static_cast<std::int64_t>(size));
-    if (p.cached_bytes + static_cast<std::int64_t>(size) <=
-        static_cast<std::int64_t>(kMaxCachedBytes)) {
-      p.free_blocks[size].push_back(block);
-      p.cached_bytes += static_cast<std::int64_t>(size);
+    // The cache holds at most twice the most bytes ever alive at once (a step's blocks fit) and
+    // at most kMaxCachedBytes. To make room for the block just freed, the blocks of the size
+    // used longest ago go back to the OS first: sizes no longer asked for (an evaluation's, an
+    // earlier model's) cannot fill the cache and push out the ones every step needs.
+    const std::int64_t limit =
+        std::min<std::int64_t>(static_cast<std::int64_t>(kMaxCachedBytes), 2 * p.most_live_ever);
+    const auto need = static_cast<std::int64_t>(size);
+    while (p.cached_bytes + need > limit) {
+      Pool::Bin* oldest = nullptr;
+      std::size_t oldest_size = 0;
+      for (auto& [bin_size, bin] : p.free_blocks)
+        if (!bin.blocks.empty() && bin_size != size &&
+            (!oldest || bin.last_used < oldest->last_used))
+          oldest = &bin, oldest_size = bin_size;
+      if (!oldest) break;
+      std::free(oldest->blocks.back());
+      oldest->blocks.pop_back();
+      p.cached_bytes -= static_cast<std::int64_t>(oldest_size);
+    }
+    if (p.cached_bytes + need <= limit) {
+      Pool::Bin& bin = p.free_blocks[size];
+      bin.blocks.push_back(block);
+      bin.last_used = ++p.clock;
+      p.cached_bytes += need;
       return;
     }
   }
@@ -141,8 +181,9 @@ void reset_peak_live_bytes() {
 void empty_memory_pool() {
   Pool& p = pool();
   std::lock_guard<std::mutex> lock(p.mutex);
-  for (auto& [size, blocks] : p.free_blocks)
-    for (void* block : blocks) std::free(block);
+  for (auto& [size, bin] : p.free_blocks)
+    for (void* block : bin.blocks) std::free(block);
+
   p.free_blocks.clear();
   p.cached_bytes = 0;
 }

@@ -12,8 +12,11 @@
 // a training step then asks the OS for no memory at all (test: "after warm-up, a training step
 // takes every buffer from the pool").
 //
-// Blocks are 64-byte aligned (a cache line, and an AVX-512 register). At most kMaxCachedBytes
-// are kept; beyond that, freed blocks go back to the OS. The cache is shared by all threads and
+// Blocks are 64-byte aligned (a cache line, and an AVX-512 register). Above 8 KiB a request is
+// rounded up to one of four size classes per power of two, so buffers whose sizes vary from
+// step to step (a mixture of experts' per-expert batches) still find a block. At most twice the
+// peak of live bytes, and at most kMaxCachedBytes, are kept; beyond that, freed blocks go back
+// to the OS. The cache is shared by all threads and
 // guarded by a mutex. Blocks of up to 256 bytes (a step makes thousands: scalars, biases, a
 // norm's statistics) are kept apart, per thread and without a lock (core/fast/free_list.hpp).
 #pragma once

@@ -252,6 +252,23 @@ TEST_CASE("the memory pool hands a freed buffer out again for the same size") {
   CHECK(after.from_system == before.from_system);
 }
 
+TEST_CASE("buffers of ever new sizes do not pile up in the memory pool") {
+  // A mixture of experts gives each expert another number of tokens every step. Cached by exact
+  // size, its buffers were never reused and the cache grew to 1 GB; size classes bound it.
+  fast::Scope fast_floor;
+  reset_peak_live_bytes();
+  const std::int64_t cached_before = memory_pool_stats().cached_bytes;
+  for (std::int64_t n = 20000; n < 60000; n += 17) {  // 2353 sizes from 80 kB to 240 kB
+    const Tensor a = zeros({n});
+  }
+  const MemoryPoolStats after = memory_pool_stats();
+  // Each new size reuses the block of its class: at most 9 classes span 80..240 kB.
+  CHECK(after.cached_bytes - cached_before <= 9 * 262144);
+  // The last size was 59984 floats; 59999 were never asked for, but share its class (256 kB).
+  { const Tensor b = zeros({59999}); }
+  CHECK(memory_pool_stats().from_system == after.from_system);
+}
+
 TEST_CASE("the memory pool counts the bytes alive now and at the peak") {
   fast::Scope fast_floor;
   reset_peak_live_bytes();
