@@ -4,13 +4,16 @@
 //
 // Trains the same small transformer with each FFN variant — relu, gelu, swish, glu, bilinear,
 // reglu, geglu, swiglu — at a matched parameter count (hidden 4d for the non-gated ones, 2/3 of
-// that for the gated ones, whose FFN has three matrices instead of two), on character-level
+// that for the gated ones, whose FFN has three matrices instead of two), and two mixtures of
+// SwiGLU experts (Mixtral's MoE, 4 experts, 2 per token; docs/moe.md) set against the dense
+// SwiGLU: moe-active with the dense FFN's parameters per token (each expert half its hidden
+// size), moe-total with its parameters in all (each expert a quarter of it), on character-level
 // modelling of an English-like corpus generated in code (examples/corpus.hpp), over several
 // seeds. Every variant sees the same batches for a given seed. It measures the loss on a fixed
 // held-out text (generated from another seed) during training, then writes into DIR:
 //   results.md      the table: variant, parameters, FLOPs per token, final held-out loss
-//                   (mean +- standard deviation over seeds), a timing table (ms per step) and
-//                   the wall time of the whole run
+//                   (mean +- standard deviation over seeds), parameters active per token, a
+//                   timing table (ms per step) and the wall time of the whole run
 //   heldout_loss.svg / .csv   held-out loss curves: the mean per variant and a min..max band
 // and prints the tables. The default is 600 steps and 3 seeds (results.md ends with how long the
 // run took; docs/compare-ffn.md quotes one run); --quick is 150 steps and 2 seeds, a sixth of it.
@@ -47,7 +50,7 @@ const char* kUsage =
     "  --steps N        training steps per run, 10..100000 (default 600)\n"
     "  --seeds N        seeds per variant, 1..20 (default 3)\n"
     "  --variants LIST  comma-separated FFN kinds (default "
-    "relu,gelu,swish,glu,bilinear,reglu,geglu,swiglu)\n"
+    "relu,gelu,swish,glu,bilinear,reglu,geglu,swiglu,moe-active,moe-total)\n"
     "  --threads N      threads for the kernels, 1..1024 (default: the hardware threads)\n"
     "  --out DIR        where to write results.md, heldout_loss.svg and .csv (default "
     "tapegrad-out/compare_ffn)\n"
@@ -55,11 +58,32 @@ const char* kUsage =
     "                   rounding, much slower; docs/performance.md)\n";
 
 constexpr std::int64_t kD = 64, kLayers = 2, kHeads = 4, kSeq = 64, kBatch = 16, kEvalWindows = 64;
+constexpr std::int64_t kExperts = 4, kExpertsPerToken = 2;  // the MoE rows: top-2 of 4 experts
+
+// One row of the study: an FFN kind, or a mixture of SwiGLU experts, with its hidden size.
+struct Variant {
+  std::string name;
+  nn::FFNKind kind = nn::FFNKind::SwiGLU;
+  std::int64_t experts = 0;  // 0: a dense FFN
+  std::int64_t hidden = 0;   // the FFN's hidden size; for a mixture, each expert's
+};
 
 // Matched parameters: 2 d (4d) weights for a non-gated FFN, 3 d h for a gated one with
-// h = round(2/3 4d).
-std::int64_t matched_hidden(nn::FFNKind kind) {
-  return nn::is_gated(kind) ? (2 * 4 * kD + 1) / 3 : 4 * kD;
+// h = round(2/3 4d) = 171. A mixture's expert is a SwiGLU FFN: with hidden h/2 the two a token
+// uses hold the dense FFN's 3 d h weights (moe-active: the same cost per token, twice the
+// parameters); with h/4 all four do (moe-total: the same parameters, half the cost per token).
+Variant make_variant(const std::string& name) {
+  const std::int64_t gated = (2 * 4 * kD + 1) / 3;
+  if (name == "moe-active") return {name, nn::FFNKind::SwiGLU, kExperts, (gated + 1) / 2};
+  if (name == "moe-total") return {name, nn::FFNKind::SwiGLU, kExperts, (gated + 2) / 4};
+  const nn::FFNKind kind = nn::parse_ffn_kind(name);
+  return {name, kind, 0, nn::is_gated(kind) ? gated : 4 * kD};
+}
+
+// Weights a token multiplies in one FFN layer (router included): 2 FLOPs each.
+std::int64_t active_ffn_weights(const Variant& v) {
+  if (v.experts > 0) return kD * v.experts + kExpertsPerToken * 3 * kD * v.hidden;
+  return (nn::is_gated(v.kind) ? 3 : 2) * kD * v.hidden;
 }
 
 struct Run {
@@ -68,16 +92,17 @@ struct Run {
   std::int64_t params = 0;
 };
 
-// The held-out loss on fixed windows of the held-out text.
+// The held-out loss on fixed windows of the held-out text: the cross-entropy alone (a
+// mixture's training objective adds its router's losses; they are not part of this figure).
 double heldout_loss(nn::Transformer& model, const tasks::Batch& heldout) {
   NoGradGuard no_grad;
   model.eval();
-  const double loss = training::batch_loss(model, heldout).item();
+  const double loss = training::score(model, heldout).loss;
   model.train();
   return loss;
 }
 
-Run train_one(nn::FFNKind kind, std::uint64_t seed, std::int64_t steps, std::int64_t eval_every,
+Run train_one(const Variant& v, std::uint64_t seed, std::int64_t steps, std::int64_t eval_every,
               const tasks::CharTask& train, const tasks::Batch& heldout) {
   nn::ModelConfig c;
   c.vocab = train.vocab();
@@ -85,9 +110,11 @@ Run train_one(nn::FFNKind kind, std::uint64_t seed, std::int64_t steps, std::int
   c.layers = kLayers;
   c.heads = kHeads;
   c.max_seq = kSeq;
-  c.ffn = kind;
+  c.ffn = v.kind;
   c.rope = false;  // learned positions, as the toy reverse model
-  c.ffn_hidden = matched_hidden(kind);
+  c.ffn_hidden = v.hidden;
+  c.experts = v.experts;
+  c.experts_per_token = kExpertsPerToken;  // router losses: the config's defaults
   Generator init(seed);
   nn::Transformer model(c, init);
   optim::AdamOptions o;
@@ -140,10 +167,11 @@ int main(int argc, char** argv) {
   if (flags.on("quick")) steps = 150, seeds = 2;
   if (!flags.text("threads").empty())
     set_num_threads(static_cast<int>(flags.integer("threads", 1, 1024)));
-  std::vector<nn::FFNKind> kinds;
-  for (const std::string& name : flags.choices(
-           "variants", {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu", "swiglu"}))
-    kinds.push_back(nn::parse_ffn_kind(name));
+  std::vector<Variant> variants;
+  for (const std::string& name :
+       flags.choices("variants", {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu",
+                                  "swiglu", "moe-active", "moe-total"}))
+    variants.push_back(make_variant(name));
   const std::string dir = flags.text("out");
 
   interrupt::install();  // Ctrl-C or SIGTERM: stop at once (there is nothing to save)
@@ -172,18 +200,17 @@ int main(int argc, char** argv) {
         static_cast<long long>(seeds));
 
     std::ostringstream table, timing;
-    table << "| variant | parameters | FLOPs/token | held-out loss (mean ± std) "
-             "|\n|---|---|---|---|\n";
+    table << "| variant | parameters | FLOPs/token | held-out loss (mean ± std) | active "
+             "parameters/token |\n|---|---|---|---|---|\n";
     timing << "| variant | ms/step (mean over seeds) |\n|---|---|\n";
     std::vector<compare_ffn::Curve> curves;
-    for (nn::FFNKind kind : kinds) {
+    for (const Variant& v : variants) {
       std::vector<Run> runs;
       for (std::int64_t s = 0; s < seeds; ++s) {
         runs.push_back(
-            train_one(kind, static_cast<std::uint64_t>(s), steps, eval_every, train, heldout));
-        std::fprintf(stderr, "  %-8s seed %lld: held-out loss %.4f, %.1f ms/step\n",
-                     nn::ffn_kind_name(kind), static_cast<long long>(s), runs.back().curve.back(),
-                     runs.back().ms_per_step);
+            train_one(v, static_cast<std::uint64_t>(s), steps, eval_every, train, heldout));
+        std::fprintf(stderr, "  %-8s seed %lld: held-out loss %.4f, %.1f ms/step\n", v.name.c_str(),
+                     static_cast<long long>(s), runs.back().curve.back(), runs.back().ms_per_step);
       }
       std::vector<double> finals, ms, x, mid, lo, hi;
       for (const Run& r : runs) finals.push_back(r.curve.back()), ms.push_back(r.ms_per_step);
@@ -196,18 +223,21 @@ int main(int argc, char** argv) {
         lo.push_back(*std::min_element(at.begin(), at.end()));
         hi.push_back(*std::max_element(at.begin(), at.end()));
       }
-      curves.push_back({nn::ffn_kind_name(kind), nn::is_gated(kind), x, mid, lo, hi});
+      curves.push_back({v.name, compare_ffn::drawn_solid(v.name), x, mid, lo, hi});
       // Forward matmul FLOPs per token: 2 per weight of every Linear (attention, FFN, head), plus
-      // the attention scores and weighted sum, 2 * 2 * T * d per layer.
-      const std::int64_t ffn = (nn::is_gated(kind) ? 3 : 2) * kD * matched_hidden(kind);
+      // the attention scores and weighted sum, 2 * 2 * T * d per layer. A mixture counts the
+      // router and the experts a token uses: the others hold parameters but cost nothing.
       const std::int64_t flops =
-          2 * (kLayers * (4 * kD * kD + ffn) + kD * train.vocab()) + kLayers * 4 * kSeq * kD;
+          2 * (kLayers * (4 * kD * kD + active_ffn_weights(v)) + kD * train.vocab()) +
+          kLayers * 4 * kSeq * kD;
+      const std::int64_t idle =
+          v.experts > 0 ? kLayers * (v.experts - kExpertsPerToken) * 3 * kD * v.hidden : 0;
       char row[256];
-      std::snprintf(row, sizeof row, "| %s | %lld | %lld | %.4f ± %.4f |\n",
-                    nn::ffn_kind_name(kind), static_cast<long long>(runs[0].params),
-                    static_cast<long long>(flops), mean(finals), stddev(finals));
+      std::snprintf(row, sizeof row, "| %s | %lld | %lld | %.4f ± %.4f | %lld |\n", v.name.c_str(),
+                    static_cast<long long>(runs[0].params), static_cast<long long>(flops),
+                    mean(finals), stddev(finals), static_cast<long long>(runs[0].params - idle));
       table << row;
-      std::snprintf(row, sizeof row, "| %s | %.1f |\n", nn::ffn_kind_name(kind), mean(ms));
+      std::snprintf(row, sizeof row, "| %s | %.1f |\n", v.name.c_str(), mean(ms));
       timing << row;
     }
     const double minutes =

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "layers/ffn.hpp"
 #include "plot/figure.hpp"
 
 namespace tg::compare_ffn {
@@ -19,6 +20,11 @@ struct Curve {
   bool gated = false;  // drawn solid; the non-gated variants dashed
   std::vector<double> x, mean, lower, upper;
 };
+
+// The gated variants and the mixtures of (SwiGLU) experts are drawn solid, the others dashed.
+inline bool drawn_solid(const std::string& variant) {
+  return variant.rfind("moe", 0) == 0 || nn::is_gated(nn::parse_ffn_kind(variant));
+}
 
 inline plot::Figure heldout_figure(const std::vector<Curve>& curves) {
   plot::Figure fig("Held-out loss during training (mean, min..max over seeds)", 1, 1);

@@ -32,7 +32,9 @@
 // generating) a signal stops the program at once (interrupt.hpp).
 // After training it draws into --out DIR (default tapegrad-out/train_transformer): the loss and
 // accuracy curves of the steps it ran (training_curves.svg and .csv) and the attention weights of
-// every layer and head on one example (attention_weights.svg), training_plots.hpp says how.
+// every layer and head on one example (attention_weights.svg), training_plots.hpp says how; with
+// --ffn moe also each expert's share of the tokens over the steps (expert_load.svg) and the
+// experts the tokens of that example go to (expert_routing.svg), moe_plots.hpp says how.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -56,6 +58,7 @@
 #include "interrupt.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
+#include "moe_plots.hpp"
 #include "outputs.hpp"
 #include "plot/svg.hpp"
 #include "run_checkpoint.hpp"
@@ -467,7 +470,7 @@ void landmarks(const std::string& task_name, const tasks::Task* task, std::int64
 // a text window), drawn without recording. Each file is written atomically.
 void draw_pictures(const std::string& dir, nn::Transformer& model, const tasks::Task* task,
                    const std::string& task_name, const training::Curves& curves,
-                   std::uint64_t seed) {
+                   const training::ExpertLoadHistory& expert_loads, std::uint64_t seed) {
   std::vector<std::string> wrote;
   const std::string base = dir + "/";
   if (!curves.steps.empty()) {
@@ -478,6 +481,13 @@ void draw_pictures(const std::string& dir, nn::Transformer& model, const tasks::
         base + "training_curves.svg");
     write_file_atomically(base + "training_curves.csv", training::curves_csv(curves));
     wrote = {"training_curves.svg", "training_curves.csv"};
+  }
+  if (!expert_loads.steps.empty()) {
+    plot::write_svg(training::expert_load_figure(
+                        expert_loads, "expert load during training: " + task_name +
+                                          " (each expert's share of a layer's routed tokens)"),
+                    base + "expert_load.svg");
+    wrote.push_back("expert_load.svg");
   }
   if (task) {
     Generator gen(seed + 3000);  // an example of its own, never trained on
@@ -492,8 +502,15 @@ void draw_pictures(const std::string& dir, nn::Transformer& model, const tasks::
                                    "attention weights on one example of " + task_name +
                                        " (row: query, column: key; white 0, dark blue 1)"),
         base + "attention_weights.svg");
-    model.train();
     wrote.push_back("attention_weights.svg");
+    if (model.config().experts > 0) {
+      plot::write_svg(training::routing_figure(
+                          model, ids, labels,
+                          "experts per token: " + task_name + " (cell: weight; white 0, blue 1)"),
+                      base + "expert_routing.svg");
+      wrote.push_back("expert_routing.svg");
+    }
+    model.train();
   }
   if (wrote.empty()) return;
   std::cout << "pictures: " << dir << "/{";
@@ -661,8 +678,9 @@ int main(int argc, char** argv) {
     }
     training::Score last_eval, last_train;
     bool evaluated = false;
-    std::int64_t eval_step = 0;  // the step after which last_eval was measured
-    training::Curves curves;     // what this run measured, for training_curves.svg
+    std::int64_t eval_step = 0;                // the step after which last_eval was measured
+    training::Curves curves;                   // what this run measured, for training_curves.svg
+    training::ExpertLoadHistory expert_loads;  // with experts: for expert_load.svg
     double train_seconds = 0;
     for (std::int64_t step = first_step; step < o.steps; ++step) {
       const auto start = std::chrono::steady_clock::now();
@@ -691,6 +709,7 @@ int main(int argc, char** argv) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       done = step + 1;
       const std::string router_text = router_summary(model);  // this step's, before evaluating
+      if (model.config().experts > 0) expert_loads.record(model, static_cast<double>(done));
       curves.steps.push_back(static_cast<double>(done));
       curves.loss.push_back(last_train.loss), curves.acc.push_back(last_train.acc);
       if (loss_log.is_open()) {
@@ -768,7 +787,7 @@ int main(int argc, char** argv) {
       std::cout << no_evaluation << "\n";
     }
 
-    draw_pictures(o.out_dir, model, task.get(), run.task, curves, o.seed);
+    draw_pictures(o.out_dir, model, task.get(), run.task, curves, expert_loads, o.seed);
 
     if (!o.prompt.empty()) {
       NoGradGuard no_grad;
@@ -834,6 +853,7 @@ int main(int argc, char** argv) {
       return std::string(text);
     };
     const std::string eval_step_text = evaluated ? std::to_string(eval_step) : "none";
+    if (!expert_loads.steps.empty()) std::cout << "experts: " << expert_loads.last() << "\n";
     std::printf(
         "summary: task=%s ffn=%s params=%lld steps=%lld train_loss=%s eval_step=%s eval_loss=%s "
         "eval_acc=%s eval_exact=%s ms_per_step=%.2f tokens_per_s=%.0f peak_rss_mb=%.0f\n",

@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   for (std::size_t col = 1; col + 2 < header.size(); col += 3) {
     tg::compare_ffn::Curve c;
     c.name = header[col];
-    c.gated = tg::nn::is_gated(tg::nn::parse_ffn_kind(c.name));
+    c.gated = tg::compare_ffn::drawn_solid(c.name);
     for (std::size_t r = 1; r < lines.size(); ++r) {
       if (lines[r].empty()) continue;
       const std::vector<std::string> f = split(lines[r], ',');

@@ -3,7 +3,7 @@
 # part before the timing table, which depends on the machine's load) is identical.
 cmake_minimum_required(VERSION 3.25)
 foreach(run 1 2)
-  execute_process(COMMAND ${PROGRAM} --steps 10 --seeds 2 --variants relu,swiglu --out ${OUT}/${run}
+  execute_process(COMMAND ${PROGRAM} --steps 10 --seeds 2 --variants relu,swiglu,moe-active --out ${OUT}/${run}
                   RESULT_VARIABLE status OUTPUT_QUIET ERROR_QUIET)
   if(NOT status EQUAL 0)
     message(FATAL_ERROR "${PROGRAM} failed (${status})")
