@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
   cli::Flags flags("compare_ffn", kUsage);
   flags.add("steps", "600");
   flags.add("seeds", "3");
-  flags.add("variants", "relu,gelu,swish,glu,bilinear,reglu,geglu,swiglu");
+  flags.add("variants", "relu,gelu,swish,glu,bilinear,reglu,geglu,swiglu,moe-active,moe-total");
   flags.add("threads", "");
   flags.add("out", "tapegrad-out/compare_ffn");
   flags.add_switch("quick");

@@ -1,6 +1,7 @@
 // examples/moe_plots.cpp — see moe_plots.hpp.
 #include "moe_plots.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -53,9 +54,12 @@ plot::Figure expert_load_figure(const ExpertLoadHistory& h, const std::string& t
     const double balanced = 1.0 / static_cast<double>(experts);
     plot::Series& even = p.add("1/E: balanced", {x0, x1}, {balanced, balanced});
     even.dashed = true;
-    p.y_range = plot::Range{0, 1};
+    double top = 2 * balanced;
+    for (const auto& at_step : h.load)
+      for (double share : at_step[l]) top = std::max(top, share);
+    p.y_range = plot::Range{0, std::min(1.0, 1.1 * top)};
     p.x_range = plot::Range{x0, std::max(x1, x0 + 1)};
-    p.legend = plot::LegendPlace::TopRight;
+    p.legend = plot::LegendPlace::Outside;  // nine entries would cover the curves
   }
   return fig;
 }

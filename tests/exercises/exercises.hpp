@@ -195,4 +195,16 @@ double gelu_tanh_derivative(double x);
 void backward_walk(std::vector<tg::Record>& records, std::size_t last,
                    const std::function<void(std::size_t)>& done);
 
+// ex20 — the backward of a mixture of experts' weighted combine (layers/moe.cpp, docs/moe.md).
+// Token n went to k experts. logits (N, k) are the router logits of those k experts; the weights
+// are w[n] = softmax(logits[n]) (Mixtral's top-k weights, renormalised over the chosen ones);
+// experts (N, k, d) are the k experts' outputs for the token; the layer's output is
+// y[n] = sum_j w[n][j] experts[n][j]. Given dL/dy (N, d), return dL/dw (N, k), dL/dlogits (N, k)
+// and dL/dexperts (N, k, d), all float64.
+struct CombineGrads {
+  Tensor dweights, dlogits, dexperts;
+};
+CombineGrads moe_combine_backward(const Tensor& logits, const Tensor& experts,
+                                  const Tensor& grad_out);
+
 }  // namespace ex
