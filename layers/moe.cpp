@@ -2,6 +2,7 @@
 #include "layers/moe.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <string>
 
@@ -71,6 +72,10 @@ std::vector<std::int64_t> top_k_indices(const Tensor& probs, std::int64_t k) {
   for (std::int64_t n = 0; n < N; ++n) {
     std::iota(order.begin(), order.end(), 0);
     const double* row = p.data() + n * E;
+    for (std::int64_t i = 0; i < E; ++i)  // NaN compares false both ways: no order to pick from
+      if (!std::isfinite(row[i]))
+        fail("MoE", "the router's probability of expert ", i, " for token ", n, " is ", row[i],
+             " (is the input finite?)");
     // Largest first; stable, so equal probabilities keep the lower index first.
     std::stable_sort(order.begin(), order.end(),
                      [row](std::int64_t a, std::int64_t b) { return row[a] > row[b]; });

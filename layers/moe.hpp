@@ -98,6 +98,8 @@ class MoE : public Module {
 };
 
 // The k largest of each row of probs (N, E), as indices, best first; ties go to the lower index.
+// Throws tg::Error naming the token and expert when a probability is NaN or infinite (a NaN
+// input reaches the router as NaN logits; there is no largest then).
 std::vector<std::int64_t> top_k_indices(const Tensor& probs, std::int64_t k);
 
 }  // namespace tg::nn

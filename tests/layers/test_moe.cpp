@@ -151,6 +151,11 @@ TEST_CASE("MoE refuses a bad number of experts or experts per token, naming the 
   CHECK(message(4, 5).find("got 5") != std::string::npos);
   nn::MoE moe(small_moe(2, 1), gen);
   CHECK(error_of([&] { moe.forward(random_var({2, 5}, 1)); }).find("(2,5)") != std::string::npos);
+  // A NaN in the input: the router cannot choose; the error names the token.
+  Tensor x = random_var({3, 4}, 2).detach();
+  x.data<double>()[4 + 1] = std::nan("");
+  const std::string nan_error = error_of([&] { moe.forward(x); });
+  CHECK(nan_error.find("for token 1 is nan") != std::string::npos);
 }
 
 TEST_CASE(
