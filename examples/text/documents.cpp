@@ -30,8 +30,13 @@ std::vector<Document> read_documents(const std::string& path, std::vector<std::s
   auto skip = [&](const fs::path& name, const char* why) {
     if (skipped) skipped->push_back(name.string() + " (" + why + ")");
   };
+  // A link is skipped when it leads to a file of the folder that is read as itself (whichever
+  // comes first by name), or to one read already.
+  std::set<fs::path> originals, read;  // canonical paths: files that are no link; files read
+  for (const fs::path& name : names)
+    if (!fs::is_symlink(name, error) && fs::is_regular_file(name, error))
+      originals.insert(fs::canonical(name, error));
   std::vector<Document> documents;
-  std::set<fs::path> read;  // canonical paths of the files read
   std::int64_t total = 0;
   for (const fs::path& name : names) {
     if (name.filename().string().rfind('.', 0) == 0) {
@@ -43,8 +48,9 @@ std::vector<Document> read_documents(const std::string& path, std::vector<std::s
       continue;
     }
     const fs::path canonical = fs::canonical(name, error);
-    if (!error && !read.insert(canonical).second) {
-      skip(name, "a link to a file already read");
+    if (!error && ((fs::is_symlink(name, error) && originals.count(canonical)) ||
+                   !read.insert(canonical).second)) {
+      skip(name, "a link to a file read as itself");
       continue;
     }
     documents.push_back({name.string(), read_file(name.string(), kMaxBytes - total, "text")});

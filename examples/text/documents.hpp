@@ -4,8 +4,8 @@
 // Layer: examples. A folder is read file by file, sorted by name (so a run is repeatable),
 // without descending into sub-folders. Skipped, and counted in `skipped`: sub-folders, anything
 // that is not a regular file (FIFOs, sockets, devices), hidden files (".name"), and a symbolic
-// link to a file already read (in /usr/share/common-licenses, GPL is GPL-3 again: reading it
-// twice would weigh that text double). Limits: at most 10,000 files and 100 MB together.
+// link to a file the folder holds itself (in /usr/share/common-licenses, GPL is GPL-3 again:
+// reading both would weigh that text double). Limits: at most 10,000 files and 100 MB together.
 //
 // The held-out split (nanoGPT's "val"): the last `val_fraction` of EACH file's bytes is held
 // out and never trained on, so every file contributes to both parts, and a model is validated on
