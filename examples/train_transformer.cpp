@@ -24,9 +24,12 @@
 // tokens/s and ETA (plain lines when stdout is not a terminal; "eval --" until the first
 // evaluation), and the last line is a summary, each number named by where it was measured:
 //   summary: task=... ffn=... params=... steps=... train_loss=... eval_step=... eval_loss=...
-//   eval_acc=... eval_exact=... ms_per_step=... tokens_per_s=... peak_rss_mb=...
+//   eval_acc=... eval_exact=... ms_per_step=... tokens_per_s=... peak_rss_mb=... val_loss=...
+//   val_ppl=...
 // train_loss is the last training batch's loss; eval_* the last evaluation's, made after step
-// eval_step on examples never trained on; "none" for what was not measured.
+// eval_step on examples never trained on; val_loss and val_ppl (its perplexity, e^val_loss) the
+// same evaluation's when it was made on held-out text (--text: the last --val-fraction of each
+// file, docs/text.md); "none" for what was not measured.
 // Ctrl-C or SIGTERM during training finishes the current step, saves everything to --save DIR (or
 // ./interrupted-run) and exits with status 130 (143 for SIGTERM); --resume DIR continues with the
 // loss curve the uninterrupted run would have had (run_checkpoint.hpp says what is saved). A

@@ -151,8 +151,6 @@ BPE parse_tokenizer_json(const std::string& text, const std::string& path) {
       fail("tokenizer", "'", path, "': \"model.merges[", i,
            "]\" must be \"left right\" or [\"left\", \"right\"]");
     }
-    Merge merge;
-    std::string bytes;
     try {
       left = json::unicode_to_bytes(left), right = json::unicode_to_bytes(right);
     } catch (const Error& e) {
