@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/safetensors.hpp"
+#include "text/tokenizer_json.hpp"
 
 namespace tg::io {
 
@@ -104,6 +105,7 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
       << "  \"torch_dtype\": \"float32\",\n";
   j << "  \"tapegrad\": {\n"
     << "    \"task\": " << json::quote(run.task) << ",\n    \"modulus\": " << run.modulus << ",\n"
+    << "    \"tokenizer\": " << json::quote(run.tokenizer) << ",\n"
     << "    \"vocab\": " << c.vocab << ",\n    \"d_model\": " << c.d_model << ",\n"
     << "    \"layers\": " << c.layers << ",\n    \"heads\": " << c.heads << ",\n"
     << "    \"max_seq\": " << c.max_seq
@@ -128,6 +130,7 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
   for (std::size_t i = 0; i < run.tokens.size(); ++i)
     vocab += (i ? ", " : "") + json::quote(json::bytes_to_unicode(run.tokens[i]));
   write_file_atomically(dir + "/vocab.json", vocab + "]}\n");
+  if (run.bpe) text::save_tokenizer_json(dir + "/tokenizer.json", *run.bpe);
 }
 
 SavedRun parse_run(const std::string& config_text, const std::string& vocab_text,
@@ -140,6 +143,12 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
   nn::ModelConfig& c = run.config;
   run.task = text(*t, "task", config_path);
   run.modulus = integer(*t, "modulus", 2, 200, config_path);
+  if (t->find("tokenizer")) {  // files from before BPE have none: bytes
+    run.tokenizer = text(*t, "tokenizer", config_path);
+    if (run.tokenizer != "byte" && run.tokenizer != "bpe")
+      fail("load", "'", config_path, "': \"tokenizer\" must be \"byte\" or \"bpe\", got '",
+           run.tokenizer, "'");
+  }
   c.vocab = integer(*t, "vocab", 1, 1 << 20, config_path);
   c.d_model = integer(*t, "d_model", 1, 8192, config_path);
   c.layers = integer(*t, "layers", 0, 256, config_path);
@@ -208,7 +217,24 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
 SavedRun load_config(const std::string& dir) {
   const std::string config_path = dir + "/config.json", vocab_path = dir + "/vocab.json";
   const std::string config_text = read_file(config_path, 1 << 20, "load");
-  return parse_run(config_text, read_file(vocab_path, 1 << 20, "load"), config_path, vocab_path);
+  SavedRun run =
+      parse_run(config_text, read_file(vocab_path, 1 << 20, "load"), config_path, vocab_path);
+  if (run.tokenizer == "bpe") {
+    // The tokenizer must be this model's: as many tokens as its embedding has rows, each the
+    // bytes vocab.json gives (a tokenizer.json copied from another run would renumber the text).
+    const std::string path = dir + "/tokenizer.json";
+    auto bpe = std::make_shared<text::BPE>(text::load_tokenizer_json(path));
+    if (bpe->vocab_size() != run.config.vocab)
+      fail("load", "'", path, "' has ", bpe->vocab_size(), " tokens but '", config_path,
+           "' gives the model a vocabulary of ", run.config.vocab,
+           " (a tokenizer of another model?)");
+    for (std::int64_t id = 0; id < run.config.vocab; ++id)
+      if (bpe->token_bytes(id) != run.tokens[static_cast<std::size_t>(id)])
+        fail("load", "'", path, "': token ", id, " differs from '", vocab_path,
+             "' (a tokenizer of another model?)");
+    run.bpe = std::move(bpe);
+  }
+  return run;
 }
 
 void load_weights(const std::string& dir, nn::Transformer& model) {

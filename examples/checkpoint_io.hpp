@@ -7,15 +7,20 @@
 //   vocab.json         the task and its tokens, for generating text after loading; each token's
 //                      bytes written as text through GPT-2's byte map (json::bytes_to_unicode),
 //                      so that the file is UTF-8 whatever bytes the training text held
+//   tokenizer.json     for a model trained with --tokenizer bpe: the tokenizer, as Hugging Face's
+//                      tokenizers read it (text/tokenizer_json.hpp); config.json's "tapegrad"
+//                      object then says "tokenizer": "bpe"
 //
 // Layer: examples. Every file is written through a temporary file and renamed; everything read is
 // checked (ranges, names, shapes) and a bad folder is an error naming the file.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "layers/transformer.hpp"
+#include "text/bpe.hpp"
 
 namespace tg::io {
 
@@ -24,12 +29,16 @@ struct SavedRun {
   std::string task;                 // "reverse", "modadd", "text:FILE", ...
   std::int64_t modulus = 23;        // for modadd
   std::vector<std::string> tokens;  // what each token id prints as
+  std::string tokenizer = "byte";   // "byte" (a token per byte of the text) or "bpe"
+  std::shared_ptr<const text::BPE> bpe =
+      nullptr;  // with "bpe": the tokenizer, saved as tokenizer.json
 };
 
 void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& run);
 
-// Reads and checks config.json and vocab.json (load_weights then fills a model built from the
-// config with model.safetensors).
+// Reads and checks config.json and vocab.json, and tokenizer.json for a BPE model (its vocabulary
+// must be the config's and its tokens vocab.json's); load_weights then fills a model built from
+// the config with model.safetensors.
 SavedRun load_config(const std::string& dir);
 // The same checks on the two files' texts (the paths only name them in errors); what the
 // fuzz harness tests/fuzz/fuzz_run_files.cpp feeds with arbitrary bytes.

@@ -3,6 +3,8 @@
 //   build/bin/train_transformer                      # the reverse task, to >= 99% accuracy
 //   build/bin/train_transformer --task sort --steps 1500
 //   build/bin/train_transformer --text book.txt --seq 64 --steps 2000 --generate "The "
+//   build/bin/train_transformer --text /usr/share/common-licenses --tokenizer bpe --vocab-size 512
+//   build/bin/train_transformer --load DIR --tokenize "some text"   (prints the ids, one line)
 //   build/bin/train_transformer --load DIR --generate "3141592653589793|"   (evaluates, no
 //   training)
 //   build/bin/train_transformer --steps 5000 --save run --save-every 200    then, after Ctrl-C:
@@ -22,9 +24,12 @@
 // tokens/s and ETA (plain lines when stdout is not a terminal; "eval --" until the first
 // evaluation), and the last line is a summary, each number named by where it was measured:
 //   summary: task=... ffn=... params=... steps=... train_loss=... eval_step=... eval_loss=...
-//   eval_acc=... eval_exact=... ms_per_step=... tokens_per_s=... peak_rss_mb=...
+//   eval_acc=... eval_exact=... ms_per_step=... tokens_per_s=... peak_rss_mb=... val_loss=...
+//   val_ppl=...
 // train_loss is the last training batch's loss; eval_* the last evaluation's, made after step
-// eval_step on examples never trained on; "none" for what was not measured.
+// eval_step on examples never trained on; val_loss and val_ppl (its perplexity, e^val_loss) the
+// same evaluation's when it was made on held-out text (--text: the last --val-fraction of each
+// file, docs/text.md); "none" for what was not measured.
 // Ctrl-C or SIGTERM during training finishes the current step, saves everything to --save DIR (or
 // ./interrupted-run) and exits with status 130 (143 for SIGTERM); --resume DIR continues with the
 // loss curve the uninterrupted run would have had (run_checkpoint.hpp says what is saved). A
@@ -63,6 +68,8 @@
 #include "plot/svg.hpp"
 #include "run_checkpoint.hpp"
 #include "tasks.hpp"
+#include "text/bpe_task.hpp"
+#include "text/documents.hpp"
 #include "training.hpp"
 #include "training_plots.hpp"
 
@@ -73,8 +80,20 @@ namespace {
 const char* kUsage =
     "usage: train_transformer [flags]\n"
     "  --task NAME        copy | reverse | sort | modadd (default reverse)\n"
-    "  --text FILE        character-level language modelling of FILE instead of a task (with\n"
-    "                     --load or --resume: FILE may use only the saved model's characters)\n"
+    "  --text PATH        language modelling of a file, or of a folder's files (sorted by name;\n"
+    "                     sub-folders, hidden files and links to files read are skipped), instead\n"
+    "                     of a task; the last --val-fraction of each file is held out (with\n"
+    "                     --load or --resume and bytes: PATH may use only the model's characters)\n"
+    "  --tokenizer T      with --text: byte (a token per byte value the text uses) | bpe "
+    "(byte-level\n"
+    "                     BPE trained on the text, saved as tokenizer.json; docs/text.md)\n"
+    "                     (default byte)\n"
+    "  --vocab-size N     with --tokenizer bpe: tokens, 256..65536, at most what the text allows\n"
+    "                     (default 512)\n"
+    "  --val-fraction F   with --text: the share of each file held out to validate on, never\n"
+    "                     trained on, more than 0 and at most 0.5 (default 0.1)\n"
+    "  --tokenize TEXT    with --load: print the ids of TEXT under the model's tokenizer,\n"
+    "                     space-separated on one line, and exit\n"
     "  --modulus P        modadd's modulus, 2..200 (default 23)\n"
     "  --ffn KIND         relu gelu swish glu bilinear reglu geglu swiglu, or moe: a mixture of\n"
     "                     SwiGLU experts as Mixtral's (docs/moe.md) (default swiglu)\n"
@@ -93,8 +112,6 @@ const char* kUsage =
     "  --train-batches N  train on N batches drawn once, in turn, instead of a fresh batch every\n"
     "                     step, 0..1000000 (default 0: fresh); --train-batches 1 overfits one\n"
     "                     batch on purpose, the first check of a training loop (training.md)\n"
-    "  --holdout PCT      with --text: train on the first 100-PCT% of the file and evaluate on\n"
-    "                     the rest, 0..50 (default 0: evaluate on fresh windows of the same text)\n"
     "  --steps N          training steps, 0..1000000 (default 400; stops early, see --stop-at)\n"
     "  --lr X             peak learning rate (default 0.001)\n"
     "  --schedule S       constant | cosine (linear warm-up, cosine decay to lr/10) (default "
@@ -110,7 +127,8 @@ const char* kUsage =
     "                     of --batch, so it needs no more memory than a training step\n"
     "  --stop-at PCT      stop when evaluation accuracy reaches PCT% (default 99 for tasks,\n"
     "                     0 = never; text runs never stop early)\n"
-    "  --save DIR         write model.safetensors, config.json and vocab.json into DIR, and\n"
+    "  --save DIR         write model.safetensors, config.json and vocab.json (and with\n"
+    "                     --tokenizer bpe, tokenizer.json) into DIR, and\n"
     "                     checkpoint.safetensors (optimizer and generator states too): once\n"
     "                     before step 1 (so a folder that cannot hold them stops the run at\n"
     "                     once), on Ctrl-C or SIGTERM, and at the end\n"
@@ -147,7 +165,10 @@ struct Options {
   std::int64_t seq = 0, modulus = 23;
   std::int64_t steps = 0, batch = 0, eval_every = 0, eval_batch = 0, max_new = 0, warmup = 0;
   std::int64_t save_every = 0, simulate_interrupt = 0, simulate_bad_gradient = 0;
-  std::int64_t train_batches = 0, holdout = 0;
+  std::int64_t train_batches = 0, vocab_size = 0;
+  double val_fraction = 0;
+  bool tokenize = false;  // --tokenize: print the ids of `tokenize_text` and exit
+  std::string tokenize_text;
   std::uint64_t seed = 0;
   int threads = 0;
   double lr = 0, weight_decay = 0, clip = 0, temperature = 0, stop_at = 0;
@@ -221,7 +242,10 @@ Options options(int argc, char** argv) {
            {"batch", "32"},
            {"steps", "400"},
            {"train-batches", "0"},
-           {"holdout", "0"},
+           {"val-fraction", "0.1"},
+           {"tokenizer", "byte"},
+           {"vocab-size", "512"},
+           {"tokenize", ""},
            {"lr", "0.001"},
            {"schedule", "constant"},
            {"warmup", "0"},
@@ -269,7 +293,7 @@ Options options(int argc, char** argv) {
   // Flags of this invocation only, not of the run: a resumed run does not repeat them.
   for (const char* name :
        {"resume", "save", "load", "loss-log", "out", "simulate-interrupt", "simulate-bad-gradient",
-        "generate", "logits-out", "temperature", "max-new"})
+        "generate", "logits-out", "temperature", "max-new", "tokenize"})
     o.run_flags.erase(name);
 
   // Every value, range-checked, whether it will be used or not.
@@ -296,7 +320,14 @@ Options options(int argc, char** argv) {
   o.seed = static_cast<std::uint64_t>(flags.integer("seed", 0, 1LL << 62));
   o.eval_every = flags.integer("eval-every", 1, 100000);
   o.train_batches = flags.integer("train-batches", 0, 1000000);
-  o.holdout = flags.integer("holdout", 0, 50);
+  o.val_fraction = flags.real("val-fraction", 0, 0.5);
+  if (o.val_fraction == 0)
+    flags.bad("val-fraction", "must be more than 0 (a model is validated on held-out text)");
+  const bool bpe = flags.choice("tokenizer", {"byte", "bpe"}) == "bpe";
+  o.vocab_size = flags.integer("vocab-size", 256, 65536);
+  flags.needs("vocab-size", bpe, "applies to --tokenizer bpe only");
+  o.tokenize = flags.given("tokenize");
+  o.tokenize_text = flags.text("tokenize");
   o.eval_batch = flags.integer("eval-batch", 1, 1000000);
   o.max_new = flags.integer("max-new", 1, 10000);
   o.threads = flags.text("threads").empty() ? get_num_threads()
@@ -318,6 +349,7 @@ Options options(int argc, char** argv) {
   o.logits_out = flags.text("logits-out");
   o.text_file = flags.text("text");
   const std::string load = flags.text("load");
+  flags.needs("tokenize", !load.empty(), "needs --load DIR (the ids are a saved model's)");
   // A loaded model is evaluated (and can generate) unless --steps asks for more training.
   o.steps = !load.empty() && !flags.given("steps") ? 0 : flags.integer("steps", 0, 1000000);
   const double stop_at = flags.text("stop-at").empty() ? -1 : flags.real("stop-at", 0, 100);
@@ -332,9 +364,9 @@ Options options(int argc, char** argv) {
   o.fresh = o.load_dir.empty();
   if (!o.fresh) {
     // The model is the saved one: flags that shape a model would be ignored.
-    for (const char* name :
-         {"task", "modulus", "ffn", "d-model", "layers", "heads", "positions", "norm", "seq",
-          "experts", "experts-per-token", "aux-loss-coef", "z-loss-coef"})
+    for (const char* name : {"task", "modulus", "ffn", "d-model", "layers", "heads", "positions",
+                             "norm", "seq", "experts", "experts-per-token", "aux-loss-coef",
+                             "z-loss-coef", "tokenizer", "vocab-size"})
       if (flags.given(name))
         flags.error(std::string("--") + name + " cannot change a saved model: '" + o.load_dir +
                     "/config.json' sets it");
@@ -343,8 +375,9 @@ Options options(int argc, char** argv) {
     flags.needs("seq", !o.text_file.empty(),
                 "applies to --text only (the tasks fix their own length)");
     flags.needs("modulus", task_name == "modadd", "applies to --task modadd only");
-    flags.needs("holdout", o.holdout == 0 || !o.text_file.empty(),
+    flags.needs("val-fraction", !o.text_file.empty(),
                 "applies to --text only (a task's examples are always fresh)");
+    flags.needs("tokenizer", !o.text_file.empty(), "applies to --text only");
   }
 
   // The model: from a saved folder, or from the flags.
@@ -358,7 +391,10 @@ Options options(int argc, char** argv) {
       o.text_file = o.run.task.substr(5);
       o.text_file_given = false;
     }
-    if (text_model)  // every token of a text model is one character (a byte)
+    if (o.tokenize && !text_model)
+      flags.error("--tokenize: the model in '" + o.load_dir + "' was trained on the task '" +
+                  o.run.task + "', not on text: it has no tokenizer");
+    if (text_model && o.run.tokenizer == "byte")  // every token is one character (a byte)
       for (std::size_t id = 0; id < o.run.tokens.size(); ++id)
         if (o.run.tokens[id].size() != 1)
           fail("load", "'", o.load_dir, "/vocab.json': token ", id,
@@ -380,8 +416,10 @@ Options options(int argc, char** argv) {
       c.vocab = task->vocab(), c.max_seq = task->seq_len();
       o.run.task = task->name();
     } else {
-      c.vocab = 256;  // at most; the text fixes it once read (the memory check needs a bound)
+      // Bytes: at most 256, the text fixes it once read (the memory check needs a bound).
+      c.vocab = bpe ? o.vocab_size : 256;
       c.max_seq = o.seq;
+      o.run.tokenizer = bpe ? "bpe" : "byte";
     }
   }
   const bool is_text = !o.text_file.empty();
@@ -433,11 +471,90 @@ std::ofstream open_loss_log(const std::string& path, bool resuming, std::int64_t
 // any other byte as "·" (a byte of a multi-byte character is not text on its own, and the SVG
 // must be valid UTF-8).
 std::string label_of(const std::string& token) {
-  if (token == " ") return "\u2423";
-  if (token == "\n") return "\u21b5";
+  std::string label;  // byte by byte: a BPE token has several
   for (char ch : token)
-    if (ch < 0x21 || ch > 0x7e) return "\u00b7";
-  return token;
+    label += ch == ' '                ? "\u2423"
+             : ch == '\n'             ? "\u21b5"
+             : ch < 0x21 || ch > 0x7e ? "\u00b7"
+                                      : std::string(1, ch);
+  return label;
+}
+
+// The entropy of a text task's token frequencies (the loss of a model that ignores context), in
+// nats per token; 0 for the other tasks.
+double unigram_entropy(const tasks::Task* task) {
+  if (const auto* bytes = dynamic_cast<const tasks::CharTask*>(task))
+    return bytes->unigram_entropy();
+  if (const auto* bpe = dynamic_cast<const text::BPETask*>(task)) return bpe->unigram_entropy();
+  return 0;
+}
+
+// The text tasks of a run: `documents` split by --val-fraction, the training part returned and
+// the held-out part put in `eval_task`, each read through the tokenizer: bytes (a saved model's
+// characters, or a new model's: those of the whole text), or BPE (a saved model's tokenizer.json,
+// or one trained here on the training part alone, put in `run`).
+std::unique_ptr<tasks::Task> text_tasks(const Options& o,
+                                        const std::vector<text::Document>& documents,
+                                        const std::vector<std::string>& skipped, io::SavedRun& run,
+                                        std::unique_ptr<tasks::Task>& eval_task) {
+  if (!skipped.empty()) {
+    std::cout << "text: skipped " << skipped.size() << " in '" << o.text_file << "':";
+    for (std::size_t i = 0; i < skipped.size() && i < 5; ++i) std::cout << " " << skipped[i];
+    std::cout << (skipped.size() > 5 ? " ..." : "") << "\n";
+  }
+  const text::Split split = text::split_documents(documents, o.val_fraction);
+  const std::string train = text::joined(split.train), val = text::joined(split.val);
+  const std::int64_t seq = run.config.max_seq;
+  if (train.empty()) fail("text", "'", o.text_file, "' is empty: there is nothing to train on");
+  if (static_cast<std::int64_t>(train.size()) < seq + 2 ||
+      static_cast<std::int64_t>(val.size()) < seq + 2)
+    fail("--val-fraction", "'", o.text_file, "' has ", train.size(), " bytes to train on and ",
+         val.size(), " held out (", o.val_fraction, " of each file); each part needs at least ",
+         seq + 2, " (sequences of ", seq, ")");
+  if (run.tokenizer == "bpe") {
+    if (!run.bpe) {
+      const auto start = std::chrono::steady_clock::now();
+      run.bpe = std::make_shared<text::BPE>(text::BPE::train(train, run.config.vocab, o.text_file));
+      std::printf("tokenizer: BPE with %lld tokens, trained on %zu bytes in %.2f s\n",
+                  static_cast<long long>(run.bpe->vocab_size()), train.size(),
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    eval_task =
+        std::make_unique<text::BPETask>(run.bpe, split.val, seq, o.text_file, "held-out part");
+    return std::make_unique<text::BPETask>(run.bpe, split.train, seq, o.text_file, "training part");
+  }
+  // Bytes: a saved model reads the text through its own vocabulary (CharTask refuses characters
+  // it lacks); a new one takes the characters of the whole text, held-out part included, so that
+  // both parts are read with the same ids.
+  std::string vocabulary;
+  for (const std::string& token : run.tokens) vocabulary += token;
+  if (vocabulary.empty()) vocabulary = tasks::CharTask(train + val, seq, o.text_file).chars();
+  eval_task = std::make_unique<tasks::CharTask>(val, seq, o.text_file, vocabulary);
+  return std::make_unique<tasks::CharTask>(train, seq, o.text_file, vocabulary);
+}
+
+// --tokenize TEXT: the ids of TEXT under a saved text model's tokenizer (tokenizer.json, or one
+// byte per token for a byte model, which knows only the characters of its text).
+std::vector<std::int64_t> tokenize(const io::SavedRun& run, const std::string& dir,
+                                   const std::string& text) {
+  if (run.bpe) return run.bpe->encode(text);
+  std::vector<std::int64_t> ids;
+  for (unsigned char c : text) {
+    std::int64_t id = -1;
+    for (std::size_t t = 0; t < run.tokens.size() && id < 0; ++t)
+      if (run.tokens[t] == std::string(1, static_cast<char>(c))) id = static_cast<std::int64_t>(t);
+    if (id < 0)
+      fail("tokenize", "byte ", static_cast<int>(c), " is not in the vocabulary of '", dir,
+           "/vocab.json' (a byte model knows only the characters of its training text)");
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+std::string join_ids(const std::vector<std::int64_t>& ids) {
+  std::string line;
+  for (std::size_t i = 0; i < ids.size(); ++i) line += (i ? " " : "") + std::to_string(ids[i]);
+  return line;
 }
 
 // The lines the loss and accuracy are read against (training.md, "Sanity checks"): a model that
@@ -460,8 +577,8 @@ void landmarks(const std::string& task_name, const tasks::Task* task, std::int64
     loss.push_back({label, std::log(static_cast<double>(p))});
     std::snprintf(label, sizeof label, "1/%lld: a residue at random", static_cast<long long>(p));
     acc.push_back({label, 1.0 / static_cast<double>(p)});
-  } else if (const auto* text = dynamic_cast<const tasks::CharTask*>(task)) {
-    loss.push_back({"unigram entropy: no context", text->unigram_entropy()});
+  } else if (unigram_entropy(task) > 0) {
+    loss.push_back({"unigram entropy: no context", unigram_entropy(task)});
   }
 }
 
@@ -543,6 +660,10 @@ int main(int argc, char** argv) {
   interrupt::install();
   return cli::run_main("train_transformer", [&] {
     Options o = options(argc, argv);
+    if (o.tokenize) {  // --load DIR --tokenize TEXT: the ids, and nothing else
+      std::cout << join_ids(tokenize(o.run, o.load_dir, o.tokenize_text)) << std::endl;
+      return 0;
+    }
     set_num_threads(o.threads);
     const bool resuming = !o.resume_dir.empty();
 
@@ -553,40 +674,21 @@ int main(int argc, char** argv) {
     if (!o.loss_log.empty()) outputs::prepare_file(o.loss_log, "--loss-log");
 
     std::unique_ptr<tasks::Task> task;
-    std::unique_ptr<tasks::Task> eval_task;  // --holdout: the held-out end of the text
+    std::unique_ptr<tasks::Task> eval_task;  // text: the held-out part, validated on
     std::string no_evaluation;               // why a loaded model cannot be evaluated, if it cannot
     io::SavedRun& run = o.run;
     if (!o.text_file.empty()) {
-      // A saved model reads the text through its own vocabulary (CharTask refuses characters it
-      // lacks); a new one takes the text's characters.
-      std::string vocabulary;
-      for (const std::string& token : run.tokens) vocabulary += token;
-      std::string text;
+      std::vector<text::Document> documents;
+      std::vector<std::string> skipped;
       try {
-        text = tasks::read_text_file(o.text_file);
+        documents = text::read_documents(o.text_file, &skipped);
       } catch (const Error& e) {
         if (o.text_file_given || o.steps > 0) throw;
         no_evaluation =
             std::string("no evaluation was done: the model's text could not be read (") + e.what() +
             "); pass --text FILE to evaluate it";
       }
-      if (no_evaluation.empty() && o.holdout > 0) {
-        // --holdout: the first part of the file to train on, the rest to evaluate on, both read
-        // through the whole file's characters (or the saved model's).
-        if (vocabulary.empty())
-          vocabulary = tasks::CharTask(text, run.config.max_seq, o.text_file).chars();
-        const auto cut = text.size() - text.size() * static_cast<std::size_t>(o.holdout) / 100;
-        const auto need = static_cast<std::size_t>(run.config.max_seq) + 2;
-        if (cut < need || text.size() - cut < need)
-          fail("--holdout", "'", o.text_file, "' has ", text.size(), " bytes: too few to hold out ",
-               o.holdout, "% and keep ", need, " on each side");
-        eval_task = std::make_unique<tasks::CharTask>(text.substr(cut), run.config.max_seq,
-                                                      o.text_file, vocabulary);
-        text.resize(cut);
-      }
-      if (no_evaluation.empty())
-        task = std::make_unique<tasks::CharTask>(std::move(text), run.config.max_seq, o.text_file,
-                                                 vocabulary);
+      if (no_evaluation.empty()) task = text_tasks(o, documents, skipped, run, eval_task);
     } else {
       try {
         task = tasks::make_synthetic(run.task, run.modulus);
@@ -619,9 +721,8 @@ int main(int argc, char** argv) {
               << " heads, seq " << config.max_seq << ", " << model.num_parameters() << " parameters"
               << std::endl;  // flushed: a log shows how far the run got
     if (is_text && task)
-      std::cout << "unigram entropy of the text: "
-                << static_cast<const tasks::CharTask*>(task.get())->unigram_entropy()
-                << " nats per character\n";
+      std::cout << "unigram entropy of the training text: " << unigram_entropy(task.get())
+                << " nats per token\n";
 
     optim::AdamOptions ao;
     ao.lr = o.lr;
@@ -680,6 +781,7 @@ int main(int argc, char** argv) {
     bool evaluated = false;
     std::int64_t eval_step = 0;                // the step after which last_eval was measured
     training::Curves curves;                   // what this run measured, for training_curves.svg
+    curves.validation = is_text;               // a text's evaluations are on its held-out part
     training::ExpertLoadHistory expert_loads;  // with experts: for expert_load.svg
     double train_seconds = 0;
     for (std::int64_t step = first_step; step < o.steps; ++step) {
@@ -748,6 +850,12 @@ int main(int argc, char** argv) {
                     static_cast<long long>(done), static_cast<long long>(o.steps), last_train.loss,
                     100 * last_train.acc, eval_text, tokens_per_s, duration(eta).c_str());
       line_end(line, sizeof line, router_text);
+      if (is_text && evaluated) {  // the held-out part's loss and perplexity
+        char val[64];
+        std::snprintf(val, sizeof val, " val_loss %.3f ppl %.1f", last_eval.loss,
+                      std::exp(last_eval.loss));
+        line_end(line, sizeof line, val);
+      }
       if (tty) {
         const int width = 20,
                   filled = static_cast<int>(width * done / std::max<std::int64_t>(o.steps, 1));
@@ -771,7 +879,8 @@ int main(int argc, char** argv) {
     if (!o.save_dir.empty()) {
       save_all(o.save_dir);
       std::cout << "saved to " << o.save_dir
-                << "/{model.safetensors,config.json,vocab.json,checkpoint.safetensors}\n";
+                << "/{model.safetensors,config.json,vocab.json,checkpoint.safetensors"
+                << (run.bpe ? ",tokenizer.json}\n" : "}\n");
     }
     if (interrupt::requested()) return save_and_exit(tty);  // it came during the last save
     interrupt::set_phase(interrupt::Phase::Other);  // nothing more to save: a signal stops us
@@ -782,7 +891,8 @@ int main(int argc, char** argv) {
       evaluated = true, eval_step = done;
       std::cout << "evaluation: loss " << last_eval.loss << ", accuracy " << 100 * last_eval.acc
                 << "%, exact " << 100 * last_eval.exact << "%"
-                << (o.text_file_given ? "" : " (on its text, '" + o.text_file + "')") << std::endl;
+                << (o.text_file_given ? "" : " (on its text, '" + o.text_file + "')")
+                << (is_text ? ", on the held-out part" : "") << std::endl;
     } else if (!task) {
       std::cout << no_evaluation << "\n";
     }
@@ -796,6 +906,8 @@ int main(int argc, char** argv) {
       std::vector<std::int64_t> ids;
       if (task) {
         ids = task->encode(o.prompt, error);
+      } else if (run.bpe) {  // a BPE model without its text: its tokenizer
+        ids = run.bpe->encode(o.prompt);
       } else {  // a text model without its text: map characters through the saved tokens
         for (char ch : o.prompt) {
           std::int64_t id = -1;
@@ -854,16 +966,21 @@ int main(int argc, char** argv) {
     };
     const std::string eval_step_text = evaluated ? std::to_string(eval_step) : "none";
     if (!expert_loads.steps.empty()) std::cout << "experts: " << expert_loads.last() << "\n";
+    // val_loss and val_ppl: the last evaluation's again, when it was made on held-out text (a
+    // text run's validation part; a task has none: its examples are always fresh).
+    const bool validated = evaluated && is_text && task;
     std::printf(
         "summary: task=%s ffn=%s params=%lld steps=%lld train_loss=%s eval_step=%s eval_loss=%s "
-        "eval_acc=%s eval_exact=%s ms_per_step=%.2f tokens_per_s=%.0f peak_rss_mb=%.0f\n",
+        "eval_acc=%s eval_exact=%s ms_per_step=%.2f tokens_per_s=%.0f peak_rss_mb=%.0f "
+        "val_loss=%s val_ppl=%s\n",
         run.task.c_str(), ffn_label(config).c_str(), static_cast<long long>(model.num_parameters()),
         static_cast<long long>(done), measured(trained > 0, last_train.loss).c_str(),
         eval_step_text.c_str(), measured(evaluated, last_eval.loss).c_str(),
         measured(evaluated, last_eval.acc).c_str(), measured(evaluated, last_eval.exact).c_str(),
         trained ? 1000 * train_seconds / static_cast<double>(trained) : 0.0,
         trained ? static_cast<double>(trained * o.batch * config.max_seq) / train_seconds : 0.0,
-        peak_rss_mb());
+        peak_rss_mb(), measured(validated, last_eval.loss).c_str(),
+        measured(validated, std::exp(last_eval.loss)).c_str());
     return 0;
   });
 }

@@ -2,6 +2,7 @@
 #include "training_plots.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -30,7 +31,8 @@ plot::Figure curves_figure(const Curves& c, const std::string& title,
                x1 = c.steps.empty() ? 1 : c.steps.back();
   plot::Panel& loss = fig.add_panel("loss (nats per scored token)", "step", "loss");
   loss.add("training batch", c.steps, c.loss);
-  plot::Series& eval_loss = loss.add("evaluation", c.eval_steps, c.eval_loss);
+  const char* evaluation = c.validation ? "validation (held-out)" : "evaluation";
+  plot::Series& eval_loss = loss.add(evaluation, c.eval_steps, c.eval_loss);
   eval_loss.markers = true;
   add_marks(loss, loss_marks, x0, x1);
   // The legend sits in the top left, where a falling loss starts: room above the curves for it.
@@ -45,7 +47,7 @@ plot::Figure curves_figure(const Curves& c, const std::string& title,
 
   plot::Panel& acc = fig.add_panel("token accuracy", "step", "accuracy");
   acc.add("training batch", c.steps, c.acc);
-  plot::Series& eval_acc = acc.add("evaluation", c.eval_steps, c.eval_acc);
+  plot::Series& eval_acc = acc.add(evaluation, c.eval_steps, c.eval_acc);
   eval_acc.markers = true;
   add_marks(acc, acc_marks, x0, x1);
   acc.y_range = plot::Range{-0.02, 1.02};
@@ -56,14 +58,16 @@ plot::Figure curves_figure(const Curves& c, const std::string& title,
 std::string curves_csv(const Curves& c) {
   std::map<double, std::size_t> evaluation;  // step -> index of its evaluation
   for (std::size_t i = 0; i < c.eval_steps.size(); ++i) evaluation[c.eval_steps[i]] = i;
-  std::string out = "step,train_loss,train_acc,eval_loss,eval_acc,eval_exact\n";
+  std::string out = c.validation ? "step,train_loss,train_acc,val_loss,val_acc,val_ppl\n"
+                                 : "step,train_loss,train_acc,eval_loss,eval_acc,eval_exact\n";
   char row[160];
   for (std::size_t i = 0; i < c.steps.size(); ++i) {
     std::snprintf(row, sizeof row, "%.0f,%.9g,%.9g", c.steps[i], c.loss[i], c.acc[i]);
     out += row;
     if (const auto e = evaluation.find(c.steps[i]); e != evaluation.end()) {
       std::snprintf(row, sizeof row, ",%.9g,%.9g,%.9g", c.eval_loss[e->second],
-                    c.eval_acc[e->second], c.eval_exact[e->second]);
+                    c.eval_acc[e->second],
+                    c.validation ? std::exp(c.eval_loss[e->second]) : c.eval_exact[e->second]);
       out += row;
     } else {
       out += ",,,";

@@ -20,6 +20,9 @@ namespace tg::training {
 struct Curves {
   std::vector<double> steps, loss, acc;
   std::vector<double> eval_steps, eval_loss, eval_acc, eval_exact;
+  // Whether the evaluations were made on held-out text (a text run's validation part): drawn
+  // as "validation (held-out)", and in the CSV as val_loss, val_acc, val_ppl.
+  bool validation = false;
 };
 
 // A horizontal line to read a curve against: ln V (a uniform guess over the vocabulary), ln 10
@@ -34,7 +37,8 @@ plot::Figure curves_figure(const Curves& curves, const std::string& title,
                            const std::vector<Landmark>& loss_marks,
                            const std::vector<Landmark>& acc_marks);
 // step,train_loss,train_acc,eval_loss,eval_acc,eval_exact: a row per step, the eval cells empty
-// where no evaluation was made.
+// where no evaluation was made (with `validation`: step,train_loss,train_acc,val_loss,val_acc,
+// val_ppl).
 std::string curves_csv(const Curves& curves);
 
 // One panel per layer (rows) and head (columns): the attention weights P of that head on the

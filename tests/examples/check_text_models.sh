@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Text models and the paths they read: a saved model reads another text only through its own
 # vocabulary (a character it lacks is refused, by name); --load evaluates a text model on its own
-# text, or says plainly that it could not; a folder given as --text is named as a folder; a FIFO
-# (or /dev/stdin) is read to its end.
+# text, or says plainly that it could not; a folder given as --text is read file by file (an
+# empty one, or an empty file, is refused by name); a FIFO (or /dev/stdin) is read to its end.
 #   tests/examples/check_text_models.sh build/bin/train_transformer WORKDIR
 set -u
 program=$(realpath "$1")
@@ -34,9 +34,16 @@ check "--load without the text: eval_loss=none, never nan" grep -q "train_loss=n
 mv text.moved text
 
 # Item 17: paths that are not regular files.
-"$program" --text . >e.out 2>&1
-check "--text a folder: exit status 1" test $? -eq 1
-check "--text a folder: says so" grep -q "text: '.' is a folder, not a file" e.out
+mkdir folder empty && cp text folder/a && cp subset folder/b && mkdir folder/sub && ln -s a folder/c
+"$program" --text folder --seq 16 --steps 2 >e.out 2>&1
+check "--text a folder: its files are read" grep -q "summary: task=text:folder .* steps=2" e.out
+check "--text a folder: says what it skipped" grep -q "text: skipped 2 in 'folder': folder/c (a link to a file read as itself) folder/sub (a folder)" e.out
+"$program" --text empty >e2.out 2>&1
+check "--text an empty folder: exit status 1" test $? -eq 1
+check "--text an empty folder: says so" grep -q "text: the folder 'empty' holds no file to read (it is empty)" e2.out
+: >nothing
+"$program" --text nothing >e3.out 2>&1
+check "--text an empty file: says so" grep -q "text: 'nothing' is empty: there is nothing to train on" e3.out
 mkfifo fifo
 (cat text >fifo &)
 "$program" --text fifo --seq 16 --steps 2 >f.out 2>&1
