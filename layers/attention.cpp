@@ -87,16 +87,15 @@ Tensor CausalSelfAttention::forward_cached(const Tensor& x, LayerKVCache& cache)
          cache.keys.size(0));
   const auto [q, k] = queries_keys(x, past);  // (B, T_new, d) each, rotated at their positions
   const Tensor v = v_proj->forward(x);        // (B, T_new, d)
-  cache.keys = past == 0 ? k : concat({cache.keys, k}, 1);  // (B, T, d), T = past + T_new
-  cache.values = past == 0 ? v : concat({cache.values, v}, 1);
   const std::int64_t d = options_.d_model, H = options_.heads, hd = d / H;
-  const std::int64_t B = x.size(0), T_new = x.size(1), T = cache.length();
-  // (B, t, d) -> (B, t, H, hd) -> (B, H, t, hd)
-  auto split = [&](const Tensor& t, std::int64_t n) {
-    return permute(t.reshape({B, n, H, hd}), {0, 2, 1, 3});
-  };
-  const Tensor att = weights(split(q, T_new), split(cache.keys, T), past);  // (B, H, T_new, T)
-  const Tensor y = matmul(att, split(cache.values, T));                     // (B, H, T_new, hd)
+  const std::int64_t B = x.size(0), T_new = x.size(1);
+  // (B, T_new, d) -> (B, T_new, H, hd) -> (B, H, T_new, hd)
+  auto split = [&](const Tensor& t) { return permute(t.reshape({B, T_new, H, hd}), {0, 2, 1, 3}); };
+  // The cache grows by T_new positions: (B, H, T, hd) each, T = past + T_new.
+  cache.keys = past == 0 ? split(k) : concat({cache.keys, split(k)}, 2);
+  cache.values = past == 0 ? split(v) : concat({cache.values, split(v)}, 2);
+  const Tensor att = weights(split(q), cache.keys, past);  // (B, H, T_new, T)
+  const Tensor y = matmul(att, cache.values);              // (B, H, T_new, hd)
   return o_proj->forward(permute(y, {0, 2, 1, 3}).reshape({B, T_new, d}));
 }
 

@@ -51,9 +51,8 @@ struct AttentionOptions {
 // One attention layer's KV cache: the keys and values of the positions seen so far, in order.
 // Keys are stored after RoPE (as Llama does), so a cached key never needs rotating again.
 struct LayerKVCache {
-  Tensor keys, values;  // (B, T_past, d) each, head h in columns h·hd .. h·hd+hd-1; undefined
-                        // while empty
-  std::int64_t length() const { return keys.defined() ? keys.size(1) : 0; }  // T_past
+  Tensor keys, values;  // (B, H, T_past, hd) each, as the heads attend; undefined while empty
+  std::int64_t length() const { return keys.defined() ? keys.size(2) : 0; }  // T_past
 };
 
 class CausalSelfAttention : public Module {

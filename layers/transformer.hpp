@@ -122,7 +122,7 @@ class DecoderStack : public Module {
 // forward_cached fills it. A cache belongs to one model and one sequence (batch): reset() it to
 // start another.
 struct KVCache {
-  std::vector<LayerKVCache> layers;  // one per block, keys and values (B, T_past, d) each
+  std::vector<LayerKVCache> layers;  // one per block, keys and values (B, H, T_past, hd) each
   std::int64_t past = 0;             // T_past: the positions cached (the next token's position)
   void reset() { layers.clear(), past = 0; }
 };

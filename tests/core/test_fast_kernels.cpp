@@ -52,7 +52,9 @@ TEST_CASE("the packed matmul kernel equals the reference on awkward sizes, trans
                            {32, 32, 16},
                            {40, 64, 48},
                            {13, 32, 16},
-                           {16, 64, 100}})
+                           {16, 64, 100},
+                           // one row (a KV-cached generation step): whole strips and an edge
+                           {1, 70, 129}})
       for (bool ta : {false, true})
         for (bool tb : {false, true}) {
           CAPTURE(threads);

@@ -61,8 +61,8 @@ TEST_CASE("KV cache: cached logits equal the full forward's, position by positio
         }
         CHECK(cache.past == T);
         CHECK(cache.layers.size() == 2);
-        CHECK(cache.layers[0].keys.shape() == Shape{1, T, 16});
-        CHECK(cache.layers[1].values.shape() == Shape{1, T, 16});
+        CHECK(cache.layers[0].keys.shape() == Shape{1, 2, T, 8});
+        CHECK(cache.layers[1].values.shape() == Shape{1, 2, T, 8});
         CHECK(current_tape().size() == 0);  // nothing recorded, even outside a NoGradGuard
       }
 }
