@@ -17,6 +17,9 @@
 //   op_overhead_us=U                               per op of a 1000-op chain, forward+backward
 //   step_flops config=C ffn=F gflop=G              the matrix arithmetic of one training step
 //   peak threads=T gflops=G                        the machine's float32 multiply-add limit
+//   generate config=C threads=T new=N kv_cache=on|off tokens_per_s=S   greedy generation of N
+//                              tokens after a 16-token prompt, with the KV cache and without
+//   generate_speedup config=C threads=T ratio=R same_tokens=yes|no   cached over uncached
 // Timing as the peer's: after a warm-up call, a sample is as many back-to-back calls as fill
 // 0.2 s, and the figure is the median of --reps samples. A training step is timed whole
 // (forward, loss, backward, AdamW step, zero_grad) over --steps steps after --warmup, and each
@@ -41,6 +44,7 @@
 #include "core/fast/memory_pool.hpp"
 #include "core/fast/parallel.hpp"
 #include "core/tapegrad.hpp"
+#include "generate.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
 
@@ -50,7 +54,8 @@ namespace {
 
 const char* kUsage =
     "usage: bench [flags]\n"
-    "  --only WHAT      all | peak | matmul | attention | step | flops | overhead (default all)\n"
+    "  --only WHAT      all | peak | matmul | attention | step | flops | overhead | generate\n"
+    "                   (default all)\n"
     "  --threads LIST   thread counts, e.g. 1,2 (default 1 and the hardware threads)\n"
     "  --configs LIST   tiny, small, medium (default all three)\n"
     "  --ffns LIST      relu, gelu, swiglu, or any FFN kind (default relu,gelu,swiglu)\n"
@@ -267,6 +272,25 @@ double attention_ms(const std::string& config, int reps) {
 
 // Microseconds per op of a chain of 1000 ops on one-element tensors (y = y * a; y = y + b),
 // recording then backward, as ../shared/peer/op_overhead.py: what the tape itself costs.
+// Greedy generation of `new_tokens` tokens after a 16-token prompt by the "small" model with room
+// for them (max_seq = prompt + new_tokens, so the window never slides), with the KV cache or
+// without: the tokens and the tokens per second of one timed run after a short warm-up.
+std::pair<std::vector<std::int64_t>, double> generation_speed(bool kv_cache,
+                                                              std::int64_t new_tokens) {
+  nn::ModelConfig c = config_named("small", "swiglu");
+  const std::vector<std::int64_t> prompt{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  c.max_seq = static_cast<std::int64_t>(prompt.size()) + new_tokens;
+  Generator gen(0);
+  nn::Transformer model(c, gen);
+  model.eval();
+  const generation::SamplingOptions greedy;
+  (void)generation::generate(model, prompt, 8, greedy, kv_cache, gen);  // warm-up
+  const auto t = Clock::now();
+  std::vector<std::int64_t> tokens =
+      generation::generate(model, prompt, new_tokens, greedy, kv_cache, gen);
+  return {tokens, static_cast<double>(new_tokens) / seconds_since(t)};
+}
+
 double op_overhead_us() {
   const Tensor a = tensor({1.0001}, {1}), b = tensor({-0.0001}, {1});
   std::vector<double> samples;
@@ -299,8 +323,8 @@ int main(int argc, char** argv) {
   flags.add("one-step", "");  // internal: config,ffn,threads (run in a child process)
   flags.parse(argc, argv);
   // Every flag, checked before any work (cli.hpp).
-  const std::string only =
-      flags.choice("only", {"all", "peak", "matmul", "attention", "step", "flops", "overhead"});
+  const std::string only = flags.choice(
+      "only", {"all", "peak", "matmul", "attention", "step", "flops", "overhead", "generate"});
   if (flags.on("reference")) tg::fast::disable();
   const int reps = static_cast<int>(flags.integer("reps", 1, 100));
   const int warmup = static_cast<int>(flags.integer("warmup", 0, 100));
@@ -383,6 +407,19 @@ int main(int argc, char** argv) {
         for (const std::string& f : ffns)
           std::printf("step_flops config=%s ffn=%s gflop=%.3f\n", c.c_str(), f.c_str(),
                       step_gflop(c, f));
+    if (only == "all" || only == "generate")
+      for (int t : thread_counts) {
+        set_num_threads(t);
+        const std::int64_t n = 256;
+        const auto [uncached_tokens, uncached] = generation_speed(false, n);
+        const auto [cached_tokens, cached] = generation_speed(true, n);
+        for (auto [on, speed] : {std::pair{"off", uncached}, {"on", cached}})
+          std::printf("generate config=small threads=%d new=%lld kv_cache=%s tokens_per_s=%.0f\n",
+                      t, static_cast<long long>(n), on, speed);
+        std::printf("generate_speedup config=small threads=%d ratio=%.1f same_tokens=%s\n", t,
+                    cached / uncached, cached_tokens == uncached_tokens ? "yes" : "no");
+        std::fflush(stdout);
+      }
     if (only == "all" || only == "overhead") {
       set_num_threads(1);
       std::printf("op_overhead_us=%.3f\n", op_overhead_us());

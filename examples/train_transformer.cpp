@@ -60,6 +60,7 @@
 #include "core/file_io.hpp"
 #include "core/safetensors.hpp"
 #include "core/tapegrad.hpp"
+#include "generate.hpp"
 #include "interrupt.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
@@ -119,7 +120,7 @@ const char* kUsage =
     "  --warmup N         warm-up steps for cosine (default 0)\n"
     "  --weight-decay X   AdamW decay on matrices (default 0.01)\n"
     "  --clip X           gradient clipping by global norm, 0 = off (default 1)\n"
-    "  --seed N           seed for weights and data (default 0)\n"
+    "  --seed N           seed for weights, data and sampling (default 0)\n"
     "  --threads N        threads for the kernels, 1..1024 (default: the hardware threads);\n"
     "                     any count gives the same numbers, bit for bit\n"
     "  --eval-every N     steps between evaluations, 1..100000 (default 10)\n"
@@ -147,6 +148,13 @@ const char* kUsage =
     "  --simulate-bad-gradient N  make a gradient NaN in step N (to test that the run stops)\n"
     "  --generate TEXT    after training, continue TEXT (tasks: digits and '|', modadd: \"3+4=\")\n"
     "  --temperature X    0 = greedy (default); otherwise sample from softmax(logits / X)\n"
+    "  --top-k K          with --temperature: sample among the K most likely tokens only,\n"
+    "                     1..1000000 (more than the vocabulary keeps them all)\n"
+    "  --top-p P          with --temperature: sample among the smallest set of most likely\n"
+    "                     tokens whose probability reaches P, in (0, 1] (nucleus sampling)\n"
+    "                     (the draws follow --seed: the same seed gives the same text)\n"
+    "  --kv-cache on|off  keep each layer's keys and values while generating (default on);\n"
+    "                     off recomputes the whole context for every token\n"
     "  --max-new N        tokens to generate, 1..10000 (default 32)\n"
     "  --logits-out FILE  with --generate, also save the prompt's logits (T, vocab) as\n"
     "                     safetensors, to compare with another implementation (docs/training.md)\n"
@@ -173,6 +181,8 @@ struct Options {
   int threads = 0;
   double lr = 0, weight_decay = 0, clip = 0, temperature = 0, stop_at = 0;
   bool cosine = false;
+  generation::SamplingOptions sampling;  // --temperature, --top-k, --top-p
+  bool kv_cache = true;
   std::string save_dir, loss_log, prompt, logits_out, out_dir;
   std::map<std::string, std::string> run_flags;  // what a checkpoint records of this run
 };
@@ -260,6 +270,9 @@ Options options(int argc, char** argv) {
            {"load", ""},
            {"generate", ""},
            {"temperature", "0"},
+           {"top-k", ""},
+           {"top-p", "1"},
+           {"kv-cache", "on"},
            {"max-new", "32"},
            {"logits-out", ""},
            {"save-every", "0"},
@@ -291,9 +304,9 @@ Options options(int argc, char** argv) {
     flags.fill("save", o.resume_dir);
   }
   // Flags of this invocation only, not of the run: a resumed run does not repeat them.
-  for (const char* name :
-       {"resume", "save", "load", "loss-log", "out", "simulate-interrupt", "simulate-bad-gradient",
-        "generate", "logits-out", "temperature", "max-new", "tokenize"})
+  for (const char* name : {"resume", "save", "load", "loss-log", "out", "simulate-interrupt",
+                           "simulate-bad-gradient", "generate", "logits-out", "temperature",
+                           "max-new", "top-k", "top-p", "kv-cache", "tokenize"})
     o.run_flags.erase(name);
 
   // Every value, range-checked, whether it will be used or not.
@@ -336,6 +349,12 @@ Options options(int argc, char** argv) {
   o.weight_decay = flags.real("weight-decay", 0, 10);
   o.clip = flags.real("clip", 0, 1e6);
   o.temperature = flags.real("temperature", 0, 100);
+  o.sampling.temperature = o.temperature;
+  if (flags.given("top-k")) o.sampling.top_k = flags.integer("top-k", 1, 1000000);
+  const auto top_p = cli::real_number(flags.text("top-p"), 0, 1);
+  if (!top_p || *top_p == 0) flags.bad("top-p", "must be a number in (0, 1]");
+  o.sampling.top_p = *top_p;
+  o.kv_cache = flags.choice("kv-cache", {"on", "off"}) == "on";
   o.warmup = flags.integer("warmup", 0, 1000000);
   o.cosine = flags.choice("schedule", {"constant", "cosine"}) == "cosine";
   o.save_every = flags.integer("save-every", 0, 1000000);
@@ -360,6 +379,10 @@ Options options(int argc, char** argv) {
               "needs --generate TEXT (the logits are the prompt's)");
   flags.needs("temperature", !o.prompt.empty(), "needs --generate TEXT");
   flags.needs("max-new", !o.prompt.empty(), "needs --generate TEXT");
+  for (const char* name : {"top-k", "top-p", "kv-cache"})
+    flags.needs(name, !o.prompt.empty(), "needs --generate TEXT");
+  for (const char* name : {"top-k", "top-p"})
+    flags.needs(name, o.temperature > 0, "needs --temperature above 0 (0 is greedy)");
   o.load_dir = o.resume_dir.empty() ? load : o.resume_dir;
   o.fresh = o.load_dir.empty();
   if (!o.fresh) {
@@ -926,34 +949,13 @@ int main(int argc, char** argv) {
             o.logits_out,
             {{"logits", model.forward(ids, 1, T).reshape({T, config.vocab}).detach()}});
       }
-      std::string out;
-      for (std::int64_t n = 0; n < o.max_new; ++n) {
-        // The last max_seq tokens are the context.
-        const std::size_t from = ids.size() > static_cast<std::size_t>(config.max_seq)
-                                     ? ids.size() - static_cast<std::size_t>(config.max_seq)
-                                     : 0;
-        const std::vector<std::int64_t> context(ids.begin() + static_cast<std::ptrdiff_t>(from),
-                                                ids.end());
-        const auto T = static_cast<std::int64_t>(context.size());
-        const Tensor logits =
-            slice(model.forward(context, 1, T).reshape({T, config.vocab}), 0, T - 1, T);
-        std::int64_t next;
-        if (o.temperature == 0) {
-          next = argmax(logits, 1)[0];
-        } else {
-          const std::vector<double> p = softmax(logits.to(float64) / o.temperature, 1).to_vector();
-          double u = sample_gen.uniform(), acc = 0;
-          next = static_cast<std::int64_t>(p.size()) - 1;
-          for (std::size_t k = 0; k < p.size(); ++k)
-            if ((acc += p[k]) > u) {
-              next = static_cast<std::int64_t>(k);
-              break;
-            }
-        }
-        ids.push_back(next);
-        out += run.tokens[static_cast<std::size_t>(next)];
-      }
-      std::cout << "generate: " << o.prompt << out << "\n";
+      // The prompt, then each token as soon as it is chosen: the reader watches it write.
+      std::cout << "generate: " << o.prompt << std::flush;
+      generation::generate(model, ids, o.max_new, o.sampling, o.kv_cache, sample_gen,
+                           [&](std::int64_t next) {
+                             std::cout << run.tokens[static_cast<std::size_t>(next)] << std::flush;
+                           });
+      std::cout << "\n";
     }
 
     // Each number says where it comes from: train_loss is the last training batch's (of this

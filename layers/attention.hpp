@@ -16,6 +16,13 @@
 // ops on heads split into (B, H, T, hd).
 //
 // Parameters use Hugging Face Llama's names: q_proj, k_proj, v_proj, o_proj.
+//
+// Generation with a KV cache (forward_cached): the keys and values of a position never change
+// once computed (causal attention: a token's k and v depend only on it and its past), so a layer
+// keeps them and a new token computes only its own q, k, v, appends k and v, and attends to every
+// cached position. This is what Llama's reference code and llama2.c's run.c do (and Hugging
+// Face's past_key_values): per new token O(T·d) for the scores instead of recomputing the whole
+// context, O(T²·d + T·d²).
 #pragma once
 
 #include <cstdint>
@@ -41,6 +48,13 @@ struct AttentionOptions {
   DType dtype = float32;
 };
 
+// One attention layer's KV cache: the keys and values of the positions seen so far, in order.
+// Keys are stored after RoPE (as Llama does), so a cached key never needs rotating again.
+struct LayerKVCache {
+  Tensor keys, values;  // (B, H, T_past, hd) each, as the heads attend; undefined while empty
+  std::int64_t length() const { return keys.defined() ? keys.size(2) : 0; }  // T_past
+};
+
 class CausalSelfAttention : public Module {
  public:
   CausalSelfAttention(const AttentionOptions& options, Generator& gen);
@@ -55,14 +69,25 @@ class CausalSelfAttention : public Module {
   // computed without recording (NoGradGuard): forward never keeps P (it recomputes it in
   // backward), so this is how a program draws what a trained model attends to.
   Tensor attention_weights(const Tensor& x);
+  // The same attention for the newest tokens only, with the earlier ones' keys and values read
+  // from `cache` (generation; inference only: no dropout, and call it under NoGradGuard).
+  // x (B, T_new, d) holds the tokens at positions past .. past+T_new-1, past = cache.length();
+  // their keys (rotated at those positions) and values are appended to the cache, and query i
+  // attends to cached positions 0 .. past+i. Returns (B, T_new, d), what forward would give at
+  // those positions for the whole sequence. Throws tg::Error when past + T_new > max_seq or
+  // when x's batch differs from the cache's.
+  Tensor forward_cached(const Tensor& x, LayerKVCache& cache);
 
   std::shared_ptr<Linear> q_proj, k_proj, v_proj, o_proj;
 
  private:
-  // Checks x (B, T, d) with T <= max_seq, and returns q and k (B, T, d), RoPE applied when on.
-  std::pair<Tensor, Tensor> queries_keys(const Tensor& x) const;
-  // P = softmax(q k^T / sqrt(hd) + causal mask) for q, k (B, H, T, hd): (B, H, T, T).
-  Tensor weights(const Tensor& q, const Tensor& k) const;
+  // Checks x (B, T, d) with past + T <= max_seq, and returns q and k (B, T, d), RoPE applied
+  // when on, for the tokens at positions past .. past+T-1.
+  std::pair<Tensor, Tensor> queries_keys(const Tensor& x, std::int64_t past = 0) const;
+  // P = softmax(q k^T / sqrt(hd) + causal mask) for q (B, H, Tq, hd) at positions
+  // past .. past+Tq-1 and k (B, H, Tk, hd) at positions 0 .. Tk-1: (B, H, Tq, Tk); query i
+  // sees keys 0 .. past+i. Without a cache past = 0 and Tq = Tk = T.
+  Tensor weights(const Tensor& q, const Tensor& k, std::int64_t past = 0) const;
 
   AttentionOptions options_;
   std::optional<RopeTables> rope_;

@@ -58,15 +58,20 @@ Tensor TransformerBlock::forward(const Tensor& x) {
   Tensor a = self_attn->forward(input_layernorm->forward(x));
   if (drop) a = dropout(a, dropout_, dropout_gen_, true);
   const Tensor h = x + a;  // the residual stream
-  Tensor m;
-  if (block_sparse_moe) {
-    routing_ = block_sparse_moe->forward(post_attention_layernorm->forward(h));
-    m = routing_.out;
-  } else {
-    m = mlp->forward(post_attention_layernorm->forward(h));
-  }
+  Tensor m = feed_forward(post_attention_layernorm->forward(h));
   if (drop) m = dropout(m, dropout_, dropout_gen_, true);
   return h + m;
+}
+
+Tensor TransformerBlock::feed_forward(const Tensor& x) {
+  if (!block_sparse_moe) return mlp->forward(x);
+  routing_ = block_sparse_moe->forward(x);
+  return routing_.out;
+}
+
+Tensor TransformerBlock::forward_cached(const Tensor& x, LayerKVCache& cache) {
+  const Tensor h = x + self_attn->forward_cached(input_layernorm->forward(x), cache);
+  return h + feed_forward(post_attention_layernorm->forward(h));
 }
 
 DecoderStack::DecoderStack(const ModelConfig& c, Generator& gen) {
@@ -124,12 +129,15 @@ Tensor Transformer::z_loss() const {
   return router_loss(&MoE::z_loss);
 }
 
-Tensor Transformer::embed(const std::vector<std::int64_t>& ids, std::int64_t B,
-                          std::int64_t T) const {
+Tensor Transformer::embed(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T,
+                          std::int64_t past) const {
   if (B <= 0 || T <= 0 || B * T != static_cast<std::int64_t>(ids.size()))
     fail("Transformer", ids.size(), " ids do not make a (", B, ", ", T, ") batch");
   if (T > config_.max_seq)
     fail("Transformer", "sequence length ", T, " exceeds max_seq ", config_.max_seq);
+  if (past + T > config_.max_seq)
+    fail("Transformer", "the KV cache holds ", past, " positions: ", T, " more exceed max_seq ",
+         config_.max_seq, " (reset the cache and start again from the last max_seq tokens)");
   for (std::size_t i = 0; i < ids.size(); ++i)
     if (ids[i] < 0 || ids[i] >= config_.vocab)
       fail("Transformer", "token id ", ids[i], " at position ", i, " is outside the vocabulary 0..",
@@ -137,7 +145,7 @@ Tensor Transformer::embed(const std::vector<std::int64_t>& ids, std::int64_t B,
   Tensor h = model->embed_tokens->forward(ids, {B, T});  // (B, T, d)
   if (model->embed_positions) {
     std::vector<std::int64_t> positions(static_cast<std::size_t>(T));
-    for (std::int64_t t = 0; t < T; ++t) positions[static_cast<std::size_t>(t)] = t;
+    for (std::int64_t t = 0; t < T; ++t) positions[static_cast<std::size_t>(t)] = past + t;
     h = h + model->embed_positions->forward(positions, {T});  // (T, d) broadcasts over B
   }
   return h;
@@ -146,9 +154,26 @@ Tensor Transformer::embed(const std::vector<std::int64_t>& ids, std::int64_t B,
 Tensor Transformer::forward(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T) {
   Tensor h = embed(ids, B, T);  // (B, T, d)
   for (const auto& block : model->blocks) h = block->forward(h);
-  h = model->norm->forward(h);
-  if (lm_head) return lm_head->forward(h);
-  return linear(h, model->embed_tokens->weight);  // tied: logits = h E^T
+  return head(h);
+}
+
+Tensor Transformer::head(const Tensor& h) const {
+  const Tensor n = model->norm->forward(h);
+  if (lm_head) return lm_head->forward(n);
+  return linear(n, model->embed_tokens->weight);  // tied: logits = h E^T
+}
+
+Tensor Transformer::forward_cached(const std::vector<std::int64_t>& ids, std::int64_t B,
+                                   std::int64_t T_new, KVCache& cache) {
+  NoGradGuard no_grad;  // generation: nothing to differentiate
+  const auto layers = static_cast<std::size_t>(config_.layers);
+  if (cache.layers.empty()) cache.layers.resize(layers);
+  if (cache.layers.size() != layers)
+    fail("Transformer", "a KV cache of ", cache.layers.size(), " layers for a model of ", layers);
+  Tensor h = embed(ids, B, T_new, cache.past);  // (B, T_new, d) at positions past..
+  for (std::size_t l = 0; l < layers; ++l) h = model->blocks[l]->forward_cached(h, cache.layers[l]);
+  cache.past += T_new;
+  return head(h);  // (B, T_new, vocab)
 }
 
 std::vector<Tensor> Transformer::attention_weights(const std::vector<std::int64_t>& ids,

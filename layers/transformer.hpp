@@ -7,6 +7,9 @@
 //                    h = h + FFN(Norm(h))                  (pre-norm residual, as GPT-2/Llama)
 //   logits = lm_head(Norm(h))                              (B, T, vocab)
 //
+// Generation keeps each layer's keys and values (KVCache, Transformer::forward_cached), so that a
+// new token costs one token's work per layer instead of a forward over the whole context.
+//
 // Pre-norm keeps an unnormalised "residual stream" from input to output, which lets gradients
 // reach early layers directly and makes deep stacks train without warm-up tricks.
 //
@@ -83,6 +86,10 @@ class TransformerBlock : public Module {
  public:
   TransformerBlock(const ModelConfig& c, Generator& gen);
   Tensor forward(const Tensor& x);
+  // forward for the newest tokens x (B, T_new, d), the attention reading and extending `cache`
+  // (CausalSelfAttention::forward_cached); the FFN or the experts see only the new tokens, as
+  // they see each position on its own anyway. Inference only: no dropout.
+  Tensor forward_cached(const Tensor& x, LayerKVCache& cache);
 
   std::shared_ptr<Norm> input_layernorm, post_attention_layernorm;
   std::shared_ptr<CausalSelfAttention> self_attn;
@@ -92,6 +99,9 @@ class TransformerBlock : public Module {
   const MoEOutput& routing() const { return routing_; }
 
  private:
+  // The FFN (or the experts) on the normalised stream, (B, T, d) -> (B, T, d).
+  Tensor feed_forward(const Tensor& x);
+
   double dropout_;
   Generator dropout_gen_;
   MoEOutput routing_;
@@ -107,11 +117,30 @@ class DecoderStack : public Module {
   std::shared_ptr<Norm> norm;
 };
 
+// The keys and values of every layer for the positions generated so far (Hugging Face's
+// past_key_values; llama2.c's key_cache and value_cache). Empty at first; Transformer::
+// forward_cached fills it. A cache belongs to one model and one sequence (batch): reset() it to
+// start another.
+struct KVCache {
+  std::vector<LayerKVCache> layers;  // one per block, keys and values (B, H, T_past, hd) each
+  std::int64_t past = 0;             // T_past: the positions cached (the next token's position)
+  void reset() { layers.clear(), past = 0; }
+};
+
 class Transformer : public Module {
  public:
   Transformer(const ModelConfig& c, Generator& gen);
   // ids: B*T token ids, row-major (B, T). Returns logits (B, T, vocab).
   Tensor forward(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T);
+  // Logits (B, T_new, vocab) for the newest tokens ids (B, T_new) (row-major), which sit at
+  // positions past .. past+T_new-1 after the cache.past positions already cached;
+  // their keys and values join the cache. Equal (to rounding) to the last T_new positions of
+  // forward over the whole sequence. Generation: the prompt once, then one token per call.
+  // Runs without recording (NoGradGuard) and without dropout. Throws tg::Error as forward does,
+  // and when past + T_new > max_seq (reset the cache and start again from the last max_seq
+  // tokens to slide the window) or the cache belongs to another batch or model.
+  Tensor forward_cached(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T_new,
+                        KVCache& cache);
   const ModelConfig& config() const { return config_; }
   // The attention weights of every layer for ids (B, T): element l is layer l's (B, H, T, T)
   // (CausalSelfAttention::attention_weights), from the same forward, without recording.
@@ -128,8 +157,12 @@ class Transformer : public Module {
   std::shared_ptr<Linear> lm_head;  // null when tied: the logits use embed_tokens' weight
 
  private:
-  // The ids (B, T), checked, as embeddings plus learned positions: (B, T, d).
-  Tensor embed(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T) const;
+  // The ids (B, T) at positions past .. past+T-1, checked, as embeddings plus learned
+  // positions: (B, T, d).
+  Tensor embed(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T,
+               std::int64_t past = 0) const;
+  // The final norm and the head: h (B, T, d) -> logits (B, T, vocab).
+  Tensor head(const Tensor& h) const;
   // Sums one router loss (MoE::balance_loss or MoE::z_loss) over the MoE layers.
   Tensor router_loss(Tensor (MoE::*loss)(const MoEOutput&) const) const;
   ModelConfig config_;

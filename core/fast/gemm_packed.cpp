@@ -109,6 +109,21 @@ void edge_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std::
       c[i * ldc + j] = tile[i * NR + j] + (overwrite ? T(0) : c[i * ldc + j]);
 }
 
+// C (1 x W) += a (1 x kc) · B (kc x W), for a product with a single row (a generation step with
+// the KV cache multiplies one token's row by every weight): packing B and filling an MR-row tile
+// with zeros would cost several times the arithmetic, so both operands are read where they lie,
+// element (p, j) of B at b[p * b_step + j * b_col]. Each element is summed over k in the same
+// order as in micro_kernel.
+template <int W, class T>
+void row_kernel(std::int64_t kc, const T* a, std::int64_t a_step, const T* b, std::int64_t b_step,
+                std::int64_t b_col, T* c, bool overwrite) {
+  T acc[W];
+  for (int j = 0; j < W; ++j) acc[j] = a[0] * b[j * b_col];
+  for (std::int64_t p = 1; p < kc; ++p)
+    for (int j = 0; j < W; ++j) acc[j] += a[p * a_step] * b[p * b_step + j * b_col];
+  for (int j = 0; j < W; ++j) c[j] = acc[j] + (overwrite ? T(0) : c[j]);
+}
+
 // C's tile, full or not.
 template <bool kPacked, class T>
 void any_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std::int64_t ldc, int mr,
@@ -149,6 +164,23 @@ void gemm_packed(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std
   // MR rows of A where they lie (a broadcast load takes one number from anywhere) and only a
   // last, partial strip is packed, with its zeros. B is read in place when it is small (it then
   // stays in L1 anyway), stored row by row (not transposed) and made of whole strips.
+  if (M == 1) {  // one row: strips of NR columns, then the last columns one by one; k in
+                 // slices of KC, each summed in registers and added to C, as below
+    for (std::int64_t p0 = 0; p0 < K; p0 += Sizes::KC) {
+      const std::int64_t kc = std::min(Sizes::KC, K - p0);
+      const T* a0 = A + p0 * a.col_stride;
+      const T* b0 = B + p0 * b.row_stride;
+      const bool overwrite = !accumulate && p0 == 0;
+      std::int64_t j = 0;
+      for (; j + NR <= N; j += NR)
+        row_kernel<NR>(kc, a0, a.col_stride, b0 + j * b.col_stride, b.row_stride, b.col_stride,
+                       C + j, overwrite);
+      for (; j < N; ++j)
+        row_kernel<1>(kc, a0, a.col_stride, b0 + j * b.col_stride, b.row_stride, b.col_stride,
+                      C + j, overwrite);
+    }
+    return;
+  }
   const bool pack_a = N > 8 * NR;
   const bool pack_b = trans_b || N % NR != 0 || K * N > 4096;
   if (!pack_b && K <= Sizes::KC && M % MR == 0) {

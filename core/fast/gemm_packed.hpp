@@ -19,6 +19,8 @@
 // 4. Threads. Blocks of MC rows of C are independent: parallel_for spreads them over the pool.
 //    Each element of C is still summed over k in the same order, so the result does not depend
 //    on the number of threads.
+// 5. One row. A product of a single row (a generation step with the KV cache) packs nothing and
+//    runs a one-row kernel on the operands where they lie, not a zero-padded MR-row tile.
 // The micro-kernel is plain loops with compile-time trip counts; the compiler unrolls them and
 // turns the NR-wide rows into vector instructions (AVX-512, AVX2 or SSE, whatever the build
 // targets; see TAPEGRAD_NATIVE in CMakeLists.txt).

@@ -52,7 +52,9 @@ TEST_CASE("the packed matmul kernel equals the reference on awkward sizes, trans
                            {32, 32, 16},
                            {40, 64, 48},
                            {13, 32, 16},
-                           {16, 64, 100}})
+                           {16, 64, 100},
+                           // one row (a KV-cached generation step): whole strips and an edge
+                           {1, 70, 129}})
       for (bool ta : {false, true})
         for (bool tb : {false, true}) {
           CAPTURE(threads);
@@ -67,6 +69,26 @@ TEST_CASE("the packed matmul kernel equals the reference on awkward sizes, trans
         }
   }
   set_num_threads(2);
+}
+
+TEST_CASE("a product of one row equals that row of a larger product, bit for bit") {
+  // A generation step with the KV cache multiplies one row (row_kernel); the same row inside a
+  // product of 16 rows goes through the packed tiles. Both sum over k in the same slices of KC.
+  fast::Scope fast_floor(true);
+  Generator gen(17);
+  for (DType dtype : {float32, float64})
+    for (auto [K, N, transposed] : {std::tuple<std::int64_t, std::int64_t, bool>{128, 128, true},
+                                    {700, 352, true},
+                                    {300, 70, false},
+                                    {33, 32, false}}) {
+      CAPTURE(K);
+      CAPTURE(N);
+      const Tensor a = randn({16, K}, gen, dtype);
+      const Tensor b = transposed ? randn({N, K}, gen, dtype) : randn({K, N}, gen, dtype);
+      auto product = [&](const Tensor& x) { return transposed ? linear(x, b) : matmul(x, b); };
+      const Tensor row = slice(a, 0, 3, 4);
+      CHECK(product(row).to_vector() == slice(product(a), 0, 3, 4).to_vector());
+    }
 }
 
 TEST_CASE("the packed kernel with accumulate = false overwrites C without reading it") {
