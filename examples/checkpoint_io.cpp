@@ -172,6 +172,30 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
       fail("load", "'", config_path, "': experts_per_token ", c.experts_per_token,
            " exceeds experts ", c.experts);
   }
+  // The Hugging Face fields beside the tapegrad object describe the same model to PyTorch: a
+  // folder where they disagree would open in transformers as another model, so it is refused.
+  if (const json::Value* type = root.find("model_type")) {
+    const std::string want = c.experts > 0 ? "mixtral" : "llama";
+    if (!type->is(json::Value::Kind::String) || type->string != want)
+      fail("load", "'", config_path, "': \"model_type\" must be \"", want, "\" for a model with ",
+           c.experts, " experts (the tapegrad object's)");
+    auto agree = [&](const char* key, std::int64_t value, const char* ours) {
+      if (integer(root, key, 0, 1 << 30, config_path) != value)
+        fail("load", "'", config_path, "': \"", key, "\" is ", root.find(key)->number,
+             ", but the tapegrad object's \"", ours, "\" is ", value,
+             " (Hugging Face reads the first, tapegrad the second: they must agree)");
+    };
+    agree("vocab_size", c.vocab, "vocab");
+    agree("hidden_size", c.d_model, "d_model");
+    agree("intermediate_size", c.ffn_hidden, "ffn_hidden");
+    agree("num_hidden_layers", c.layers, "layers");
+    agree("num_attention_heads", c.heads, "heads");
+    agree("max_position_embeddings", c.max_seq, "max_seq");
+    if (c.experts > 0) {
+      agree("num_local_experts", c.experts, "experts");
+      agree("num_experts_per_tok", c.experts_per_token, "experts_per_token");
+    }
+  }
   if (c.d_model % c.heads != 0 || (c.rope && (c.d_model / c.heads) % 2 != 0))
     fail("load", "'", config_path, "': d_model ", c.d_model, " does not split into ", c.heads,
          " heads of even size");

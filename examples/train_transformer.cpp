@@ -322,8 +322,11 @@ Options options(int argc, char** argv) {
     flags.bad("experts-per-token", "must be at most --experts (" + std::to_string(experts) + ")");
   const double aux_coef = flags.real("aux-loss-coef", 0, 100),
                z_coef = flags.real("z-loss-coef", 0, 100);
+  // (With --load or --resume the saved model decides, and these flags are refused below as
+  // changes to it.)
+  const bool saved_model = !o.resume_dir.empty() || flags.given("load");
   for (const char* name : {"experts", "experts-per-token", "aux-loss-coef", "z-loss-coef"})
-    flags.needs(name, moe || !flags.given(name), "applies to --ffn moe only");
+    flags.needs(name, moe || saved_model || !flags.given(name), "applies to --ffn moe only");
   const auto d_model = flags.integer("d-model", 8, 1024), layers = flags.integer("layers", 1, 32),
              heads = flags.integer("heads", 1, 64);
   const bool rope = flags.choice("positions", {"learned", "rope"}) == "rope";
@@ -867,7 +870,7 @@ int main(int argc, char** argv) {
       // first evaluation there is no evaluation accuracy: "--", not a measured 0.0%.
       char eval_text[16] = "    --";
       if (evaluated) std::snprintf(eval_text, sizeof eval_text, "%5.1f%%", 100 * last_eval.acc);
-      char line[256];
+      char line[1024];  // room for 64 experts' shares
       std::snprintf(line, sizeof line,
                     "step %lld/%lld loss %.4f acc %5.1f%% eval %s %6.0f tok/s ETA %s",
                     static_cast<long long>(done), static_cast<long long>(o.steps), last_train.loss,

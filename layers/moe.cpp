@@ -114,8 +114,7 @@ MoEOutput MoE::forward(const Tensor& x) const {
     const Tensor y = experts[static_cast<std::size_t>(i)]->forward(index_select(rows, 0, tokens));
     out = index_add(out, 0, tokens, y * index_select(flat_weights, 0, slots));  // (n_i, d)*(n_i, 1)
   }
-  Shape out_shape = x.shape();
-  result.out = out.reshape(out_shape);
+  result.out = out.reshape(x.shape());
 
   result.router_logits = logits;
   result.load.assign(static_cast<std::size_t>(E), 0.0);

@@ -75,6 +75,9 @@ class MoE : public Module {
   // Throws tg::Error naming the value when experts < 1, experts_per_token < 1 or > experts,
   // or d_model < 1.
   MoE(const MoEOptions& options, Generator& gen);
+  // x (..., d): every token a row. Returns out (..., d), the router logits (N, E), the load and
+  // each token's k choices. Throws tg::Error naming the shapes when x's last size is not d, and
+  // naming the token when a router probability is not finite (top_k_indices).
   MoEOutput forward(const Tensor& x) const;
 
   // The router's losses of one forward, shape (), differentiable (through P and the logits).
