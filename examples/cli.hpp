@@ -221,9 +221,17 @@ class Flags {
   std::map<std::string, std::string> source_;  // flag -> file its value was read from
 };
 
+// A flag whose value is found wrong only once the work has begun, because it depends on the data
+// (a vocabulary larger than the text allows, a held-out share that leaves too little to train
+// on): still the flag's fault, so run_main ends with exit code 2, as for any bad flag. The
+// message names the flag.
+struct FlagError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Runs a program's body and returns its exit code. Whatever goes wrong once the work has begun
-// ends here as one line on stderr and exit code 1: a tg::Error or other exception by its
-// message, and running out of memory by saying so and what to make smaller (a bare
+// ends here as one line on stderr and exit code 1 (2 for a FlagError): a tg::Error or other
+// exception by its message, and running out of memory by saying so and what to make smaller (a bare
 // "std::bad_alloc" tells a learner nothing).
 template <class Body>
 int run_main(const char* program, Body&& body) {
@@ -232,6 +240,9 @@ int run_main(const char* program, Body&& body) {
   std::signal(SIGXFSZ, SIG_IGN);
   try {
     return body();
+  } catch (const FlagError& e) {
+    std::cerr << program << ": " << e.what() << "\n";
+    return 2;
   } catch (const std::bad_alloc&) {
     std::cerr << program
               << ": out of memory: the machine could not provide the memory this run needs; "

@@ -533,14 +533,22 @@ std::unique_ptr<tasks::Task> text_tasks(const Options& o,
   const std::int64_t seq = run.config.max_seq;
   if (train.empty()) fail("text", "'", o.text_file, "' is empty: there is nothing to train on");
   if (static_cast<std::int64_t>(train.size()) < seq + 2 ||
-      static_cast<std::int64_t>(val.size()) < seq + 2)
-    fail("--val-fraction", "'", o.text_file, "' has ", train.size(), " bytes to train on and ",
-         val.size(), " held out (", o.val_fraction, " of each file); each part needs at least ",
-         seq + 2, " (sequences of ", seq, ")");
+      static_cast<std::int64_t>(val.size()) < seq + 2) {
+    std::ostringstream m;  // the flag's fault, found once the text is read: exit code 2
+    m << "--val-fraction: '" << o.text_file << "' has " << train.size() << " bytes to train on and "
+      << val.size() << " held out (" << o.val_fraction
+      << " of each file); each part needs at least " << seq + 2 << " (sequences of " << seq << ")";
+    throw cli::FlagError(m.str());
+  }
   if (run.tokenizer == "bpe") {
     if (!run.bpe) {
       const auto start = std::chrono::steady_clock::now();
-      run.bpe = std::make_shared<text::BPE>(text::BPE::train(train, run.config.vocab, o.text_file));
+      try {  // --vocab-size is checked against 256..65536 already: what fails here is the text
+        run.bpe =
+            std::make_shared<text::BPE>(text::BPE::train(train, run.config.vocab, o.text_file));
+      } catch (const tg::Error& e) {
+        throw cli::FlagError(e.what());  // "--vocab-size: N is more than 'FILE' allows: ..."
+      }
       std::printf("tokenizer: BPE with %lld tokens, trained on %zu bytes in %.2f s\n",
                   static_cast<long long>(run.bpe->vocab_size()), train.size(),
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

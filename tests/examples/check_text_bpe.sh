@@ -48,7 +48,7 @@ check "another model's tokenizer.json: says so" grep -q "'f/tokenizer.json' has 
 rm m/tokenizer.json.tmp 2>/dev/null
 cp -r m saved-before
 "$program" --text text --tokenizer bpe --vocab-size 60000 --seq 16 --steps 2 --save m --out o >v.out 2>&1
-check "--vocab-size too large: exit status 1" test $? -eq 1
+check "--vocab-size too large: exit status 2" test $? -eq 2
 check "--vocab-size too large: names the flag and the limit" grep -Eq "vocab-size: 60000 is more than 'text' allows: .*\(at most [0-9]+\)" v.out
 check "--vocab-size too large: the folder saved before is intact" diff -r m saved-before
 "$program" --text text --tokenizer bpe --vocab-size 255 >w.out 2>&1
