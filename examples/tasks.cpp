@@ -203,15 +203,19 @@ std::vector<std::int64_t> CharTask::encode(const std::string& text, std::string&
   return ids;
 }
 
-double CharTask::unigram_entropy() const {
+double unigram_entropy(const std::vector<std::int64_t>& ids) {
   std::map<std::int64_t, double> counts;
-  for (std::int64_t id : ids_) counts[id] += 1;
+  for (std::int64_t id : ids) counts[id] += 1;
   double h = 0;
   for (const auto& [id, n] : counts) {
-    const double p = n / static_cast<double>(ids_.size());
-    h -= p * std::log(p);
+    const double p = n / static_cast<double>(ids.size());
+    h -= p * std::log(p);  // H = -sum_i p_i ln p_i
   }
   return h;
+}
+
+double CharTask::unigram_entropy() const {
+  return tasks::unigram_entropy(ids_);
 }
 
 std::string read_text_file(const std::string& path) {

@@ -81,4 +81,8 @@ class CharTask : public Task {
 // end, under the same limit.
 std::string read_text_file(const std::string& path);
 
+// The entropy of the token frequencies of `ids`, in nats: the loss of the best model that
+// ignores context (CharTask's and text::BPETask's unigram_entropy).
+double unigram_entropy(const std::vector<std::int64_t>& ids);
+
 }  // namespace tg::tasks

@@ -36,14 +36,7 @@ std::vector<std::int64_t> BPETask::encode(const std::string& text, std::string&)
 }
 
 double BPETask::unigram_entropy() const {
-  std::map<std::int64_t, double> counts;
-  for (std::int64_t id : ids_) counts[id] += 1;
-  double h = 0;
-  for (const auto& [id, n] : counts) {
-    const double p = n / static_cast<double>(ids_.size());
-    h -= p * std::log(p);
-  }
-  return h;
+  return tasks::unigram_entropy(ids_);
 }
 
 }  // namespace tg::text

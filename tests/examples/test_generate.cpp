@@ -5,6 +5,7 @@
 #include "generate.hpp"
 #include "helpers.hpp"
 #include "layers/transformer.hpp"
+#include "small_model.hpp"
 
 using namespace tg;
 using namespace tg::testing;
@@ -12,16 +13,7 @@ using namespace tg::testing;
 namespace {
 
 nn::Transformer model_for(bool rope, bool moe, DType dtype) {
-  nn::ModelConfig c;
-  c.vocab = 13;
-  c.d_model = 16;
-  c.layers = 2;
-  c.heads = 2;
-  c.max_seq = 10;
-  c.rope = rope;
-  c.experts = moe ? 4 : 0;
-  c.init_std = 0.3;  // untrained but opinionated: greedy picks vary from token to token
-  c.dtype = dtype;
+  const nn::ModelConfig c = small_model_config(13, 10, rope, moe, dtype);
   Generator gen(21);
   nn::Transformer model(c, gen);
   model.eval();

@@ -5,6 +5,7 @@
 
 #include "helpers.hpp"
 #include "layers/transformer.hpp"
+#include "small_model.hpp"
 
 using namespace tg;
 using namespace tg::testing;
@@ -12,17 +13,7 @@ using namespace tg::testing;
 namespace {
 
 nn::ModelConfig cache_config(bool rope, bool moe, DType dtype) {
-  nn::ModelConfig c;
-  c.vocab = 11;
-  c.d_model = 16;
-  c.layers = 2;
-  c.heads = 2;  // head size 8: RoPE needs it even
-  c.max_seq = 12;
-  c.rope = rope;
-  c.experts = moe ? 4 : 0;
-  c.init_std = 0.3;  // larger than training's 0.02: logits far apart, every part of the model felt
-  c.dtype = dtype;
-  return c;
+  return small_model_config(11, 12, rope, moe, dtype);
 }
 
 // Tolerances for the logits, O(1) in size here: the cached path adds the same numbers in another

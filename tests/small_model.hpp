@@ -1,0 +1,29 @@
+// tests/small_model.hpp — the small transformer the KV-cache and generation tests share.
+#pragma once
+
+#include <cstdint>
+
+#include "layers/transformer.hpp"
+
+namespace tg::testing {
+
+// Two layers, d = 16, two heads of size 8 (even, as RoPE needs), learned positions or RoPE,
+// dense SwiGLU or 4 experts. init_std 0.3, larger than training's 0.02: untrained but
+// opinionated, its logits far apart, so every part of the model is felt and greedy picks vary
+// from token to token.
+inline nn::ModelConfig small_model_config(std::int64_t vocab, std::int64_t max_seq, bool rope,
+                                          bool moe, DType dtype) {
+  nn::ModelConfig c;
+  c.vocab = vocab;
+  c.d_model = 16;
+  c.layers = 2;
+  c.heads = 2;
+  c.max_seq = max_seq;
+  c.rope = rope;
+  c.experts = moe ? 4 : 0;
+  c.init_std = 0.3;
+  c.dtype = dtype;
+  return c;
+}
+
+}  // namespace tg::testing
