@@ -1,8 +1,6 @@
 // examples/text/bpe_task.cpp — see bpe_task.hpp.
 #include "text/bpe_task.hpp"
 
-#include <cmath>
-#include <map>
 
 #include "core/error.hpp"
 
