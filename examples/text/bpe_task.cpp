@@ -1,7 +1,6 @@
 // examples/text/bpe_task.cpp — see bpe_task.hpp.
 #include "text/bpe_task.hpp"
 
-
 #include "core/error.hpp"
 
 namespace tg::text {
