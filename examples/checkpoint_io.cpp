@@ -130,7 +130,14 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
   for (std::size_t i = 0; i < run.tokens.size(); ++i)
     vocab += (i ? ", " : "") + json::quote(json::bytes_to_unicode(run.tokens[i]));
   write_file_atomically(dir + "/vocab.json", vocab + "]}\n");
-  if (run.bpe) text::save_tokenizer_json(dir + "/tokenizer.json", *run.bpe);
+  if (run.bpe) {
+    text::save_tokenizer_json(dir + "/tokenizer.json", *run.bpe);
+  } else {
+    // A byte model has no tokenizer.json; one left from a BPE model saved here before would be
+    // what Hugging Face loads, with ids the model does not have.
+    std::error_code ignored;
+    std::filesystem::remove(dir + "/tokenizer.json", ignored);
+  }
 }
 
 SavedRun parse_run(const std::string& config_text, const std::string& vocab_text,

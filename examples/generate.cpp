@@ -2,6 +2,7 @@
 #include "generate.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "core/error.hpp"
@@ -50,7 +51,15 @@ void keep_top_p(std::vector<double>& p, double top_p) {
 std::int64_t next_token(const Tensor& logits, const SamplingOptions& options, Generator& gen) {
   const Tensor row = logits.reshape({1, logits.numel()});  // (1, vocab)
   if (options.temperature == 0) return argmax(row, 1)[0];
-  std::vector<double> p = softmax(row.to(float64) / options.temperature, 1).to_vector();
+  // p = softmax(logits / T), with the largest logit subtracted first: (l - max) / T <= 0, so
+  // exp never overflows, however small T is (1e-308 would turn logits / T into inf and p into NaN).
+  std::vector<double> p = row.to(float64).to_vector();
+  for (double l : p)
+    if (!std::isfinite(l)) fail("generate", "a logit is ", l, ": the model's output is not finite");
+  const double top = *std::max_element(p.begin(), p.end());
+  double sum = 0;
+  for (double& l : p) sum += l = std::exp((l - top) / options.temperature);
+  for (double& x : p) x /= sum;
   if (options.top_k > 0) keep_top_k(p, options.top_k);
   keep_top_p(p, options.top_p);
   // Inverse transform sampling: the first id whose running sum exceeds u.

@@ -48,12 +48,15 @@ void keep_top_k(std::vector<double>& p, std::int64_t k);
 void keep_top_p(std::vector<double>& p, double top_p);
 
 // The next token for the logits of one position, (vocab,) or (1, vocab), as the comment at the
-// top of this file says; draws one uniform number from gen unless greedy.
+// top of this file says; draws one uniform number from gen unless greedy. Throws tg::Error when
+// a logit is not finite, or top_k / top_p are out of range (keep_top_k, keep_top_p).
 std::int64_t next_token(const Tensor& logits, const SamplingOptions& options, Generator& gen);
 
 // Continues ids (the prompt, at least one token) by max_new tokens; returns only the new ones.
 // on_token, when given, is called with each new token as soon as it is chosen (to stream it).
-// kv_cache false recomputes the whole context for each token. Runs without recording.
+// kv_cache false recomputes the whole context for each token. Runs without recording. Throws
+// tg::Error for an empty prompt, an id outside the model's vocabulary (Transformer::forward), or
+// what next_token throws.
 std::vector<std::int64_t> generate(nn::Transformer& model, std::vector<std::int64_t> ids,
                                    std::int64_t max_new, const SamplingOptions& options,
                                    bool kv_cache, Generator& gen,

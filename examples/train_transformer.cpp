@@ -553,9 +553,14 @@ std::unique_ptr<tasks::Task> text_tasks(const Options& o,
                   static_cast<long long>(run.bpe->vocab_size()), train.size(),
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
-    eval_task =
-        std::make_unique<text::BPETask>(run.bpe, split.val, seq, o.text_file, "held-out part");
-    return std::make_unique<text::BPETask>(run.bpe, split.train, seq, o.text_file, "training part");
+    try {  // a part shorter than a window of seq + 2 tokens: --val-fraction's share (or --seq)
+      eval_task =
+          std::make_unique<text::BPETask>(run.bpe, split.val, seq, o.text_file, "held-out part");
+      return std::make_unique<text::BPETask>(run.bpe, split.train, seq, o.text_file,
+                                             "training part");
+    } catch (const tg::Error& e) {
+      throw cli::FlagError(std::string("--val-fraction (or --seq): ") + e.what());
+    }
   }
   // Bytes: a saved model reads the text through its own vocabulary (CharTask refuses characters
   // it lacks); a new one takes the characters of the whole text, held-out part included, so that

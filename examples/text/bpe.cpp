@@ -21,15 +21,21 @@ int byte_class(unsigned char c) {
   if (c >= '0' && c <= '9') return 1;                              // digit
   return 2;  // anything else that is not whitespace, bytes >= 0x80 included
 }
+// A UTF-8 continuation byte (10xxxxxx) does not start a character: runs are capped in
+// characters, as Hugging Face's regex counts them.
+bool starts_character(unsigned char c) {
+  return (c & 0xC0) != 0x80;
+}
 
 }  // namespace
 
 // Alternative by alternative, the regex of split_chunks (leftmost alternative first, as
 // Oniguruma tries them): " ?letters", " ?digits", " ?others", whitespace not followed by a
-// non-space (the run minus its last character, or the whole run at the end), whitespace.
+// non-space (the run minus its last character, or the whole run at the end), whitespace; every
+// run at most kMaxRun characters.
 const char* const kSplitPattern =
-    " ?[A-Za-z]+| ?[0-9]+| ?[^\\x09-\\x0D A-Za-z0-9]+|[\\x09-\\x0D ]+(?![^\\x09-\\x0D ])|"
-    "[\\x09-\\x0D ]+";
+    " ?[A-Za-z]{1,128}| ?[0-9]{1,128}| ?[^\\x09-\\x0D A-Za-z0-9]{1,128}|"
+    "[\\x09-\\x0D ]{1,128}(?![^\\x09-\\x0D ])|[\\x09-\\x0D ]{1,128}";
 
 std::vector<std::string_view> split_chunks(std::string_view s) {
   std::vector<std::string_view> chunks;
@@ -39,15 +45,24 @@ std::vector<std::string_view> split_chunks(std::string_view s) {
   while (i < n) {
     // An optional space, then a run of one class: " world", "42", "!", " \xc3\xa9".
     const std::size_t first = at(i) == ' ' && i + 1 < n && !is_space(at(i + 1)) ? i + 1 : i;
-    std::size_t end = first;
+    std::size_t end = first, characters = 0, trail = 0;
+    // One more byte of the run, unless it would start character kMaxRun + 1. A character is a
+    // lead byte and its continuation bytes (at most 3 in UTF-8; a longer trail of them, only in
+    // invalid UTF-8, counts one character per 4 bytes, so that no run is unbounded).
+    auto room = [&](std::size_t j) {
+      if (!starts_character(at(j)) && ++trail <= 3) return true;
+      trail = 0;
+      return characters++ < kMaxRun;
+    };
     if (!is_space(at(first))) {
       const int kind = byte_class(at(first));
-      while (end < n && !is_space(at(end)) && byte_class(at(end)) == kind) ++end;
+      while (end < n && !is_space(at(end)) && byte_class(at(end)) == kind && room(end)) ++end;
     } else {
       // Whitespace: its last character is left to the chunk after it, so that " world" keeps
-      // its space, unless the run is one character or ends the text.
-      while (end < n && is_space(at(end))) ++end;
-      if (end < n && end - i >= 2) --end;
+      // its space, unless the run is one character or ends the text. A run cut at kMaxRun is
+      // followed by more whitespace: it keeps all of its characters.
+      while (end < n && is_space(at(end)) && room(end)) ++end;
+      if (end < n && !is_space(at(end)) && end - i >= 2) --end;
     }
     chunks.push_back(s.substr(i, end - i));
     i = end;

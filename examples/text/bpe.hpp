@@ -14,8 +14,9 @@
 // ('s, 't, ...): a chunk is an optional space followed by a run of letters [A-Za-z], or of digits,
 // or of other bytes (punctuation, and every byte >= 0x80: UTF-8 characters that are not ASCII);
 // or a run of whitespace, whose last character is left to start the next chunk (" word") unless
-// the run ends the text. kSplitPattern is the same rule as an Oniguruma regex, what
-// tokenizer.json tells Hugging Face's tokenizers to use, so that they cut the same chunks.
+// the run ends the text; a run is at most kMaxRun characters. kSplitPattern is the same rule as an
+// Oniguruma regex, what tokenizer.json tells Hugging Face's tokenizers to use, so that they cut the
+// same chunks.
 //
 //   "Hello, world!\n\n  42"  ->  "Hello" "," " world" "!" "\n\n " " 42"
 //
@@ -31,6 +32,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace tg::text {
 
 // The chunks of `text`, in order, covering it exactly (views into `text`).
@@ -39,6 +42,11 @@ std::vector<std::string_view> split_chunks(std::string_view text);
 // split_chunks as an Oniguruma regular expression (Hugging Face's Split pre-tokenizer, behavior
 // "Isolated"): the two give the same chunks on any valid UTF-8 text.
 extern const char* const kSplitPattern;
+// The longest run a chunk holds, in characters (after its optional space): a longer run (a
+// base64 blob, a line of 200 dashes) is cut into several chunks. Merging and encoding take time
+// quadratic in a chunk's length; without the cap, one 270 kB line of letters took 89 s to train
+// on. Runs in English text are far shorter (the licence texts' longest is 72).
+inline constexpr std::size_t kMaxRun = 128;
 
 // One learned merge: the adjacent tokens (left, right) become token `id`. `id` is usually a new
 // token; when left's and right's bytes together already are a token (reached by another pair of
@@ -58,9 +66,9 @@ class BPE {
   // Learns merges from `text` until the vocabulary has `vocab_size` tokens (>= 256). Each step
   // merges the pair of adjacent tokens that occurs most often; ties go to the smallest pair
   // (left id, then right id), so training is deterministic. A pair must occur at least twice to
-  // be merged (a pair seen once compresses nothing worth a token). Throws tg::Error naming
-  // `source` when vocab_size < 256, or when the text runs out of such pairs first (the message
-  // gives the largest vocabulary the text allows).
+  // be merged (a pair seen once compresses nothing worth a token). Throws tg::Error when
+  // vocab_size < 256, or, naming `source` and "--vocab-size", when the text runs out of such
+  // pairs first (the message gives the largest vocabulary the text allows).
   static BPE train(std::string_view text, std::int64_t vocab_size, const std::string& source);
 
   // Token ids of `text` (any bytes; empty text gives no ids).
@@ -69,8 +77,10 @@ class BPE {
   std::string decode(const std::vector<std::int64_t>& ids) const;
 
   std::int64_t vocab_size() const { return static_cast<std::int64_t>(tokens_.size()); }
-  // The bytes token `id` stands for.
+  // The bytes token `id` stands for; throws tg::Error for an id outside 0..vocab_size()-1.
   const std::string& token_bytes(std::int64_t id) const {
+    if (id < 0 || id >= vocab_size())
+      fail("bpe", "token id ", id, " is outside the vocabulary 0..", vocab_size() - 1);
     return tokens_[static_cast<std::size_t>(id)];
   }
   const std::vector<Merge>& merges() const { return merges_; }

@@ -42,16 +42,52 @@ std::string text_of(const json::Value* v) {
   return v && v->is(Kind::String) ? v->string : "";
 }
 
+// Whether two JSON values are the same: kinds, numbers, strings and members alike (members in
+// any order).
+bool same(const json::Value& a, const json::Value& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case Kind::Null:
+      return true;
+    case Kind::Bool:
+      return a.boolean == b.boolean;
+    case Kind::Number:
+      return a.number == b.number;
+    case Kind::String:
+      return a.string == b.string;
+    case Kind::Array:
+      if (a.array.size() != b.array.size()) return false;
+      for (std::size_t i = 0; i < a.array.size(); ++i)
+        if (!same(a.array[i], b.array[i])) return false;
+      return true;
+    case Kind::Object:
+      if (a.keys.size() != b.keys.size()) return false;
+      for (std::size_t i = 0; i < a.keys.size(); ++i) {
+        const json::Value* other = b.find(a.keys[i]);
+        if (!other || !same(a.values[i], *other)) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+// The pre-tokenizer tapegrad writes: every field of it decides the chunks (a prefix space, a
+// Split that removes the matches or inverts them, a ByteLevel that splits again), so a file
+// must hold exactly this one.
+std::string pre_tokenizer_json() {
+  return "{\"type\": \"Sequence\", \"pretokenizers\": [\n    {\"type\": \"Split\", \"pattern\": "
+         "{\"Regex\": " +
+         json::quote(kSplitPattern) + "}, \"behavior\": \"Isolated\", \"invert\": false},\n    " +
+         kByteLevel + "]}";
+}
+
 }  // namespace
 
 std::string tokenizer_json(const BPE& bpe) {
   std::string j =
       "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n"
       "  \"added_tokens\": [],\n  \"normalizer\": null,\n";
-  j += "  \"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [\n";
-  j += "    {\"type\": \"Split\", \"pattern\": {\"Regex\": " + json::quote(kSplitPattern) +
-       "}, \"behavior\": \"Isolated\", \"invert\": false},\n";
-  j += std::string("    ") + kByteLevel + "]},\n";
+  j += "  \"pre_tokenizer\": " + pre_tokenizer_json() + ",\n";
   j += "  \"post_processor\": null,\n";
   j += std::string("  \"decoder\": ") + kByteLevel + ",\n";
   j += "  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n    \"unk_token\": null,\n"
@@ -91,18 +127,25 @@ BPE parse_tokenizer_json(const std::string& text, const std::string& path) {
     unused(model, key, std::string("model.") + key, path);
   unused(root, "normalizer", "normalizer", path);
   unused(root, "added_tokens", "added_tokens", path);
-  // The pre-tokenizer decides the chunks: another one would give other ids.
-  const json::Value& pre = member(root, "pre_tokenizer", Kind::Object, "pre_tokenizer", path);
-  const json::Value* steps = pre.find("pretokenizers");
-  const json::Value* pattern = steps && steps->is(Kind::Array) && steps->array.size() == 2
-                                   ? steps->array[0].find("pattern")
-                                   : nullptr;
-  if (text_of(pre.find("type")) != "Sequence" || !pattern ||
-      text_of(pattern->find("Regex")) != kSplitPattern ||
-      text_of(steps->array[1].find("type")) != "ByteLevel")
+  // The pre-tokenizer decides the chunks, the decoder the text of the ids, a post-processor
+  // adds ids of its own: any other than tapegrad's would give other ids or another text.
+  const json::Value* pre = root.find("pre_tokenizer");
+  if (!pre || !same(*pre, json::parse(pre_tokenizer_json())))
     fail("tokenizer", "'", path,
-         "': \"pre_tokenizer\" is not tapegrad's (a Split by its pattern, then ByteLevel): "
-         "the text would be cut into other chunks");
+         "': \"pre_tokenizer\" is not tapegrad's (a Split by its pattern, Isolated, not "
+         "inverted, then ByteLevel without a prefix space or a regex of its own): the text "
+         "would be cut into other chunks");
+  const json::Value* decoder = root.find("decoder");
+  if (!decoder || !same(*decoder, json::parse(kByteLevel)))
+    fail("tokenizer", "'", path,
+         "': \"decoder\" is not tapegrad's (ByteLevel without a prefix space): the ids would "
+         "decode to another text");
+  const json::Value* post = root.find("post_processor");
+  if (post && !post->is(Kind::Null) && !same(*post, json::parse(kByteLevel)))
+    fail("tokenizer", "'", path,
+         "': \"post_processor\" is set; it would add ids of its own (a tokenizer of another "
+         "model?)");
+  unused(model, "ignore_merges", "model.ignore_merges", path);
 
   // The vocabulary: token string -> id, every id 0..V-1 once; 0..255 the bytes in byte order.
   const json::Value& vocab = member(model, "vocab", Kind::Object, "model.vocab", path);

@@ -62,4 +62,14 @@ check "--tokenize without --load: says so" grep -q -- "--tokenize needs --load D
 "$program" --steps 1 --save task --out o >/dev/null 2>&1
 "$program" --load task --tokenize "x" >z.out 2>&1
 check "--tokenize of a task model: exit status 2" test $? -eq 2
+# A held-out part long enough in bytes but too short in BPE tokens: still --val-fraction's fault.
+"$program" --text text --tokenizer bpe --vocab-size 300 --seq 60 --val-fraction 0.004 --steps 1 \
+  --out o >s.out 2>&1
+check "held-out part too short in tokens: exit status 2" test $? -eq 2
+check "held-out part too short in tokens: names the flag" grep -q -- "--val-fraction (or --seq): " s.out
+# A byte model saved over a BPE model's folder takes its tokenizer.json away.
+cp -r m over
+"$program" --text text --seq 16 --steps 1 --save over --out o >/dev/null 2>&1
+check "a byte model saved over a BPE folder: trains" grep -q '"tokenizer": "byte"' over/config.json
+check "a byte model saved over a BPE folder: no tokenizer.json left" test ! -e over/tokenizer.json
 finish

@@ -67,6 +67,30 @@ TEST_CASE("bpe: the split keeps a word's leading space and leaves a whitespace r
 // 7. _ b and b un tie at 2: (32, 98) < (98, 257):                          " b"   = 262
 // 8. _b un 2:                                                              " bun" = 263
 // Left: _p ug 1 and _hug s 1, each once: no ninth merge (a pair must occur twice).
+TEST_CASE("bpe: a run longer than kMaxRun characters is cut, as the regex {1,128} cuts it") {
+  auto sizes = [](const std::string& text) {
+    std::vector<std::size_t> out;
+    for (std::string_view c : split_chunks(text)) out.push_back(c.size());
+    return out;
+  };
+  CHECK(sizes(std::string(300, 'a')) == std::vector<std::size_t>{128, 128, 44});
+  CHECK(sizes(" " + std::string(130, '7')) == std::vector<std::size_t>{129, 2});
+  // 130 spaces, then a word: 128 (more whitespace follows: all kept), then of the last two one
+  // alone and one that starts " a".
+  CHECK(sizes(std::string(130, ' ') + "a") == std::vector<std::size_t>{128, 1, 2});
+  CHECK(sizes(std::string(128, ' ') + "a") == std::vector<std::size_t>{127, 2});
+  // 130 "é" (2 bytes each): 128 characters are 256 bytes.
+  std::string accents;
+  for (int i = 0; i < 130; ++i) accents += "\xc3\xa9";
+  CHECK(sizes(accents) == std::vector<std::size_t>{256, 4});
+  // A long line of letters (a base64 blob) trains as 128-letter chunks: fast, and exact.
+  Generator gen(3);
+  std::string blob;
+  for (int i = 0; i < 20000; ++i) blob += static_cast<char>('a' + gen.integer(26));
+  const BPE bpe = BPE::train(blob, 300, "blob");
+  CHECK(bpe.decode(bpe.encode(blob)) == blob);
+}
+
 TEST_CASE("bpe: the merges of a ten-word corpus, worked out by hand") {
   const BPE bpe = BPE::train(kTenWords, 264, "ten words");
   const std::vector<std::string> expected = {"ug", "un", " p", "hug", " hug", " pun", " b", " bun"};
@@ -170,9 +194,20 @@ TEST_CASE("bpe: a damaged tokenizer.json, or another model's, is refused naming 
             .find("\"model.type\" is 'WordPiece', not 'BPE'") != std::string::npos);
   CHECK(error_with("\"unk_token\": null", "\"unk_token\": \"<unk>\"")
             .find("\"model.unk_token\" is set") != std::string::npos);
-  CHECK(error_with("\"Isolated\"", "\"Removed\"").find("\"pre_tokenizer\" is not tapegrad's") ==
-        std::string::npos);  // the behavior is not compared: the pattern and ByteLevel are
-  CHECK(error_with(" ?[A-Za-z]+", " ?\\\\p{L}+").find("\"pre_tokenizer\" is not tapegrad's") !=
+  // Every field of the pre-tokenizer changes the ids Hugging Face makes: each is compared.
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"\"Isolated\"", "\"Removed\""},
+           {"\"invert\": false", "\"invert\": true"},
+           {"\"add_prefix_space\": false", "\"add_prefix_space\": true"},  // the first: Split's
+           {"\"use_regex\": false", "\"use_regex\": true"}})
+    CHECK(error_with(from, to).find("\"pre_tokenizer\" is not tapegrad's") != std::string::npos);
+  CHECK(error_with("\"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false",
+                   "\"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true")
+            .find("\"decoder\" is not tapegrad's") != std::string::npos);
+  CHECK(error_with("\"post_processor\": null",
+                   "\"post_processor\": {\"type\": \"TemplateProcessing\"}")
+            .find("\"post_processor\" is set") != std::string::npos);
+  CHECK(error_with(" ?[A-Za-z]{1,128}", " ?\\\\p{L}+").find("\"pre_tokenizer\" is not tapegrad's") !=
         std::string::npos);
   CHECK(error_with("\"\xc4\xa0 hug\"", "\"\xc4\xa0 nothing\"")
             .find("\"model.merges[4]\" names a token that is not in \"model.vocab\"") !=

@@ -126,4 +126,14 @@ TEST_CASE("next_token draws only what top-k and top-p kept") {
   CHECK(generation::next_token(logits, o, gen) == 2);
   o.temperature = 0;  // greedy
   CHECK(generation::next_token(logits, o, gen) == 2);
+  // A tiny temperature is greedy in the limit: logits / T would overflow to inf and p to NaN;
+  // with the largest logit subtracted first it picks the largest.
+  o.top_k = 0;
+  o.temperature = 1e-308;
+  CHECK(generation::next_token(logits, o, gen) == 2);
+  CHECK(generation::next_token(tensor({-5.0, 7.0, 6.999}, {3}), o, gen) == 1);
+  o.temperature = 1;
+  CHECK(error_of([&] {
+          generation::next_token(tensor({1.0, NAN, 0.0}, {3}), o, gen);
+        }).find("a logit is nan") != std::string::npos);
 }
