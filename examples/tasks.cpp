@@ -13,6 +13,17 @@
 
 namespace tg::tasks {
 
+std::string quoted_byte(char c) {
+  const auto b = static_cast<unsigned char>(c);
+  if (b >= 0x20 && b < 0x7F) return std::string("'") + c + "'";
+  char text[64];
+  std::snprintf(text, sizeof text,
+                b >= 0x80 ? "byte 0x%02X (of a character that is not ASCII)"
+                          : "byte 0x%02X (a control character)",
+                b);
+  return text;
+}
+
 std::string Task::token_text(std::int64_t id) const {
   return id == 10 ? "|" : std::to_string(id);
 }
@@ -26,7 +37,7 @@ std::vector<std::int64_t> Task::encode(const std::string& text, std::string& err
     else if (c == '|')
       ids.push_back(10);
     else {
-      error = std::string("prompt character '") + c + "' is not a digit or '|'";
+      error = "prompt character " + quoted_byte(c) + " is not a digit or '|'";
       return {};
     }
   }
@@ -104,7 +115,7 @@ class ModAddTask : public Task {
       if (c == '+' || c == '=') {
         ids.push_back(c == '+' ? p_ : p_ + 1);
       } else {
-        error = std::string("prompt character '") + c + "' is not a digit, '+' or '='";
+        error = "prompt character " + quoted_byte(c) + " is not a digit, '+' or '='";
         return {};
       }
     }
@@ -195,7 +206,7 @@ std::vector<std::int64_t> CharTask::encode(const std::string& text, std::string&
   for (char c : text) {
     const auto at = chars_.find(c);
     if (at == std::string::npos) {
-      error = std::string("prompt character '") + c + "' never occurs in the training text";
+      error = "prompt character " + quoted_byte(c) + " never occurs in the training text";
       return {};
     }
     ids.push_back(static_cast<std::int64_t>(at));

@@ -81,6 +81,10 @@ class CharTask : public Task {
 // end, under the same limit.
 std::string read_text_file(const std::string& path);
 
+// How an error names one byte of a prompt: 'x' when it prints as itself, else "byte 0xC3 (of a
+// character that is not ASCII)" (alone, such a byte prints as garbage) or a control character.
+std::string quoted_byte(char c);
+
 // The entropy of the token frequencies of `ids`, in nats: the loss of the best model that
 // ignores context (CharTask's and text::BPETask's unigram_entropy).
 double unigram_entropy(const std::vector<std::int64_t>& ids);

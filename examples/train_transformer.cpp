@@ -674,6 +674,33 @@ void draw_pictures(const std::string& dir, nn::Transformer& model, const tasks::
   std::cout << "}\n";
 }
 
+// The ids of --generate's TEXT: through the task's vocabulary, a BPE model's tokenizer, or a text
+// model's saved tokens (one byte each). Throws cli::FlagError naming the byte it cannot read.
+std::vector<std::int64_t> encode_prompt(const std::string& prompt, const tasks::Task* task,
+                                        const io::SavedRun& run) {
+  if (!task && run.bpe) return run.bpe->encode(prompt);  // every byte has a token
+  std::string error;
+  std::vector<std::int64_t> ids;
+  if (task) {
+    ids = task->encode(prompt, error);
+  } else {
+    for (char ch : prompt) {
+      std::int64_t id = -1;
+      for (std::size_t t = 0; t < run.tokens.size(); ++t)
+        if (run.tokens[t] == std::string(1, ch)) id = static_cast<std::int64_t>(t);
+      if (id < 0) {
+        error = "prompt character " + tasks::quoted_byte(ch) + " never occurs in the model's text";
+        break;
+      }
+      ids.push_back(id);
+    }
+  }
+  if (!error.empty() || ids.empty())
+    throw cli::FlagError("--generate: the prompt cannot be read by this model: " +
+                         (error.empty() ? std::string("it is empty") : error));
+  return ids;
+}
+
 std::string duration(double seconds) {
   char buf[32];
   if (seconds >= 60)
@@ -747,6 +774,10 @@ int main(int argc, char** argv) {
            run.config.vocab);
     if (o.steps > 0 && !task)
       fail("train_transformer", "this model was trained on text: pass --text FILE to train it");
+    // --generate's prompt as token ids, now, before any training or evaluation: a prompt the
+    // model cannot read is the flag's fault (exit 2), found in a second, not after the run.
+    const std::vector<std::int64_t> prompt_ids =
+        o.prompt.empty() ? std::vector<std::int64_t>{} : encode_prompt(o.prompt, task.get(), run);
 
     Generator init_gen(o.seed);
     nn::Transformer model(run.config, init_gen);
@@ -941,22 +972,7 @@ int main(int argc, char** argv) {
     if (!o.prompt.empty()) {
       NoGradGuard no_grad;
       model.eval();
-      std::string error;
-      std::vector<std::int64_t> ids;
-      if (task) {
-        ids = task->encode(o.prompt, error);
-      } else if (run.bpe) {  // a BPE model without its text: its tokenizer
-        ids = run.bpe->encode(o.prompt);
-      } else {  // a text model without its text: map characters through the saved tokens
-        for (char ch : o.prompt) {
-          std::int64_t id = -1;
-          for (std::size_t t = 0; t < run.tokens.size(); ++t)
-            if (run.tokens[t] == std::string(1, ch)) id = static_cast<std::int64_t>(t);
-          if (id < 0) error = std::string("prompt character '") + ch + "' is not in the vocabulary";
-          ids.push_back(id);
-        }
-      }
-      if (!error.empty() || ids.empty()) fail("generate", error.empty() ? "empty prompt" : error);
+      const std::vector<std::int64_t>& ids = prompt_ids;
       if (!o.logits_out.empty()) {
         if (static_cast<std::int64_t>(ids.size()) > config.max_seq)
           fail("logits-out", "prompt longer than max_seq");
