@@ -11,9 +11,7 @@
 
 namespace tg {
 
-namespace {
-
-std::string short_values(const Tensor& t) {
+std::string value_summary(const Tensor& t) {
   std::ostringstream s;
   s.precision(4);
   const std::vector<double> v = t.to_vector();
@@ -28,6 +26,9 @@ std::string short_values(const Tensor& t) {
   }
   return s.str();
 }
+
+namespace {
+
 
 // A name as a DOT string body: quotes and backslashes escaped.
 std::string escaped(const std::string& name) {
@@ -53,8 +54,8 @@ struct DotWriter {
       nodes << "  " << it->second << " [shape=ellipse, label=\"";
       if (!t.name().empty()) nodes << escaped(t.name()) << "\\n";
       nodes << to_string(t.shape()) << " " << dtype_name(t.dtype()) << "\\nvalue "
-            << short_values(t);
-      if (t.grad().defined()) nodes << "\\ngrad " << short_values(t.grad());
+            << value_summary(t);
+      if (t.grad().defined()) nodes << "\\ngrad " << value_summary(t.grad());
       nodes << "\"];\n";
     }
     return it->second;

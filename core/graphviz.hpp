@@ -14,6 +14,10 @@ namespace tg {
 
 std::string to_dot(const Tape& tape);
 
+// A tensor's values as the labels give them: "[1, -3]" for at most 4 numbers (4 significant
+// digits), else "norm 12.5" (the Euclidean norm of all of them).
+std::string value_summary(const Tensor& t);
+
 // Writes to_dot(tape) to `path` (through a temporary file, renamed when complete).
 void write_dot(const Tape& tape, const std::string& path);
 

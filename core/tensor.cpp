@@ -1,6 +1,7 @@
 // core/tensor.cpp — the Tensor handle's own members. See tensor.hpp.
 #include "core/tensor.hpp"
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -81,8 +82,10 @@ Tensor empty(const Shape& shape, DType dtype, const char* op) {
 
 namespace {
 // 64-byte aligned (a cache line, and an AVX-512 register), as std::aligned_alloc wants it: a
-// multiple of the alignment, and never 0 bytes.
+// multiple of the alignment, and never 0 bytes. A request above PTRDIFF_MAX (no object can be
+// larger) is refused before the rounding, which would wrap around past SIZE_MAX.
 void* aligned_block(std::size_t bytes) {
+  if (bytes > static_cast<std::size_t>(PTRDIFF_MAX)) throw std::bad_alloc();
   void* block = std::aligned_alloc(64, (bytes + 63) / 64 * 64 + (bytes == 0 ? 64 : 0));
   if (!block) throw std::bad_alloc();
   return block;

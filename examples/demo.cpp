@@ -4,8 +4,8 @@
 //   build/bin/demo [--out DIR] [--steps N] [--seed S]
 //
 // Part 1 is the worked example of docs/tape.md: L = (a*b + a)^2 at a = 2, b = -3. It prints the
-// tape, the gradients (check them by hand: dL/da = 16, dL/db = -16) and writes the graph as
-// Graphviz DOT (render with `dot -Tsvg DIR/tape.dot -o tape.svg`).
+// tape, the gradients (check them by hand: dL/da = 16, dL/db = -16) and draws the graph:
+// DIR/tape.svg (examples/plot/tape_svg.hpp) and DIR/tape.dot, the same graph as Graphviz DOT.
 // Part 2 trains a 2 -> 16 -> 16 -> 2 multilayer perceptron on "two moons" with plain gradient
 // descent, printing the loss as it falls and the final accuracy, and draws how it splits the plane
 // as it learns: DIR/decision_boundary.svg, four snapshots (steps 1, N/16, N/4 and N) of the region
@@ -25,6 +25,7 @@
 #include "core/tapegrad.hpp"
 #include "outputs.hpp"
 #include "plot/svg.hpp"
+#include "plot/tape_svg.hpp"
 
 using namespace tg;
 
@@ -38,7 +39,8 @@ struct Options {
 
 const char* kUsage =
     "usage: demo [--out DIR] [--steps N] [--seed S]\n"
-    "  --out DIR   where to write tape.dot and decision_boundary.svg (default tapegrad-out)\n"
+    "  --out DIR   where to write tape.svg, tape.dot and decision_boundary.svg (default\n"
+    "              tapegrad-out)\n"
     "  --steps N   training steps for the network, 1..100000 (default 400)\n"
     "  --seed S    seed for the data and the initial weights, 0..2^62 (default 0)\n";
 
@@ -64,10 +66,12 @@ void worked_example(const std::string& out_dir) {
             << "  dL/da = dL/dc * b + dL/dd = " << a.grad().item() << "   (a is used twice: +=)\n"
             << "  dL/db = dL/dc * a = " << b.grad().item() << "\n";
   const std::string path = (std::filesystem::path(out_dir) / "tape.dot").string();
+  const std::string picture = (std::filesystem::path(out_dir) / "tape.svg").string();
   write_dot(current_tape(), path);
+  plot::write_tape_svg(current_tape(), "The tape of L = (a*b + a)^2, after backward", picture);
   current_tape().clear();
-  std::cout << "wrote the graph to " << path << "  (render: dot -Tsvg " << path
-            << " -o tape.svg)\n\n";
+  std::cout << "wrote the graph to " << picture << " (open it in a browser) and to " << path
+            << " (Graphviz: dot -Tsvg " << path << " -o tape-dot.svg)\n\n";
 }
 
 // Two interleaved half circles, n points each: class 0 on the upper one, class 1 on the lower.

@@ -49,6 +49,12 @@ void keep_top_p(std::vector<double>& p, double top_p) {
 }
 
 std::int64_t next_token(const Tensor& logits, const SamplingOptions& options, Generator& gen) {
+  // A negative temperature would favour the least likely tokens, and NaN would make every
+  // probability NaN (the draw then fell through to the last id): both refused, as Hugging Face's
+  // generate refuses a temperature that is not a positive number. 0 means greedy.
+  if (!(options.temperature >= 0 && std::isfinite(options.temperature)))
+    fail("generate", "temperature must be a finite number >= 0 (0 = greedy), got ",
+         options.temperature);
   const Tensor row = logits.reshape({1, logits.numel()});  // (1, vocab)
   if (options.temperature == 0) return argmax(row, 1)[0];
   // p = softmax(logits / T), with the largest logit subtracted first: (l - max) / T <= 0, so

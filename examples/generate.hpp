@@ -49,7 +49,8 @@ void keep_top_p(std::vector<double>& p, double top_p);
 
 // The next token for the logits of one position, (vocab,) or (1, vocab), as the comment at the
 // top of this file says; draws one uniform number from gen unless greedy. Throws tg::Error when
-// a logit is not finite, or top_k / top_p are out of range (keep_top_k, keep_top_p).
+// the temperature is negative, NaN or infinite, a logit is not finite, or top_k / top_p are out
+// of range (keep_top_k, keep_top_p).
 std::int64_t next_token(const Tensor& logits, const SamplingOptions& options, Generator& gen);
 
 // Continues ids (the prompt, at least one token) by max_new tokens; returns only the new ones.

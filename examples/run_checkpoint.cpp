@@ -1,6 +1,7 @@
 // examples/run_checkpoint.cpp — see run_checkpoint.hpp.
 #include "run_checkpoint.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/error.hpp"
@@ -10,7 +11,7 @@
 namespace tg::io {
 
 namespace {
-const std::string kModel = "model.", kOptimizer = "optimizer.";
+const std::string kModel = "model.", kOptimizer = "optimizer.", kModelRng = "tapegrad.rng.model.";
 
 const std::string& required(const std::map<std::string, std::string>& metadata,
                             const std::string& key, const std::string& path) {
@@ -28,11 +29,13 @@ void save_checkpoint(const std::string& dir, const nn::Module& model,
   std::string flags = "{";
   for (const auto& [name, value] : state.flags)
     flags += (flags.size() > 1 ? ", " : "") + json::quote(name) + ": " + json::quote(value);
-  save_safetensors(dir + "/checkpoint.safetensors", tensors,
-                   {{"tapegrad.step", std::to_string(state.step)},
-                    {"tapegrad.rng.train", state.train_rng},
-                    {"tapegrad.rng.sample", state.sample_rng},
-                    {"tapegrad.flags", flags + "}"}});
+  std::map<std::string, std::string> metadata = {{"tapegrad.step", std::to_string(state.step)},
+                                                  {"tapegrad.rng.train", state.train_rng},
+                                                  {"tapegrad.rng.sample", state.sample_rng},
+                                                  {"tapegrad.flags", flags + "}"}};
+  for (const auto& [name, gen] : model.named_generators())
+    metadata.emplace(kModelRng + name, gen->state());
+  save_safetensors(dir + "/checkpoint.safetensors", tensors, metadata);
 }
 
 RunState parse_run_state(const std::map<std::string, std::string>& metadata,
@@ -44,11 +47,18 @@ RunState parse_run_state(const std::map<std::string, std::string>& metadata,
     fail("resume", "'", path, "': \"tapegrad.step\" must be a whole number >= 0, got '", step, "'");
   state.train_rng = required(metadata, "tapegrad.rng.train", path);
   state.sample_rng = required(metadata, "tapegrad.rng.sample", path);
+  for (const auto& [key, value] : metadata)
+    if (key.rfind(kModelRng, 0) == 0) state.model_rngs[key.substr(kModelRng.size())] = value;
   Generator check;  // refuse a bad generator state now, not halfway through resuming
   for (const std::string* rng : {&state.train_rng, &state.sample_rng}) try {
       check.set_state(*rng);
     } catch (const Error& e) {
       fail("resume", "'", path, "': ", e.what());
+    }
+  for (const auto& [name, rng] : state.model_rngs) try {
+      check.set_state(rng);
+    } catch (const Error& e) {
+      fail("resume", "'", path, "': \"", kModelRng, name, "\": ", e.what());
     }
   json::Value flags;
   try {
@@ -86,12 +96,28 @@ void restore(const Checkpoint& checkpoint, nn::Module& model, optim::Optimizer& 
     else
       fail("resume", path, " holds \"", name, "\", neither model. nor optimizer.");
   }
+  // The model's own generators (dropout's masks): each one the model has, and no other. A
+  // checkpoint with none at all was saved before they were saved; it resumes with them freshly
+  // seeded, which is exact only without dropout.
+  const auto generators = model.named_generators();
+  const std::map<std::string, std::string>& rngs = checkpoint.state.model_rngs;
+  if (!rngs.empty()) {
+    for (const auto& [name, gen] : generators)
+      if (!rngs.count(name))
+        fail("resume", path, " has no \"", kModelRng, name, "\" for this model's generator");
+    for (const auto& [name, rng] : rngs)
+      if (std::none_of(generators.begin(), generators.end(),
+                       [&](const auto& g) { return g.first == name; }))
+        fail("resume", path, " holds \"", kModelRng, name, "\", a generator this model has not");
+  }
   try {
     model.load_state_dict(weights);
     optimizer.load_state_dict(state);
   } catch (const Error& e) {
     fail("resume", path, " does not fit this model and optimizer: ", e.what());
   }
+  for (const auto& [name, gen] : generators)
+    if (rngs.count(name)) gen->set_state(rngs.at(name));  // checked by parse_run_state
 }
 
 }  // namespace tg::io

@@ -8,6 +8,8 @@
 //   "tapegrad.step"         steps completed
 //   "tapegrad.rng.train"    the state of the generator that draws training batches
 //   "tapegrad.rng.sample"   ... and of the one that samples generated text
+//   "tapegrad.rng.model.<name>"  each of the model's own generators (Module::named_generators:
+//                           the dropout masks' "layers.0.self_attn.dropout", ...)
 //   "tapegrad.flags"        the command-line flags the run was started with, as a JSON object
 // One file written through a temporary file and a rename is one atomic step: the folder holds
 // the previous checkpoint or the new one, never half of each. The learning-rate schedule needs no
@@ -29,6 +31,9 @@ struct RunState {
   std::int64_t step = 0;
   std::string train_rng, sample_rng;         // Generator::state()
   std::map<std::string, std::string> flags;  // flag name (without "--") -> value
+  // Read from a checkpoint: generator name -> Generator::state(). (A save takes the states from
+  // the model itself, Module::named_generators.)
+  std::map<std::string, std::string> model_rngs;
 };
 
 // Writes DIR/checkpoint.safetensors (DIR must exist).

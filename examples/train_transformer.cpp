@@ -818,7 +818,7 @@ int main(int argc, char** argv) {
     auto save_all = [&](const std::string& dir) {
       io::save_run(dir, model, run);
       io::save_checkpoint(dir, model, opt,
-                          {done, train_gen.state(), sample_gen.state(), o.run_flags});
+                          {done, train_gen.state(), sample_gen.state(), o.run_flags, {}});
       saved_step = done;
     };
     std::ofstream loss_log;

@@ -11,7 +11,7 @@
 namespace tg::nn {
 
 CausalSelfAttention::CausalSelfAttention(const AttentionOptions& o, Generator& gen)
-    : options_(o), dropout_gen_(static_cast<std::uint64_t>(gen.integer(INT64_MAX))) {
+    : options_(o), dropout_gen_(register_generator("dropout", static_cast<std::uint64_t>(gen.integer(INT64_MAX)))) {
   if (o.heads <= 0 || o.d_model % o.heads != 0)
     fail("CausalSelfAttention", "d_model ", o.d_model, " must split into ", o.heads,
          " equal heads");
@@ -101,7 +101,7 @@ Tensor CausalSelfAttention::forward_cached(const Tensor& x, LayerKVCache& cache)
 
 Tensor CausalSelfAttention::attend_composite(const Tensor& q, const Tensor& k, const Tensor& v) {
   Tensor att = weights(q, k);  // (B, H, T, T)
-  if (options_.dropout > 0) att = dropout(att, options_.dropout, dropout_gen_, is_training());
+  if (options_.dropout > 0) att = dropout(att, options_.dropout, *dropout_gen_, is_training());
   return matmul(att, v);  // (B, H, T, hd)
 }
 

@@ -30,7 +30,8 @@ Tensor dropout(const Tensor& x, double p, Generator& gen, bool training) {
   return x * dropout_mask(x.shape(), p, gen, x.dtype());
 }
 
-Dropout::Dropout(double p, std::uint64_t seed) : p_(p), gen_(seed) {
+Dropout::Dropout(double p, std::uint64_t seed)
+    : p_(p), gen_(register_generator("generator", seed)) {
   check_p(p);
 }
 

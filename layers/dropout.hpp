@@ -22,12 +22,12 @@ Tensor dropout(const Tensor& x, double p, Generator& gen, bool training);
 class Dropout : public Module {
  public:
   explicit Dropout(double p, std::uint64_t seed = 0);
-  Tensor forward(const Tensor& x) { return dropout(x, p_, gen_, is_training()); }
+  Tensor forward(const Tensor& x) { return dropout(x, p_, *gen_, is_training()); }
   Tensor operator()(const Tensor& x) { return forward(x); }
 
  private:
   double p_;
-  Generator gen_;
+  std::shared_ptr<Generator> gen_;  // named_generators(): "generator"
 };
 
 }  // namespace tg::nn

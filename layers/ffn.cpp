@@ -65,7 +65,7 @@ std::int64_t llama_hidden_size(std::int64_t d_model, std::int64_t multiple_of) {
 }
 
 FFN::FFN(const FFNOptions& options, Generator& gen)
-    : options_(options), dropout_gen_(static_cast<std::uint64_t>(gen.integer(INT64_MAX))) {
+    : options_(options), dropout_gen_(register_generator("dropout", static_cast<std::uint64_t>(gen.integer(INT64_MAX)))) {
   const KindInfo& k = info(options.kind);
   const std::int64_t d = options.d_model;
   if (d <= 0) fail("FFN", "d_model must be positive, got ", d);
@@ -134,7 +134,7 @@ Tensor FFN::forward(const Tensor& x) {
   if (is_training() && options_.dropout > 0) {
     Shape hidden_shape = x.shape();
     hidden_shape.back() = hidden_;
-    mask = dropout_mask(hidden_shape, options_.dropout, dropout_gen_, x.dtype());
+    mask = dropout_mask(hidden_shape, options_.dropout, *dropout_gen_, x.dtype());
   }
   auto dropped = [mask](const Tensor& h) { return mask.defined() ? h * mask : h; };
   // FFN(x) = down(h(x)); what the tape keeps for backward is the one choice below.

@@ -77,7 +77,7 @@ class FFN : public Module {
   Tensor down_recomputing_hidden(const Tensor& x, const Tensor& mask) const;
   FFNOptions options_;
   std::int64_t hidden_;
-  Generator dropout_gen_;
+  std::shared_ptr<Generator> dropout_gen_;  // named_generators(): "dropout"
 };
 
 }  // namespace tg::nn

@@ -29,6 +29,23 @@ Tensor Module::register_parameter(const std::string& name, Tensor value) {
   return value;
 }
 
+std::shared_ptr<Generator> Module::register_generator(const std::string& name,
+                                                      std::uint64_t seed) {
+  if (name.empty() || name.find('.') != std::string::npos)
+    fail("register_generator", "name '", name, "' must be non-empty and contain no '.'");
+  for (const auto& g : generators_)
+    if (g.first == name) fail("register_generator", "name '", name, "' is already a generator");
+  generators_.emplace_back(name, std::make_shared<Generator>(seed));
+  return generators_.back().second;
+}
+
+std::vector<std::pair<std::string, std::shared_ptr<Generator>>> Module::named_generators() const {
+  auto out = generators_;
+  for (const auto& [child_name, child] : children_)
+    for (const auto& [name, g] : child->named_generators()) out.emplace_back(child_name + "." + name, g);
+  return out;
+}
+
 void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
   check_new_name(name);
   if (!module) fail("register_module", "'", name, "' is null");

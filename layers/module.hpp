@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/random.hpp"
 #include "core/tensor.hpp"
 
 namespace tg::nn {
@@ -41,6 +42,11 @@ class Module {
     return children_;
   }
   std::int64_t num_parameters() const;  // total number of elements in all parameters
+  // ("layers.0.self_attn.dropout", generator), ...: the generators the module draws from while
+  // training (dropout's masks), in registration order, depth first. They are state as much as
+  // the weights are: a run checkpoint saves them (examples/run_checkpoint.hpp), so that a resumed
+  // run draws the masks the uninterrupted one would have.
+  std::vector<std::pair<std::string, std::shared_ptr<Generator>>> named_generators() const;
 
   // Forgets every parameter's gradient (grad() becomes undefined), as PyTorch's
   // zero_grad(set_to_none=True).
@@ -64,6 +70,9 @@ class Module {
  protected:
   // Stores `value` as a parameter (setting requires_grad) and returns it. A leaf is required.
   Tensor register_parameter(const std::string& name, Tensor value);
+  // A generator of the module's own, seeded with `seed`, listed by named_generators(). The
+  // module draws from *returned pointer; copies of the module share it, as they share parameters.
+  std::shared_ptr<Generator> register_generator(const std::string& name, std::uint64_t seed);
   template <class M>
   std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
     add_child(name, module);
@@ -76,6 +85,7 @@ class Module {
 
   std::vector<std::pair<std::string, Tensor>> params_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
+  std::vector<std::pair<std::string, std::shared_ptr<Generator>>> generators_;
   bool training_ = true;
 };
 

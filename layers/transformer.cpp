@@ -18,7 +18,7 @@ Tensor Norm::forward(const Tensor& x) const {
 }
 
 TransformerBlock::TransformerBlock(const ModelConfig& c, Generator& gen)
-    : dropout_(c.dropout), dropout_gen_(static_cast<std::uint64_t>(gen.integer(INT64_MAX))) {
+    : dropout_(c.dropout), dropout_gen_(register_generator("dropout", static_cast<std::uint64_t>(gen.integer(INT64_MAX)))) {
   AttentionOptions a;
   a.d_model = c.d_model;
   a.heads = c.heads;
@@ -56,10 +56,10 @@ TransformerBlock::TransformerBlock(const ModelConfig& c, Generator& gen)
 Tensor TransformerBlock::forward(const Tensor& x) {
   const bool drop = dropout_ > 0 && is_training();
   Tensor a = self_attn->forward(input_layernorm->forward(x));
-  if (drop) a = dropout(a, dropout_, dropout_gen_, true);
+  if (drop) a = dropout(a, dropout_, *dropout_gen_, true);
   const Tensor h = x + a;  // the residual stream
   Tensor m = feed_forward(post_attention_layernorm->forward(h));
-  if (drop) m = dropout(m, dropout_, dropout_gen_, true);
+  if (drop) m = dropout(m, dropout_, *dropout_gen_, true);
   return h + m;
 }
 

@@ -103,7 +103,7 @@ class TransformerBlock : public Module {
   Tensor feed_forward(const Tensor& x);
 
   double dropout_;
-  Generator dropout_gen_;
+  std::shared_ptr<Generator> dropout_gen_;  // named_generators(): "dropout"
   MoEOutput routing_;
 };
 

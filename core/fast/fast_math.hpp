@@ -17,6 +17,7 @@
 #include <numbers>
 
 #include "activations/math.hpp"
+#include "core/fast/multiply_add.hpp"
 
 namespace tg::fast_math {
 
@@ -43,11 +44,11 @@ inline float exp(float x) {
   // ln 2 in two parts: n * 0.693359375 is exact for these n, so r keeps its low bits.
   const float r = (xc - n * 0.693359375f) - n * -2.12194440e-4f;
   float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
+  p = fast::multiply_add(p, r, 1.3981999507e-3f);
+  p = fast::multiply_add(p, r, 8.3334519073e-3f);
+  p = fast::multiply_add(p, r, 4.1665795894e-2f);
+  p = fast::multiply_add(p, r, 1.6666665459e-1f);
+  p = fast::multiply_add(p, r, 5.0000001201e-1f);
   const float e_r = p * r * r + r + 1.0f;
   const int k = static_cast<int>(n), half = k >> 1;
   const float two_half = std::bit_cast<float>((half + 127) << 23);  // 2^half

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/fast/multiply_add.hpp"
 #include "core/fast/parallel.hpp"
 
 namespace tg::kernels {
@@ -92,7 +93,7 @@ void micro_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std:
   a += s.a_step, b += s.b_step;
   for (std::int64_t p = 1; p < kc; ++p, a += s.a_step, b += s.b_step)
     for (int i = 0; i < MR; ++i)
-      for (int j = 0; j < NR; ++j) acc[i][j] += a[i * s.a_row] * b[j];
+      for (int j = 0; j < NR; ++j) acc[i][j] = fast::multiply_add(a[i * s.a_row], b[j], acc[i][j]);
   for (int i = 0; i < MR; ++i)
     for (int j = 0; j < NR; ++j) c[i * ldc + j] = acc[i][j] + (overwrite ? T(0) : c[i * ldc + j]);
 }
@@ -113,14 +114,15 @@ void edge_kernel(std::int64_t kc, const T* a, const T* b, Strides s, T* c, std::
 // the KV cache multiplies one token's row by every weight): packing B and filling an MR-row tile
 // with zeros would cost several times the arithmetic, so both operands are read where they lie,
 // element (p, j) of B at b[p * b_step + j * b_col]. Each element is summed over k in the same
-// order as in micro_kernel.
+// order, with the same fused multiply-adds (multiply_add.hpp), as in micro_kernel: the same bits.
 template <int W, class T>
 void row_kernel(std::int64_t kc, const T* a, std::int64_t a_step, const T* b, std::int64_t b_step,
                 std::int64_t b_col, T* c, bool overwrite) {
   T acc[W];
   for (int j = 0; j < W; ++j) acc[j] = a[0] * b[j * b_col];
   for (std::int64_t p = 1; p < kc; ++p)
-    for (int j = 0; j < W; ++j) acc[j] += a[p * a_step] * b[p * b_step + j * b_col];
+    for (int j = 0; j < W; ++j)
+      acc[j] = fast::multiply_add(a[p * a_step], b[p * b_step + j * b_col], acc[j]);
   for (int j = 0; j < W; ++j) c[j] = acc[j] + (overwrite ? T(0) : c[j]);
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -26,7 +27,10 @@ constexpr std::size_t kExactUpTo = 8192;
 // number of tokens every step, so its buffers come in ever new sizes; cached by exact size they
 // would never be asked for again, and the cache would fill to its limit (a 300k-parameter model
 // held 1 GB). With classes, nearby sizes share their blocks.
+// No object can be larger than PTRDIFF_MAX bytes, and above it the rounding would wrap around
+// past SIZE_MAX to a small block: such a request is refused, as pool_allocate promises.
 std::size_t rounded(std::size_t bytes) {
+  if (bytes > static_cast<std::size_t>(PTRDIFF_MAX)) throw std::bad_alloc();
   const std::size_t size =
       (std::max<std::size_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
   if (size <= kExactUpTo) return size;

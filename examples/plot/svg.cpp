@@ -29,31 +29,6 @@ double legend_width(const Panel& p) {
   return 34 + 6.6 * static_cast<double>(longest);
 }
 
-std::string escape(const std::string& text) {
-  std::string s;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        s += "&amp;";
-        break;
-      case '<':
-        s += "&lt;";
-        break;
-      case '>':
-        s += "&gt;";
-        break;
-      case '"':
-        s += "&quot;";
-        break;
-      case '\'':
-        s += "&apos;";
-        break;
-      default:
-        s += c;
-    }
-  }
-  return s;
-}
 
 std::string num(double v) {
   char buf[32];
@@ -64,6 +39,18 @@ std::string num(double v) {
 const char* color_of(const Series& s, std::size_t index) {
   const int c = s.color >= 0 ? s.color : static_cast<int>(index);
   return kPalette[c % kPaletteSize];
+}
+
+// The stroke's dash attribute: solid or dashed as the series asks, and on each later pass through
+// the palette a pattern of its own (dotted, dash-dotted, ...), so that two series that share a
+// colour are never drawn alike.
+std::string dash_of(const Series& s, std::size_t index) {
+  const int c = s.color >= 0 ? s.color : static_cast<int>(index);
+  const int pass = c / kPaletteSize % 3;
+  static const char* const solid[] = {"", "1.5 3", "10 3 1.5 3 1.5 3"};
+  static const char* const dashed[] = {"6 4", "6 3 1.5 3", "12 4"};
+  const std::string pattern = s.dashed ? dashed[pass] : solid[pass];
+  return pattern.empty() ? "" : " stroke-dasharray=\"" + pattern + "\"";
 }
 
 // The polyline points of a series, split wherever a value is not finite.
@@ -195,8 +182,7 @@ void draw_panel(std::ostringstream& o, const Figure& fig, int index) {
     if (s.line)
       for (const std::string& seg : segments(s, xr, yr, a))
         o << "<polyline class=\"series\" points=\"" << seg << "\" fill=\"none\" stroke=\""
-          << color_of(s, i) << "\" stroke-width=\"1.8\""
-          << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
+          << color_of(s, i) << "\" stroke-width=\"1.8\"" << dash_of(s, i) << "/>\n";
     if (s.markers)
       for (std::size_t k = 0; k < s.x.size(); k += static_cast<std::size_t>(s.marker_every))
         if (std::isfinite(s.x[k]) && std::isfinite(s.y[k]))
@@ -237,7 +223,7 @@ void draw_panel(std::ostringstream& o, const Figure& fig, int index) {
       if (s.line)
         o << "<line x1=\"" << num(lx + 6) << "\" y1=\"" << num(y - 4) << "\" x2=\"" << num(lx + 26)
           << "\" y2=\"" << num(y - 4) << "\" stroke=\"" << color_of(s, i) << "\" stroke-width=\"2\""
-          << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
+          << dash_of(s, i) << "/>\n";
       if (s.markers)
         o << "<circle cx=\"" << num(lx + 16) << "\" cy=\"" << num(y - 4) << "\" r=\"2.5\" fill=\""
           << color_of(s, i) << "\"/>\n";
@@ -249,6 +235,32 @@ void draw_panel(std::ostringstream& o, const Figure& fig, int index) {
 }
 
 }  // namespace
+
+std::string escape(const std::string& text) {
+  std::string s;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        s += "&amp;";
+        break;
+      case '<':
+        s += "&lt;";
+        break;
+      case '>':
+        s += "&gt;";
+        break;
+      case '"':
+        s += "&quot;";
+        break;
+      case '\'':
+        s += "&apos;";
+        break;
+      default:
+        s += c;
+    }
+  }
+  return s;
+}
 
 Rect plot_area(const Figure& figure, int panel) {
   const int row = panel / figure.cols, col = panel % figure.cols;

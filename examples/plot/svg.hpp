@@ -24,6 +24,9 @@ double to_pixel_y(double v, Range range, const Rect& area);
 
 std::string to_svg(const Figure& figure);
 
+// text with & < > " written as XML entities, for a <text> element or an attribute.
+std::string escape(const std::string& text);
+
 // Writes to_svg(figure) to `path` through a temporary file renamed into place. Throws
 // std::runtime_error naming the path if it cannot.
 void write_svg(const Figure& figure, const std::string& path);

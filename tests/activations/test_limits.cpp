@@ -4,7 +4,11 @@
 // through the plain ops, the learnable-beta swish, the gated (GLU-family) ops and the fused down
 // projection. And softplus past its overflow point below a high threshold.
 #include <cmath>
+#include <functional>
+#include <iomanip>
+#include <string>
 #include <limits>
+#include <tuple>
 
 #include "core/fast/activated_linear.hpp"
 #include "activations/activations.hpp"
@@ -150,5 +154,71 @@ TEST_CASE("softplus does not overflow below a high threshold: softplus(95, thres
     // and far left it is e^(beta x) / beta, small and positive, not 0 - 0
     CHECK(softplus(tensor({-20.0}, {1}, dtype), 1.0, 100.0).item() ==
           doctest::Approx(std::exp(-20.0)).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("every activation in float32 keeps its relative accuracy in both tails, value and slope") {
+  // A float32 formula that subtracts nearly equal numbers in a tail loses its digits there while
+  // its float64 twin does not: GELU's tanh form, x (1 + tanh u) / 2, was 30% off at x = -5
+  // (1 + tanh u cancels), and 1 - tanh^2 or s (1 - s) kept three digits past |x| = 5 (issue 25).
+  // Each is written in a form that does not cancel (activations/math.hpp), and here every
+  // activation's float32 value and slope, through the tape, must equal the float64 result
+  // rounded, over -30..30 and out to float's largest value, to 2.4e-7 (2 ulp) times (8 + x^2)
+  // relative: in a tail the result is e^z with z of order x^2 (x^2 / 2 for GELU, 2u ~ 0.07 |x|^3
+  // + 1.6 |x| for its tanh form, where the result is still a float), and z is itself rounded in
+  // float32, which costs |z| ulp of e^z; nothing done in float32 can avoid that. The cancellation
+  // cost far more (30% is 2.5 million ulp). Below 1e-36 in size float32 has lost digits to the
+  // subnormal range, so the comparison is absolute there. And near a root of a slope (GELU's at
+  // x = -0.75, SiLU's at -1.28, all with |x| < 2, not in a tail) the slope is the difference of
+  // two terms of about 0.2, which float32 holds to their ulp: 1e-7 absolute there.
+  const double big = std::numeric_limits<float>::max();
+  std::vector<double> points;
+  for (int i = -600; i <= 600; ++i) points.push_back(i * 0.05);
+  for (double x : {1e2, 1e4, 1e10, 1e19, 1e30, big}) {
+    points.push_back(x);
+    points.push_back(-x);
+  }
+  const auto n = static_cast<std::int64_t>(points.size());
+  struct Case {
+    const char* name;
+    std::function<Tensor(const Tensor&)> f;
+  };
+  const std::vector<Case> cases = {
+      {"gelu tanh", [](const Tensor& x) { return gelu(x, GeluApproximation::Tanh); }},
+      {"gelu", [](const Tensor& x) { return gelu(x); }},
+      {"silu", [](const Tensor& x) { return silu(x); }},
+      {"swish beta 2", [](const Tensor& x) { return swish(x, 2.0); }},
+      {"sigmoid", [](const Tensor& x) { return sigmoid(x); }},
+      {"tanh", [](const Tensor& x) { return tg::tanh(x); }},
+      {"softplus", [](const Tensor& x) { return softplus(x); }},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    std::vector<double> value[2], slope[2];
+    for (int d = 0; d < 2; ++d) {
+      Tensor x = tensor(points, {n}, d == 0 ? float32 : float64);
+      x.requires_grad_();
+      const Tensor y = c.f(x);
+      y.backward(ones({n}, x.dtype()));
+      value[d] = y.to_vector();
+      slope[d] = x.grad().to_vector();
+    }
+    int faults = 0;
+    for (std::int64_t i = 0; i < n; ++i)
+      for (auto [got, want, what] :
+           {std::tuple{value[0][static_cast<std::size_t>(i)], value[1][static_cast<std::size_t>(i)], "value"},
+            std::tuple{slope[0][static_cast<std::size_t>(i)], slope[1][static_cast<std::size_t>(i)], "slope"}}) {
+        const double expected = static_cast<float>(want);  // the float64 result, rounded
+        const double x = points[static_cast<std::size_t>(i)];
+        const double tolerance = 2.4e-7 * (8 + std::min(x * x, 1e4)) * std::abs(expected);
+        const bool ok = got == expected || std::abs(got - expected) <= tolerance ||
+                        (std::abs(expected) < 1e-36 && std::abs(got - expected) < 1e-42) ||
+                        (std::abs(x) < 2 && std::abs(got - expected) < 1e-7);
+        if (!ok && faults++ < 5)
+          FAIL_CHECK(std::string(c.name) << " " << std::string(what) << " at x = " << x << ": float32 gives "
+                                         << std::setprecision(9) << got << ", float64 gives "
+                                         << want);
+      }
+    CHECK(faults == 0);
   }
 }

@@ -137,3 +137,19 @@ TEST_CASE("next_token draws only what top-k and top-p kept") {
           generation::next_token(tensor({1.0, NAN, 0.0}, {3}), o, gen);
         }).find("a logit is nan") != std::string::npos);
 }
+
+TEST_CASE("next_token refuses a negative, NaN or infinite temperature, naming it") {
+  // T = -1 used to pick the least likely token, T = NaN always the last id (issue 25).
+  Generator gen(4);
+  const Tensor logits = tensor({0.0, 3.0, 9.0, 1.0}, {4});
+  for (double t : {-1.0, -1e-300, double(NAN), double(INFINITY), -double(INFINITY)}) {
+    CAPTURE(t);
+    generation::SamplingOptions o;
+    o.temperature = t;
+    const std::string message = error_of([&] { generation::next_token(logits, o, gen); });
+    CHECK(message.rfind("generate: temperature must be a finite number >= 0 (0 = greedy), got ", 0) == 0);
+    // and the whole loop, which draws through next_token
+    nn::Transformer model = model_for(false, false, float64);
+    CHECK(error_of([&] { generation::generate(model, {1, 2}, 3, o, true, gen); }) == message);
+  }
+}

@@ -1,10 +1,13 @@
 // The plotting library of examples/plot and the activation curves behind the plot demo.
 #include <cmath>
+#include <set>
+#include <string>
 
 #include "activation_curves.hpp"
 #include "helpers.hpp"
 #include "plot/csv.hpp"
 #include "plot/svg.hpp"
+#include "plot/tape_svg.hpp"
 #include "plot/terminal.hpp"
 
 namespace {
@@ -220,4 +223,42 @@ TEST_CASE("every derivative from backward matches its closed form to 1e-6") {
         worst = std::max(worst, std::abs(c.dy_backward[i] - c.dy_closed[i]));
     CHECK(worst < 1e-6);
   }
+}
+
+TEST_CASE("no two series of a panel are drawn alike, however many there are") {
+  // compare_ffn's held-out figure drew 10 series in 8 colours: moe-active shared relu's blue
+  // (issue 25). Each series' (colour, dash pattern) pair must be its own, solid or dashed.
+  for (int n : {10, 12, 30}) {
+    CAPTURE(n);
+    plot::Figure fig = square();
+    for (int i = 0; i < n; ++i)
+      fig.panels[0].add("s" + std::to_string(i), {0, 10}, {1.0 * i, 1.0 * i}).dashed = i % 3 == 0;
+    const std::string svg = plot::to_svg(fig);
+    std::set<std::string> styles;
+    for (std::size_t at = svg.find("class=\"series\""); at != std::string::npos;
+         at = svg.find("class=\"series\"", at + 1)) {
+      const std::size_t from = svg.find("stroke=\"", at), to = svg.find("/>", at);
+      styles.insert(svg.substr(from, to - from));  // the colour and the dash attribute
+    }
+    CHECK(styles.size() == static_cast<std::size_t>(n));
+  }
+}
+
+TEST_CASE("a tape drawn as SVG: a box per tensor and per op, an arrow per use") {
+  using namespace tg;
+  current_tape().clear();
+  Tensor a = scalar(2.0, float64).requires_grad_().set_name("a");
+  Tensor b = scalar(-3.0, float64).requires_grad_().set_name("b <x>");
+  Tensor L = ((a * b + a) * a).set_name("L");
+  L.backward({}, true);
+  const std::string svg = plot::tape_to_svg(current_tape(), "T & t");
+  current_tape().clear();
+  CHECK(count(svg, "<rect") == 1 + 3 + 3 + 2);  // background, 3 ops, 3 results, 2 leaves
+  CHECK(count(svg, "<polyline") == 3 * 2 + 3);  // two inputs and one output per op
+  CHECK(svg.find(">b &lt;x&gt;</text>") != std::string::npos);
+  CHECK(svg.find(">T &amp; t</text>") != std::string::npos);
+  // L = a^2 b + a^2: dL/da = 2ab + 2a = -8 and dL/db = a^2 = 4 at a = 2, b = -3
+  CHECK(svg.find(">grad [-8]</text>") != std::string::npos);
+  CHECK(svg.find(">grad [4]</text>") != std::string::npos);
+  CHECK(count(svg, "<text") == count(svg, "</text>"));
 }

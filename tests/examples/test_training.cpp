@@ -3,8 +3,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "checkpoint_io.hpp"
+#include "run_checkpoint.hpp"
 #include "core/safetensors.hpp"
 #include "helpers.hpp"
 #include "layers/optim.hpp"
@@ -207,4 +209,59 @@ TEST_CASE("read_text_file names a folder as a folder") {
   const std::string dir = scratch_dir("text-folder");
   CHECK(error_of([&] { tasks::read_text_file(dir); }) ==
         "text: '" + dir + "' is a folder, not a file");
+}
+
+TEST_CASE("a resumed run with dropout draws the masks the uninterrupted run draws") {
+  // Each block, attention layer and FFN keeps a generator of its own for its dropout masks; the
+  // run checkpoint saves them (tapegrad.rng.model.<name>). Before it did, 3 + 3 steps after a
+  // save and a restore drew other masks than 6 straight steps (issue 25).
+  auto task = tasks::make_synthetic("reverse");
+  nn::ModelConfig c = tiny_model(task->vocab(), task->seq_len());
+  c.dropout = 0.2;
+  auto fresh = [&](Generator& init) {
+    auto model = std::make_unique<nn::Transformer>(c, init);
+    model->train();
+    return model;
+  };
+  std::vector<double> straight;
+  {
+    Generator init(11), data(12);
+    auto model = fresh(init);
+    optim::AdamW opt(model->parameters());
+    for (int s = 0; s < 6; ++s) straight.push_back(training::train_step(*model, opt, task->sample(8, data)));
+  }
+  const std::string dir = scratch_dir("resume-dropout");
+  Generator data(12);
+  std::vector<double> resumed;
+  {
+    Generator init(11);
+    auto model = fresh(init);
+    REQUIRE(model->named_generators().size() >= 3);  // block, attention and FFN, at least
+    optim::AdamW opt(model->parameters());
+    for (int s = 0; s < 3; ++s) resumed.push_back(training::train_step(*model, opt, task->sample(8, data)));
+    io::save_checkpoint(dir, *model, opt, {3, data.state(), Generator(1).state(), {}, {}});
+  }
+  {
+    Generator other_init(99);  // other weights and other generators, all replaced by the restore
+    auto model = fresh(other_init);
+    optim::AdamW opt(model->parameters());
+    const io::Checkpoint checkpoint = io::read_checkpoint(dir);
+    CHECK(checkpoint.state.model_rngs.size() == model->named_generators().size());
+    io::restore(checkpoint, *model, opt);
+    Generator data2;
+    data2.set_state(checkpoint.state.train_rng);
+    for (int s = 0; s < 3; ++s) resumed.push_back(training::train_step(*model, opt, task->sample(8, data2)));
+  }
+  CHECK(resumed == straight);
+  // A checkpoint naming a generator the model does not have is refused, naming it.
+  {
+    Generator init(11);
+    auto model = fresh(init);
+    optim::AdamW opt(model->parameters());
+    io::Checkpoint checkpoint = io::read_checkpoint(dir);
+    checkpoint.state.model_rngs["layers.7.mlp.dropout"] = Generator(3).state();
+    CHECK(error_of([&] { io::restore(checkpoint, *model, opt); })
+              .find("holds \"tapegrad.rng.model.layers.7.mlp.dropout\", a generator this model "
+                    "has not") != std::string::npos);
+  }
 }

@@ -10,6 +10,7 @@ using namespace tg;
 using namespace tg::testing;
 
 TEST_CASE("attention_weights are the forward's P, causal rows summing to 1, for every layer") {
+  current_tape().clear();  // whatever an earlier case in this process left
   for (const bool rope : {true, false}) {
     CAPTURE(rope);
     nn::ModelConfig c;
