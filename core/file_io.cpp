@@ -50,7 +50,37 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   }
 }
 
+namespace {
+// What a path that is not a regular file is, for the messages.
+const char* kind_of(const std::filesystem::file_status& status) {
+  namespace fs = std::filesystem;
+  switch (status.type()) {
+    case fs::file_type::fifo: return "a FIFO (a pipe)";
+    case fs::file_type::character: return "a character device (a terminal or /dev/stdin)";
+    case fs::file_type::block: return "a block device";
+    case fs::file_type::socket: return "a socket";
+    default: return "not a regular file";
+  }
+}
+}  // namespace
+
+void require_regular_file(const std::string& path, const char* what) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (status.type() == fs::file_type::not_found) fail(what, "cannot open '", path, "': no such file");
+  if (fs::is_directory(status)) fail(what, "'", path, "' is a folder, not a file");
+  if (!fs::is_regular_file(status))
+    fail(what, "'", path, "' is ", kind_of(status), ", not a regular file");
+}
+
 std::string read_file(const std::string& path, std::int64_t max_bytes, const char* what) {
+  require_regular_file(path, what);
+  return read_file_or_stream(path, max_bytes, what);
+}
+
+std::string read_file_or_stream(const std::string& path, std::int64_t max_bytes,
+                                const char* what) {
   namespace fs = std::filesystem;
   std::error_code error;
   const fs::file_status status = fs::status(path, error);

@@ -13,8 +13,18 @@ namespace tg {
 
 void write_file_atomically(const std::string& path, const std::string& text);
 
-// The whole file; throws tg::Error naming `what` and the path if it cannot be read or is larger
-// than max_bytes.
+// Throws tg::Error naming `what` and the path unless `path` is a regular file (or a link to
+// one): a FIFO, a terminal or a device would make a reader wait forever or never end, and a
+// folder is no file. For every file a program reads back (config.json, vocab.json, a checkpoint).
+void require_regular_file(const std::string& path, const char* what);
+
+// The whole regular file (require_regular_file); throws tg::Error naming `what` and the path if
+// it cannot be read or is larger than max_bytes.
 std::string read_file(const std::string& path, std::int64_t max_bytes, const char* what);
+
+// The same for a file named once on the command line to be read once (train_transformer's
+// --text): a regular file, or a FIFO or /dev/stdin read to its end, up to max_bytes.
+std::string read_file_or_stream(const std::string& path, std::int64_t max_bytes,
+                                const char* what);
 
 }  // namespace tg

@@ -85,6 +85,7 @@ void save_safetensors(const std::string& path, const std::map<std::string, Tenso
 }
 
 SafeTensorsFile load_safetensors(const std::string& path) {
+  require_regular_file(path, "load_safetensors");  // a FIFO or a device would block or never end
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) fail("load_safetensors", "cannot open '", path, "'");
   const auto size = static_cast<std::uint64_t>(in.tellg());
@@ -178,19 +179,30 @@ SafeTensorsFile load_safetensors(const std::string& path) {
     entries.push_back({name, dt, dims, begin, end});
   }
 
-  // No two tensors may share bytes: sorted by start, each must begin at or after the furthest
-  // end so far (empty tensors occupy nothing).
+  // The tensors tile the data exactly, as the format requires ("the byte buffer needs to be
+  // entirely indexed, and cannot contain holes"): sorted by start, each begins where the one
+  // before ended (empty tensors occupy nothing), and the last ends at the end of the file. Bytes
+  // no tensor indexes are refused: a header 4 bytes short, padded with spaces, shifted every
+  // tensor by one float and was read without a word (issue 26).
   std::vector<const Entry*> by_start;
   for (const Entry& e : entries)
     if (e.end > e.begin) by_start.push_back(&e);
   std::sort(by_start.begin(), by_start.end(),
             [](const Entry* a, const Entry* b) { return a->begin < b->begin; });
-  std::uint64_t furthest = 0;
+  std::uint64_t covered = 0;  // the data bytes [0, covered) belong to the tensors so far
   for (const Entry* e : by_start) {
-    if (e->begin < furthest)
+    if (e->begin < covered)
       bad(data_start + e->begin, "tensor '" + e->name + "' overlaps another tensor's data");
-    furthest = e->end;
+    if (e->begin > covered)
+      bad(data_start + covered, "bytes " + std::to_string(covered) + " to " +
+                                    std::to_string(e->begin) +
+                                    " of the data belong to no tensor (before '" + e->name +
+                                    "'); the format allows no gaps");
+    covered = e->end;
   }
+  if (covered != data_size)
+    bad(data_start + covered, "the last " + std::to_string(data_size - covered) +
+                                  " bytes of the file belong to no tensor; the format allows none");
 
   // Second pass: the sizes add up to at most the file's data, so allocating is safe now.
   for (const Entry& e : entries) {

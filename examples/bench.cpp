@@ -24,13 +24,16 @@
 // 0.2 s, and the figure is the median of --reps samples. A training step is timed whole
 // (forward, loss, backward, AdamW step, zero_grad) over --steps steps after --warmup, and each
 // configuration runs in a process of its own so that its peak memory is its own.
+#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -390,16 +393,27 @@ int main(int argc, char** argv) {
       for (int t : thread_counts)
         for (const std::string& c : configs)
           for (const std::string& f : ffns) {
-            const std::string command =
-                std::string("'") + self + "' --one-step " + c + "," + f + "," + std::to_string(t) +
-                " --warmup " + std::to_string(warmup) + " --steps " + std::to_string(steps) +
-                (flags.on("reference") ? " --reference" : "");
+            // The child gets its arguments as a list, never through a shell: a path holding a
+            // quote or a ';' is only a path (issue 26 ran `touch` from a folder named so).
+            std::vector<std::string> args = {self,      "--one-step", c + "," + f + "," + std::to_string(t),
+                                             "--warmup", std::to_string(warmup),
+                                             "--steps",  std::to_string(steps)};
+            if (flags.on("reference")) args.push_back("--reference");
+            std::vector<char*> argv;
+            for (std::string& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
             std::fflush(stdout);
-            // std::system ignores SIGINT while the child runs; a child ended by a signal (Ctrl-C
-            // reaches the whole foreground group) ends the benchmark with the same status.
-            const int status = std::system(command.c_str());
-            if (status != -1 && WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-            if (status != 0) fail("bench", "'", command, "' failed");
+            pid_t child = 0;
+            if (const int error = posix_spawn(&child, self, nullptr, nullptr, argv.data(), environ))
+              fail("bench", "cannot start '", self, "': ", std::strerror(error));
+            int status = 0;
+            while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+            }
+            // A child ended by a signal (Ctrl-C reaches the whole foreground group) ends the
+            // benchmark with the same status.
+            if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+              fail("bench", "the step benchmark of ", c, ",", f, ",", t, " threads failed");
           }
     }
     if (only == "all" || only == "flops")

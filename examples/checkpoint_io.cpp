@@ -120,7 +120,7 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
     << "    \"experts\": " << c.experts << ",\n    \"experts_per_token\": " << c.experts_per_token
     << ",\n    \"router_aux_loss_coef\": " << number(c.router_aux_loss_coef)
     << ",\n    \"router_z_loss_coef\": " << number(c.router_z_loss_coef) << "\n  }\n}\n";
-  write_file_atomically(dir + "/config.json", j.str());
+  const std::string config = j.str();
 
   // A token is bytes (one byte of a text file, which may be half a UTF-8 character), and JSON
   // text must be UTF-8: each token is written through GPT-2's byte map (json::bytes_to_unicode),
@@ -129,9 +129,19 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
       "{\"task\": " + json::quote(run.task) + ", \"encoding\": \"bytes_to_unicode\", \"tokens\": [";
   for (std::size_t i = 0; i < run.tokens.size(); ++i)
     vocab += (i ? ", " : "") + json::quote(json::bytes_to_unicode(run.tokens[i]));
-  write_file_atomically(dir + "/vocab.json", vocab + "]}\n");
+  vocab += "]}\n";
+  const std::string tokenizer = run.bpe ? text::tokenizer_json(*run.bpe) : "";
+  // What is written must be read back (load_config's caps): checked before anything is written.
+  for (const auto& [name, text] : {std::pair<const char*, const std::string*>{"config.json", &config},
+                                   {"vocab.json", &vocab},
+                                   {"tokenizer.json", &tokenizer}})
+    if (static_cast<std::int64_t>(text->size()) > kMaxSavedFileBytes)
+      fail("save", "'", dir, "/", name, "' would be ", text->size(), " bytes, more than the ",
+           kMaxSavedFileBytes, " a load reads back");
+  write_file_atomically(dir + "/config.json", config);
+  write_file_atomically(dir + "/vocab.json", vocab);
   if (run.bpe) {
-    text::save_tokenizer_json(dir + "/tokenizer.json", *run.bpe);
+    write_file_atomically(dir + "/tokenizer.json", tokenizer);
   } else {
     // A byte model has no tokenizer.json; one left from a BPE model saved here before would be
     // what Hugging Face loads, with ids the model does not have.
@@ -247,9 +257,10 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
 
 SavedRun load_config(const std::string& dir) {
   const std::string config_path = dir + "/config.json", vocab_path = dir + "/vocab.json";
-  const std::string config_text = read_file(config_path, 1 << 20, "load");
+  const std::string config_text = read_file(config_path, kMaxSavedFileBytes, "load");
   SavedRun run =
-      parse_run(config_text, read_file(vocab_path, 1 << 20, "load"), config_path, vocab_path);
+      parse_run(config_text, read_file(vocab_path, kMaxSavedFileBytes, "load"), config_path,
+                vocab_path);
   if (run.tokenizer == "bpe") {
     // The tokenizer must be this model's: as many tokens as its embedding has rows, each the
     // bytes vocab.json gives (a tokenizer.json copied from another run would renumber the text).

@@ -21,6 +21,7 @@
 
 #include "layers/transformer.hpp"
 #include "text/bpe.hpp"
+#include "text/tokenizer_json.hpp"
 
 namespace tg::io {
 
@@ -34,6 +35,16 @@ struct SavedRun {
       nullptr;  // with "bpe": the tokenizer, saved as tokenizer.json
 };
 
+// The most bytes load_config reads of config.json, vocab.json or tokenizer.json, and so the most
+// save_run writes: whatever a run saves, it can load. The largest a run can make is a vocab.json
+// or tokenizer.json of 65,536 BPE tokens (the largest --vocab-size) of up to 128 characters (the
+// pre-tokenizer's cap) of up to 4 bytes each, each byte 2 bytes of UTF-8 through GPT-2's byte
+// map: 65,536 x 1,024 bytes = 64 MiB, plus the JSON around them. 256 MiB leaves room for that
+// and still refuses a wrong path to a huge file before allocating it.
+inline constexpr std::int64_t kMaxSavedFileBytes = text::kMaxTokenizerJsonBytes;
+
+// Writes the folder; throws tg::Error naming the file if one would be larger than
+// kMaxSavedFileBytes (before writing anything) or cannot be written.
 void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& run);
 
 // Reads and checks config.json and vocab.json, and tokenizer.json for a BPE model (its vocabulary

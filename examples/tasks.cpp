@@ -230,7 +230,7 @@ double CharTask::unigram_entropy() const {
 }
 
 std::string read_text_file(const std::string& path) {
-  return read_file(path, 100 << 20, "text");  // a folder, a FIFO or /dev/stdin included
+  return read_file_or_stream(path, 100 << 20, "text");  // a FIFO or /dev/stdin included
 }
 
 }  // namespace tg::tasks

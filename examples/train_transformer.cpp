@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -370,6 +371,7 @@ Options options(int argc, char** argv) {
   o.prompt = flags.text("generate");
   o.logits_out = flags.text("logits-out");
   o.text_file = flags.text("text");
+  o.text_file_given = flags.given("text");  // typed now, not read back from a checkpoint
   const std::string load = flags.text("load");
   flags.needs("tokenize", !load.empty(), "needs --load DIR (the ids are a saved model's)");
   // A loaded model is evaluated (and can generate) unless --steps asks for more training.
@@ -746,8 +748,19 @@ int main(int argc, char** argv) {
     if (!o.text_file.empty()) {
       std::vector<text::Document> documents;
       std::vector<std::string> skipped;
+      // The path a saved model was trained on is read back only if it is a file or a folder:
+      // a FIFO or /dev/stdin was read once, and would now be waited on for ever.
+      if (!o.text_file_given) {
+        namespace fs = std::filesystem;
+        std::error_code error;
+        const fs::file_status status = fs::status(o.text_file, error);
+        if (fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status))
+          fail("text", "the saved model was trained on '", o.text_file,
+               "', which is not a regular file or a folder (a pipe or a device, read once): "
+               "pass --text FILE to give it the text again");
+      }
       try {
-        documents = text::read_documents(o.text_file, &skipped);
+        documents = text::read_documents(o.text_file, &skipped, o.text_file_given);
       } catch (const Error& e) {
         if (o.text_file_given || o.steps > 0) throw;
         no_evaluation =

@@ -15,10 +15,13 @@ constexpr std::int64_t kMaxBytes = 100 << 20;
 constexpr std::size_t kMaxFiles = 10000;
 }  // namespace
 
-std::vector<Document> read_documents(const std::string& path, std::vector<std::string>* skipped) {
+std::vector<Document> read_documents(const std::string& path, std::vector<std::string>* skipped,
+                                     bool streams) {
   namespace fs = std::filesystem;
   std::error_code error;
-  if (!fs::is_directory(path, error)) return {{path, read_file(path, kMaxBytes, "text")}};
+  if (!fs::is_directory(path, error))
+    return {{path, streams ? read_file_or_stream(path, kMaxBytes, "text")
+                           : read_file(path, kMaxBytes, "text")}};
 
   std::vector<fs::path> names;
   for (fs::directory_iterator it(path, error), end; !error && it != end; it.increment(error))

@@ -25,12 +25,15 @@ struct Document {
   std::string text;
 };
 
-// A file (as tasks::read_text_file: a FIFO or /dev/stdin too), or a folder's files in name order.
-// Throws tg::Error naming the path for an empty folder, a folder with no readable file, or more
-// than the limits; `skipped` (if given) receives what a folder's listing held that was not read,
-// with why.
+// A file, or a folder's files in name order. With `streams` the file may also be a FIFO or
+// /dev/stdin (as tasks::read_text_file), read once to its end: for a --text given on the command
+// line. Without, it must be a regular file: for a path read back from a saved model, where a
+// stream would be waited on for ever (issue 26). Throws tg::Error naming the path for an empty
+// folder, a folder with no readable file, a stream where none is allowed, or more than the
+// limits; `skipped` (if given) receives what a folder's listing held that was not read, with why.
 std::vector<Document> read_documents(const std::string& path,
-                                     std::vector<std::string>* skipped = nullptr);
+                                     std::vector<std::string>* skipped = nullptr,
+                                     bool streams = true);
 
 // The parts of each document: train[i] is the first bytes of document i, val[i] the rest, the
 // last floor(size * val_fraction) bytes. val_fraction must be in (0, 0.5] (tg::Error otherwise).

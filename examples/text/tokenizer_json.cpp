@@ -219,7 +219,7 @@ BPE parse_tokenizer_json(const std::string& text, const std::string& path) {
 }
 
 BPE load_tokenizer_json(const std::string& path) {
-  return parse_tokenizer_json(read_file(path, 64 << 20, "tokenizer"), path);
+  return parse_tokenizer_json(read_file(path, kMaxTokenizerJsonBytes, "tokenizer"), path);
 }
 
 }  // namespace tg::text

@@ -28,6 +28,7 @@
 // (GPT-2's orders its bytes otherwise) is refused rather than read with other ids.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "text/bpe.hpp"
@@ -42,8 +43,12 @@ void save_tokenizer_json(const std::string& path, const BPE& bpe);
 
 // Reads and checks a tokenizer.json; throws tg::Error naming `path` and what is wrong (the JSON
 // parser's byte offset, or the field: "model.type", "model.merges[12]", ...). `text` is the
-// file's content (parse_tokenizer_json) or read from `path` (load_tokenizer_json, at most 64 MB).
+// file's content (parse_tokenizer_json) or read from `path` (load_tokenizer_json, at most kMaxTokenizerJsonBytes).
 BPE parse_tokenizer_json(const std::string& text, const std::string& path);
 BPE load_tokenizer_json(const std::string& path);
+
+// The most bytes load_tokenizer_json reads, and a saved model folder's files too
+// (io::kMaxSavedFileBytes in checkpoint_io.hpp says why this is enough for any run's).
+inline constexpr std::int64_t kMaxTokenizerJsonBytes = std::int64_t{256} << 20;
 
 }  // namespace tg::text

@@ -1,4 +1,6 @@
 // safetensors and JSON: round trips, and files built to break the reader.
+#include <sys/stat.h>
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -236,4 +238,32 @@ TEST_CASE("safetensors: names and metadata that are not UTF-8 are refused before
   CHECK(message.find("header is not valid JSON (json: offset 5: invalid UTF-8 byte 0xE9") !=
         std::string::npos);
   std::remove(path.c_str());
+}
+
+TEST_CASE("safetensors: bytes that no tensor indexes are refused, with the offset") {
+  // The format requires the data to be covered exactly. A header length 4 bytes short (the
+  // header ending in padding spaces) shifted every tensor by one float and loaded without a
+  // word (issue 26); so did a gap between tensors or bytes after the last one.
+  const std::string w = R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+  const std::string eight(8, '\0');
+  const std::string padded = w + "    ";  // 4 spaces of padding, as writers may add
+  REQUIRE(load_safetensors(raw_file("padded.st", padded, eight)).tensors.at("w").numel() == 2);
+  CHECK(load_error(raw_file("short.st", padded, eight, padded.size() - 4)) ==
+        "load_safetensors: '" + scratch("short.st") + "', byte " +
+            std::to_string(8 + padded.size() - 4 + 8) +
+            ": the last 4 bytes of the file belong to no tensor; the format allows none");
+  CHECK(load_error(raw_file("trailing.st", w, eight + "xy")).find("the last 2 bytes") !=
+        std::string::npos);
+  const std::string gap =
+      R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}})";
+  CHECK(load_error(raw_file("gap.st", gap, std::string(12, '\0'))) ==
+        "load_safetensors: '" + scratch("gap.st") + "', byte " + std::to_string(8 + gap.size() + 4) +
+            ": bytes 4 to 8 of the data belong to no tensor (before 'b'); the format allows no gaps");
+  // A FIFO where the weights should be is refused at once, not waited on.
+  const std::string fifo = scratch("weights.fifo");
+  std::filesystem::remove(fifo);
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(load_error(fifo) ==
+        "load_safetensors: '" + fifo + "' is a FIFO (a pipe), not a regular file");
+  std::filesystem::remove(fifo);
 }

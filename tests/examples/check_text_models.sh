@@ -51,4 +51,19 @@ check "--text a FIFO: read and trained" grep -q "summary: task=text:fifo .* step
 "$program" --text /dev/stdin --seq 16 --steps 2 <text >g.out 2>&1
 check "--text /dev/stdin: read and trained" grep -q "summary: task=text:/dev/stdin .* steps=2" g.out
 
+# Issue 26, kind A: a model trained on a stream cannot read its text back; --load refuses at once
+# (under a time limit: it used to wait on standard input for ever), and --text gives it again.
+"$program" --text /dev/stdin --seq 16 --steps 2 --save rs <text >h.out 2>&1
+check "a model trained on /dev/stdin: saved" test -s rs/config.json
+timeout 20 "$program" --load rs --generate 'line ' --max-new 5 </dev/zero >h2.out 2>&1
+check "--load of a model trained on /dev/stdin: exit status 1, at once" test $? -eq 1
+check "--load of a model trained on /dev/stdin: says why and what to do" grep -q "text: the saved model was trained on '/dev/stdin', which is not a regular file or a folder (a pipe or a device, read once): pass --text FILE to give it the text again" h2.out
+"$program" --load rs --text text --generate 'line ' --max-new 5 >h3.out 2>&1
+check "--load with --text again: generates" test $? -eq 0
+# A model folder's files must be regular files: a FIFO in place of config.json is refused by name.
+cp -r rs rf && rm rf/config.json && mkfifo rf/config.json
+timeout 20 "$program" --load rf >h4.out 2>&1
+check "config.json a FIFO: exit status 1, at once" test $? -eq 1
+check "config.json a FIFO: named" grep -q "'rf/config.json' is a FIFO (a pipe), not a regular file" h4.out
+
 finish

@@ -265,3 +265,25 @@ TEST_CASE("a resumed run with dropout draws the masks the uninterrupted run draw
                     "has not") != std::string::npos);
   }
 }
+
+TEST_CASE("a saved folder's vocab.json of any size a run can make is read back") {
+  // vocab.json was read with a 1 MB cap but written at any size: BPE with --vocab-size 65536 on
+  // Cyrillic text saved with exit 0, and --load refused the 1.2 MB file (issue 26). The caps are
+  // now one constant, kMaxSavedFileBytes, above the largest file a run can write, and save_run
+  // refuses to write more than it. Here: 2048 tokens of 256 Cyrillic letters (512 bytes, 1 KB in
+  // the file each), a 2 MB vocab.json.
+  const std::int64_t vocab = 2048;
+  Generator gen(8);
+  nn::Transformer model(tiny_model(vocab, 8, 8), gen);
+  std::string letters;
+  for (int i = 0; i < 256; ++i) letters += "\xd0\x96";  // Zhe
+  std::vector<std::string> tokens(static_cast<std::size_t>(vocab), letters);
+  for (std::size_t i = 0; i < tokens.size(); ++i) tokens[i] += std::to_string(i);
+  const std::string dir = scratch_dir("big-vocab");
+  io::save_run(dir, model, {model.config(), "sort", 23, tokens});
+  CHECK(std::filesystem::file_size(dir + "/vocab.json") > (std::uintmax_t{2} << 20));
+  const io::SavedRun back = io::load_config(dir);
+  CHECK(back.tokens == tokens);
+  static_assert(io::kMaxSavedFileBytes >= (std::int64_t{65536} * 128 * 4 * 2 + (1 << 20)),
+                "the cap holds the largest vocabulary a run can make");
+}
