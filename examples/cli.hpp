@@ -74,6 +74,9 @@ class Flags {
   void add(const std::string& name, const std::string& default_value) {
     values_[name] = default_value;
   }
+  // A flag whose value is a text in which '' is a text like any other (train_transformer's
+  // --tokenize: the empty text's ids are an empty line), not a missing value.
+  void allow_empty(const std::string& name) { empty_allowed_.insert(name); }
   // Declares a switch: off unless given.
   void add_switch(const std::string& name) {
     values_.erase(name);  // a name is either a flag or a switch
@@ -96,6 +99,10 @@ class Flags {
         error("unknown argument '" + flag + "'");
       if (i + 1 >= argc) error(flag + " needs a value");
       const std::string value = argv[++i];
+      // An empty value is not "not given": `--save ''` once trained and saved nothing, exit 0
+      // (issue 26). Every program's every flag refuses it; leaving the flag out gives the default.
+      if (value.empty() && !empty_allowed_.count(flag.substr(2)))
+        error(flag + " needs a value, got '' (leave the flag out for its default)");
       // Runs record their flags in JSON files (a checkpoint's metadata, config.json), and JSON
       // is UTF-8: a value that is not (a file name in Latin-1, say) would fail only when the
       // first checkpoint is written. Refused here instead, naming the byte.
@@ -218,6 +225,7 @@ class Flags {
   std::map<std::string, std::string> values_;
   std::map<std::string, bool> switches_;
   std::set<std::string> given_;
+  std::set<std::string> empty_allowed_;  // allow_empty
   std::map<std::string, std::string> source_;  // flag -> file its value was read from
 };
 

@@ -45,6 +45,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -284,6 +285,7 @@ Options options(int argc, char** argv) {
            {"simulate-bad-gradient", "0"}})
     flags.add(name, value);
   flags.add_switch("reference");
+  flags.allow_empty("tokenize");  // the empty text has ids too: none
   flags.parse(argc, argv);
   if (flags.on("reference")) tg::fast::disable();  // the code chapters 1-9 quote, nothing faster
   Options o;
@@ -295,20 +297,37 @@ Options options(int argc, char** argv) {
     flags.error(
         "--resume and --load exclude each other (--resume continues a run, --load "
         "starts a new one from a saved model)");
+  // Flags of this invocation only, not of the run: a save never records them, and a resumed run
+  // does not repeat them.
+  static const std::set<std::string> kOneOff = {
+      "resume",     "save",        "load",     "loss-log", "out",   "simulate-interrupt",
+      "simulate-bad-gradient",     "generate", "logits-out", "temperature", "max-new",
+      "top-k",      "top-p",       "kv-cache", "tokenize"};
   o.run_flags = flags.given_values();
   if (!o.resume_dir.empty()) {
     o.checkpoint = io::read_checkpoint(o.resume_dir);
     for (const auto& [name, value] : o.checkpoint.state.flags) {
-      flags.fill(name, value, o.checkpoint.path);
-      o.run_flags.emplace(name, value);  // what is given now wins over what was saved
+      // Only what a save records is restored: a checkpoint naming an output ("loss-log":
+      // "victim.txt" would truncate that file) was not written by a run, and is refused.
+      if (kOneOff.count(name))
+        flags.error("'" + o.checkpoint.path + "' records --" + name +
+                    ", which applies to one invocation and is never saved: the checkpoint was "
+                    "edited by hand; remove it there, or give the flag on the command line");
+      flags.fill(name, value, o.checkpoint.path);  // range-checked below as if typed, naming
+      o.run_flags.emplace(name, value);            // the file; what is given now wins
+    }
+    // --steps 0 resumes to evaluate or generate, not to change the run's target: the saved
+    // number of steps stays what the next save records.
+    if (flags.given("steps") && flags.text("steps") == "0") {
+      const auto saved = o.checkpoint.state.flags.find("steps");
+      if (saved != o.checkpoint.state.flags.end())
+        o.run_flags["steps"] = saved->second;
+      else
+        o.run_flags.erase("steps");
     }
     flags.fill("save", o.resume_dir);
   }
-  // Flags of this invocation only, not of the run: a resumed run does not repeat them.
-  for (const char* name : {"resume", "save", "load", "loss-log", "out", "simulate-interrupt",
-                           "simulate-bad-gradient", "generate", "logits-out", "temperature",
-                           "max-new", "top-k", "top-p", "kv-cache", "tokenize"})
-    o.run_flags.erase(name);
+  for (const std::string& name : kOneOff) o.run_flags.erase(name);
 
   // Every value, range-checked, whether it will be used or not.
   const std::string task_name = flags.choice("task", {"copy", "reverse", "sort", "modadd"});
@@ -379,6 +398,14 @@ Options options(int argc, char** argv) {
   const double stop_at = flags.text("stop-at").empty() ? -1 : flags.real("stop-at", 0, 100);
 
   // Flags that would be ignored are refused: a run must not silently differ from what was asked.
+  flags.needs("warmup", o.cosine, "applies to --schedule cosine only (the constant rate has none)");
+  for (const char* name : {"lr", "schedule", "warmup", "weight-decay", "clip", "train-batches",
+                           "stop-at", "save-every", "loss-log", "simulate-interrupt",
+                           "simulate-bad-gradient"})
+    flags.needs(name, o.steps > 0,
+                std::string("applies to training, and this run trains no step (--steps is 0") +
+                    (!load.empty() && !flags.given("steps") ? ", as --load has it unless given" : "") +
+                    ")");
   flags.needs("save-every", o.save_every == 0 || !o.save_dir.empty(), "needs --save DIR");
   flags.needs("logits-out", !o.prompt.empty(),
               "needs --generate TEXT (the logits are the prompt's)");
@@ -791,6 +818,13 @@ int main(int argc, char** argv) {
     // model cannot read is the flag's fault (exit 2), found in a second, not after the run.
     const std::vector<std::int64_t> prompt_ids =
         o.prompt.empty() ? std::vector<std::int64_t>{} : encode_prompt(o.prompt, task.get(), run);
+    // --logits-out scores the whole prompt in one forward, which holds at most max_seq tokens:
+    // checked here too, not after the training it would have cost (issue 26).
+    if (!o.logits_out.empty() && static_cast<std::int64_t>(prompt_ids.size()) > run.config.max_seq)
+      throw cli::FlagError("--logits-out: the prompt is " + std::to_string(prompt_ids.size()) +
+                           " tokens, more than the model's max_seq of " +
+                           std::to_string(run.config.max_seq) +
+                           " that one forward can score: shorten --generate");
 
     Generator init_gen(o.seed);
     nn::Transformer model(run.config, init_gen);
@@ -987,8 +1021,6 @@ int main(int argc, char** argv) {
       model.eval();
       const std::vector<std::int64_t>& ids = prompt_ids;
       if (!o.logits_out.empty()) {
-        if (static_cast<std::int64_t>(ids.size()) > config.max_seq)
-          fail("logits-out", "prompt longer than max_seq");
         const auto T = static_cast<std::int64_t>(ids.size());
         save_safetensors(
             o.logits_out,
