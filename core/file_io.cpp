@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -14,8 +15,13 @@
 
 namespace tg {
 
+std::string temporary_name(const std::string& path) {
+  static std::atomic<std::uint64_t> count{0};
+  return path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(count++);
+}
+
 void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = temporary_name(path);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) fail("save", "cannot create '", tmp, "': ", std::strerror(errno));
   std::size_t written = 0;
@@ -55,11 +61,16 @@ namespace {
 const char* kind_of(const std::filesystem::file_status& status) {
   namespace fs = std::filesystem;
   switch (status.type()) {
-    case fs::file_type::fifo: return "a FIFO (a pipe)";
-    case fs::file_type::character: return "a character device (a terminal or /dev/stdin)";
-    case fs::file_type::block: return "a block device";
-    case fs::file_type::socket: return "a socket";
-    default: return "not a regular file";
+    case fs::file_type::fifo:
+      return "a FIFO (a pipe)";
+    case fs::file_type::character:
+      return "a character device (a terminal or /dev/stdin)";
+    case fs::file_type::block:
+      return "a block device";
+    case fs::file_type::socket:
+      return "a socket";
+    default:
+      return "not a regular file";
   }
 }
 }  // namespace
@@ -68,7 +79,8 @@ void require_regular_file(const std::string& path, const char* what) {
   namespace fs = std::filesystem;
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
-  if (status.type() == fs::file_type::not_found) fail(what, "cannot open '", path, "': no such file");
+  if (status.type() == fs::file_type::not_found)
+    fail(what, "cannot open '", path, "': no such file");
   if (fs::is_directory(status)) fail(what, "'", path, "' is a folder, not a file");
   if (!fs::is_regular_file(status))
     fail(what, "'", path, "' is ", kind_of(status), ", not a regular file");
@@ -79,8 +91,7 @@ std::string read_file(const std::string& path, std::int64_t max_bytes, const cha
   return read_file_or_stream(path, max_bytes, what);
 }
 
-std::string read_file_or_stream(const std::string& path, std::int64_t max_bytes,
-                                const char* what) {
+std::string read_file_or_stream(const std::string& path, std::int64_t max_bytes, const char* what) {
   namespace fs = std::filesystem;
   std::error_code error;
   const fs::file_status status = fs::status(path, error);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/file_io.hpp"
 
 namespace tg {
 
@@ -28,7 +29,6 @@ std::string value_summary(const Tensor& t) {
 }
 
 namespace {
-
 
 // A name as a DOT string body: quotes and backslashes escaped.
 std::string escaped(const std::string& name) {
@@ -81,15 +81,7 @@ std::string to_dot(const Tape& tape) {
 }
 
 void write_dot(const Tape& tape, const std::string& path) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp);
-    if (!f) fail("write_dot", "cannot open '", tmp, "' for writing");
-    f << to_dot(tape);
-    if (!f.flush()) fail("write_dot", "writing '", tmp, "' failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    fail("write_dot", "cannot rename '", tmp, "' to '", path, "'");
+  write_file_atomically(path, to_dot(tape));
 }
 
 }  // namespace tg

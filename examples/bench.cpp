@@ -33,8 +33,8 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -395,9 +395,13 @@ int main(int argc, char** argv) {
           for (const std::string& f : ffns) {
             // The child gets its arguments as a list, never through a shell: a path holding a
             // quote or a ';' is only a path (issue 26 ran `touch` from a folder named so).
-            std::vector<std::string> args = {self,      "--one-step", c + "," + f + "," + std::to_string(t),
-                                             "--warmup", std::to_string(warmup),
-                                             "--steps",  std::to_string(steps)};
+            std::vector<std::string> args = {self,
+                                             "--one-step",
+                                             c + "," + f + "," + std::to_string(t),
+                                             "--warmup",
+                                             std::to_string(warmup),
+                                             "--steps",
+                                             std::to_string(steps)};
             if (flags.on("reference")) args.push_back("--reference");
             std::vector<char*> argv;
             for (std::string& a : args) argv.push_back(a.data());

@@ -132,9 +132,10 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
   vocab += "]}\n";
   const std::string tokenizer = run.bpe ? text::tokenizer_json(*run.bpe) : "";
   // What is written must be read back (load_config's caps): checked before anything is written.
-  for (const auto& [name, text] : {std::pair<const char*, const std::string*>{"config.json", &config},
-                                   {"vocab.json", &vocab},
-                                   {"tokenizer.json", &tokenizer}})
+  for (const auto& [name, text] :
+       {std::pair<const char*, const std::string*>{"config.json", &config},
+        {"vocab.json", &vocab},
+        {"tokenizer.json", &tokenizer}})
     if (static_cast<std::int64_t>(text->size()) > kMaxSavedFileBytes)
       fail("save", "'", dir, "/", name, "' would be ", text->size(), " bytes, more than the ",
            kMaxSavedFileBytes, " a load reads back");
@@ -171,7 +172,11 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
   c.layers = integer(*t, "layers", 0, 256, config_path);
   c.heads = integer(*t, "heads", 1, 256, config_path);
   c.max_seq = integer(*t, "max_seq", 1, 8192, config_path);
-  c.ffn = nn::parse_ffn_kind(text(*t, "ffn", config_path));
+  try {
+    c.ffn = nn::parse_ffn_kind(text(*t, "ffn", config_path));
+  } catch (const Error& e) {  // "ffn: unknown variant ...", named with the file and field
+    fail("load", "'", config_path, "': \"ffn\": ", e.what());
+  }
   c.ffn_hidden = integer(*t, "ffn_hidden", c.layers == 0 ? 0 : 1, 1 << 16, config_path);
   c.rms_norm = flag(*t, "rms_norm", config_path);
   c.rope = flag(*t, "rope", config_path);
@@ -208,10 +213,40 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
     agree("num_hidden_layers", c.layers, "layers");
     agree("num_attention_heads", c.heads, "heads");
     agree("max_position_embeddings", c.max_seq, "max_seq");
+    agree("num_key_value_heads", c.heads, "heads");
+    agree("head_dim", c.d_model / c.heads, "d_model / heads");
     if (c.experts > 0) {
       agree("num_local_experts", c.experts, "experts");
       agree("num_experts_per_tok", c.experts_per_token, "experts_per_token");
     }
+    // Every other field that changes the numbers Hugging Face would compute: equal to what
+    // save_run writes for this object, or the load names the field (a top-level "rope_theta"
+    // edited to 500000 loaded without a word, though transformers would read another model).
+    auto agree_number = [&](const char* key, double value, const char* ours) {
+      const json::Value* v = root.find(key);
+      if (!v || !v->is(json::Value::Kind::Number) || v->number != value)
+        fail("load", "'", config_path, "': \"", key, "\" must be ", number(value),
+             ", the tapegrad object's \"", ours,
+             "\" (Hugging Face reads the first, tapegrad the "
+             "second: they must agree)");
+    };
+    agree_number("rms_norm_eps", c.norm_eps, "norm_eps");
+    agree_number("rope_theta", c.rope_theta, "rope_theta");
+    if (c.experts > 0)
+      agree_number("router_aux_loss_coef", c.router_aux_loss_coef, "router_aux_loss_coef");
+    auto agree_literal = [&](const char* key, const std::string& want) {
+      const json::Value* v = root.find(key);
+      const bool same =
+          v && ((v->is(json::Value::Kind::String) && "\"" + v->string + "\"" == want) ||
+                (v->is(json::Value::Kind::Bool) && (v->boolean ? "true" : "false") == want));
+      if (!same)
+        fail("load", "'", config_path, "': \"", key, "\" must be ", want,
+             " for a model tapegrad saved (it sets how transformers computes the model)");
+    };
+    agree_literal("hidden_act", "\"silu\"");
+    agree_literal("attention_bias", "false");
+    agree_literal("mlp_bias", "false");
+    agree_literal("tie_word_embeddings", "false");
   }
   if (c.d_model % c.heads != 0 || (c.rope && (c.d_model / c.heads) % 2 != 0))
     fail("load", "'", config_path, "': d_model ", c.d_model, " does not split into ", c.heads,
@@ -228,6 +263,15 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
          " parameters, ", masks, " mask entries)");
 
   const json::Value vocab = parse_json(vocab_text, vocab_path);
+  // vocab.json names the task it was saved with: the same as config.json's, or the two files
+  // are from different runs.
+  if (const json::Value* task = vocab.find("task"))
+    if (!task->is(json::Value::Kind::String) || task->string != run.task)
+      fail("load", "'", vocab_path, "': \"task\" is ",
+           task->is(json::Value::Kind::String) ? json::quote(task->string)
+                                               : std::string("not a string"),
+           ", but '", config_path, "' says ", json::quote(run.task),
+           ": the two files are from different runs");
   const json::Value* tokens = vocab.find("tokens");
   if (!tokens || !tokens->is(json::Value::Kind::Array) ||
       static_cast<std::int64_t>(tokens->array.size()) != c.vocab)
@@ -258,9 +302,8 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
 SavedRun load_config(const std::string& dir) {
   const std::string config_path = dir + "/config.json", vocab_path = dir + "/vocab.json";
   const std::string config_text = read_file(config_path, kMaxSavedFileBytes, "load");
-  SavedRun run =
-      parse_run(config_text, read_file(vocab_path, kMaxSavedFileBytes, "load"), config_path,
-                vocab_path);
+  SavedRun run = parse_run(config_text, read_file(vocab_path, kMaxSavedFileBytes, "load"),
+                           config_path, vocab_path);
   if (run.tokenizer == "bpe") {
     // The tokenizer must be this model's: as many tokens as its embedding has rows, each the
     // bytes vocab.json gives (a tokenizer.json copied from another run would renumber the text).

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <initializer_list>
 #include <iostream>
 #include <map>
@@ -106,10 +107,15 @@ class Flags {
       // Runs record their flags in JSON files (a checkpoint's metadata, config.json), and JSON
       // is UTF-8: a value that is not (a file name in Latin-1, say) would fail only when the
       // first checkpoint is written. Refused here instead, naming the byte.
-      if (const std::size_t bad = json::invalid_utf8_at(value); bad != std::string::npos)
+      if (const std::size_t bad = json::invalid_utf8_at(value); bad != std::string::npos) {
+        std::error_code no_file;  // advice for a path, or for a text
+        const bool names_a_file = std::filesystem::exists(value, no_file);
         error(flag + " is not valid UTF-8 text (byte " + std::to_string(bad) + " of " +
               std::to_string(value.size()) +
-              "); flags are recorded in JSON files, which are UTF-8: rename the file");
+              "); flags are recorded in JSON files, which are UTF-8: " +
+              (names_a_file ? "rename the file to a UTF-8 name"
+                            : "give the text in UTF-8 (the terminal's encoding may be another)"));
+      }
       values_[flag.substr(2)] = value;
       given_.insert(flag.substr(2));
     }
@@ -225,7 +231,7 @@ class Flags {
   std::map<std::string, std::string> values_;
   std::map<std::string, bool> switches_;
   std::set<std::string> given_;
-  std::set<std::string> empty_allowed_;  // allow_empty
+  std::set<std::string> empty_allowed_;        // allow_empty
   std::map<std::string, std::string> source_;  // flag -> file its value was read from
 };
 
@@ -236,6 +242,13 @@ class Flags {
 struct FlagError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// "PROGRAM: message", once: an error raised with the program's own name as its op
+// (fail("train_transformer", ...)) is not prefixed a second time.
+inline std::string without_program(const std::string& program, const std::string& message) {
+  const std::string prefix = program + ": ";
+  return message.rfind(prefix, 0) == 0 ? message : prefix + message;
+}
 
 // Runs a program's body and returns its exit code. Whatever goes wrong once the work has begun
 // ends here as one line on stderr and exit code 1 (2 for a FlagError): a tg::Error or other
@@ -249,7 +262,7 @@ int run_main(const char* program, Body&& body) {
   try {
     return body();
   } catch (const FlagError& e) {
-    std::cerr << program << ": " << e.what() << "\n";
+    std::cerr << without_program(program, e.what()) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
     std::cerr << program
@@ -257,7 +270,7 @@ int run_main(const char* program, Body&& body) {
                  "make it smaller (fewer examples per batch or evaluation, a shorter sequence, "
                  "a smaller model)\n";
   } catch (const std::exception& e) {
-    std::cerr << program << ": " << e.what() << "\n";
+    std::cerr << without_program(program, e.what()) << "\n";
   }
   return 1;
 }

@@ -3,14 +3,14 @@
 //   build/bin/ffn_params [--d N] [--multiple-of M]
 //
 // Non-gated variants use the classic hidden size 4d; gated ones Llama's 2/3 rule (hidden =
-// floor(2*4d/3) rounded up to a multiple of M). The counts are read off real nn::FFN modules, and
-// FLOPs count each multiply-add of the three (or two) projections as 2, so FLOPs per token are
-// twice the parameters in every row. The last lines show the comparison the 2/3 rule exists for
-// (at the same hidden size a gated FFN costs 1.5x) and what the rounding of the hidden size adds.
+// floor(2*4d/3) rounded up to a multiple of M). The counts are nn::ffn_cost's arithmetic (a test
+// proves it equals what real nn::FFN modules hold), and FLOPs count each multiply-add of the three
+// (or two) projections as 2, so FLOPs per token are twice the parameters in every row. The last
+// lines show the comparison the 2/3 rule exists for (at the same hidden size a gated FFN
+// costs 1.5x) and what the rounding of the hidden size adds.
 #include <cstdio>
 
 #include "cli.hpp"
-#include "core/random.hpp"
 #include "layers/ffn.hpp"
 
 using namespace tg;
@@ -24,7 +24,6 @@ int main(int argc, char** argv) {
   flags.add("d", "512");
   flags.add("multiple-of", "256");
   flags.parse(argc, argv);
-  // Real modules, one at a time: at d = 4096 about 540 MB each, at 8192 about 2.2 GB.
   const std::int64_t d = flags.integer("d", 1, 8192);
   const std::int64_t multiple_of = flags.integer("multiple-of", 1, 4096);
   // Out of memory (a large --d) or any other failure: one line, exit 1 (cli.hpp).
@@ -39,14 +38,12 @@ int main(int argc, char** argv) {
       o.d_model = d;
       o.kind = nn::parse_ffn_kind(name);
       o.multiple_of = multiple_of;
-      Generator gen(0);
-      const nn::FFN ffn(o, gen);
-      const auto params = static_cast<double>(ffn.num_parameters());
+      const nn::FFNCost cost = nn::ffn_cost(o);  // arithmetic: no module is built
+      const auto params = static_cast<double>(cost.params);
       if (relu_params == 0) relu_params = params;
       std::printf("%-9s %-6s %7lld %13.0f %14lld %7.3fx\n", name,
-                  nn::is_gated(o.kind) ? "yes" : "no", static_cast<long long>(ffn.hidden_size()),
-                  params, static_cast<long long>(ffn.matmul_flops_per_token()),
-                  params / relu_params);
+                  nn::is_gated(o.kind) ? "yes" : "no", static_cast<long long>(cost.hidden), params,
+                  static_cast<long long>(cost.flops_per_token), params / relu_params);
     }
     const std::int64_t h = 4 * d;
     std::printf(

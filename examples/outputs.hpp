@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace tg::outputs {
 
@@ -19,5 +20,36 @@ void prepare_dir(const std::string& dir, const std::string& what);
 // Proves that `path` can be written: it is not a folder, its folder exists, and a file written
 // next to it (`path`.tmp, what an atomic write uses) can be created and flushed.
 void prepare_file(const std::string& path, const std::string& what);
+
+// After a save into `dir`: a later save writes each file beside the old one (then renames it
+// over), so the disk must have room for one more copy of the folder's largest file. Throws
+// tg::Error naming `what`, the folder, the file and both sizes if it has not.
+void check_room_to_replace(const std::string& dir, const std::string& what);
+
+// A path a run reads or writes, named by its flag ("--text", "--save", ...).
+struct Path {
+  std::string flag, path;
+};
+// Refuses, naming both flags, an output that would destroy what the run reads or another output:
+// an output that is an input or lies inside an input folder (`--loss-log mytext.txt` replaced
+// the 35 kB text it trained on), an output file inside the --save folder, and two outputs that
+// are one path. Paths are compared after resolving "..", "." and links. Empty paths are skipped.
+// Throws cli::FlagError (exit status 2) naming the flags.
+void check_distinct(const std::vector<Path>& outputs, const std::vector<Path>& inputs,
+                    const std::string& save_dir = "");
+
+// Holds an exclusive lock on `dir` (a file DIR/.tapegrad.lock, flock) for as long as it lives, so
+// that two runs saving to one folder never write into each other's checkpoint: the second is
+// refused at once, naming the folder. The lock goes with the process (even on a crash).
+class FolderLock {
+ public:
+  FolderLock(const std::string& dir, const std::string& what);
+  ~FolderLock();
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 }  // namespace tg::outputs

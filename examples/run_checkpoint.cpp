@@ -30,9 +30,9 @@ void save_checkpoint(const std::string& dir, const nn::Module& model,
   for (const auto& [name, value] : state.flags)
     flags += (flags.size() > 1 ? ", " : "") + json::quote(name) + ": " + json::quote(value);
   std::map<std::string, std::string> metadata = {{"tapegrad.step", std::to_string(state.step)},
-                                                  {"tapegrad.rng.train", state.train_rng},
-                                                  {"tapegrad.rng.sample", state.sample_rng},
-                                                  {"tapegrad.flags", flags + "}"}};
+                                                 {"tapegrad.rng.train", state.train_rng},
+                                                 {"tapegrad.rng.sample", state.sample_rng},
+                                                 {"tapegrad.flags", flags + "}"}};
   for (const auto& [name, gen] : model.named_generators())
     metadata.emplace(kModelRng + name, gen->state());
   save_safetensors(dir + "/checkpoint.safetensors", tensors, metadata);

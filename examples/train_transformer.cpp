@@ -44,16 +44,17 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <set>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "checkpoint_io.hpp"
@@ -299,10 +300,21 @@ Options options(int argc, char** argv) {
         "starts a new one from a saved model)");
   // Flags of this invocation only, not of the run: a save never records them, and a resumed run
   // does not repeat them.
-  static const std::set<std::string> kOneOff = {
-      "resume",     "save",        "load",     "loss-log", "out",   "simulate-interrupt",
-      "simulate-bad-gradient",     "generate", "logits-out", "temperature", "max-new",
-      "top-k",      "top-p",       "kv-cache", "tokenize"};
+  static const std::set<std::string> kOneOff = {"resume",
+                                                "save",
+                                                "load",
+                                                "loss-log",
+                                                "out",
+                                                "simulate-interrupt",
+                                                "simulate-bad-gradient",
+                                                "generate",
+                                                "logits-out",
+                                                "temperature",
+                                                "max-new",
+                                                "top-k",
+                                                "top-p",
+                                                "kv-cache",
+                                                "tokenize"};
   o.run_flags = flags.given_values();
   if (!o.resume_dir.empty()) {
     o.checkpoint = io::read_checkpoint(o.resume_dir);
@@ -399,13 +411,14 @@ Options options(int argc, char** argv) {
 
   // Flags that would be ignored are refused: a run must not silently differ from what was asked.
   flags.needs("warmup", o.cosine, "applies to --schedule cosine only (the constant rate has none)");
-  for (const char* name : {"lr", "schedule", "warmup", "weight-decay", "clip", "train-batches",
-                           "stop-at", "save-every", "loss-log", "simulate-interrupt",
-                           "simulate-bad-gradient"})
-    flags.needs(name, o.steps > 0,
-                std::string("applies to training, and this run trains no step (--steps is 0") +
-                    (!load.empty() && !flags.given("steps") ? ", as --load has it unless given" : "") +
-                    ")");
+  for (const char* name :
+       {"lr", "schedule", "warmup", "weight-decay", "clip", "train-batches", "stop-at",
+        "save-every", "loss-log", "simulate-interrupt", "simulate-bad-gradient"})
+    flags.needs(
+        name, o.steps > 0,
+        std::string("applies to training, and this run trains no step (--steps is 0") +
+            (!load.empty() && !flags.given("steps") ? ", as --load has it unless given" : "") +
+            ")");
   flags.needs("save-every", o.save_every == 0 || !o.save_dir.empty(), "needs --save DIR");
   flags.needs("logits-out", !o.prompt.empty(),
               "needs --generate TEXT (the logits are the prompt's)");
@@ -763,8 +776,20 @@ int main(int argc, char** argv) {
     const bool resuming = !o.resume_dir.empty();
 
     // Stage 2: the outputs first (cheap, and a failure should cost no training), then the model.
+    // No output may destroy an input or another output (a resumed run saves back into its own
+    // folder, by design); a --save folder is locked against a second run saving there.
+    outputs::check_distinct({{"--out", o.out_dir},
+                             {"--save", resuming ? "" : o.save_dir},
+                             {"--loss-log", o.loss_log},
+                             {"--logits-out", o.logits_out}},
+                            {{"--text", o.text_file}, {"--load", resuming ? "" : o.load_dir}},
+                            o.save_dir);
     outputs::prepare_dir(o.out_dir, "--out");
-    if (!o.save_dir.empty()) outputs::prepare_dir(o.save_dir, "--save");
+    std::optional<outputs::FolderLock> save_lock;
+    if (!o.save_dir.empty()) {
+      outputs::prepare_dir(o.save_dir, "--save");
+      save_lock.emplace(o.save_dir, "--save");
+    }
     if (!o.logits_out.empty()) outputs::prepare_file(o.logits_out, "--logits-out");
     if (!o.loss_log.empty()) outputs::prepare_file(o.loss_log, "--loss-log");
 
@@ -870,11 +895,8 @@ int main(int argc, char** argv) {
     };
     std::ofstream loss_log;
     if (!o.loss_log.empty()) loss_log = open_loss_log(o.loss_log, resuming, done);
-    // The real save, once, before step 1: what the test-write of stage 2 cannot know (does the
-    // whole checkpoint fit on the disk?) is known now, before any training is at stake.
-    if (will_train && !o.save_dir.empty()) save_all(o.save_dir);
-
-    // Stage 3: training. Ctrl-C and SIGTERM now mean "save, then stop".
+    // Stage 3: training. Ctrl-C and SIGTERM now mean "save, then stop": from before the first
+    // save, so that a signal during any save lets it complete, and the run then stops.
     interrupt::set_phase(interrupt::Phase::Training);
     auto save_and_exit = [&](bool tty) {
       const std::string dir = o.save_dir.empty() ? "interrupted-run" : o.save_dir;
@@ -885,6 +907,19 @@ int main(int argc, char** argv) {
       return interrupt::exit_status();  // 128 + the signal: the run did not finish
     };
     const bool tty = isatty(STDOUT_FILENO) != 0;
+    // The real save, once, before step 1: what the test-write of stage 2 cannot know (does the
+    // whole checkpoint fit on the disk?) is known now, before any training is at stake. Adam's
+    // state is made first (zeros, as its first step would), so that this checkpoint is as large
+    // as every later one: a disk that holds it holds them (issue 26: the step-0 checkpoint was
+    // 5x smaller, and the run trained 60 steps before its first real save failed).
+    if (will_train && !o.save_dir.empty()) {
+      if (!resuming) opt.init_state();
+      save_all(o.save_dir);
+      if (interrupt::requested()) return save_and_exit(tty);  // it came during that save
+      // Every later save writes each file beside the old one before renaming it over: room for
+      // a second copy of the largest is needed too.
+      outputs::check_room_to_replace(o.save_dir, "--save");
+    }
     const tasks::Task* scored = eval_task ? eval_task.get() : task.get();  // what evaluations use
     // --train-batches N: N batches drawn once, from a generator of their own (so a resumed run
     // draws the same ones), and trained on in turn.

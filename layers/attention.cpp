@@ -11,7 +11,9 @@
 namespace tg::nn {
 
 CausalSelfAttention::CausalSelfAttention(const AttentionOptions& o, Generator& gen)
-    : options_(o), dropout_gen_(register_generator("dropout", static_cast<std::uint64_t>(gen.integer(INT64_MAX)))) {
+    : options_(o),
+      dropout_gen_(
+          register_generator("dropout", static_cast<std::uint64_t>(gen.integer(INT64_MAX)))) {
   if (o.heads <= 0 || o.d_model % o.heads != 0)
     fail("CausalSelfAttention", "d_model ", o.d_model, " must split into ", o.heads,
          " equal heads");

@@ -91,7 +91,7 @@ class CausalSelfAttention : public Module {
 
   AttentionOptions options_;
   std::optional<RopeTables> rope_;
-  Tensor causal_mask_;  // (max_seq, max_seq): 1 above the diagonal
+  Tensor causal_mask_;                      // (max_seq, max_seq): 1 above the diagonal
   std::shared_ptr<Generator> dropout_gen_;  // named_generators(): "dropout"
 };
 

@@ -65,7 +65,9 @@ std::int64_t llama_hidden_size(std::int64_t d_model, std::int64_t multiple_of) {
 }
 
 FFN::FFN(const FFNOptions& options, Generator& gen)
-    : options_(options), dropout_gen_(register_generator("dropout", static_cast<std::uint64_t>(gen.integer(INT64_MAX)))) {
+    : options_(options),
+      dropout_gen_(
+          register_generator("dropout", static_cast<std::uint64_t>(gen.integer(INT64_MAX)))) {
   const KindInfo& k = info(options.kind);
   const std::int64_t d = options.d_model;
   if (d <= 0) fail("FFN", "d_model must be positive, got ", d);
@@ -73,9 +75,7 @@ FFN::FFN(const FFNOptions& options, Generator& gen)
     fail("FFN", "merged_gate_up applies to gated variants only, not '", k.name, "'");
   if (!(options.dropout >= 0 && options.dropout < 1))
     fail("FFN", "dropout must be in [0, 1), got ", options.dropout);
-  hidden_ = options.hidden > 0 ? options.hidden
-            : k.gated          ? llama_hidden_size(d, options.multiple_of)
-                               : 4 * d;
+  hidden_ = ffn_cost(options).hidden;
   const bool b = options.bias;
   const DType dt = options.dtype;
   if (!k.gated) {
@@ -91,8 +91,21 @@ FFN::FFN(const FFNOptions& options, Generator& gen)
 }
 
 std::int64_t FFN::matmul_flops_per_token() const {
-  const std::int64_t matrices = is_gated(options_.kind) ? 3 : 2;
-  return 2 * matrices * options_.d_model * hidden_;
+  return ffn_cost(options_).flops_per_token;
+}
+
+FFNCost ffn_cost(const FFNOptions& options) {
+  const bool gated = is_gated(options.kind);
+  const std::int64_t d = options.d_model;
+  FFNCost c;
+  c.hidden = options.hidden > 0 ? options.hidden
+             : gated            ? llama_hidden_size(d, options.multiple_of)
+                                : 4 * d;
+  const std::int64_t matrices = gated ? 3 : 2;
+  // weights; biases: hidden per up (and gate) projection, d for the down projection
+  c.params = matrices * d * c.hidden + (options.bias ? (matrices - 1) * c.hidden + d : 0);
+  c.flops_per_token = 2 * matrices * d * c.hidden;
+  return c;
 }
 
 // The hidden layer h(x), (..., d) -> (..., h): one line per kind (Shazeer 2020, "GLU Variants

@@ -58,6 +58,15 @@ struct FFNOptions {
   DType dtype = float32;
 };
 
+// What an FFN of these options holds, by arithmetic alone (no module is built, so ffn_params
+// --d 8192 prints at once): the hidden size (as FFN's constructor chooses it), the parameters
+// (2 or 3 matrices of d x hidden, and the biases if any) and the FLOPs per token (each
+// multiply-add of the projections counted 2). Test: "ffn_cost counts what an FFN holds".
+struct FFNCost {
+  std::int64_t hidden = 0, params = 0, flops_per_token = 0;
+};
+FFNCost ffn_cost(const FFNOptions& options);
+
 class FFN : public Module {
  public:
   FFN(const FFNOptions& options, Generator& gen);

@@ -29,8 +29,7 @@ Tensor Module::register_parameter(const std::string& name, Tensor value) {
   return value;
 }
 
-std::shared_ptr<Generator> Module::register_generator(const std::string& name,
-                                                      std::uint64_t seed) {
+std::shared_ptr<Generator> Module::register_generator(const std::string& name, std::uint64_t seed) {
   if (name.empty() || name.find('.') != std::string::npos)
     fail("register_generator", "name '", name, "' must be non-empty and contain no '.'");
   for (const auto& g : generators_)
@@ -42,7 +41,8 @@ std::shared_ptr<Generator> Module::register_generator(const std::string& name,
 std::vector<std::pair<std::string, std::shared_ptr<Generator>>> Module::named_generators() const {
   auto out = generators_;
   for (const auto& [child_name, child] : children_)
-    for (const auto& [name, g] : child->named_generators()) out.emplace_back(child_name + "." + name, g);
+    for (const auto& [name, g] : child->named_generators())
+      out.emplace_back(child_name + "." + name, g);
   return out;
 }
 

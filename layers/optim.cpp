@@ -206,6 +206,14 @@ void Adam::step() {
   }
 }
 
+void Adam::init_state() {
+  for (std::size_t gi = 0; gi < groups_.size(); ++gi)
+    for (std::size_t k = 0; k < groups_[gi].params.size(); ++k)
+      if (m_[gi][k].empty())  // what step() does first: zeros, and 0 steps counted
+        m_[gi][k].assign(static_cast<std::size_t>(groups_[gi].params[k].numel()), 0.0),
+            v_[gi][k] = m_[gi][k];
+}
+
 std::map<std::string, Tensor> Adam::state_dict() const {
   std::map<std::string, Tensor> state = Optimizer::state_dict();
   std::size_t i = 0;
@@ -241,7 +249,12 @@ void Adam::load_state_dict(const std::map<std::string, Tensor>& state) {
       for (double x : v[gi][k])
         if (x < 0) fail("optimizer.load_state_dict", "\"", prefix, "exp_avg_sq\" is negative");
       steps[gi][k] = whole_steps(*count, prefix + "step");
-      if (steps[gi][k] == 0) fail("optimizer.load_state_dict", "\"", prefix, "step\" is 0");
+      // 0 steps is a state made by init_state, before any step: its moments must be zeros.
+      if (steps[gi][k] == 0)
+        for (std::size_t j = 0; j < m[gi][k].size(); ++j)
+          if (m[gi][k][j] != 0 || v[gi][k][j] != 0)
+            fail("optimizer.load_state_dict", "\"", prefix,
+                 "step\" is 0, but its moments are not zeros");
       used += 3;
     }
   if (used != state.size())

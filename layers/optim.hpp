@@ -52,6 +52,11 @@ class Optimizer {
   // shape and throws tg::Error (naming the entry) before changing anything.
   virtual std::map<std::string, Tensor> state_dict() const;
   virtual void load_state_dict(const std::map<std::string, Tensor>& state);
+  // Creates every parameter's state now, as its first step would (Adam: zero moments, 0 steps),
+  // so that a checkpoint saved before the first step is as large as every later one, and a disk
+  // too small for those is found before any training (train_transformer). The steps that follow
+  // compute exactly what they would have. A no-op for optimizers without such state.
+  virtual void init_state() {}
 
  protected:
   // The parameters of all groups in order, the numbering that state_dict uses.
@@ -91,6 +96,7 @@ class Adam : public Optimizer {
   void step() override;
   std::map<std::string, Tensor> state_dict() const override;
   void load_state_dict(const std::map<std::string, Tensor>& state) override;
+  void init_state() override;
 
  private:
   AdamOptions o_;

@@ -18,7 +18,9 @@ Tensor Norm::forward(const Tensor& x) const {
 }
 
 TransformerBlock::TransformerBlock(const ModelConfig& c, Generator& gen)
-    : dropout_(c.dropout), dropout_gen_(register_generator("dropout", static_cast<std::uint64_t>(gen.integer(INT64_MAX)))) {
+    : dropout_(c.dropout),
+      dropout_gen_(
+          register_generator("dropout", static_cast<std::uint64_t>(gen.integer(INT64_MAX)))) {
   AttentionOptions a;
   a.d_model = c.d_model;
   a.heads = c.heads;

@@ -22,15 +22,16 @@ namespace {
 
 // The commands the pages use, and more that a page might: a bare one is a lost backslash.
 const std::set<std::string> kCommands = {
-    "frac",    "tfrac",   "dfrac",   "text",   "textstyle", "displaystyle", "bar",    "hat",
-    "tilde",   "vec",     "sum",     "prod",   "int",       "sqrt",         "partial", "mathrm",
-    "mathbf",  "mathbb",  "cdot",    "cdots",  "ldots",     "dots",         "times",  "left",
-    "right",   "Bigl",    "Bigr",    "bigl",   "bigr",      "quad",         "qquad",  "odot",
-    "otimes",  "nabla",   "alpha",   "beta",   "gamma",     "delta",        "epsilon", "varepsilon",
-    "theta",   "lambda",  "sigma",   "tau",    "phi",       "psi",          "omega",  "approx",
-    "infty",   "leq",     "geq",     "neq",    "mapsto",    "begin",        "end",    "tanh",
-    "operatorname", "top", "underbrace", "overbrace", "boxed", "rho", "nu", "mu", "pi", "exp",
-    "log",     "max",     "min"};
+    "frac",         "tfrac",  "dfrac",      "text",      "textstyle",  "displaystyle", "bar",
+    "hat",          "tilde",  "vec",        "sum",       "prod",       "int",          "sqrt",
+    "partial",      "mathrm", "mathbf",     "mathbb",    "cdot",       "cdots",        "ldots",
+    "dots",         "times",  "left",       "right",     "Bigl",       "Bigr",         "bigl",
+    "bigr",         "quad",   "qquad",      "odot",      "otimes",     "nabla",        "alpha",
+    "beta",         "gamma",  "delta",      "epsilon",   "varepsilon", "theta",        "lambda",
+    "sigma",        "tau",    "phi",        "psi",       "omega",      "approx",       "infty",
+    "leq",          "geq",    "neq",        "mapsto",    "begin",      "end",          "tanh",
+    "operatorname", "top",    "underbrace", "overbrace", "boxed",      "rho",          "nu",
+    "mu",           "pi",     "exp",        "log",       "max",        "min"};
 
 // The words a lost escape leaves: a command whose first letter is one of C's escape letters
 // (a b f n r t v), less that letter.
@@ -42,14 +43,17 @@ std::set<std::string> remnants() {
   return out;
 }
 
-bool is_letter(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+bool is_letter(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
 
-// The math spans of one line, as [begin, end) pairs, outside `inline code`. A span opened by
-// $$ on an earlier line is carried in `in_display`.
+// Checks the math of one line, outside `inline code`. A span opened on an earlier line of the
+// paragraph ($$ or $) is carried in `in_display` and `in_inline` (a lost "\n" of "\nabla" breaks
+// the line inside inline math).
 int check_math(const std::string& page, int number, const std::string& line, bool& in_display,
-               const std::set<std::string>& lost) {
+               bool& in_inline, const std::set<std::string>& lost) {
   int faults = 0;
-  bool in_inline = false, in_code = false;
+  bool in_code = false;
   int prose_depth = -1, depth = 0;  // inside \text{...}: the brace depth it opened at
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
@@ -129,7 +133,7 @@ int main(int argc, char** argv) {
       ++column;
     }
     std::istringstream lines(text);
-    bool in_fence = false, in_display = false;
+    bool in_fence = false, in_display = false, in_inline = false;
     number = 0;
     for (std::string line; std::getline(lines, line);) {
       ++number;
@@ -137,7 +141,8 @@ int main(int argc, char** argv) {
         in_fence = !in_fence;
         continue;
       }
-      if (!in_fence) faults += check_math(page, number, line, in_display, lost);
+      if (line.find_first_not_of(" ") == std::string::npos) in_inline = false;  // a paragraph ends
+      if (!in_fence) faults += check_math(page, number, line, in_display, in_inline, lost);
     }
   }
   if (faults) {

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -42,6 +43,17 @@ std::vector<Tensor> params_and(const M& module, std::vector<Tensor> extra) {
 }
 
 // float64 leaf requiring grad, from values.
+// The temporary files an atomic write left beside `path` (core/file_io.hpp's temporary_name:
+// `path`.tmp.PID.N): none, after a write that succeeded or failed.
+inline int leftover_temporaries(const std::string& path) {
+  const std::filesystem::path p(path);
+  const std::string prefix = p.filename().string() + ".tmp";
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(p.parent_path()))
+    n += entry.path().filename().string().rfind(prefix, 0) == 0;
+  return n;
+}
+
 inline Tensor var(const std::vector<double>& values, const Shape& shape = {}) {
   Tensor t = tensor(values, shape, float64);
   t.requires_grad_();

@@ -64,28 +64,38 @@ T sigmoid(T x) {
   const T s = T(1) / (T(1) + e);             // sigma(|x|)
   return x >= 0 ? s : e * s;                 // sigma(-|x|) = e^-|x| / (1 + e^-|x|)
 }
+// sigma(x) and 1 - sigma(x) = sigma(-x) from one exp, as math::sigmoid_pair: a slope that
+// multiplies by 1 - sigma keeps its relative accuracy where sigma is close to 1.
+template <class T>
+math::SigmoidPair<T> sigmoid_pair(T x) {
+  const T e = fast_math::exp(-std::abs(x));
+  const T big = T(1) / (T(1) + e), small = e * big;  // sigma(|x|), sigma(-|x|)
+  return x >= 0 ? math::SigmoidPair<T>{big, small} : math::SigmoidPair<T>{small, big};
+}
 
 // e^(-x^2 / 2), the shape of the normal density, accurate in relative terms far out in the
 // tails: there the exponent is large, and rounding x^2 (relative error 6e-8) would cost
-// x^2 / 2 times that in the result. So x^2 = x2 + x2_error exactly (std::fma gives the error),
+// x^2 / 2 times that in the result. So x^2 = x2 + x2_error exactly (fast::product_error),
 // and e^(-x2_error / 2) ~ 1 - x2_error / 2 corrects for it. (Past x^2 ~ 1e30 the error term would
 // be inf - inf = NaN; the result is 0 there anyway.)
 inline double exp_minus_half_square(double x) {
   return std::exp(-0.5 * x * x);
 }
 inline float exp_minus_half_square(float x) {
-  const float x2 = x * x, x2_error = x2 < 1e30f ? std::fma(x, x, -x2) : 0.0f;
+  const float x2 = x * x, x2_error = x2 < 1e30f ? fast::product_error(x, x, x2) : 0.0f;
   return fast_math::exp(-0.5f * x2) * (1.0f - 0.5f * x2_error);
 }
 
-// Phi(x), the standard normal CDF: (1 + erf(x / sqrt 2)) / 2. For double, std::erf. For float,
+// Phi(x), the standard normal CDF: (1 + erf(x / sqrt 2)) / 2. For double, std::erfc. For float,
 // as for exp, a form whose loops vectorise: Phi(x) = erfc(z) / 2 with z = -x / sqrt 2, and for
 // a = |z| the fitted formula of Numerical Recipes (erfcc, relative error below 1.2e-7 for every
 // a >= 0):  erfc(a) = t exp(-a^2 + P(t)),  t = 1 / (1 + a/2),  P a degree-9 polynomial; then
 // erfc(-a) = 2 - erfc(a). exp(-a^2) = exp(-x^2 / 2) is computed apart from exp(P), so that the
 // far tail keeps its relative accuracy.
 inline double normal_cdf(double x) {
-  return 0.5 * (1.0 + std::erf(x / std::numbers::sqrt2));
+  // erfc, not 1 + erf: far left 1 + erf(x / sqrt 2) cancels to 0 (for x < -8.3 in double, where
+  // the float64 fast GELU was 0), while erfc keeps its relative accuracy, as in math.hpp.
+  return 0.5 * std::erfc(-x / std::numbers::sqrt2);
 }
 inline float normal_cdf(float x) {
   const float z = -x * 0.70710678118654752f, a = std::abs(z);
@@ -122,8 +132,8 @@ T silu(T x) {
 }
 template <class T>
 T silu_grad(T x) {
-  const T s = fast_math::sigmoid(x);
-  return s + vanishing_product(x, s * (T(1) - s));
+  const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
+  return p.s + vanishing_product(x, p.s * p.one_minus_s);
 }
 
 }  // namespace tg::fast_math

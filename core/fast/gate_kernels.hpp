@@ -26,8 +26,8 @@ void with_activation(GateActivation act, Fn fn) {
     case GateActivation::Sigmoid:
       return fn([](T x) { return fast_math::sigmoid(x); },
                 [](T x, T& v, T& g) {
-                  const T s = fast_math::sigmoid(x);
-                  v = s, g = s * (T(1) - s);
+                  const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
+                  v = p.s, g = p.s * p.one_minus_s;  // sigma (1 - sigma), neither tail cancels
                 });
     case GateActivation::Identity:
       return fn([](T x) { return x; }, [](T x, T& v, T& g) { v = x, g = T(1); });
@@ -41,9 +41,9 @@ void with_activation(GateActivation act, Fn fn) {
       return fn([](T x) { return fast_math::silu(x); },
                 [](T x, T& v, T& g) {
                   // fast_math::silu and silu_grad, sharing the sigmoid
-                  const T s = fast_math::sigmoid(x);
-                  v = math::vanishing_product(x, s);
-                  g = s + math::vanishing_product(x, s * (T(1) - s));
+                  const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
+                  v = math::vanishing_product(x, p.s);
+                  g = p.s + math::vanishing_product(x, p.s * p.one_minus_s);
                 });
   }
 }
@@ -57,8 +57,8 @@ void with_derivative(GateActivation act, Fn fn) {
   switch (act) {
     case GateActivation::Sigmoid:
       return fn([](T x) {
-        const T s = fast_math::sigmoid(x);
-        return s * (T(1) - s);
+        const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
+        return p.s * p.one_minus_s;
       });
     case GateActivation::Identity:
       return fn([](T) { return T(1); });

@@ -91,8 +91,8 @@ struct Figure {
 // Okabe & Ito's palette, chosen to stay distinguishable with the common forms of color
 // blindness (yellow, the palest, last), then four of Paul Tol's "muted" colours that none of
 // them resembles (wine, teal, olive, indigo), so that a panel of up to 12 series gives each its
-// own colour. Past 12 the colours repeat with another dash pattern (svg.cpp's style_of), so no
-// two series of a panel are ever drawn alike.
+// own colour. Past 12 the colours repeat with another dash pattern (svg.cpp's dash_of), so no two
+// of a panel's first 36 series are drawn alike.
 inline constexpr const char* kPalette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                            "#E69F00", "#56B4E9", "#000000", "#F0E442",
                                            "#882255", "#44AA99", "#999933", "#332288"};

@@ -29,7 +29,6 @@ double legend_width(const Panel& p) {
   return 34 + 6.6 * static_cast<double>(longest);
 }
 
-
 std::string num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", v);

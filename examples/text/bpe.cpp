@@ -1,6 +1,7 @@
 // examples/text/bpe.cpp — see bpe.hpp.
 #include "text/bpe.hpp"
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -136,19 +137,14 @@ BPE BPE::train(std::string_view text, std::int64_t vocab_size, const std::string
     else
       counts.erase(p);
   };
-  // Adds (sign +1) or removes (sign -1) every pair of word w, `count` times each.
-  auto count_pairs = [&](std::size_t w, int sign) {
-    const Word& word = words[w];
-    for (std::size_t k = 0; k + 1 < word.ids.size(); ++k) {
-      const Pair p{word.ids[k], word.ids[k + 1]};
-      add(p, sign * word.count);
-      if (sign > 0) {
-        std::vector<std::size_t>& holders = words_with[p];
-        if (holders.empty() || holders.back() != w) holders.push_back(w);
-      }
+  // Every pair of every word, `count` times each, and the words that hold it.
+  for (std::size_t w = 0; w < words.size(); ++w)
+    for (std::size_t k = 0; k + 1 < words[w].ids.size(); ++k) {
+      const Pair p{words[w].ids[k], words[w].ids[k + 1]};
+      add(p, words[w].count);
+      std::vector<std::size_t>& holders = words_with[p];
+      if (holders.empty() || holders.back() != w) holders.push_back(w);
     }
-  };
-  for (std::size_t w = 0; w < words.size(); ++w) count_pairs(w, +1);
 
   // Bytes -> id of every token, to notice a merge whose bytes already are a token.
   std::map<std::string, std::int64_t> id_of;
@@ -171,25 +167,42 @@ BPE BPE::train(std::string_view text, std::int64_t vocab_size, const std::string
 
     std::vector<std::size_t> holders;
     holders.swap(words_with[best]);
+    // The pairs a merge changes in a word are those at and next to each merged place: they are
+    // taken out of the counts as they were and put back as they are, and no other pair of the
+    // word is touched. (Recounting every pair of every word holding the pair, as this loop
+    // first did, made a megabyte of random letters take 33 s: its words are 128 letters long,
+    // and each early merge touches thousands of them.)
+    std::vector<std::size_t> old_at, new_at;  // where a changed pair starts, before and after
     for (std::size_t w : holders) {
       std::vector<std::int64_t>& ids = words[w].ids;
-      bool holds = false;
-      for (std::size_t k = 0; k + 1 < ids.size() && !holds; ++k)
-        holds = ids[k] == best.first && ids[k + 1] == best.second;
-      if (!holds) continue;  // a stale entry: an earlier merge took the pair out of this word
-      count_pairs(w, -1);
-      // Left to right, every occurrence of the pair becomes the new token.
       std::vector<std::int64_t> merged;
+      old_at.clear(), new_at.clear();
       for (std::size_t k = 0; k < ids.size(); ++k) {
         if (k + 1 < ids.size() && ids[k] == best.first && ids[k + 1] == best.second) {
+          // Left to right, every occurrence of the pair becomes the new token. Before: the pairs
+          // starting at k - 1, k and k + 1; after: those starting at the new token and before it.
+          for (std::size_t at = k == 0 ? 0 : k - 1; at <= k + 1 && at + 1 < ids.size(); ++at)
+            if (old_at.empty() || old_at.back() < at) old_at.push_back(at);
+          if (!merged.empty() && (new_at.empty() || new_at.back() < merged.size() - 1))
+            new_at.push_back(merged.size() - 1);
+          new_at.push_back(merged.size());
           merged.push_back(id);
           ++k;
         } else {
           merged.push_back(ids[k]);
         }
       }
+      if (old_at.empty()) continue;  // a stale entry: an earlier merge took the pair out of it
+      const std::int64_t n = words[w].count;
+      for (std::size_t at : old_at) add({ids[at], ids[at + 1]}, -n);
+      for (std::size_t at : new_at) {
+        if (at + 1 >= merged.size()) continue;  // the new token ends the word
+        const Pair p{merged[at], merged[at + 1]};
+        add(p, n);
+        std::vector<std::size_t>& with = words_with[p];
+        if (with.empty() || with.back() != w) with.push_back(w);
+      }
       ids.swap(merged);
-      count_pairs(w, +1);
     }
   }
   return bpe;

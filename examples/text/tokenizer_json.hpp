@@ -43,7 +43,8 @@ void save_tokenizer_json(const std::string& path, const BPE& bpe);
 
 // Reads and checks a tokenizer.json; throws tg::Error naming `path` and what is wrong (the JSON
 // parser's byte offset, or the field: "model.type", "model.merges[12]", ...). `text` is the
-// file's content (parse_tokenizer_json) or read from `path` (load_tokenizer_json, at most kMaxTokenizerJsonBytes).
+// file's content (parse_tokenizer_json) or read from `path` (load_tokenizer_json, at most
+// kMaxTokenizerJsonBytes).
 BPE parse_tokenizer_json(const std::string& text, const std::string& path);
 BPE load_tokenizer_json(const std::string& path);
 

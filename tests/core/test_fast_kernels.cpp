@@ -3,6 +3,7 @@
 // form. (Each fast op against its readable twin: test_floors.cpp.)
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <new>
@@ -10,6 +11,7 @@
 
 #include "core/fast/gemm_packed.hpp"
 #include "core/fast/memory_pool.hpp"
+#include "core/fast/multiply_add.hpp"
 #include "core/fast/parallel.hpp"
 #include "core/gemm.hpp"
 #include "helpers.hpp"
@@ -498,4 +500,19 @@ TEST_CASE("fused attention keeps no tensor of its own for the backward pass") {
   const Tensor out = scaled_dot_product_attention_heads(q, k, v, 2, true);
   CHECK(current_tape().saved_bytes() - before == out.numel() * 8);
   current_tape().clear();
+}
+
+TEST_CASE("product_error gives the exact rounding error of a product, with or without FMA") {
+  // a * b of two floats is exact in double, so the error of the float product is known exactly;
+  // the FMA form and Dekker's split (a build without FMA) must both give it (multiply_add.hpp).
+  Generator gen(12);
+  for (int i = 0; i < 100000; ++i) {
+    const auto a = static_cast<float>(gen.normal() * std::exp(10 * gen.normal()));
+    const auto b = static_cast<float>(gen.normal() * std::exp(10 * gen.normal()));
+    const float p = a * b;
+    if (!std::isfinite(p) || std::abs(p) < 1e-30f || std::abs(p) > 1e30f) continue;
+    const double exact = static_cast<double>(a) * static_cast<double>(b) - static_cast<double>(p);
+    REQUIRE(static_cast<double>(fast::product_error(a, b, p)) == exact);
+  }
+  CHECK(fast::multiply_add(3.0, 4.0, 1.0) == 13.0);
 }

@@ -30,8 +30,15 @@ refused logits_out_missing_folder "--logits-out: cannot write 'nowhere/l': 'nowh
 # step 1 fails, so no training is lost.
 (ulimit -f 64 && exec "${tt[@]}" --save full >full.out 2>&1)
 check "full disk: exit status 1" test $? -eq 1
-check "full disk: names the file" grep -q "writing 'full/model.safetensors.tmp' failed" full.out
+check "full disk: names the file" grep -q "writing 'full/model.safetensors.tmp\.[0-9]*\.[0-9]*' failed" full.out
 check "full disk: before step 1" bash -c "! grep -q '^step ' full.out"
+# Issue 26, kind C: a limit the weights fit under (430 KB) but not Adam's state (1.7 MB more):
+# the save before step 1 already holds the optimizer's state, so it fails there, not after 10
+# steps of training at the first real save.
+(ulimit -f 1024 && exec "${tt[@]}" --steps 20 --save-every 10 --save half >half.out 2>&1)
+check "a disk for the weights only: exit status 1" test $? -eq 1
+check "a disk for the weights only: names the checkpoint" grep -q "writing 'half/checkpoint.safetensors.tmp" half.out
+check "a disk for the weights only: before step 1" bash -c "! grep -q '^step ' half.out"
 refused compare_ffn_out "--out: cannot create the folder 'file/c'" \
   "$bin/compare_ffn" --steps 10 --seeds 1 --variants relu --out file/c
 refused plot_activations_out "--out: cannot create the folder 'file/p'" \

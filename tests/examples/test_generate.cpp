@@ -147,7 +147,8 @@ TEST_CASE("next_token refuses a negative, NaN or infinite temperature, naming it
     generation::SamplingOptions o;
     o.temperature = t;
     const std::string message = error_of([&] { generation::next_token(logits, o, gen); });
-    CHECK(message.rfind("generate: temperature must be a finite number >= 0 (0 = greedy), got ", 0) == 0);
+    CHECK(message.rfind("generate: temperature must be a finite number >= 0 (0 = greedy), got ",
+                        0) == 0);
     // and the whole loop, which draws through next_token
     nn::Transformer model = model_for(false, false, float64);
     CHECK(error_of([&] { generation::generate(model, {1, 2}, 3, o, true, gen); }) == message);

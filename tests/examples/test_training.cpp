@@ -6,11 +6,12 @@
 #include <memory>
 
 #include "checkpoint_io.hpp"
-#include "run_checkpoint.hpp"
+#include "cli.hpp"
 #include "core/safetensors.hpp"
 #include "helpers.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"
+#include "run_checkpoint.hpp"
 #include "tasks.hpp"
 #include "tiny_model.hpp"
 #include "training.hpp"
@@ -228,7 +229,8 @@ TEST_CASE("a resumed run with dropout draws the masks the uninterrupted run draw
     Generator init(11), data(12);
     auto model = fresh(init);
     optim::AdamW opt(model->parameters());
-    for (int s = 0; s < 6; ++s) straight.push_back(training::train_step(*model, opt, task->sample(8, data)));
+    for (int s = 0; s < 6; ++s)
+      straight.push_back(training::train_step(*model, opt, task->sample(8, data)));
   }
   const std::string dir = scratch_dir("resume-dropout");
   Generator data(12);
@@ -238,7 +240,8 @@ TEST_CASE("a resumed run with dropout draws the masks the uninterrupted run draw
     auto model = fresh(init);
     REQUIRE(model->named_generators().size() >= 3);  // block, attention and FFN, at least
     optim::AdamW opt(model->parameters());
-    for (int s = 0; s < 3; ++s) resumed.push_back(training::train_step(*model, opt, task->sample(8, data)));
+    for (int s = 0; s < 3; ++s)
+      resumed.push_back(training::train_step(*model, opt, task->sample(8, data)));
     io::save_checkpoint(dir, *model, opt, {3, data.state(), Generator(1).state(), {}, {}});
   }
   {
@@ -250,7 +253,8 @@ TEST_CASE("a resumed run with dropout draws the masks the uninterrupted run draw
     io::restore(checkpoint, *model, opt);
     Generator data2;
     data2.set_state(checkpoint.state.train_rng);
-    for (int s = 0; s < 3; ++s) resumed.push_back(training::train_step(*model, opt, task->sample(8, data2)));
+    for (int s = 0; s < 3; ++s)
+      resumed.push_back(training::train_step(*model, opt, task->sample(8, data2)));
   }
   CHECK(resumed == straight);
   // A checkpoint naming a generator the model does not have is refused, naming it.
@@ -286,4 +290,68 @@ TEST_CASE("a saved folder's vocab.json of any size a run can make is read back")
   CHECK(back.tokens == tokens);
   static_assert(io::kMaxSavedFileBytes >= (std::int64_t{65536} * 128 * 4 * 2 + (1 << 20)),
                 "the cap holds the largest vocabulary a run can make");
+}
+
+TEST_CASE("config.json's Hugging Face fields must all agree with the tapegrad object, by name") {
+  // A top-level "rope_theta" edited to 500000 loaded without a word, though transformers would
+  // read another model (issue 26): every field that changes the numbers is compared now.
+  auto task = tasks::make_synthetic("reverse");
+  Generator gen(9);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
+  const std::string dir = scratch_dir("hf-fields");
+  io::save_run(dir, model, {model.config(), "reverse", 23, std::vector<std::string>(32, "t")});
+  REQUIRE_NOTHROW(io::load_config(dir));
+  std::ifstream in(dir + "/config.json");
+  const std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto edited = [&](const std::string& from, const std::string& to) {
+    const std::size_t at = config.find(from);
+    REQUIRE(at != std::string::npos);
+    std::string text = config;
+    text.replace(at, from.size(), to);
+    std::ofstream(dir + "/config.json") << text;
+    return error_of([&] { io::load_config(dir); });
+  };
+  const std::string theta = "\"rope_theta\": 10000,\n  \"hidden_act\"";
+  CHECK(
+      edited(theta, "\"rope_theta\": 500000,\n  \"hidden_act\"")
+          .find(
+              "config.json': \"rope_theta\" must be 10000, the tapegrad object's \"rope_theta\"") !=
+      std::string::npos);
+  CHECK(edited("\"hidden_act\": \"silu\"", "\"hidden_act\": \"gelu\"")
+            .find("\"hidden_act\" must be \"silu\"") != std::string::npos);
+  CHECK(edited("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 1")
+            .find("\"num_key_value_heads\" is 1, but the tapegrad object's \"heads\" is 2") !=
+        std::string::npos);
+  CHECK(edited("\"mlp_bias\": false", "\"mlp_bias\": true").find("\"mlp_bias\" must be false") !=
+        std::string::npos);
+  std::ofstream(dir + "/config.json") << config;
+  // vocab.json from another run: its task is named against config.json's.
+  std::ofstream(dir + "/vocab.json")
+      << "{\"task\": \"sort\", \"encoding\": \"bytes_to_unicode\", \"tokens\": []}";
+  CHECK(error_of([&] { io::load_config(dir); })
+            .find("vocab.json': \"task\" is \"sort\", but '" + dir +
+                  "/config.json' says \"reverse\": the two files are from different runs") !=
+        std::string::npos);
+}
+
+TEST_CASE("errors name the file and field, and the program once") {
+  // "ffn: unknown variant" did not name config.json (issue 26).
+  auto task = tasks::make_synthetic("reverse");
+  Generator gen(10);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
+  const std::string dir = scratch_dir("ffn-field");
+  io::save_run(dir, model, {model.config(), "reverse", 23, std::vector<std::string>(32, "t")});
+  std::ifstream in(dir + "/config.json");
+  std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t at = config.find("\"ffn\": \"swiglu\"");
+  REQUIRE(at != std::string::npos);
+  config.replace(at, 15, "\"ffn\": \"nonsense\"");
+  std::ofstream(dir + "/config.json") << config;
+  CHECK(error_of([&] {
+          io::load_config(dir);
+        }).rfind("load: '" + dir + "/config.json': \"ffn\": ffn: ", 0) == 0);
+  // The program's name is printed once, even for an error raised under it.
+  CHECK(cli::without_program("train_transformer", "train_transformer: x") ==
+        "train_transformer: x");
+  CHECK(cli::without_program("train_transformer", "load: x") == "train_transformer: load: x");
 }
