@@ -319,6 +319,24 @@ SavedRun load_config(const std::string& dir) {
              "' (a tokenizer of another model?)");
     run.bpe = std::move(bpe);
   }
+  // The weights must be there, a regular file, and large enough for the model config.json
+  // describes, before any model is built: building and initialising a model (up to a billion
+  // parameters, 4 GB) only to find that model.safetensors is another model's took seconds and
+  // gigabytes (issue 26). A lower bound on the parameters every such model has: the attention's
+  // four d x d matrices and two d x hidden FFN matrices per layer (per expert), one embedding.
+  const std::string weights = dir + "/model.safetensors";
+  require_regular_file(weights, "load");
+  const nn::ModelConfig& c = run.config;
+  const double d = static_cast<double>(c.d_model), experts = c.experts > 0 ? c.experts : 1.0;
+  const double at_least = static_cast<double>(c.layers) *
+                              (4 * d * d + 2 * d * static_cast<double>(c.ffn_hidden) * experts) +
+                          static_cast<double>(c.vocab) * d;
+  std::error_code error;
+  const auto bytes = static_cast<double>(std::filesystem::file_size(weights, error));
+  if (!error && bytes < 4 * at_least)
+    fail("load", "'", weights, "' is ", bytes, " bytes, but '", config_path,
+         "' describes a model of at least ", at_least, " parameters (", 4 * at_least,
+         " bytes in float32): the weights are another model's");
   return run;
 }
 

@@ -1,5 +1,6 @@
 // The training pieces of examples/: tasks, save -> load -> evaluate, hostile checkpoint folders,
 // determinism.
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -354,4 +355,30 @@ TEST_CASE("errors name the file and field, and the program once") {
   CHECK(cli::without_program("train_transformer", "train_transformer: x") ==
         "train_transformer: x");
   CHECK(cli::without_program("train_transformer", "load: x") == "train_transformer: load: x");
+}
+
+TEST_CASE("a config.json larger than its weights is refused before any model is built") {
+  // --load built and initialised the model config.json describes before comparing the weights
+  // with it: a config edited to 32 layers of width 1024 cost seconds and gigabytes before the
+  // refusal (issue 26). The weights file's size is checked first.
+  auto task = tasks::make_synthetic("reverse");
+  Generator gen(11);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
+  const std::string dir = scratch_dir("config-larger");
+  io::save_run(dir, model, {model.config(), "reverse", 23, std::vector<std::string>(32, "t")});
+  std::ifstream in(dir + "/config.json");
+  std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (auto [from, to] : {std::pair<std::string, std::string>{"\"num_hidden_layers\": 1,",
+                                                              "\"num_hidden_layers\": 32,"},
+                          {"\"layers\": 1,", "\"layers\": 32,"}}) {
+    const std::size_t at = config.find(from);
+    REQUIRE(at != std::string::npos);
+    config.replace(at, from.size(), to);
+  }
+  std::ofstream(dir + "/config.json") << config;
+  const auto start = std::chrono::steady_clock::now();
+  const std::string message = error_of([&] { io::load_config(dir); });
+  CHECK(message.find("/model.safetensors' is ") != std::string::npos);
+  CHECK(message.find("the weights are another model's") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 }
