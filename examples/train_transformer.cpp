@@ -502,8 +502,9 @@ Options options(int argc, char** argv) {
     m.precision(2);
     m << std::fixed << "this model, --batch " << o.batch << " and sequences of "
       << o.run.config.max_seq << " need about " << need / 1e9 << " GB at the peak of a step, more "
-      << "than this machine's " << have / 1e9 << " GB; make --batch, --seq, --d-model or --layers "
-      << "smaller";
+      << "than this machine's " << have / 1e9 << " GB; "
+      << (o.fresh ? "make --batch, --seq, --d-model or --layers smaller"
+                  : "make --batch smaller (the saved model's sizes cannot change)");
     flags.error(m.str());
   }
   return o;
