@@ -332,6 +332,12 @@ int main(int argc, char** argv) {
   const int reps = static_cast<int>(flags.integer("reps", 1, 100));
   const int warmup = static_cast<int>(flags.integer("warmup", 0, 100));
   const int steps = static_cast<int>(flags.integer("steps", 1, 1000));
+  // Flags that would do nothing for what --only asks are refused, saying why.
+  for (const char* name : {"steps", "warmup"})
+    flags.needs(name, only == "all" || only == "step",
+                "applies to the step figure (--only step or all)");
+  flags.needs("reps", only == "all" || only == "matmul" || only == "attention",
+              "applies to the matmul and attention figures (--only matmul, attention or all)");
   std::vector<int> thread_counts;
   for (std::int64_t n : flags.integers("threads", 1, 1024))
     thread_counts.push_back(static_cast<int>(n));

@@ -174,8 +174,10 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
   c.max_seq = integer(*t, "max_seq", 1, 8192, config_path);
   try {
     c.ffn = nn::parse_ffn_kind(text(*t, "ffn", config_path));
-  } catch (const Error& e) {  // "ffn: unknown variant ...", named with the file and field
-    fail("load", "'", config_path, "': \"ffn\": ", e.what());
+  } catch (const Error& e) {  // "ffn: unknown variant ...", named with the file and field once
+    std::string why = e.what();
+    if (why.rfind("ffn: ", 0) == 0) why = why.substr(5);
+    fail("load", "'", config_path, "': \"ffn\": ", why);
   }
   c.ffn_hidden = integer(*t, "ffn_hidden", c.layers == 0 ? 0 : 1, 1 << 16, config_path);
   c.rms_norm = flag(*t, "rms_norm", config_path);
@@ -196,6 +198,24 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
   }
   // The Hugging Face fields beside the tapegrad object describe the same model to PyTorch: a
   // folder where they disagree would open in transformers as another model, so it is refused.
+  // save_run writes them exactly for a Llama- or Mixtral-shaped model: present for one, absent
+  // for any other, and none that changes the numbers beyond what tapegrad computes.
+  const bool mixtral = c.experts > 0 && c.rms_norm && c.rope && !c.bias && !c.tie_weights;
+  const bool hf_shaped = mixtral || c.llama_shaped();
+  if (!hf_shaped && root.find("model_type"))
+    fail("load", "'", config_path, "' has Hugging Face's \"model_type\", but its tapegrad object ",
+         "describes a model transformers' Llama and Mixtral classes do not compute (learned ",
+         "positions, LayerNorm, biases or tied weights): remove the Hugging Face fields");
+  if (hf_shaped && !root.find("model_type"))
+    fail("load", "'", config_path, "' has no \"model_type\": a tapegrad save writes Hugging ",
+         "Face's fields for this model, and transformers reads them; save it again");
+  for (const char* key : {"rope_scaling", "sliding_window"})
+    if (const json::Value* v = root.find(key); v && !v->is(json::Value::Kind::Null))
+      fail("load", "'", config_path, "': \"", key, "\" must be null: tapegrad computes no ", key,
+           ", and transformers would compute another model");
+  if (const json::Value* v = root.find("pretraining_tp");
+      v && !(v->is(json::Value::Kind::Number) && v->number == 1))
+    fail("load", "'", config_path, "': \"pretraining_tp\" must be 1, as tapegrad computes");
   if (const json::Value* type = root.find("model_type")) {
     const std::string want = c.experts > 0 ? "mixtral" : "llama";
     if (!type->is(json::Value::Kind::String) || type->string != want)

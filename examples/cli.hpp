@@ -128,6 +128,9 @@ class Flags {
     if (!values_.count(name))
       error("unknown flag '--" + name + "'" + (source.empty() ? "" : " in '" + source + "'"));
     if (given(name)) return;
+    if (value.empty() && !empty_allowed_.count(name))  // as on the command line
+      error("--" + name + " needs a value, got ''" +
+            (source.empty() ? std::string() : " (saved in '" + source + "')"));
     values_[name] = value;
     if (!source.empty()) source_[name] = source;
   }
@@ -199,8 +202,15 @@ class Flags {
 
   // A flag that only means something with another: given without it, it would be ignored
   // silently, so it is refused.
-  void needs(const std::string& name, bool condition, const std::string& what) const {
-    if (given(name) && !condition) error("--" + name + " " + what);
+  // With saved_too, a value restored from a saved run (fill) is held to it as well, naming the
+  // file it came from.
+  void needs(const std::string& name, bool condition, const std::string& what,
+             bool saved_too = false) const {
+    if (condition) return;
+    if (given(name)) error("--" + name + " " + what);
+    const auto from = source_.find(name);
+    if (saved_too && from != source_.end())
+      error("--" + name + " " + what + " (saved in '" + from->second + "')");
   }
 
   // "--NAME REQUIREMENT, got 'VALUE'", with the file the value came from if it was not typed.

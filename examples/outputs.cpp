@@ -44,6 +44,7 @@ void prepare_file(const std::string& path, const std::string& what) {
   namespace fs = std::filesystem;
   std::error_code error;
   if (fs::is_directory(path, error)) fail(what.c_str(), "'", path, "' is a folder, not a file");
+  if (fs::exists(path, error)) require_regular_file(path, what.c_str());  // a FIFO would block
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, error))
     fail(what.c_str(), "cannot write '", path, "': '", parent.string(), "' ",
@@ -53,11 +54,6 @@ void prepare_file(const std::string& path, const std::string& what) {
 }
 
 namespace {
-std::filesystem::path resolved(const std::string& path) {
-  std::error_code error;
-  const std::filesystem::path p = std::filesystem::weakly_canonical(path, error);
-  return error ? std::filesystem::absolute(path).lexically_normal() : p;
-}
 // A fault of the flags, not of the run: exit status 2, as every bad flag (cli::FlagError).
 template <class... Parts>
 [[noreturn]] void flag_error(const std::string& flag, const Parts&... parts) {
@@ -66,37 +62,82 @@ template <class... Parts>
   (message << ... << parts);
   throw cli::FlagError(message.str());
 }
-// Whether `inner` is `outer` or lies below it.
-bool within(const std::filesystem::path& inner, const std::filesystem::path& outer) {
-  auto i = inner.begin();
-  for (auto o = outer.begin(); o != outer.end(); ++o, ++i)
-    if (o->empty())
-      continue;  // a trailing separator
-    else if (i == inner.end() || *i != *o)
-      return false;
-  return true;
+// A path made absolute, with "..", "." and links resolved as far as it exists, and no trailing
+// separator ("o/" and "o" are one folder).
+std::filesystem::path resolved(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path p = fs::weakly_canonical(path, error);
+  if (error) p = fs::absolute(path).lexically_normal();
+  while (!p.empty() && p.filename().empty() && p != p.root_path()) p = p.parent_path();
+  return p;
+}
+// Whether two paths are one file: the same name once resolved, or (both existing) the same file,
+// which also catches a hard link.
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code error;
+  if (std::filesystem::equivalent(a, b, error) && !error) return true;
+  return resolved(a) == resolved(b);
+}
+// Whether `inner` lies inside the folder `outer` (at any depth).
+bool inside(const std::string& inner, const std::string& outer) {
+  const std::filesystem::path i = resolved(inner), o = resolved(outer);
+  auto a = i.begin(), b = o.begin();
+  for (; a != i.end() && b != o.end(); ++a, ++b)
+    if (*a != *b) return false;
+  return b == o.end() && a != i.end();
+}
+// The files a path stands for: a file itself, or the named files of a folder.
+std::vector<std::string> files_of(const Path& p) {
+  if (!p.folder) return {p.path};
+  std::vector<std::string> out;
+  for (const std::string& f : p.files) out.push_back((std::filesystem::path(p.path) / f).string());
+  return out;
 }
 }  // namespace
 
 void check_distinct(const std::vector<Path>& outputs, const std::vector<Path>& inputs,
                     const std::string& save_dir) {
-  for (std::size_t a = 0; a < outputs.size(); ++a) {
-    if (outputs[a].path.empty()) continue;
-    const std::filesystem::path out = resolved(outputs[a].path);
-    for (const Path& in : inputs)
-      if (!in.path.empty() && within(out, resolved(in.path)))
-        flag_error(outputs[a].flag, "'", outputs[a].path, "' is ",
-                   out == resolved(in.path) ? "" : "inside ", in.flag, " '", in.path,
-                   "', which this run reads: writing it would destroy that; choose another path");
-    if (!save_dir.empty() && outputs[a].flag != "--save" && outputs[a].flag != "--out" &&
-        within(out, resolved(save_dir)))
-      flag_error(outputs[a].flag, "'", outputs[a].path, "' is inside the --save folder '", save_dir,
+  struct Written {
+    const Path* by;
+    std::string file;
+  };
+  std::vector<Written> written;
+  for (const Path& out : outputs)
+    if (!out.path.empty())
+      for (const std::string& f : files_of(out)) written.push_back({&out, f});
+  for (std::size_t a = 0; a < written.size(); ++a) {
+    const Written& w = written[a];
+    const std::string& flag = w.by->flag;
+    for (const Path& in : inputs) {
+      if (in.path.empty()) continue;
+      if (in.folder && in.files.empty()) {  // a folder read whole
+        if (inside(w.file, in.path))
+          flag_error(flag, "'", w.file, "' is inside ", in.flag, " '", in.path,
+                     "', whose files this run reads: writing it there would change them; choose "
+                     "another path");
+        continue;
+      }
+      for (const std::string& f : files_of(in))
+        if (same_file(w.file, f))
+          flag_error(flag, "'", w.file, "' is ", in.flag, " '", f,
+                     "', which this run reads: writing it would destroy that; choose another path");
+    }
+    if (!save_dir.empty() && !w.by->folder && inside(w.file, save_dir))
+      flag_error(flag, "'", w.file, "' is inside the --save folder '", save_dir,
                  "', whose files a save replaces: choose a path outside it");
-    for (std::size_t b = a + 1; b < outputs.size(); ++b)
-      if (!outputs[b].path.empty() && out == resolved(outputs[b].path))
-        flag_error(outputs[a].flag, "'", outputs[a].path, "' is also ", outputs[b].flag,
+    for (std::size_t b = a + 1; b < written.size(); ++b)
+      if (same_file(w.file, written[b].file))
+        flag_error(flag, "'", w.file, "' is also written by ", written[b].by->flag,
                    ": two outputs cannot be one file");
   }
+  for (const Path& out : outputs)  // a folder written that is a folder read (--save = --load)
+    for (const Path& in : inputs)
+      if (out.folder && in.folder && !out.path.empty() && !in.path.empty() &&
+          same_file(out.path, in.path))
+        flag_error(out.flag, "'", out.path, "' is ", in.flag, " '", in.path,
+                   "', which this run reads: writing into it would replace what it read; choose "
+                   "another folder");
 }
 
 void check_room_to_replace(const std::string& dir, const std::string& what) {

@@ -108,6 +108,8 @@ int main(int argc, char** argv) {
   flags.add_switch("ascii");
   flags.add_switch("no-terminal");
   flags.parse(argc, argv);
+  if (flags.on("ascii") && flags.on("no-terminal"))  // a flag that would do nothing is refused
+    flags.error("--ascii shapes the terminal plots, which --no-terminal turns off");
   std::vector<double> range, betas;
   if (!parse_list(flags.text("range"), range) || range.size() != 2 || !(range[0] < range[1]) ||
       std::abs(range[0]) > 1000 || std::abs(range[1]) > 1000)

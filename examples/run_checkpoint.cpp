@@ -105,10 +105,12 @@ void restore(const Checkpoint& checkpoint, nn::Module& model, optim::Optimizer& 
     for (const auto& [name, gen] : generators)
       if (!rngs.count(name))
         fail("resume", path, " has no \"", kModelRng, name, "\" for this model's generator");
-    for (const auto& [name, rng] : rngs)
+    for (const auto& entry : rngs) {  // (clang 14 cannot capture a structured binding)
+      const std::string& name = entry.first;
       if (std::none_of(generators.begin(), generators.end(),
                        [&](const auto& g) { return g.first == name; }))
         fail("resume", path, " holds \"", kModelRng, name, "\", a generator this model has not");
+    }
   }
   try {
     model.load_state_dict(weights);

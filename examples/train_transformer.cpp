@@ -235,6 +235,9 @@ std::string ffn_label(const nn::ModelConfig& c) {
 
 // Stage 1: all flags, before any work. A bad value ends the program with the usage (exit 2);
 // a file that cannot be read (--resume, --load) is an error naming it (exit 1).
+// Where Ctrl-C saves a run that has no --save folder.
+const char* const kInterruptedDir = "interrupted-run";
+
 Options options(int argc, char** argv) {
   cli::Flags flags("train_transformer", kUsage);
   for (auto [name, value] : std::initializer_list<std::pair<const char*, const char*>>{
@@ -328,8 +331,16 @@ Options options(int argc, char** argv) {
       flags.fill(name, value, o.checkpoint.path);  // range-checked below as if typed, naming
       o.run_flags.emplace(name, value);            // the file; what is given now wins
     }
-    // --steps 0 resumes to evaluate or generate, not to change the run's target: the saved
-    // number of steps stays what the next save records.
+    // Fewer steps than the checkpoint has done would train nothing and record a target behind
+    // the run; --steps 0 resumes to evaluate or generate, not to change the run's target: the
+    // saved number of steps stays what the next save records.
+    if (flags.given("steps") && flags.text("steps") != "0") {
+      const std::int64_t asked = flags.integer("steps", 0, 1000000);
+      if (asked < o.checkpoint.state.step)
+        flags.error("--steps " + std::to_string(asked) + " is below the " +
+                    std::to_string(o.checkpoint.state.step) + " steps '" + o.checkpoint.path +
+                    "' has done: give more to continue, or --steps 0 to evaluate it");
+    }
     if (flags.given("steps") && flags.text("steps") == "0") {
       const auto saved = o.checkpoint.state.flags.find("steps");
       if (saved != o.checkpoint.state.flags.end())
@@ -376,6 +387,12 @@ Options options(int argc, char** argv) {
   flags.needs("vocab-size", bpe, "applies to --tokenizer bpe only");
   o.tokenize = flags.given("tokenize");
   o.tokenize_text = flags.text("tokenize");
+  if (o.tokenize)  // it prints the text's ids and nothing else: any other flag would do nothing
+    for (const auto& [name, value] : flags.given_values())
+      if (name != "tokenize" && name != "load")
+        flags.error("--" + name +
+                    " does nothing with --tokenize, which only prints the ids of a "
+                    "text (with --load DIR)");
   o.eval_batch = flags.integer("eval-batch", 1, 1000000);
   o.max_new = flags.integer("max-new", 1, 10000);
   o.threads = flags.text("threads").empty() ? get_num_threads()
@@ -410,10 +427,11 @@ Options options(int argc, char** argv) {
   const double stop_at = flags.text("stop-at").empty() ? -1 : flags.real("stop-at", 0, 100);
 
   // Flags that would be ignored are refused: a run must not silently differ from what was asked.
-  flags.needs("warmup", o.cosine, "applies to --schedule cosine only (the constant rate has none)");
+  flags.needs("warmup", o.cosine, "applies to --schedule cosine only (the constant rate has none)",
+              /*saved_too=*/true);
   for (const char* name :
-       {"lr", "schedule", "warmup", "weight-decay", "clip", "train-batches", "stop-at",
-        "save-every", "loss-log", "simulate-interrupt", "simulate-bad-gradient"})
+       {"lr", "schedule", "warmup", "weight-decay", "clip", "train-batches", "eval-every",
+        "stop-at", "save-every", "loss-log", "simulate-interrupt", "simulate-bad-gradient"})
     flags.needs(
         name, o.steps > 0,
         std::string("applies to training, and this run trains no step (--steps is 0") +
@@ -455,6 +473,12 @@ Options options(int argc, char** argv) {
     if (!o.text_file.empty() && !text_model)
       flags.error("--text: the model in '" + o.load_dir + "' was trained on the task '" +
                   o.run.task + "', not on text");
+    // A resumed run continues on its own text: config.json's task names it, and a --text typed
+    // now or edited into the checkpoint that differs would train on another text under its name.
+    if (!o.resume_dir.empty() && text_model && o.text_file != o.run.task.substr(5))
+      flags.error("--text '" + o.text_file + "' is not the text the run in '" + o.resume_dir +
+                  "' trains on ('" + o.run.task.substr(5) +
+                  "', its config.json's task): a resumed run continues on its own text");
     if (text_model && o.text_file.empty()) {  // its own text, if that file is still there
       o.text_file = o.run.task.substr(5);
       o.text_file_given = false;
@@ -779,12 +803,25 @@ int main(int argc, char** argv) {
     // Stage 2: the outputs first (cheap, and a failure should cost no training), then the model.
     // No output may destroy an input or another output (a resumed run saves back into its own
     // folder, by design); a --save folder is locked against a second run saving there.
-    outputs::check_distinct({{"--out", o.out_dir},
-                             {"--save", resuming ? "" : o.save_dir},
-                             {"--loss-log", o.loss_log},
-                             {"--logits-out", o.logits_out}},
-                            {{"--text", o.text_file}, {"--load", resuming ? "" : o.load_dir}},
-                            o.save_dir);
+    {
+      const std::vector<std::string> saved = {"model.safetensors", "config.json", "vocab.json",
+                                              "tokenizer.json", "checkpoint.safetensors"};
+      const std::vector<std::string> pictures = {"training_curves.svg", "training_curves.csv",
+                                                 "attention_weights.svg", "expert_load.svg",
+                                                 "expert_routing.svg"};
+      std::error_code error;
+      const bool text_folder = std::filesystem::is_directory(o.text_file, error);
+      outputs::check_distinct({{"--out", o.out_dir, true, pictures},
+                               {"--save", resuming ? "" : o.save_dir, true, saved},
+                               // without --save, an interrupted run saves to interrupted-run/
+                               {"--save (interrupted-run/, where Ctrl-C saves without it)",
+                                o.save_dir.empty() ? kInterruptedDir : "", true, saved},
+                               {"--loss-log", o.loss_log},
+                               {"--logits-out", o.logits_out}},
+                              {{"--text", o.text_file, text_folder},
+                               {"--load", resuming ? "" : o.load_dir, true, saved}},
+                              o.save_dir);
+    }
     outputs::prepare_dir(o.out_dir, "--out");
     std::optional<outputs::FolderLock> save_lock;
     if (!o.save_dir.empty()) {
@@ -900,8 +937,13 @@ int main(int argc, char** argv) {
     // save, so that a signal during any save lets it complete, and the run then stops.
     interrupt::set_phase(interrupt::Phase::Training);
     auto save_and_exit = [&](bool tty) {
-      const std::string dir = o.save_dir.empty() ? "interrupted-run" : o.save_dir;
+      const std::string dir = o.save_dir.empty() ? kInterruptedDir : o.save_dir;
       if (tty) std::cout << "\n";
+      std::optional<outputs::FolderLock> fallback_lock;  // the --save folder is locked already
+      if (dir != o.save_dir) {
+        outputs::prepare_dir(dir, "--save");
+        fallback_lock.emplace(dir, "--save");
+      }
       if (saved_step != done || dir != o.save_dir) save_all(dir);
       std::cout << "interrupted after step " << done << ": saved to " << dir
                 << "; continue with --resume " << dir << std::endl;

@@ -14,14 +14,34 @@ check "--loss-log = --text: named" grep -q "loss-log: 'mytext.txt' is --text 'my
 check "--loss-log = --text: the text is untouched" cmp -s mytext.txt kept.txt
 mkdir texts && cp mytext.txt texts/a.txt
 "$program" --text texts --seq 16 --steps 2 --out texts/pictures >b.out 2>&1
-check "--out inside the --text folder: refused" grep -q "out: 'texts/pictures' is inside --text 'texts'" b.out
+check "--out inside the --text folder: refused" grep -q "out: 'texts/pictures/training_curves.svg' is inside --text 'texts'" b.out
 "$program" --text mytext.txt --seq 16 --steps 2 --save m >c.out 2>&1 || echo "FAILED: setup"
 "$program" --load m --steps 2 --save m >d.out 2>&1
-check "--save = --load: refused" grep -q "save: 'm' is --load 'm', which this run reads" d.out
+check "--save = --load: refused" grep -q "save: 'm/model.safetensors' is --load 'm/model.safetensors', which this run reads" d.out
 "$program" --text mytext.txt --seq 16 --steps 2 --save s --loss-log s/loss.csv >e.out 2>&1
 check "--loss-log inside --save: refused" grep -q "loss-log: 's/loss.csv' is inside the --save folder 's'" e.out
 "$program" --steps 1 --generate 012 --logits-out same.st --loss-log same.st >f.out 2>&1
-check "two outputs, one file: refused" grep -q "'same.st' is also --logits-out" f.out
+check "two outputs, one file: refused" grep -q "'same.st' is also written by --logits-out" f.out
+# Review: an input inside an output folder, a hard link, an output another output's folder holds,
+# a trailing slash, and interrupted-run/ when it is the loaded folder.
+mkdir o3 && cp mytext.txt o3/training_curves.csv
+"$program" --text o3/training_curves.csv --seq 16 --steps 2 --out o3 >h.out 2>&1
+check "--text inside --out, a file --out writes: refused" grep -q "out: 'o3/training_curves.csv' is --text 'o3/training_curves.csv'" h.out
+check "--text inside --out: untouched" cmp -s o3/training_curves.csv kept.txt
+ln mytext.txt hard.txt
+"$program" --text mytext.txt --seq 16 --steps 2 --loss-log hard.txt >i.out 2>&1
+check "a hard link to --text as --loss-log: refused" grep -q "loss-log: 'hard.txt' is --text 'mytext.txt'" i.out
+check "a hard link to --text as --loss-log: the text is untouched" cmp -s mytext.txt kept.txt
+"$program" --steps 2 --loss-log o4/training_curves.csv --out o4 >j.out 2>&1
+check "--loss-log a file --out writes: refused" grep -q "is also written by --loss-log" j.out
+"$program" --steps 2 --out o5/ --save o5 --loss-log o5/model.safetensors >k.out 2>&1
+check "a trailing slash names the same folder" grep -q "is also written by --loss-log\|inside the --save folder" k.out
+cp -r m interrupted-run
+"$program" --load interrupted-run --steps 4 >l.out 2>&1
+check "--load interrupted-run without --save: refused" grep -q "'interrupted-run' is --load 'interrupted-run'\|'interrupted-run/model.safetensors' is --load" l.out
+mkfifo log.fifo
+timeout 20 "$program" --steps 2 --loss-log log.fifo >m.out 2>&1
+check "--loss-log a FIFO: refused at once" grep -q "loss-log: 'log.fifo' is a FIFO (a pipe), not a regular file" m.out
 # Two runs saving to one folder: the second is refused while the first holds the folder.
 "$program" --steps 100000 --save busy --out o1 >g1.out 2>&1 &
 first=$!

@@ -17,4 +17,14 @@ check "a one-off flag in a checkpoint: named, with the file" grep -q "'edited/ch
 "$program" --resume run --steps 0 >b.out 2>&1
 check "--resume --steps 0: runs" test $? -eq 0
 check "--resume --steps 0: the saved target is still 2 steps" grep -aq '\\"steps\\": \\"2\\"' run/checkpoint.safetensors
+# Review: fewer steps than the checkpoint has done; a saved value held to the rules a typed one is
+# (an empty value).
+"$program" --resume run --steps 1 >c.out 2>&1
+check "--resume --steps below the checkpoint's step: exit status 2" test $? -eq 2
+check "--resume --steps below the checkpoint's step: says so" grep -q "steps 1 is below the 2 steps 'run/checkpoint.safetensors' has done" c.out
+cp -r run emptied
+LC_ALL=C sed -i 's/\\"batch\\": \\"4\\"/\\"batch\\":  \\"\\"/' emptied/checkpoint.safetensors
+"$program" --resume emptied >d.out 2>&1
+check "an empty value in a checkpoint: exit status 2" test $? -eq 2
+check "an empty value in a checkpoint: named, with the file" grep -q "batch needs a value, got '' (saved in 'emptied/checkpoint.safetensors')" d.out
 finish

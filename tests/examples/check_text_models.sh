@@ -21,6 +21,11 @@ check "other characters: nothing saved" test ! -e m2/vocab.json
 check "a subset of the characters: trains" test $? -eq 0
 check "a subset of the characters: the vocabulary is the model's" cmp -s m/vocab.json m3/vocab.json
 
+# Issue 26 (review): a resumed run continues on its own text, not on another given now.
+"$program" --resume m --text upper --steps 6 >r.out 2>&1
+check "--resume with another --text: exit status 2" test $? -eq 2
+check "--resume with another --text: says so" grep -q "text 'upper' is not the text the run in 'm' trains on ('text'" r.out
+
 # Item 16: --load evaluates a text model on its own text; without it, says so.
 "$program" --load m >c.out 2>&1
 check "--load of a text model: exit status 0" test $? -eq 0

@@ -325,6 +325,12 @@ TEST_CASE("config.json's Hugging Face fields must all agree with the tapegrad ob
         std::string::npos);
   CHECK(edited("\"mlp_bias\": false", "\"mlp_bias\": true").find("\"mlp_bias\" must be false") !=
         std::string::npos);
+  // Fields that would make transformers compute another model, and a folder without them.
+  CHECK(edited("\"torch_dtype\": \"float32\",",
+               "\"torch_dtype\": \"float32\", \"rope_scaling\": {\"factor\": 2},")
+            .find("\"rope_scaling\" must be null") != std::string::npos);
+  CHECK(edited("\"model_type\": \"llama\",", "").find("has no \"model_type\"") !=
+        std::string::npos);
   std::ofstream(dir + "/config.json") << config;
   // vocab.json from another run: its task is named against config.json's.
   std::ofstream(dir + "/vocab.json")
@@ -350,7 +356,7 @@ TEST_CASE("errors name the file and field, and the program once") {
   std::ofstream(dir + "/config.json") << config;
   CHECK(error_of([&] {
           io::load_config(dir);
-        }).rfind("load: '" + dir + "/config.json': \"ffn\": ffn: ", 0) == 0);
+        }).rfind("load: '" + dir + "/config.json': \"ffn\": unknown", 0) == 0);
   // The program's name is printed once, even for an error raised under it.
   CHECK(cli::without_program("train_transformer", "train_transformer: x") ==
         "train_transformer: x");
