@@ -45,6 +45,26 @@ std::vector<double> loss_curve(std::uint64_t seed, int steps) {
   }
   return losses;
 }
+
+// A tiny reverse model saved into a fresh scratch folder; the folder.
+std::string saved_reverse_model(const std::string& name, std::uint64_t seed) {
+  auto task = tasks::make_synthetic("reverse");
+  Generator gen(seed);
+  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
+  const std::string dir = scratch_dir(name);
+  io::save_run(dir, model, {model.config(), "reverse", 23, std::vector<std::string>(32, "t")});
+  return dir;
+}
+std::string text_of(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+// `text` with its first `from` replaced by `to` (which must be there).
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
 }  // namespace
 
 TEST_CASE("the reverse task is the peer's: 16 digits, SEP, the digits reversed, 16 scored") {
@@ -296,20 +316,11 @@ TEST_CASE("a saved folder's vocab.json of any size a run can make is read back")
 TEST_CASE("config.json's Hugging Face fields must all agree with the tapegrad object, by name") {
   // A top-level "rope_theta" edited to 500000 loaded without a word, though transformers would
   // read another model (issue 26): every field that changes the numbers is compared now.
-  auto task = tasks::make_synthetic("reverse");
-  Generator gen(9);
-  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
-  const std::string dir = scratch_dir("hf-fields");
-  io::save_run(dir, model, {model.config(), "reverse", 23, std::vector<std::string>(32, "t")});
+  const std::string dir = saved_reverse_model("hf-fields", 9);
   REQUIRE_NOTHROW(io::load_config(dir));
-  std::ifstream in(dir + "/config.json");
-  const std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string config = text_of(dir + "/config.json");
   auto edited = [&](const std::string& from, const std::string& to) {
-    const std::size_t at = config.find(from);
-    REQUIRE(at != std::string::npos);
-    std::string text = config;
-    text.replace(at, from.size(), to);
-    std::ofstream(dir + "/config.json") << text;
+    std::ofstream(dir + "/config.json") << replaced(config, from, to);
     return error_of([&] { io::load_config(dir); });
   };
   const std::string theta = "\"rope_theta\": 10000,\n  \"hidden_act\"";
@@ -343,16 +354,9 @@ TEST_CASE("config.json's Hugging Face fields must all agree with the tapegrad ob
 
 TEST_CASE("errors name the file and field, and the program once") {
   // "ffn: unknown variant" did not name config.json (issue 26).
-  auto task = tasks::make_synthetic("reverse");
-  Generator gen(10);
-  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
-  const std::string dir = scratch_dir("ffn-field");
-  io::save_run(dir, model, {model.config(), "reverse", 23, std::vector<std::string>(32, "t")});
-  std::ifstream in(dir + "/config.json");
-  std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::size_t at = config.find("\"ffn\": \"swiglu\"");
-  REQUIRE(at != std::string::npos);
-  config.replace(at, 15, "\"ffn\": \"nonsense\"");
+  const std::string dir = saved_reverse_model("ffn-field", 10);
+  const std::string config =  // read before the ofstream below truncates the file
+      replaced(text_of(dir + "/config.json"), "\"ffn\": \"swiglu\"", "\"ffn\": \"nonsense\"");
   std::ofstream(dir + "/config.json") << config;
   CHECK(error_of([&] {
           io::load_config(dir);
@@ -367,20 +371,11 @@ TEST_CASE("a config.json larger than its weights is refused before any model is 
   // --load built and initialised the model config.json describes before comparing the weights
   // with it: a config edited to 32 layers of width 1024 cost seconds and gigabytes before the
   // refusal (issue 26). The weights file's size is checked first.
-  auto task = tasks::make_synthetic("reverse");
-  Generator gen(11);
-  nn::Transformer model(tiny_model(task->vocab(), task->seq_len()), gen);
-  const std::string dir = scratch_dir("config-larger");
-  io::save_run(dir, model, {model.config(), "reverse", 23, std::vector<std::string>(32, "t")});
-  std::ifstream in(dir + "/config.json");
-  std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  for (auto [from, to] : {std::pair<std::string, std::string>{"\"num_hidden_layers\": 1,",
-                                                              "\"num_hidden_layers\": 32,"},
-                          {"\"layers\": 1,", "\"layers\": 32,"}}) {
-    const std::size_t at = config.find(from);
-    REQUIRE(at != std::string::npos);
-    config.replace(at, from.size(), to);
-  }
+  const std::string dir = saved_reverse_model("config-larger", 11);
+  const std::string config =  // read before the ofstream below truncates the file
+      replaced(replaced(text_of(dir + "/config.json"), "\"num_hidden_layers\": 1,",
+                        "\"num_hidden_layers\": 32,"),
+               "\"layers\": 1,", "\"layers\": 32,");
   std::ofstream(dir + "/config.json") << config;
   const auto start = std::chrono::steady_clock::now();
   const std::string message = error_of([&] { io::load_config(dir); });
