@@ -7,8 +7,9 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "core/json.hpp"
-#include "core/safetensors.hpp"
+#include "core/formats/json.hpp"
+#include "core/formats/safetensors.hpp"
+#include "text/byte_map.hpp"
 #include "text/tokenizer_json.hpp"
 
 namespace tg::io {
@@ -123,12 +124,12 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
   const std::string config = j.str();
 
   // A token is bytes (one byte of a text file, which may be half a UTF-8 character), and JSON
-  // text must be UTF-8: each token is written through GPT-2's byte map (json::bytes_to_unicode),
+  // text must be UTF-8: each token is written through GPT-2's byte map (text::bytes_to_unicode),
   // as Hugging Face's byte-level tokenizers write their vocabularies. "encoding" says so.
   std::string vocab =
       "{\"task\": " + json::quote(run.task) + ", \"encoding\": \"bytes_to_unicode\", \"tokens\": [";
   for (std::size_t i = 0; i < run.tokens.size(); ++i)
-    vocab += (i ? ", " : "") + json::quote(json::bytes_to_unicode(run.tokens[i]));
+    vocab += (i ? ", " : "") + json::quote(text::bytes_to_unicode(run.tokens[i]));
   vocab += "]}\n";
   const std::string tokenizer = run.bpe ? text::tokenizer_json(*run.bpe) : "";
   // What is written must be read back (load_config's caps): checked before anything is written.
@@ -311,7 +312,7 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
       continue;
     }
     try {
-      run.tokens.push_back(json::unicode_to_bytes(v.string));
+      run.tokens.push_back(text::unicode_to_bytes(v.string));
     } catch (const Error& e) {
       fail("load", "'", vocab_path, "': token ", i, " is not in the byte map (", e.what(), ")");
     }

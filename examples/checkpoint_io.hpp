@@ -5,7 +5,7 @@
 //                      transformers' LlamaForCausalLM.from_pretrained opens the folder), plus a
 //                      "tapegrad" object with the full configuration
 //   vocab.json         the task and its tokens, for generating text after loading; each token's
-//                      bytes written as text through GPT-2's byte map (json::bytes_to_unicode),
+//                      bytes written as text through GPT-2's byte map (text::bytes_to_unicode),
 //                      so that the file is UTF-8 whatever bytes the training text held
 //   tokenizer.json     for a model trained with --tokenizer bpe: the tokenizer, as Hugging Face's
 //                      tokenizers read it (text/tokenizer_json.hpp); config.json's "tapegrad"

@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.hpp"
+#include "core/formats/json.hpp"
 
 namespace tg::cli {
 

@@ -27,7 +27,7 @@
 #include "cli.hpp"
 #include "compare_ffn_figure.hpp"
 #include "core/fast/parallel.hpp"
-#include "core/file_io.hpp"
+#include "core/formats/file_io.hpp"
 #include "core/tapegrad.hpp"
 #include "corpus.hpp"
 #include "interrupt.hpp"

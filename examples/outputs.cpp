@@ -12,7 +12,7 @@
 
 #include "cli.hpp"
 #include "core/error.hpp"
-#include "core/file_io.hpp"
+#include "core/formats/file_io.hpp"
 
 namespace tg::outputs {
 

@@ -5,7 +5,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
-#include "core/json.hpp"
+#include "core/formats/json.hpp"
 #include "core/random.hpp"
 
 namespace tg::io {

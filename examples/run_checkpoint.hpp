@@ -21,7 +21,7 @@
 #include <map>
 #include <string>
 
-#include "core/safetensors.hpp"
+#include "core/formats/safetensors.hpp"
 #include "layers/module.hpp"
 #include "layers/optim.hpp"
 

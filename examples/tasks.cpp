@@ -9,7 +9,7 @@
 #include <map>
 
 #include "core/error.hpp"
-#include "core/file_io.hpp"
+#include "core/formats/file_io.hpp"
 
 namespace tg::tasks {
 

@@ -2,7 +2,7 @@
 // curves of a run, and the attention weights of a trained model on one example.
 //
 // Layer: examples (built on plot/ and the model of layers/). Every file is written through a
-// temporary file renamed into place (core/file_io.hpp), so a picture is whole or absent.
+// temporary file renamed into place (core/formats/file_io.hpp), so a picture is whole or absent.
 #pragma once
 
 #include <cstdint>

@@ -43,7 +43,7 @@ std::vector<Tensor> params_and(const M& module, std::vector<Tensor> extra) {
 }
 
 // float64 leaf requiring grad, from values.
-// The temporary files an atomic write left beside `path` (core/file_io.hpp's temporary_name:
+// The temporary files an atomic write left beside `path` (core/formats/file_io.hpp's temporary_name:
 // `path`.tmp.PID.N): none, after a write that succeeded or failed.
 inline int leftover_temporaries(const std::string& path) {
   const std::filesystem::path p(path);

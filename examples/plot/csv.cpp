@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <map>
 
-#include "core/file_io.hpp"
+#include "core/formats/file_io.hpp"
 
 namespace plot {
 

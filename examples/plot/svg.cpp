@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "core/file_io.hpp"
+#include "core/formats/file_io.hpp"
 
 namespace plot {
 

@@ -6,8 +6,8 @@
 #include <sstream>
 #include <vector>
 
-#include "core/file_io.hpp"
-#include "core/graphviz.hpp"
+#include "core/formats/file_io.hpp"
+#include "core/formats/graphviz.hpp"
 #include "plot/svg.hpp"
 
 namespace plot {

@@ -1,4 +1,4 @@
-// examples/plot/tape_svg.hpp — draws a recorded tape as an SVG picture: what core/graphviz.hpp
+// examples/plot/tape_svg.hpp — draws a recorded tape as an SVG picture: what core/formats/graphviz.hpp
 // writes as DOT, for a reader with no Graphviz installed.
 //
 // Layer: examples (reads core's Tape; core knows nothing of it). Left to right in the order of

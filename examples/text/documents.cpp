@@ -6,7 +6,7 @@
 #include <set>
 
 #include "core/error.hpp"
-#include "core/file_io.hpp"
+#include "core/formats/file_io.hpp"
 
 namespace tg::text {
 

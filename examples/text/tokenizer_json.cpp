@@ -4,8 +4,9 @@
 #include <map>
 
 #include "core/error.hpp"
-#include "core/file_io.hpp"
-#include "core/json.hpp"
+#include "core/formats/file_io.hpp"
+#include "core/formats/json.hpp"
+#include "text/byte_map.hpp"
 
 namespace tg::text {
 
@@ -95,13 +96,13 @@ std::string tokenizer_json(const BPE& bpe) {
        "    \"fuse_unk\": false,\n    \"byte_fallback\": false,\n    \"vocab\": {";
   for (std::int64_t id = 0; id < bpe.vocab_size(); ++id)
     j += std::string(id ? ", " : "") + (id % 8 == 0 ? "\n      " : "") +
-         json::quote(json::bytes_to_unicode(bpe.token_bytes(id))) + ": " + std::to_string(id);
+         json::quote(text::bytes_to_unicode(bpe.token_bytes(id))) + ": " + std::to_string(id);
   j += "\n    },\n    \"merges\": [";
   const std::vector<Merge>& merges = bpe.merges();
   for (std::size_t i = 0; i < merges.size(); ++i)
     j += std::string(i ? "," : "") + "\n      " +
-         json::quote(json::bytes_to_unicode(bpe.token_bytes(merges[i].left)) + " " +
-                     json::bytes_to_unicode(bpe.token_bytes(merges[i].right)));
+         json::quote(text::bytes_to_unicode(bpe.token_bytes(merges[i].left)) + " " +
+                     text::bytes_to_unicode(bpe.token_bytes(merges[i].right)));
   j += "\n    ]\n  }\n}\n";
   return j;
 }
@@ -166,7 +167,7 @@ BPE parse_tokenizer_json(const std::string& text, const std::string& path) {
     const auto id = static_cast<std::size_t>(v.number);
     seen[id] = true;
     try {
-      tokens[id] = json::unicode_to_bytes(vocab.keys[i]);
+      tokens[id] = text::unicode_to_bytes(vocab.keys[i]);
     } catch (const Error& e) {
       fail("tokenizer", "'", path, "': \"model.vocab\" entry ", i, ": ", e.what());
     }
@@ -195,7 +196,7 @@ BPE parse_tokenizer_json(const std::string& text, const std::string& path) {
            "]\" must be \"left right\" or [\"left\", \"right\"]");
     }
     try {
-      left = json::unicode_to_bytes(left), right = json::unicode_to_bytes(right);
+      left = text::unicode_to_bytes(left), right = text::unicode_to_bytes(right);
     } catch (const Error& e) {
       fail("tokenizer", "'", path, "': \"model.merges[", i, "]\": ", e.what());
     }

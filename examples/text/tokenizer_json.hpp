@@ -12,7 +12,7 @@
 //                                 the chunks of split_chunks (bpe.hpp), regex for regex
 //       ByteLevel {add_prefix_space: false, trim_offsets: true, use_regex: false}
 //                                 each byte to one printable character (GPT-2's byte map,
-//                                 json::bytes_to_unicode), without GPT-2's own regex (the Split
+//                                 text::bytes_to_unicode), without GPT-2's own regex (the Split
 //                                 has cut the chunks already) and without a leading space added
 //   "decoder": ByteLevel          the characters back to bytes
 //   "model": {"type": "BPE", "dropout": null, "unk_token": null, "continuing_subword_prefix":
@@ -38,7 +38,7 @@ namespace tg::text {
 // The file's text for `bpe`.
 std::string tokenizer_json(const BPE& bpe);
 
-// Writes tokenizer_json(bpe) to `path` through a temporary file and a rename (core/file_io.hpp).
+// Writes tokenizer_json(bpe) to `path` through a temporary file and a rename (core/formats/file_io.hpp).
 void save_tokenizer_json(const std::string& path, const BPE& bpe);
 
 // Reads and checks a tokenizer.json; throws tg::Error naming `path` and what is wrong (the JSON

@@ -12,7 +12,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
-#include "core/file_io.hpp"
+#include "core/formats/file_io.hpp"
 #include "core/random.hpp"
 
 using namespace tg;

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/json.hpp"
-#include "core/safetensors.hpp"
+#include "core/formats/json.hpp"
+#include "core/formats/safetensors.hpp"
 #include "helpers.hpp"
 
 using namespace tg;
@@ -197,25 +197,6 @@ TEST_CASE("json is UTF-8: the writer refuses other bytes, the reader names their
             json::parse("\"" + bytes + "\"");
           }).find("json: offset " + std::to_string(offset + 1) + ": invalid UTF-8 byte 0x") == 0);
   }
-}
-
-TEST_CASE("bytes_to_unicode is GPT-2's byte map: every byte string round-trips through JSON") {
-  CHECK(json::bytes_to_unicode("a!~") == "a!~");                      // printable ASCII: itself
-  CHECK(json::bytes_to_unicode(" ") == "\xc4\xa0");                   // space: U+0120 'Ġ'
-  CHECK(json::bytes_to_unicode(std::string(1, '\0')) == "\xc4\x80");  // 0x00: U+0100
-  CHECK(json::bytes_to_unicode("\n") == "\xc4\x8a");                  // 0x0A: U+010A 'Ċ'
-  CHECK(json::bytes_to_unicode("\x7f") == "\xc4\xa1");                // 0x7F: U+0121
-  CHECK(json::bytes_to_unicode("\xad") == "\xc5\x83");                // 0xAD: U+0143, the last
-  CHECK(json::bytes_to_unicode("\xe9") == "\xc3\xa9");                // 0xE9: itself, U+00E9 'é'
-  std::string every;
-  for (int b = 0; b < 256; ++b) every += static_cast<char>(b);
-  const std::string mapped = json::bytes_to_unicode(every);
-  CHECK(json::invalid_utf8_at(mapped) == std::string::npos);
-  CHECK(json::unicode_to_bytes(json::parse(json::quote(mapped)).string) == every);
-  CHECK(json::unicode_to_bytes("") == "");
-  CHECK(error_of([] {
-          json::unicode_to_bytes("\xe6\x9d\xb1");
-        }).find("not a character of the byte map") != std::string::npos);
 }
 
 TEST_CASE("safetensors: names and metadata that are not UTF-8 are refused before writing") {

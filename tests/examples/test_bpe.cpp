@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/formats/json.hpp"
 #include "core/random.hpp"
 #include "helpers.hpp"
 #include "text/bpe.hpp"
+#include "text/byte_map.hpp"
 #include "text/bpe_task.hpp"
 #include "text/documents.hpp"
 #include "text/tokenizer_json.hpp"
@@ -278,4 +280,23 @@ TEST_CASE("bpe: a folder is read file by file in name order, links to files read
   std::filesystem::create_directories(dir);
   CHECK(error_of([&] { read_documents(dir.string()); }).find("holds no file to read") !=
         std::string::npos);
+}
+
+TEST_CASE("bytes_to_unicode is GPT-2's byte map: every byte string round-trips through JSON") {
+  CHECK(bytes_to_unicode("a!~") == "a!~");                      // printable ASCII: itself
+  CHECK(bytes_to_unicode(" ") == "\xc4\xa0");                   // space: U+0120 'Ġ'
+  CHECK(bytes_to_unicode(std::string(1, '\0')) == "\xc4\x80");  // 0x00: U+0100
+  CHECK(bytes_to_unicode("\n") == "\xc4\x8a");                  // 0x0A: U+010A 'Ċ'
+  CHECK(bytes_to_unicode("\x7f") == "\xc4\xa1");                // 0x7F: U+0121
+  CHECK(bytes_to_unicode("\xad") == "\xc5\x83");                // 0xAD: U+0143, the last
+  CHECK(bytes_to_unicode("\xe9") == "\xc3\xa9");                // 0xE9: itself, U+00E9 'é'
+  std::string every;
+  for (int b = 0; b < 256; ++b) every += static_cast<char>(b);
+  const std::string mapped = bytes_to_unicode(every);
+  CHECK(json::invalid_utf8_at(mapped) == std::string::npos);
+  CHECK(unicode_to_bytes(json::parse(json::quote(mapped)).string) == every);
+  CHECK(unicode_to_bytes("") == "");
+  CHECK(error_of([] {
+          unicode_to_bytes("\xe6\x9d\xb1");
+        }).find("not a character of the byte map") != std::string::npos);
 }

@@ -8,7 +8,7 @@
 
 #include "checkpoint_io.hpp"
 #include "cli.hpp"
-#include "core/safetensors.hpp"
+#include "core/formats/safetensors.hpp"
 #include "helpers.hpp"
 #include "layers/optim.hpp"
 #include "layers/transformer.hpp"

@@ -1,4 +1,4 @@
-// core/print.hpp — prints tensors the way PyTorch does, so its output reads familiar:
+// core/formats/print.hpp — prints tensors the way PyTorch does, so its output reads familiar:
 //
 //   tensor([[ 1.0000, -2.5000],
 //           [ 3.0000,  4.0000]], requires_grad=True)

@@ -1,5 +1,5 @@
-// core/graphviz.cpp — see graphviz.hpp.
-#include "core/graphviz.hpp"
+// core/formats/graphviz.cpp — see graphviz.hpp.
+#include "core/formats/graphviz.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "core/file_io.hpp"
+#include "core/formats/file_io.hpp"
 
 namespace tg {
 

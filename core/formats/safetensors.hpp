@@ -1,4 +1,4 @@
-// core/safetensors.hpp — tensors to and from the safetensors format (what PyTorch and Hugging
+// core/formats/safetensors.hpp — tensors to and from the safetensors format (what PyTorch and Hugging
 // Face use), so a model trained here opens there.
 //
 // Layer: core. The format: 8 bytes, a little-endian unsigned N; N bytes of JSON header
@@ -18,7 +18,7 @@
 #include <map>
 #include <string>
 
-#include "core/file_io.hpp"
+#include "core/formats/file_io.hpp"
 #include "core/tensor.hpp"
 
 namespace tg {

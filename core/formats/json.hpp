@@ -1,4 +1,4 @@
-// core/json.hpp — a small JSON reader and writer, for safetensors headers and config files.
+// core/formats/json.hpp — a small JSON reader and writer, for safetensors headers and config files.
 //
 // Layer: core. Built for input that may be hostile: the parser never recurses deeper than
 // kMaxDepth, rejects duplicate keys, trailing garbage, bad escapes and invalid numbers, and
@@ -41,21 +41,12 @@ Value parse(const std::string& text);
 // Writing: a string with JSON escapes, quoted. Throws tg::Error when text is not valid UTF-8
 // (naming the byte and its offset): a JSON file with raw bytes is one other tools refuse
 // (Python's json.load, Rust's serde_json in the safetensors library). Encode bytes first, e.g.
-// with bytes_to_unicode below.
+// with GPT-2's byte map (examples/text/byte_map.hpp).
 std::string quote(const std::string& text);
 
 // The offset of the first byte of `text` that does not belong to a valid UTF-8 sequence
 // (overlong forms, surrogates U+D800..U+DFFF and code points above U+10FFFF are invalid, as in
 // the Unicode standard, section 3.9), or std::string::npos when all of it is valid.
 std::size_t invalid_utf8_at(const std::string& text);
-
-// GPT-2's reversible map from bytes to printable Unicode characters (Radford et al. 2019,
-// encoder.py's bytes_to_unicode; Hugging Face's ByteLevel pre-tokenizer uses the same): the 188
-// printable bytes '!'..'~', 0xA1..0xAC and 0xAE..0xFF stand for themselves, and the other 68
-// (controls, space, 0x7F..0xA0, 0xAD) become U+0100 + n in order (space is U+0120 'Ġ').
-// Every byte string so becomes valid UTF-8 text, one character per byte; unicode_to_bytes
-// inverts it and throws tg::Error for a character outside the map.
-std::string bytes_to_unicode(const std::string& bytes);
-std::string unicode_to_bytes(const std::string& text);
 
 }  // namespace tg::json

@@ -1,5 +1,5 @@
-// core/safetensors.cpp — see safetensors.hpp.
-#include "core/safetensors.hpp"
+// core/formats/safetensors.cpp — see safetensors.hpp.
+#include "core/formats/safetensors.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/file_io.hpp"
-#include "core/json.hpp"
+#include "core/formats/file_io.hpp"
+#include "core/formats/json.hpp"
 
 namespace tg {
 

@@ -1,4 +1,4 @@
-// core/graphviz.hpp — draws the recorded graph in Graphviz DOT, for `dot -Tsvg graph.dot`.
+// core/formats/graphviz.hpp — draws the recorded graph in Graphviz DOT, for `dot -Tsvg graph.dot`.
 //
 // Layer: core. Ovals are tensors (name, shape, and the value and gradient when they have at
 // most 4 elements, else the gradient's norm), boxes are ops, arrows show the data flow. Records

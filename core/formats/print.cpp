@@ -1,5 +1,5 @@
-// core/print.cpp — see print.hpp.
-#include "core/print.hpp"
+// core/formats/print.cpp — see print.hpp.
+#include "core/formats/print.hpp"
 
 #include <algorithm>
 #include <cmath>

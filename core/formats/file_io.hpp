@@ -1,4 +1,4 @@
-// core/file_io.hpp — whole-file reads and writes that fail loudly and never leave half a file.
+// core/formats/file_io.hpp — whole-file reads and writes that fail loudly and never leave half a file.
 //
 // Layer: core. write_file_atomically writes a temporary file beside `path` (temporary_name),
 // flushes it to disk (fsync), renames it

@@ -1,5 +1,5 @@
-// core/file_io.cpp — see file_io.hpp.
-#include "core/file_io.hpp"
+// core/formats/file_io.cpp — see file_io.hpp.
+#include "core/formats/file_io.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
