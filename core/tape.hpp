@@ -14,7 +14,10 @@
 // and run each backward function whose output received a gradient. That is the whole algorithm.
 //
 // The two pieces of global state, both per thread and both here: the current tape, and whether
-// recording is on (grad mode; NoGradGuard turns it off for a scope).
+// recording is on (grad mode; NoGradGuard turns it off for a scope). Beside it, not part of the
+// algorithm: anomaly.hpp (which op made a NaN), handover.hpp (a gradient moved instead of
+// copied), leaf_locks.hpp (threads sharing a parameter), tape_errors.hpp (the checks backward
+// makes first).
 #pragma once
 
 #include <cstdint>
@@ -94,16 +97,6 @@ class TapeScope {
   Tape* previous_;
 };
 
-// Anomaly detection (off by default; like torch.autograd.detect_anomaly): while on, every op
-// checks its output, and backward every gradient it computes, for NaN. The first op that turns
-// finite inputs into a NaN is reported by name, with its input shapes:
-//   "anomaly: 'log' produced NaN from finite inputs (input shapes (3,))"
-// A NaN that arrives from outside (an input tensor holding NaN) is reported at the first op that
-// reads it. It costs one pass over every output, so it is for debugging, not for training runs.
-// Per thread, like grad mode.
-bool is_anomaly_detection_enabled();
-void set_anomaly_detection(bool enabled);
-
 // Grad mode: while false, ops record nothing and their outputs do not require grad.
 bool is_grad_enabled();
 void set_grad_enabled(bool enabled);
@@ -128,7 +121,6 @@ class NoGradGuard : public GradModeGuard {
 };
 
 // True when an op with these inputs must record: grad mode is on and some input requires grad.
-bool needs_grad(std::initializer_list<Tensor> inputs);
 bool needs_grad(const std::vector<Tensor>& inputs);
 
 // What every op calls after computing `output`: records it when needs_grad(inputs), and returns
@@ -142,10 +134,11 @@ bool needs_grad(const std::vector<Tensor>& inputs);
 Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, BackwardFn backward);
 
 // input.grad += grad, after summing `grad` over the axes along which `input` was broadcast, so
-// that the gradient has the input's shape. Does nothing if input does not require grad.
+// that the gradient has the input's shape. Does nothing if input does not require grad. Throws
+// tg::Error naming the op when the input's own record is gone (released, or another tape's).
 void accumulate_grad(const Tensor& input, const Tensor& grad);
 // The same for a gradient the caller gives up (a temporary such as mul(g, b)): when nothing else
-// holds or views it, it becomes the input's first gradient without a copy.
+// holds or views it, it becomes the input's first gradient without a copy (core/handover.hpp).
 void accumulate_grad(const Tensor& input, Tensor&& grad);
 
 }  // namespace tg

@@ -6,6 +6,7 @@
 
 #include "core/course.hpp"
 #include "core/dtype.hpp"
+#include "core/anomaly.hpp"
 #include "core/error.hpp"
 #include "core/fast/switch.hpp"
 #include "core/gradcheck.hpp"
