@@ -1,5 +1,6 @@
 // tests/helpers.hpp — what the test files share: gradient checks that print readable failures,
-// and element-wise comparison of a tensor with expected values.
+// element-wise comparison of a tensor with expected values, checks on error messages that say
+// what they got, and the way doctest prints a Shape and a DType.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -9,9 +10,27 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/tapegrad.hpp"
+
+// A failed CHECK(a.shape() == b.shape()) prints "(2,3) == (3,2)", not "{?} == {?}", and
+// CHECK(t.dtype() == float32) prints "float64 == float32", not "1 == 0". doctest prints an enum
+// as its number without looking at StringMaker, so DType gets a toString of its own, which
+// doctest finds by argument-dependent lookup.
+namespace doctest {
+template <>
+struct StringMaker<tg::Shape> {
+  static String convert(const tg::Shape& shape) { return tg::to_string(shape).c_str(); }
+};
+}  // namespace doctest
+
+namespace tg {
+inline doctest::String toString(DType dtype) {
+  return dtype_name(dtype);
+}
+}  // namespace tg
 
 namespace tg::testing {
 
@@ -42,9 +61,8 @@ std::vector<Tensor> params_and(const M& module, std::vector<Tensor> extra) {
   return all;
 }
 
-// float64 leaf requiring grad, from values.
-// The temporary files an atomic write left beside `path` (core/formats/file_io.hpp's temporary_name:
-// `path`.tmp.PID.N): none, after a write that succeeded or failed.
+// The temporary files an atomic write left beside `path` (core/formats/file_io.hpp's
+// temporary_name: `path`.tmp.PID.N): none, after a write that succeeded or failed.
 inline int leftover_temporaries(const std::string& path) {
   const std::filesystem::path p(path);
   const std::string prefix = p.filename().string() + ".tmp";
@@ -54,6 +72,7 @@ inline int leftover_temporaries(const std::string& path) {
   return n;
 }
 
+// A float64 leaf requiring grad, from values.
 inline Tensor var(const std::vector<double>& values, const Shape& shape = {}) {
   Tensor t = tensor(values, shape, float64);
   t.requires_grad_();
@@ -154,7 +173,8 @@ inline void check_values(const Tensor& t, const std::vector<double>& expected, d
   check_close("values", t.to_vector(), expected, tol, t.shape(), /*print_verdict=*/false);
 }
 
-// The message of the tg::Error that `fn` throws ("" if it throws none).
+// The message of the tg::Error that `fn` throws ("" if it throws none), for checks of the whole
+// message: CHECK(error_of(fn) == "...") prints both messages when they differ.
 template <class Fn>
 std::string error_of(Fn&& fn) {
   try {
@@ -164,5 +184,79 @@ std::string error_of(Fn&& fn) {
   }
   return "";
 }
+
+// What running `fn` came to: whether it threw a tg::Error, and the error's message.
+struct Thrown {
+  bool thrown = false;
+  std::string message;
+};
+
+template <class Fn>
+Thrown thrown_by(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return {true, e.what()};
+  }
+  return {};
+}
+
+// Checks on part of an error message that say what they got, where a bare
+// CHECK(error_of(fn).find("...") != std::string::npos) prints two copies of npos:
+//
+//   CHECK_ERROR(fn, "text")              fn throws a tg::Error whose message contains "text"
+//   CHECK_ERROR(fn, "one", "two")        ... contains each of the texts
+//   CHECK_ERROR_STARTS(fn, "text")       ... whose message begins with "text"
+//   REQUIRE_ERROR, REQUIRE_ERROR_STARTS  the same, stopping the test case on a failure
+//
+// `fn` is a lambda, run once, or a Thrown that thrown_by (or a file's own catcher) already
+// caught. A failure is reported at the test's own line with both sides:
+//
+//   test_matmul.cpp:61: ERROR: CHECK( error_message_as_expected ) is NOT correct!
+//     values: CHECK( false )
+//     logged: expected an error starting with: "matmul: needs 3 dims"
+//             got: "matmul: needs at least 2 dims on both sides, got (3,) @ (3,4); reshape a ..."
+//
+// and "got: no error was thrown" when there was none.
+namespace detail {
+struct ErrorCheck {
+  bool passed = false;
+  std::string report;
+};
+
+template <class Source, class... Texts>
+ErrorCheck check_error(bool starts, Source&& source, const Texts&... texts) {
+  static_assert(sizeof...(Texts) > 0, "CHECK_ERROR: give the text the message must hold");
+  Thrown got;
+  if constexpr (std::is_same_v<std::decay_t<Source>, Thrown>)
+    got = source;
+  else
+    got = thrown_by(source);
+  ErrorCheck check{got.thrown, ""};
+  const char* intro =
+      starts ? "expected an error starting with: \"" : "expected an error containing: \"";
+  for (const std::string& text : {std::string(texts)...}) {
+    const std::size_t at = got.message.find(text);
+    check.passed = check.passed && (starts ? at == 0 : at != std::string::npos);
+    check.report += intro + text + "\"\n          ";  // lines up under doctest's "  logged: "
+    intro = starts ? "and starting with: \"" : "and containing: \"";
+  }
+  check.report += got.thrown ? "got: \"" + got.message + "\"" : "got: no error was thrown";
+  return check;
+}
+}  // namespace detail
+
+#define TG_CHECK_ERROR_WITH_(ASSERT, starts, ...)                  \
+  do {                                                             \
+    const ::tg::testing::detail::ErrorCheck tg_error_check_ =      \
+        ::tg::testing::detail::check_error(starts, __VA_ARGS__);   \
+    const bool error_message_as_expected = tg_error_check_.passed; \
+    ASSERT(error_message_as_expected, tg_error_check_.report);     \
+  } while (false)
+
+#define CHECK_ERROR(...) TG_CHECK_ERROR_WITH_(CHECK_MESSAGE, false, __VA_ARGS__)
+#define CHECK_ERROR_STARTS(...) TG_CHECK_ERROR_WITH_(CHECK_MESSAGE, true, __VA_ARGS__)
+#define REQUIRE_ERROR(...) TG_CHECK_ERROR_WITH_(REQUIRE_MESSAGE, false, __VA_ARGS__)
+#define REQUIRE_ERROR_STARTS(...) TG_CHECK_ERROR_WITH_(REQUIRE_MESSAGE, true, __VA_ARGS__)
 
 }  // namespace tg::testing

@@ -58,9 +58,8 @@ TEST_CASE("broadcasting follows NumPy rules") {
   CHECK((zeros({2, 3}) + scalar(1)).shape() == Shape{2, 3});
   const std::string message = error_of([] { add(zeros({2, 3}), zeros({4})); });
   CHECK(message == "add: shapes (2,3) and (4,) cannot broadcast: axis -1 is 3 vs 4");
-  CHECK(error_of([] {
-          mul(zeros({2}), zeros({2}, float64));
-        }).find("mul: dtypes differ: float32 (2,) and float64 (2,)") != std::string::npos);
+  CHECK_ERROR([] { mul(zeros({2}), zeros({2}, float64)); },
+              "mul: dtypes differ: float32 (2,) and float64 (2,)");
 }
 
 TEST_CASE("gradcheck: binary arithmetic, with and without broadcasting") {
@@ -131,10 +130,12 @@ TEST_CASE("add_ adds in place with broadcasting and records nothing") {
   check_values(t, {1, 2, 1, 2});
   CHECK(current_tape().size() == 0);
   CHECK_FALSE(t.requires_grad());
-  CHECK(error_of([&] { add_(t, zeros({3})); }).find("add_") == 0);
-  CHECK(error_of([&] {
-          add_(zeros({2}), zeros({2, 2}));
-        }).find("does not broadcast to target's shape (2,)") != std::string::npos);
+  CHECK_ERROR_STARTS([&] { add_(t, zeros({3})); }, "add_");
+  CHECK_ERROR(
+      [&] {
+        add_(zeros({2}), zeros({2, 2}));
+      },
+      "does not broadcast to target's shape (2,)");
 }
 
 TEST_CASE("NaN propagates through maximum and minimum from either side") {
@@ -160,7 +161,9 @@ TEST_CASE("clamp in float32 passes the gradient at a bound that float32 rounds")
 
 TEST_CASE("clamp rejects lo > hi, masked_fill rejects a mask larger than x") {
   CHECK(error_of([] { clamp(zeros({2}), 1, 0); }) == "clamp: lo=1 is greater than hi=0");
-  CHECK(error_of([] {
-          masked_fill(zeros({2}), zeros({2, 2}), 0);
-        }).find("masked_fill: mask of shape (2,2) does not broadcast to x's shape (2,)") == 0);
+  CHECK_ERROR_STARTS(
+      [] {
+        masked_fill(zeros({2}), zeros({2, 2}), 0);
+      },
+      "masked_fill: mask of shape (2,2) does not broadcast to x's shape (2,)");
 }

@@ -51,17 +51,16 @@ TEST_CASE("sum_to_shape is the reverse of broadcasting") {
   check_values(sum_to_shape(g, {2, 1}), {12, 12});
   check_values(sum_to_shape(g, {3}), {8, 8, 8});
   CHECK(sum_to_shape(g, {}).item() == 24);
-  CHECK(error_of([&] {
-          sum_to_shape(g, {5});
-        }).find("sum_to_shape: cannot sum a gradient of shape (4,2,3) down to shape (5,)") == 0);
+  CHECK_ERROR_STARTS([&] { sum_to_shape(g, {5}); },
+                     "sum_to_shape: cannot sum a gradient of shape (4,2,3) down to shape (5,)");
 }
 
 TEST_CASE("reductions reject bad axes and empty inputs") {
   const Tensor x = zeros({2, 3});
   CHECK(error_of([&] { sum(x, 2); }) ==
         "sum: axis 2 is out of range for a tensor with 2 dims (valid: -2..1)");
-  CHECK(error_of([&] { max(x, -3); }).find("max: axis -3 is out of range") == 0);
-  CHECK(error_of([&] { mean(zeros({0})); }).find("mean: of an empty tensor") == 0);
-  CHECK(error_of([&] { max(zeros({0})); }).find("max: of an empty tensor") == 0);
-  CHECK(error_of([&] { sum(scalar(1), 0); }).find("sum: axis 0 is out of range") == 0);
+  CHECK_ERROR_STARTS([&] { max(x, -3); }, "max: axis -3 is out of range");
+  CHECK_ERROR_STARTS([&] { mean(zeros({0})); }, "mean: of an empty tensor");
+  CHECK_ERROR_STARTS([&] { max(zeros({0})); }, "max: of an empty tensor");
+  CHECK_ERROR_STARTS([&] { sum(scalar(1), 0); }, "sum: axis 0 is out of range");
 }

@@ -56,10 +56,8 @@ TEST_CASE("reshape shares storage and checks the element count") {
   CHECK(error_of([&] {
           reshape(x, {4, 2});
         }) == "reshape: cannot view shape (2,3) (6 elements) as (4,2)");
-  CHECK(error_of([&] {
-          reshape(x, {-1, -1});
-        }).find("only one size may be -1") != std::string::npos);
-  CHECK(error_of([&] { reshape(x, {4, -1}); }).find("cannot view shape (2,3)") == 9);
+  CHECK_ERROR([&] { reshape(x, {-1, -1}); }, "only one size may be -1");
+  CHECK_ERROR_STARTS([&] { reshape(x, {4, -1}); }, "reshape: cannot view shape (2,3)");
 }
 
 TEST_CASE("shape ops reject bad arguments with the op and shapes") {
@@ -70,22 +68,25 @@ TEST_CASE("shape ops reject bad arguments with the op and shapes") {
           split(x, {1, 1}, 1);
         }) == "split: piece sizes add up to 2 but axis 1 of shape (2,3) has 3");
   CHECK(error_of([&] { chunk(x, 0, 1); }) == "chunk: needs chunks > 0, got 0");
-  CHECK(error_of([&] {
-          concat({x, zeros({3, 3})}, 1);
-        })
-            .find("concat: tensor 1 has shape (3,3) but tensor 0 has shape (2,3): only axis 1 may "
-                  "differ") == 0);
+  CHECK_ERROR_STARTS(
+      [&] {
+        concat({x, zeros({3, 3})}, 1);
+      },
+      "concat: tensor 1 has shape (3,3) but tensor 0 has shape (2,3): only axis 1 may "
+      "differ");
   CHECK(error_of([&] { concat({}, 0); }) == "concat: needs at least one tensor");
   CHECK(error_of([&] {
           index_select(x, 0, {0, 2});
         }) ==
         "index_select: index 2 at position 1 is out of range for axis 0 of shape (2,3) (valid: "
         "0..1)");
-  CHECK(error_of([&] {
-          gather(x, 1, {0, 1}, {1, 2});
-        }).find("gather: index shape (1,2) must equal x's shape (2,3) except along axis 1") == 0);
+  CHECK_ERROR_STARTS(
+      [&] {
+        gather(x, 1, {0, 1}, {1, 2});
+      },
+      "gather: index shape (1,2) must equal x's shape (2,3) except along axis 1");
   CHECK(error_of([&] { permute(x, {0, 0}); }) == "permute: axis 0 appears twice");
-  CHECK(error_of([&] { transpose(x, 0, 2); }).find("transpose: axis 2 is out of range") == 0);
+  CHECK_ERROR_STARTS([&] { transpose(x, 0, 2); }, "transpose: axis 2 is out of range");
   CHECK(error_of([&] { expand(zeros({2}), {3}); }) ==
         "expand: shapes (2,) and (3,) cannot broadcast: axis -1 is 2 vs 3");
 }

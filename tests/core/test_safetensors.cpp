@@ -30,8 +30,8 @@ std::string raw_file(const std::string& name, const std::string& header, const s
   return path;
 }
 
-std::string load_error(const std::string& path) {
-  return error_of([&] { load_safetensors(path); });
+Thrown load_error(const std::string& path) {
+  return thrown_by([&] { load_safetensors(path); });
 }
 }  // namespace
 
@@ -64,77 +64,70 @@ TEST_CASE("safetensors round trip keeps names, shapes, dtypes, values and metada
 TEST_CASE("hostile safetensors files are rejected with the file and byte offset named") {
   const std::string ok_header = R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
   const std::string eight(8, '\0');
-  CHECK(load_error(raw_file("ok.st", ok_header, eight)).empty());
+  CHECK(!load_error(raw_file("ok.st", ok_header, eight)).thrown);
 
   const std::string truncated = scratch("truncated.st");
   std::ofstream(truncated, std::ios::binary) << "abc";
-  CHECK(load_error(truncated).find("byte 0: file of 3 bytes is too short") != std::string::npos);
-  CHECK(load_error(scratch("does-not-exist.st")).find("cannot open") != std::string::npos);
+  CHECK_ERROR(load_error(truncated), "byte 0: file of 3 bytes is too short");
+  CHECK_ERROR(load_error(scratch("does-not-exist.st")), "cannot open");
 
-  CHECK(load_error(raw_file("huge.st", ok_header, eight, 1ULL << 60))
-            .find("header length 1152921504606846976 is larger than the file") !=
-        std::string::npos);
-  CHECK(load_error(raw_file("short-data.st", ok_header, "1234")).find("outside the 4 data bytes") !=
-        std::string::npos);
-  CHECK(load_error(raw_file("dtype.st", R"({"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})",
-                            eight))
-            .find("dtype I64 is not supported") != std::string::npos);
-  CHECK(load_error(raw_file("shape.st", R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})",
-                            eight))
-            .find("holds 8 bytes but shape needs 12") != std::string::npos);
-  CHECK(load_error(raw_file("negative.st",
-                            R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", eight))
-            .find("shape entries must be whole numbers") != std::string::npos);
-  CHECK(load_error(
-            raw_file(
-                "overflow.st",
-                R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}})",
-                eight))
-            .find("more elements than the file could hold") != std::string::npos);
-  CHECK(
-      load_error(
-          raw_file(
-              "dup.st",
-              R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
-              eight))
-          .find("duplicate key \"w\"") != std::string::npos);
-  CHECK(
-      load_error(
-          raw_file(
-              "overlap.st",
-              R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
-              eight))
-          .find("overlap") != std::string::npos);
+  CHECK_ERROR(load_error(raw_file("huge.st", ok_header, eight, 1ULL << 60)),
+              "header length 1152921504606846976 is larger than the file");
+  CHECK_ERROR(load_error(raw_file("short-data.st", ok_header, "1234")), "outside the 4 data bytes");
+  CHECK_ERROR(load_error(raw_file(
+                  "dtype.st", R"({"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", eight)),
+              "dtype I64 is not supported");
+  CHECK_ERROR(load_error(raw_file(
+                  "shape.st", R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", eight)),
+              "holds 8 bytes but shape needs 12");
+  CHECK_ERROR(
+      load_error(raw_file("negative.st",
+                          R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", eight)),
+      "shape entries must be whole numbers");
+  CHECK_ERROR(
+      load_error(raw_file(
+          "overflow.st",
+          R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}})",
+          eight)),
+      "more elements than the file could hold");
+  CHECK_ERROR(
+      load_error(raw_file(
+          "dup.st",
+          R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+          eight)),
+      "duplicate key \"w\"");
+  CHECK_ERROR(
+      load_error(raw_file(
+          "overlap.st",
+          R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+          eight)),
+      "overlap");
   // An empty tensor between two overlapping ones does not hide the overlap.
-  CHECK(
-      load_error(
-          raw_file(
-              "overlap2.st",
-              R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"e":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
-              eight))
-          .find("overlaps another tensor's data") != std::string::npos);
+  CHECK_ERROR(
+      load_error(raw_file(
+          "overlap2.st",
+          R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"e":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+          eight)),
+      "overlaps another tensor's data");
   // Many entries pointing at the same bytes are refused before any of them is allocated.
   std::string many = "{";
   for (int i = 0; i < 1000; ++i)
     many += (i ? "," : "") + std::string("\"t") + std::to_string(i) +
             "\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}";
-  CHECK(load_error(raw_file("many.st", many + "}", eight)).find("overlaps") != std::string::npos);
+  CHECK_ERROR(load_error(raw_file("many.st", many + "}", eight)), "overlaps");
   // A zero in a shape does not excuse absurd other sizes.
-  CHECK(
-      load_error(
-          raw_file(
-              "zero-dim.st",
-              R"({"w":{"dtype":"F32","shape":[0,1000000000000000,1000000000000000],"data_offsets":[0,0]}})",
-              eight))
-          .find("more elements than the file could hold") != std::string::npos);
-  CHECK(load_error(raw_file("json.st", "{\"w\": [1, 2", eight)).find("header is not valid JSON") !=
-        std::string::npos);
-  CHECK(load_error(raw_file("deep.st", std::string(100, '[') + std::string(100, ']'), eight))
-            .find("nested deeper than 64 levels") != std::string::npos);
-  CHECK(load_error(raw_file("array.st", "[1, 2]", eight)).find("header is not a JSON object") !=
-        std::string::npos);
-  CHECK(load_error(raw_file("missing.st", R"({"w":{"dtype":"F32"}})", eight))
-            .find("needs dtype, shape and data_offsets") != std::string::npos);
+  CHECK_ERROR(
+      load_error(raw_file(
+          "zero-dim.st",
+          R"({"w":{"dtype":"F32","shape":[0,1000000000000000,1000000000000000],"data_offsets":[0,0]}})",
+          eight)),
+      "more elements than the file could hold");
+  CHECK_ERROR(load_error(raw_file("json.st", "{\"w\": [1, 2", eight)), "header is not valid JSON");
+  CHECK_ERROR(load_error(raw_file("deep.st", std::string(100, '[') + std::string(100, ']'), eight)),
+              "nested deeper than 64 levels");
+  CHECK_ERROR(load_error(raw_file("array.st", "[1, 2]", eight)), "header is not a JSON object");
+  CHECK_ERROR(load_error(raw_file("missing.st", R"({"w":{"dtype":"F32"}})", eight)),
+              "needs dtype, shape and data_offsets");
 }
 
 TEST_CASE("saving never leaves a half-written file where a good one was") {
@@ -146,9 +139,11 @@ TEST_CASE("saving never leaves a half-written file where a good one was") {
   CHECK_THROWS_AS(save_safetensors(path, {{"__metadata__", ones({2})}}), Error);
   CHECK(load_safetensors(path).tensors.at("w").to_vector() == std::vector<double>{1, 1});
   // An unwritable destination is a clear error, naming the temporary file.
-  CHECK(error_of([] {
-          save_safetensors("/proc/no-such-dir/m.safetensors", {{"w", ones({1})}});
-        }).find("save: cannot create '/proc/no-such-dir/m.safetensors.tmp.") == 0);
+  CHECK_ERROR_STARTS(
+      [] {
+        save_safetensors("/proc/no-such-dir/m.safetensors", {{"w", ones({1})}});
+      },
+      "save: cannot create '/proc/no-such-dir/m.safetensors.tmp.");
 }
 
 TEST_CASE("json: values, escapes, errors with offsets") {
@@ -165,14 +160,11 @@ TEST_CASE("json: values, escapes, errors with offsets") {
         "json: offset 7: unexpected text after the JSON value");
   CHECK(error_of([] { json::parse("1e999"); }) == "json: offset 0: number out of range");
   CHECK(error_of([] { json::parse("\"abc"); }) == "json: offset 4: unterminated string");
-  CHECK(error_of([] { json::parse("tru"); }).find("json: offset 0: expected a value") == 0);
+  CHECK_ERROR_STARTS([] { json::parse("tru"); }, "json: offset 0: expected a value");
   CHECK(json::parse(R"("\ud83d\ude00")").string ==
         "\xf0\x9f\x98\x80");  // a surrogate pair: 4-byte UTF-8
-  CHECK(error_of([] { json::parse(R"("\ude00")"); }).find("lone low surrogate") !=
-        std::string::npos);
-  CHECK(error_of([] {
-          json::parse(R"("\ud83d x")");
-        }).find("high surrogate without its low half") != std::string::npos);
+  CHECK_ERROR([] { json::parse(R"("\ude00")"); }, "lone low surrogate");
+  CHECK_ERROR([] { json::parse(R"("\ud83d x")"); }, "high surrogate without its low half");
 }
 
 TEST_CASE("json is UTF-8: the writer refuses other bytes, the reader names their offset") {
@@ -189,13 +181,11 @@ TEST_CASE("json is UTF-8: the writer refuses other bytes, the reader names their
   for (const auto& [bytes, offset] : bad) {
     CAPTURE(bytes);
     CHECK(json::invalid_utf8_at(bytes) == offset);
-    CHECK(error_of([&] {
-            json::quote(bytes);
-          }).find("json: cannot write a string that is not valid UTF-8: byte 0x") == 0);
+    CHECK_ERROR_STARTS([&] { json::quote(bytes); },
+                       "json: cannot write a string that is not valid UTF-8: byte 0x");
     // In a document, the offset counts from the start of the text (the quote is byte 0).
-    CHECK(error_of([&] {
-            json::parse("\"" + bytes + "\"");
-          }).find("json: offset " + std::to_string(offset + 1) + ": invalid UTF-8 byte 0x") == 0);
+    CHECK_ERROR_STARTS([&] { json::parse("\"" + bytes + "\""); },
+                       "json: offset " + std::to_string(offset + 1) + ": invalid UTF-8 byte 0x");
   }
 }
 
@@ -203,17 +193,22 @@ TEST_CASE("safetensors: names and metadata that are not UTF-8 are refused before
   const std::string path = "utf8-check.safetensors";
   std::remove(path.c_str());
   const Tensor t = ones({2});
-  CHECK(error_of([&] {
-          save_safetensors(path, {{"caf\xe9", t}});
-        })
-            .find("save_safetensors: 'utf8-check.safetensors': a tensor name is not valid UTF-8 "
-                  "(byte 3 of 4") == 0);
-  CHECK(error_of([&] {
-          save_safetensors(path, {{"w", t}}, {{"note", "\xc3"}});
-        }).find("a metadata value is not valid UTF-8 (byte 0 of 1") != std::string::npos);
-  CHECK(error_of([&] {
-          save_safetensors(path, {{"w", t}}, {{"\xff", "x"}});
-        }).find("a metadata key is not valid UTF-8") != std::string::npos);
+  CHECK_ERROR_STARTS(
+      [&] {
+        save_safetensors(path, {{"caf\xe9", t}});
+      },
+      "save_safetensors: 'utf8-check.safetensors': a tensor name is not valid UTF-8 "
+      "(byte 3 of 4");
+  CHECK_ERROR(
+      [&] {
+        save_safetensors(path, {{"w", t}}, {{"note", "\xc3"}});
+      },
+      "a metadata value is not valid UTF-8 (byte 0 of 1");
+  CHECK_ERROR(
+      [&] {
+        save_safetensors(path, {{"w", t}}, {{"\xff", "x"}});
+      },
+      "a metadata key is not valid UTF-8");
   CHECK(!std::ifstream(path));  // nothing was written
   // A file written by someone else with a raw 0xE9 in its header is refused with its offset.
   std::string header = "{\"caf\xe9\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
@@ -223,9 +218,8 @@ TEST_CASE("safetensors: names and metadata that are not UTF-8 are refused before
   std::memcpy(file.data(), &n, 8);
   file += header + std::string(4, '\0');
   std::ofstream(path, std::ios::binary) << file;
-  const std::string message = error_of([&] { load_safetensors(path); });
-  CHECK(message.find("header is not valid JSON (json: offset 5: invalid UTF-8 byte 0xE9") !=
-        std::string::npos);
+  CHECK_ERROR([&] { load_safetensors(path); },
+              "header is not valid JSON (json: offset 5: invalid UTF-8 byte 0xE9");
   std::remove(path.c_str());
 }
 
@@ -237,23 +231,22 @@ TEST_CASE("safetensors: bytes that no tensor indexes are refused, with the offse
   const std::string eight(8, '\0');
   const std::string padded = w + "    ";  // 4 spaces of padding, as writers may add
   REQUIRE(load_safetensors(raw_file("padded.st", padded, eight)).tensors.at("w").numel() == 2);
-  CHECK(load_error(raw_file("short.st", padded, eight, padded.size() - 4)) ==
+  CHECK(load_error(raw_file("short.st", padded, eight, padded.size() - 4)).message ==
         "load_safetensors: '" + scratch("short.st") + "', byte " +
             std::to_string(8 + padded.size() - 4 + 8) +
             ": the last 4 bytes of the file belong to no tensor; the format allows none");
-  CHECK(load_error(raw_file("trailing.st", w, eight + "xy")).find("the last 2 bytes") !=
-        std::string::npos);
+  CHECK_ERROR(load_error(raw_file("trailing.st", w, eight + "xy")), "the last 2 bytes");
   const std::string gap =
       R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}})";
   CHECK(
-      load_error(raw_file("gap.st", gap, std::string(12, '\0'))) ==
+      load_error(raw_file("gap.st", gap, std::string(12, '\0'))).message ==
       "load_safetensors: '" + scratch("gap.st") + "', byte " + std::to_string(8 + gap.size() + 4) +
           ": bytes 4 to 8 of the data belong to no tensor (before 'b'); the format allows no gaps");
   // A FIFO where the weights should be is refused at once, not waited on.
   const std::string fifo = scratch("weights.fifo");
   std::filesystem::remove(fifo);
   REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
-  CHECK(load_error(fifo) ==
+  CHECK(load_error(fifo).message ==
         "load_safetensors: '" + fifo + "' is a FIFO (a pipe), not a regular file");
   std::filesystem::remove(fifo);
 }

@@ -18,13 +18,14 @@ using namespace tg;
 using namespace tg::text;
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
+// What `f` threw, for CHECK_ERROR: any std::exception here, not only a tg::Error.
+tg::testing::Thrown error_of(const std::function<void()>& f) {
   try {
     f();
   } catch (const std::exception& e) {
-    return e.what();
+    return {true, e.what()};
   }
-  return "(no error)";
+  return {};
 }
 
 std::vector<std::string> chunks_of(const std::string& text) {
@@ -108,12 +109,10 @@ TEST_CASE("bpe: the merges of a ten-word corpus, worked out by hand") {
   CHECK(bpe.merges()[4].right == 259);
   CHECK(bpe.encode("hug pun bun hugs") == std::vector<std::int64_t>{259, 261, 263, 260, 's'});
   // A ninth token would need a pair seen twice: the error names the flag and the limit.
-  const std::string message = error_of([] { BPE::train(kTenWords, 265, "ten words"); });
-  CHECK(message.find("--vocab-size: 265 is more than 'ten words' allows") != std::string::npos);
-  CHECK(message.find("(at most 264)") != std::string::npos);
-  CHECK(error_of([] {
-          BPE::train(kTenWords, 255, "ten words");
-        }).find("at least the 256 byte tokens, got 255") != std::string::npos);
+  CHECK_ERROR(error_of([] { BPE::train(kTenWords, 265, "ten words"); }),
+              "--vocab-size: 265 is more than 'ten words' allows", "(at most 264)");
+  CHECK_ERROR(error_of([] { BPE::train(kTenWords, 255, "ten words"); }),
+              "at least the 256 byte tokens, got 255");
   CHECK(BPE::train(kTenWords, 256, "ten words").merges().empty());
 }
 
@@ -142,7 +141,7 @@ TEST_CASE("bpe: decode(encode(bytes)) == bytes for any bytes") {
   }
   CHECK(bpe.encode("").empty());
   CHECK(bpe.encode("the lazy dog").size() < std::string("the lazy dog").size());  // it compresses
-  CHECK(error_of([&] { bpe.decode({280}); }).find("token id 280 is outside") != std::string::npos);
+  CHECK_ERROR(error_of([&] { bpe.decode({280}); }), "token id 280 is outside");
 }
 
 TEST_CASE("bpe: training on random bytes ties everywhere and stays deterministic") {
@@ -189,42 +188,37 @@ TEST_CASE("bpe: a damaged tokenizer.json, or another model's, is refused naming 
     text.replace(at, from.size(), to);
     return error_of([&] { parse_tokenizer_json(text, "dir/tokenizer.json"); });
   };
-  CHECK(error_of([&] {
-          parse_tokenizer_json(good.substr(0, 100), "dir/tokenizer.json");
-        }).find("tokenizer: 'dir/tokenizer.json': json: offset") != std::string::npos);
-  CHECK(error_with("\"type\": \"BPE\"", "\"type\": \"WordPiece\"")
-            .find("\"model.type\" is 'WordPiece', not 'BPE'") != std::string::npos);
-  CHECK(error_with("\"unk_token\": null", "\"unk_token\": \"<unk>\"")
-            .find("\"model.unk_token\" is set") != std::string::npos);
+  CHECK_ERROR(error_of([&] { parse_tokenizer_json(good.substr(0, 100), "dir/tokenizer.json"); }),
+              "tokenizer: 'dir/tokenizer.json': json: offset");
+  CHECK_ERROR(error_with("\"type\": \"BPE\"", "\"type\": \"WordPiece\""),
+              "\"model.type\" is 'WordPiece', not 'BPE'");
+  CHECK_ERROR(error_with("\"unk_token\": null", "\"unk_token\": \"<unk>\""),
+              "\"model.unk_token\" is set");
   // Every field of the pre-tokenizer changes the ids Hugging Face makes: each is compared.
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"\"Isolated\"", "\"Removed\""},
            {"\"invert\": false", "\"invert\": true"},
            {"\"add_prefix_space\": false", "\"add_prefix_space\": true"},  // the first: Split's
            {"\"use_regex\": false", "\"use_regex\": true"}})
-    CHECK(error_with(from, to).find("\"pre_tokenizer\" is not tapegrad's") != std::string::npos);
-  CHECK(error_with("\"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false",
-                   "\"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true")
-            .find("\"decoder\" is not tapegrad's") != std::string::npos);
-  CHECK(error_with("\"post_processor\": null",
-                   "\"post_processor\": {\"type\": \"TemplateProcessing\"}")
-            .find("\"post_processor\" is set") != std::string::npos);
-  CHECK(
-      error_with(" ?[A-Za-z]{1,128}", " ?\\\\p{L}+").find("\"pre_tokenizer\" is not tapegrad's") !=
-      std::string::npos);
-  CHECK(error_with("\"\xc4\xa0 hug\"", "\"\xc4\xa0 nothing\"")
-            .find("\"model.merges[4]\" names a token that is not in \"model.vocab\"") !=
-        std::string::npos);
-  CHECK(error_with("\"\xc4\xa0 hug\"", "17").find("\"model.merges[4]\" must be") !=
-        std::string::npos);
-  CHECK(error_with("\"\xc4\xa0hug\": 260", "\"\xc4\xa0hug\": 259")
-            .find("\"model.vocab\" entry 260 must have an id") != std::string::npos);
+    CHECK_ERROR(error_with(from, to), "\"pre_tokenizer\" is not tapegrad's");
+  CHECK_ERROR(error_with("\"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false",
+                         "\"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true"),
+              "\"decoder\" is not tapegrad's");
+  CHECK_ERROR(error_with("\"post_processor\": null",
+                         "\"post_processor\": {\"type\": \"TemplateProcessing\"}"),
+              "\"post_processor\" is set");
+  CHECK_ERROR(error_with(" ?[A-Za-z]{1,128}", " ?\\\\p{L}+"),
+              "\"pre_tokenizer\" is not tapegrad's");
+  CHECK_ERROR(error_with("\"\xc4\xa0 hug\"", "\"\xc4\xa0 nothing\""),
+              "\"model.merges[4]\" names a token that is not in \"model.vocab\"");
+  CHECK_ERROR(error_with("\"\xc4\xa0 hug\"", "17"), "\"model.merges[4]\" must be");
+  CHECK_ERROR(error_with("\"\xc4\xa0hug\": 260", "\"\xc4\xa0hug\": 259"),
+              "\"model.vocab\" entry 260 must have an id");
   // GPT-2's own vocabulary starts with "!" at id 0: not tapegrad's byte order.
-  CHECK(error_with("\"\xc4\x80\": 0, \"\xc4\x81\": 1", "\"\xc4\x80\": 1, \"\xc4\x81\": 0")
-            .find("id 0 must be the byte 0") != std::string::npos);
-  CHECK(error_of([] {
-          load_tokenizer_json("/nonexistent/tokenizer.json");
-        }).find("cannot open '/nonexistent/tokenizer.json'") != std::string::npos);
+  CHECK_ERROR(error_with("\"\xc4\x80\": 0, \"\xc4\x81\": 1", "\"\xc4\x80\": 1, \"\xc4\x81\": 0"),
+              "id 0 must be the byte 0");
+  CHECK_ERROR(error_of([] { load_tokenizer_json("/nonexistent/tokenizer.json"); }),
+              "cannot open '/nonexistent/tokenizer.json'");
 }
 
 TEST_CASE("bpe: the held-out part of each file is never trained on") {
@@ -255,11 +249,10 @@ TEST_CASE("bpe: the held-out part of each file is never trained on") {
     CHECK(std::search(expected.begin(), expected.end(), window.begin(), window.end()) !=
           expected.end());
   }
-  CHECK(error_of([&] { split_documents(docs, 0); }).find("--val-fraction") != std::string::npos);
-  CHECK(error_of([&] { split_documents(docs, 0.6); }).find("(0, 0.5]") != std::string::npos);
-  CHECK(error_of([&] {
-          BPETask(bpe, split.val, 200, "docs", "held-out part");
-        }).find("the held-out part of 'docs' is") != std::string::npos);
+  CHECK_ERROR(error_of([&] { split_documents(docs, 0); }), "--val-fraction");
+  CHECK_ERROR(error_of([&] { split_documents(docs, 0.6); }), "(0, 0.5]");
+  CHECK_ERROR(error_of([&] { BPETask(bpe, split.val, 200, "docs", "held-out part"); }),
+              "the held-out part of 'docs' is");
 }
 
 TEST_CASE("bpe: a folder is read file by file in name order, links to files read skipped") {
@@ -278,8 +271,7 @@ TEST_CASE("bpe: a folder is read file by file in name order, links to files read
   CHECK(skipped.size() == 3);  // .hidden, c-link, sub
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  CHECK(error_of([&] { read_documents(dir.string()); }).find("holds no file to read") !=
-        std::string::npos);
+  CHECK_ERROR(error_of([&] { read_documents(dir.string()); }), "holds no file to read");
 }
 
 TEST_CASE("bytes_to_unicode is GPT-2's byte map: every byte string round-trips through JSON") {
@@ -296,7 +288,6 @@ TEST_CASE("bytes_to_unicode is GPT-2's byte map: every byte string round-trips t
   CHECK(json::invalid_utf8_at(mapped) == std::string::npos);
   CHECK(unicode_to_bytes(json::parse(json::quote(mapped)).string) == every);
   CHECK(unicode_to_bytes("") == "");
-  CHECK(error_of([] {
-          unicode_to_bytes("\xe6\x9d\xb1");
-        }).find("not a character of the byte map") != std::string::npos);
+  CHECK_ERROR(error_of([] { unicode_to_bytes("\xe6\x9d\xb1"); }),
+              "not a character of the byte map");
 }

@@ -133,9 +133,11 @@ TEST_CASE("next_token draws only what top-k and top-p kept") {
   CHECK(generation::next_token(logits, o, gen) == 2);
   CHECK(generation::next_token(tensor({-5.0, 7.0, 6.999}, {3}), o, gen) == 1);
   o.temperature = 1;
-  CHECK(error_of([&] {
-          generation::next_token(tensor({1.0, NAN, 0.0}, {3}), o, gen);
-        }).find("a logit is nan") != std::string::npos);
+  CHECK_ERROR(
+      [&] {
+        generation::next_token(tensor({1.0, NAN, 0.0}, {3}), o, gen);
+      },
+      "a logit is nan");
 }
 
 TEST_CASE("next_token refuses a negative, NaN or infinite temperature, naming it") {
@@ -146,11 +148,11 @@ TEST_CASE("next_token refuses a negative, NaN or infinite temperature, naming it
     CAPTURE(t);
     generation::SamplingOptions o;
     o.temperature = t;
-    const std::string message = error_of([&] { generation::next_token(logits, o, gen); });
-    CHECK(message.rfind("generate: temperature must be a finite number >= 0 (0 = greedy), got ",
-                        0) == 0);
+    const Thrown error = thrown_by([&] { generation::next_token(logits, o, gen); });
+    CHECK_ERROR_STARTS(error,
+                       "generate: temperature must be a finite number >= 0 (0 = greedy), got ");
     // and the whole loop, which draws through next_token
     nn::Transformer model = model_for(false, false, float64);
-    CHECK(error_of([&] { generation::generate(model, {1, 2}, 3, o, true, gen); }) == message);
+    CHECK(error_of([&] { generation::generate(model, {1, 2}, 3, o, true, gen); }) == error.message);
   }
 }

@@ -26,7 +26,7 @@ TEST_CASE("the Llama hidden-size rule: 2/3 of 4d, rounded up to multiple_of") {
   CHECK(nn::llama_hidden_size(4096, 256) == 11008);  // Llama 7B
   CHECK(nn::llama_hidden_size(64, 16) == 176);       // floor(170.7) = 170 -> 176
   CHECK(nn::llama_hidden_size(3, 1) == 8);
-  CHECK(error_of([] { nn::llama_hidden_size(0, 16); }).find("llama_hidden_size") == 0);
+  CHECK_ERROR_STARTS([] { nn::llama_hidden_size(0, 16); }, "llama_hidden_size");
 }
 
 TEST_CASE("parameter counts equal the closed-form formulas") {
