@@ -120,11 +120,14 @@ nn::ModelConfig config_named(const std::string& name, const std::string& ffn) {
   // untied head, FFN hidden 4d (plain) or 2/3 of 4d rounded up to 16 (gated), N(0, 0.02^2).
   nn::ModelConfig c;
   if (name == "tiny")
-    c.vocab = 32, c.d_model = 64, c.heads = 4, c.layers = 2, c.max_seq = 32;
+    c.vocab_size = 32, c.hidden_size = 64, c.num_attention_heads = 4, c.num_hidden_layers = 2,
+    c.max_position_embeddings = 32;
   else if (name == "small")
-    c.vocab = 64, c.d_model = 128, c.heads = 4, c.layers = 4, c.max_seq = 64;
+    c.vocab_size = 64, c.hidden_size = 128, c.num_attention_heads = 4, c.num_hidden_layers = 4,
+    c.max_position_embeddings = 64;
   else if (name == "medium")
-    c.vocab = 128, c.d_model = 256, c.heads = 8, c.layers = 4, c.max_seq = 128;
+    c.vocab_size = 128, c.hidden_size = 256, c.num_attention_heads = 8, c.num_hidden_layers = 4,
+    c.max_position_embeddings = 128;
   else
     fail("bench", "unknown config '", name, "' (tiny, small, medium)");
   c.ffn = nn::parse_ffn_kind(ffn);
@@ -147,7 +150,7 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
                  int steps) {
   set_num_threads(threads);
   const nn::ModelConfig c = config_named(config, ffn);
-  const std::int64_t B = batch_of(config), T = c.max_seq;
+  const std::int64_t B = batch_of(config), T = c.max_position_embeddings;
   Generator gen(0);
   nn::Transformer model(c, gen);
   optim::AdamW opt(model.parameters(),
@@ -156,8 +159,8 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
   std::vector<std::vector<std::int64_t>> xs(8), ys(8);
   for (int k = 0; k < 8; ++k)
     for (std::int64_t i = 0; i < B * T; ++i) {
-      xs[k].push_back(gen.integer(c.vocab));
-      ys[k].push_back(gen.integer(c.vocab));
+      xs[k].push_back(gen.integer(c.vocab_size));
+      ys[k].push_back(gen.integer(c.vocab_size));
     }
   std::vector<double> times;
   double saved_mb = 0;
@@ -165,7 +168,7 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
     reset_peak_live_bytes();  // so that the last step's peak is its own
     const auto t = Clock::now();
     const Tensor loss =
-        cross_entropy(model.forward(xs[i % 8], B, T).reshape({B * T, c.vocab}), ys[i % 8]);
+        cross_entropy(model.forward(xs[i % 8], B, T).reshape({B * T, c.vocab_size}), ys[i % 8]);
     double not_timed = 0;  // the count below walks every record: not part of a step
     if (i == warmup + steps - 1) {
       const auto counting = Clock::now();
@@ -200,15 +203,18 @@ void step_figure(const std::string& config, const std::string& ffn, int threads,
 // the peak GFLOP/s, this is the least time a step can take.
 double step_gflop(const std::string& config, const std::string& ffn) {
   const nn::ModelConfig c = config_named(config, ffn);
-  const double tokens = static_cast<double>(batch_of(config) * c.max_seq);
+  const double tokens = static_cast<double>(batch_of(config) * c.max_position_embeddings);
   Generator gen(0);
   const nn::Transformer model(c, gen);
   double multiply_adds = 0;
   for (const auto& [name, p] : model.named_parameters())
     if (p.dim() == 2 && name.find("embed") == std::string::npos)  // embeddings are lookups
       multiply_adds += 3 * tokens * static_cast<double>(p.numel());
-  const double T = static_cast<double>(c.max_seq), dh = static_cast<double>(c.d_model / c.heads);
-  multiply_adds += static_cast<double>(c.layers * batch_of(config) * c.heads) * 6 * T * T * dh;
+  const double T = static_cast<double>(c.max_position_embeddings),
+               dh = static_cast<double>(c.hidden_size / c.num_attention_heads);
+  multiply_adds +=
+      static_cast<double>(c.num_hidden_layers * batch_of(config) * c.num_attention_heads) * 6 * T *
+      T * dh;
   return 2 * multiply_adds / 1e9;
 }
 
@@ -260,14 +266,15 @@ double peak_gflops(int threads) {
 // fused op on q, k, v (B, T, d_model) as the projections make them, as in the training step.
 double attention_ms(const std::string& config, int reps) {
   const nn::ModelConfig c = config_named(config, "relu");
-  const std::int64_t B = batch_of(config), T = c.max_seq, D = c.d_model;
+  const std::int64_t B = batch_of(config), T = c.max_position_embeddings, D = c.hidden_size;
   Generator gen(0);
   Tensor q = randn({B, T, D}, gen), k = randn({B, T, D}, gen), v = randn({B, T, D}, gen);
   for (Tensor* t : {&q, &k, &v}) t->requires_grad_();
   const Tensor dout = randn({B, T, D}, gen);
   return 1e3 * seconds_per_call(
                    [&] {
-                     scaled_dot_product_attention_heads(q, k, v, c.heads, true).backward(dout);
+                     scaled_dot_product_attention_heads(q, k, v, c.num_attention_heads, true)
+                         .backward(dout);
                      for (const Tensor& t : {q, k, v}) t.zero_grad();
                    },
                    reps);
@@ -282,7 +289,7 @@ std::pair<std::vector<std::int64_t>, double> generation_speed(bool kv_cache,
                                                               std::int64_t new_tokens) {
   nn::ModelConfig c = config_named("small", "swiglu");
   const std::vector<std::int64_t> prompt{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-  c.max_seq = static_cast<std::int64_t>(prompt.size()) + new_tokens;
+  c.max_position_embeddings = static_cast<std::int64_t>(prompt.size()) + new_tokens;
   Generator gen(0);
   nn::Transformer model(c, gen);
   model.eval();

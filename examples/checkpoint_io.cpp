@@ -55,6 +55,35 @@ std::string text(const json::Value& obj, const std::string& key, const std::stri
   return v->string;
 }
 
+// The tapegrad object's keys are ModelConfig's field names, which are Hugging Face's since
+// issue 27; a config.json saved before says ten of them as tapegrad then did. Such a file loads:
+// each key is read under its old name when only that one is there.
+constexpr std::pair<const char*, const char*> kRenamedKeys[] = {
+    {"vocab_size", "vocab"},
+    {"hidden_size", "d_model"},
+    {"num_hidden_layers", "layers"},
+    {"num_attention_heads", "heads"},
+    {"max_position_embeddings", "max_seq"},
+    {"intermediate_size", "ffn_hidden"},
+    {"rms_norm_eps", "norm_eps"},
+    {"tie_word_embeddings", "tie_weights"},
+    {"num_local_experts", "experts"},
+    {"num_experts_per_tok", "experts_per_token"},
+};
+
+// The key under which the tapegrad object t holds the field `name`: `name`, or its name before
+// issue 27 in a file saved then. A file with both is refused (which one would the model be?).
+std::string key_of(const json::Value& t, const std::string& name, const std::string& file) {
+  for (const auto& [now, before] : kRenamedKeys) {
+    if (name != now) continue;
+    if (t.find(now) && t.find(before))
+      fail("load", "'", file, "': the tapegrad object has both \"", now, "\" and \"", before,
+           "\" (its name before tapegrad took Hugging Face's): keep \"", now, "\"");
+    if (t.find(before)) return before;
+  }
+  return name;
+}
+
 // The JSON parser's message, prefixed with the file it came from.
 json::Value parse_json(const std::string& text, const std::string& file) {
   try {
@@ -76,49 +105,52 @@ void save_run(const std::string& dir, nn::Transformer& model, const SavedRun& ru
   save_safetensors(dir + "/model.safetensors", tensors, {{"format", "pt"}});
 
   const std::int64_t hidden = model.model->blocks.empty() ? 0
-                              : c.experts > 0
-                                  ? model.model->blocks[0]->block_sparse_moe->hidden_size()
-                                  : model.model->blocks[0]->mlp->hidden_size();
+                              : c.num_local_experts > 0
+                                  ? model.model->blocks[0]->block_sparse_moe->intermediate_size()
+                                  : model.model->blocks[0]->mlp->intermediate_size();
   std::ostringstream j;
   j << "{\n";
   // Hugging Face's names: Llama's config, or Mixtral's for a mixture of SwiGLU experts (the same
   // fields and four more), so that the folder opens in transformers under those classes.
-  const bool mixtral = c.experts > 0 && c.rms_norm && c.rope && !c.bias && !c.tie_weights;
+  const bool mixtral =
+      c.num_local_experts > 0 && c.rms_norm && c.rope && !c.bias && !c.tie_word_embeddings;
   if (mixtral)
     j << "  \"architectures\": [\"MixtralForCausalLM\"],\n  \"model_type\": \"mixtral\",\n"
-      << "  \"num_local_experts\": " << c.experts
-      << ",\n  \"num_experts_per_tok\": " << c.experts_per_token
+      << "  \"num_local_experts\": " << c.num_local_experts
+      << ",\n  \"num_experts_per_tok\": " << c.num_experts_per_tok
       << ",\n  \"router_aux_loss_coef\": " << number(c.router_aux_loss_coef)
       << ",\n  \"output_router_logits\": false,\n";
   else if (c.llama_shaped())
     j << "  \"architectures\": [\"LlamaForCausalLM\"],\n  \"model_type\": \"llama\",\n";
   if (mixtral || c.llama_shaped())
-    j << "  \"vocab_size\": " << c.vocab << ",\n  \"hidden_size\": " << c.d_model << ",\n"
-      << "  \"intermediate_size\": " << hidden << ",\n  \"num_hidden_layers\": " << c.layers
-      << ",\n"
-      << "  \"num_attention_heads\": " << c.heads << ",\n  \"num_key_value_heads\": " << c.heads
-      << ",\n"
-      << "  \"head_dim\": " << c.d_model / c.heads << ",\n"
-      << "  \"max_position_embeddings\": " << c.max_seq
-      << ",\n  \"rms_norm_eps\": " << number(c.norm_eps)
+    j << "  \"vocab_size\": " << c.vocab_size << ",\n  \"hidden_size\": " << c.hidden_size << ",\n"
+      << "  \"intermediate_size\": " << hidden
+      << ",\n  \"num_hidden_layers\": " << c.num_hidden_layers << ",\n"
+      << "  \"num_attention_heads\": " << c.num_attention_heads
+      << ",\n  \"num_key_value_heads\": " << c.num_attention_heads << ",\n"
+      << "  \"head_dim\": " << c.hidden_size / c.num_attention_heads << ",\n"
+      << "  \"max_position_embeddings\": " << c.max_position_embeddings
+      << ",\n  \"rms_norm_eps\": " << number(c.rms_norm_eps)
       << ",\n  \"rope_theta\": " << number(c.rope_theta) << ",\n  \"hidden_act\": \"silu\",\n"
       << "  \"attention_bias\": false,\n  \"mlp_bias\": false,\n  \"tie_word_embeddings\": false,\n"
       << "  \"torch_dtype\": \"float32\",\n";
   j << "  \"tapegrad\": {\n"
     << "    \"task\": " << json::quote(run.task) << ",\n    \"modulus\": " << run.modulus << ",\n"
     << "    \"tokenizer\": " << json::quote(run.tokenizer) << ",\n"
-    << "    \"vocab\": " << c.vocab << ",\n    \"d_model\": " << c.d_model << ",\n"
-    << "    \"layers\": " << c.layers << ",\n    \"heads\": " << c.heads << ",\n"
-    << "    \"max_seq\": " << c.max_seq
+    << "    \"vocab_size\": " << c.vocab_size << ",\n    \"hidden_size\": " << c.hidden_size
+    << ",\n    \"num_hidden_layers\": " << c.num_hidden_layers
+    << ",\n    \"num_attention_heads\": " << c.num_attention_heads
+    << ",\n    \"max_position_embeddings\": " << c.max_position_embeddings
     << ",\n    \"ffn\": " << json::quote(nn::ffn_kind_name(c.ffn)) << ",\n"
-    << "    \"ffn_hidden\": " << hidden
+    << "    \"intermediate_size\": " << hidden
     << ",\n    \"rms_norm\": " << (c.rms_norm ? "true" : "false") << ",\n"
     << "    \"rope\": " << (c.rope ? "true" : "false")
     << ",\n    \"rope_theta\": " << number(c.rope_theta) << ",\n"
-    << "    \"norm_eps\": " << number(c.norm_eps)
+    << "    \"rms_norm_eps\": " << number(c.rms_norm_eps)
     << ",\n    \"bias\": " << (c.bias ? "true" : "false") << ",\n"
-    << "    \"tie_weights\": " << (c.tie_weights ? "true" : "false") << ",\n"
-    << "    \"experts\": " << c.experts << ",\n    \"experts_per_token\": " << c.experts_per_token
+    << "    \"tie_word_embeddings\": " << (c.tie_word_embeddings ? "true" : "false") << ",\n"
+    << "    \"num_local_experts\": " << c.num_local_experts
+    << ",\n    \"num_experts_per_tok\": " << c.num_experts_per_tok
     << ",\n    \"router_aux_loss_coef\": " << number(c.router_aux_loss_coef)
     << ",\n    \"router_z_loss_coef\": " << number(c.router_z_loss_coef) << "\n  }\n}\n";
   const std::string config = j.str();
@@ -168,11 +200,14 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
       fail("load", "'", config_path, "': \"tokenizer\" must be \"byte\" or \"bpe\", got '",
            run.tokenizer, "'");
   }
-  c.vocab = integer(*t, "vocab", 1, 1 << 20, config_path);
-  c.d_model = integer(*t, "d_model", 1, 8192, config_path);
-  c.layers = integer(*t, "layers", 0, 256, config_path);
-  c.heads = integer(*t, "heads", 1, 256, config_path);
-  c.max_seq = integer(*t, "max_seq", 1, 8192, config_path);
+  // A field's key in this file: its name, or its name before issue 27 (kRenamedKeys).
+  auto saved_as = [&](const char* name) { return key_of(*t, name, config_path); };
+  c.vocab_size = integer(*t, saved_as("vocab_size"), 1, 1 << 20, config_path);
+  c.hidden_size = integer(*t, saved_as("hidden_size"), 1, 8192, config_path);
+  c.num_hidden_layers = integer(*t, saved_as("num_hidden_layers"), 0, 256, config_path);
+  c.num_attention_heads = integer(*t, saved_as("num_attention_heads"), 1, 256, config_path);
+  c.max_position_embeddings =
+      integer(*t, saved_as("max_position_embeddings"), 1, 8192, config_path);
   try {
     c.ffn = nn::parse_ffn_kind(text(*t, "ffn", config_path));
   } catch (const Error& e) {  // "ffn: unknown variant ...", named with the file and field once
@@ -180,28 +215,30 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
     if (why.rfind("ffn: ", 0) == 0) why = why.substr(5);
     fail("load", "'", config_path, "': \"ffn\": ", why);
   }
-  c.ffn_hidden = integer(*t, "ffn_hidden", c.layers == 0 ? 0 : 1, 1 << 16, config_path);
+  c.intermediate_size = integer(*t, saved_as("intermediate_size"), c.num_hidden_layers == 0 ? 0 : 1,
+                                1 << 16, config_path);
   c.rms_norm = flag(*t, "rms_norm", config_path);
   c.rope = flag(*t, "rope", config_path);
   c.rope_theta = real(*t, "rope_theta", 1, 1e9, config_path);
-  c.norm_eps = real(*t, "norm_eps", 0, 1, config_path);
+  c.rms_norm_eps = real(*t, saved_as("rms_norm_eps"), 0, 1, config_path);
   c.bias = flag(*t, "bias", config_path);
-  c.tie_weights = flag(*t, "tie_weights", config_path);
+  c.tie_word_embeddings = flag(*t, saved_as("tie_word_embeddings"), config_path);
   // A mixture of experts (files from before it have none of these: a dense model).
-  if (t->find("experts")) {
-    c.experts = integer(*t, "experts", 0, 64, config_path);
-    c.experts_per_token = integer(*t, "experts_per_token", 1, 64, config_path);
+  if (t->find(saved_as("num_local_experts"))) {
+    c.num_local_experts = integer(*t, saved_as("num_local_experts"), 0, 64, config_path);
+    c.num_experts_per_tok = integer(*t, saved_as("num_experts_per_tok"), 1, 64, config_path);
     c.router_aux_loss_coef = real(*t, "router_aux_loss_coef", 0, 100, config_path);
     c.router_z_loss_coef = real(*t, "router_z_loss_coef", 0, 100, config_path);
-    if (c.experts > 0 && c.experts_per_token > c.experts)
-      fail("load", "'", config_path, "': experts_per_token ", c.experts_per_token,
-           " exceeds experts ", c.experts);
+    if (c.num_local_experts > 0 && c.num_experts_per_tok > c.num_local_experts)
+      fail("load", "'", config_path, "': num_experts_per_tok ", c.num_experts_per_tok,
+           " exceeds num_local_experts ", c.num_local_experts);
   }
   // The Hugging Face fields beside the tapegrad object describe the same model to PyTorch: a
   // folder where they disagree would open in transformers as another model, so it is refused.
   // save_run writes them exactly for a Llama- or Mixtral-shaped model: present for one, absent
   // for any other, and none that changes the numbers beyond what tapegrad computes.
-  const bool mixtral = c.experts > 0 && c.rms_norm && c.rope && !c.bias && !c.tie_weights;
+  const bool mixtral =
+      c.num_local_experts > 0 && c.rms_norm && c.rope && !c.bias && !c.tie_word_embeddings;
   const bool hf_shaped = mixtral || c.llama_shaped();
   if (!hf_shaped && root.find("model_type"))
     fail("load", "'", config_path, "' has Hugging Face's \"model_type\", but its tapegrad object ",
@@ -218,32 +255,34 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
       v && !(v->is(json::Value::Kind::Number) && v->number == 1))
     fail("load", "'", config_path, "': \"pretraining_tp\" must be 1, as tapegrad computes");
   if (const json::Value* type = root.find("model_type")) {
-    const std::string want = c.experts > 0 ? "mixtral" : "llama";
+    const std::string want = c.num_local_experts > 0 ? "mixtral" : "llama";
     if (!type->is(json::Value::Kind::String) || type->string != want)
       fail("load", "'", config_path, "': \"model_type\" must be \"", want, "\" for a model with ",
-           c.experts, " experts (the tapegrad object's)");
-    auto agree = [&](const char* key, std::int64_t value, const char* ours) {
+           c.num_local_experts, " experts (the tapegrad object's)");
+    auto agree = [&](const char* key, std::int64_t value, const std::string& ours) {
       if (integer(root, key, 0, 1 << 30, config_path) != value)
         fail("load", "'", config_path, "': \"", key, "\" is ", root.find(key)->number,
              ", but the tapegrad object's \"", ours, "\" is ", value,
              " (Hugging Face reads the first, tapegrad the second: they must agree)");
     };
-    agree("vocab_size", c.vocab, "vocab");
-    agree("hidden_size", c.d_model, "d_model");
-    agree("intermediate_size", c.ffn_hidden, "ffn_hidden");
-    agree("num_hidden_layers", c.layers, "layers");
-    agree("num_attention_heads", c.heads, "heads");
-    agree("max_position_embeddings", c.max_seq, "max_seq");
-    agree("num_key_value_heads", c.heads, "heads");
-    agree("head_dim", c.d_model / c.heads, "d_model / heads");
-    if (c.experts > 0) {
-      agree("num_local_experts", c.experts, "experts");
-      agree("num_experts_per_tok", c.experts_per_token, "experts_per_token");
+    agree("vocab_size", c.vocab_size, saved_as("vocab_size"));
+    agree("hidden_size", c.hidden_size, saved_as("hidden_size"));
+    agree("intermediate_size", c.intermediate_size, saved_as("intermediate_size"));
+    agree("num_hidden_layers", c.num_hidden_layers, saved_as("num_hidden_layers"));
+    agree("num_attention_heads", c.num_attention_heads, saved_as("num_attention_heads"));
+    agree("max_position_embeddings", c.max_position_embeddings,
+          saved_as("max_position_embeddings"));
+    agree("num_key_value_heads", c.num_attention_heads, saved_as("num_attention_heads"));
+    agree("head_dim", c.hidden_size / c.num_attention_heads,
+          saved_as("hidden_size") + " / " + saved_as("num_attention_heads"));
+    if (c.num_local_experts > 0) {
+      agree("num_local_experts", c.num_local_experts, saved_as("num_local_experts"));
+      agree("num_experts_per_tok", c.num_experts_per_tok, saved_as("num_experts_per_tok"));
     }
     // Every other field that changes the numbers Hugging Face would compute: equal to what
     // save_run writes for this object, or the load names the field (a top-level "rope_theta"
     // edited to 500000 loaded without a word, though transformers would read another model).
-    auto agree_number = [&](const char* key, double value, const char* ours) {
+    auto agree_number = [&](const char* key, double value, const std::string& ours) {
       const json::Value* v = root.find(key);
       if (!v || !v->is(json::Value::Kind::Number) || v->number != value)
         fail("load", "'", config_path, "': \"", key, "\" must be ", number(value),
@@ -251,9 +290,9 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
              "\" (Hugging Face reads the first, tapegrad the "
              "second: they must agree)");
     };
-    agree_number("rms_norm_eps", c.norm_eps, "norm_eps");
+    agree_number("rms_norm_eps", c.rms_norm_eps, saved_as("rms_norm_eps"));
     agree_number("rope_theta", c.rope_theta, "rope_theta");
-    if (c.experts > 0)
+    if (c.num_local_experts > 0)
       agree_number("router_aux_loss_coef", c.router_aux_loss_coef, "router_aux_loss_coef");
     auto agree_literal = [&](const char* key, const std::string& want) {
       const json::Value* v = root.find(key);
@@ -269,16 +308,21 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
     agree_literal("mlp_bias", "false");
     agree_literal("tie_word_embeddings", "false");
   }
-  if (c.d_model % c.heads != 0 || (c.rope && (c.d_model / c.heads) % 2 != 0))
-    fail("load", "'", config_path, "': d_model ", c.d_model, " does not split into ", c.heads,
-         " heads of even size");
+  if (c.hidden_size % c.num_attention_heads != 0 ||
+      (c.rope && (c.hidden_size / c.num_attention_heads) % 2 != 0))
+    fail("load", "'", config_path, "': hidden_size ", c.hidden_size, " does not split into ",
+         c.num_attention_heads, " heads of even size");
   // Refuse, before allocating anything, a model that would not fit: parameters (attention,
   // FFN, embeddings and head) and the per-layer causal masks of max_seq^2 entries.
-  const double d = static_cast<double>(c.d_model), L = static_cast<double>(c.layers);
-  const double ffn_copies = c.experts > 0 ? static_cast<double>(c.experts) : 1.0;
-  const double params = L * (4 * d * d + 3 * d * static_cast<double>(c.ffn_hidden) * ffn_copies) +
-                        2 * static_cast<double>(c.vocab) * d + static_cast<double>(c.max_seq) * d;
-  const double masks = L * static_cast<double>(c.max_seq) * static_cast<double>(c.max_seq);
+  const double d = static_cast<double>(c.hidden_size), L = static_cast<double>(c.num_hidden_layers);
+  const double ffn_copies =
+      c.num_local_experts > 0 ? static_cast<double>(c.num_local_experts) : 1.0;
+  const double params =
+      L * (4 * d * d + 3 * d * static_cast<double>(c.intermediate_size) * ffn_copies) +
+      2 * static_cast<double>(c.vocab_size) * d +
+      static_cast<double>(c.max_position_embeddings) * d;
+  const double masks = L * static_cast<double>(c.max_position_embeddings) *
+                       static_cast<double>(c.max_position_embeddings);
   if (params > 1e9 || masks > 2e8)
     fail("load", "'", config_path, "' describes a model too large for this program (", params,
          " parameters, ", masks, " mask entries)");
@@ -295,8 +339,8 @@ SavedRun parse_run(const std::string& config_text, const std::string& vocab_text
            ": the two files are from different runs");
   const json::Value* tokens = vocab.find("tokens");
   if (!tokens || !tokens->is(json::Value::Kind::Array) ||
-      static_cast<std::int64_t>(tokens->array.size()) != c.vocab)
-    fail("load", "'", vocab_path, "' must list \"tokens\", one per id (", c.vocab, ")");
+      static_cast<std::int64_t>(tokens->array.size()) != c.vocab_size)
+    fail("load", "'", vocab_path, "' must list \"tokens\", one per id (", c.vocab_size, ")");
   // Written through GPT-2's byte map (save_run); a file without "encoding" (tapegrad before
   // the map) holds its tokens as they are.
   const json::Value* encoding = vocab.find("encoding");
@@ -330,11 +374,11 @@ SavedRun load_config(const std::string& dir) {
     // bytes vocab.json gives (a tokenizer.json copied from another run would renumber the text).
     const std::string path = dir + "/tokenizer.json";
     auto bpe = std::make_shared<text::BPE>(text::load_tokenizer_json(path));
-    if (bpe->vocab_size() != run.config.vocab)
+    if (bpe->vocab_size() != run.config.vocab_size)
       fail("load", "'", path, "' has ", bpe->vocab_size(), " tokens but '", config_path,
-           "' gives the model a vocabulary of ", run.config.vocab,
+           "' gives the model a vocabulary of ", run.config.vocab_size,
            " (a tokenizer of another model?)");
-    for (std::int64_t id = 0; id < run.config.vocab; ++id)
+    for (std::int64_t id = 0; id < run.config.vocab_size; ++id)
       if (bpe->token_bytes(id) != run.tokens[static_cast<std::size_t>(id)])
         fail("load", "'", path, "': token ", id, " differs from '", vocab_path,
              "' (a tokenizer of another model?)");
@@ -348,10 +392,12 @@ SavedRun load_config(const std::string& dir) {
   const std::string weights = dir + "/model.safetensors";
   require_regular_file(weights, "load");
   const nn::ModelConfig& c = run.config;
-  const double d = static_cast<double>(c.d_model), experts = c.experts > 0 ? c.experts : 1.0;
-  const double at_least = static_cast<double>(c.layers) *
-                              (4 * d * d + 2 * d * static_cast<double>(c.ffn_hidden) * experts) +
-                          static_cast<double>(c.vocab) * d;
+  const double d = static_cast<double>(c.hidden_size),
+               experts = c.num_local_experts > 0 ? c.num_local_experts : 1.0;
+  const double at_least =
+      static_cast<double>(c.num_hidden_layers) *
+          (4 * d * d + 2 * d * static_cast<double>(c.intermediate_size) * experts) +
+      static_cast<double>(c.vocab_size) * d;
   std::error_code error;
   const auto bytes = static_cast<double>(std::filesystem::file_size(weights, error));
   if (!error && bytes < 4 * at_least)

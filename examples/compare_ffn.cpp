@@ -105,16 +105,16 @@ double heldout_loss(nn::Transformer& model, const tasks::Batch& heldout) {
 Run train_one(const Variant& v, std::uint64_t seed, std::int64_t steps, std::int64_t eval_every,
               const tasks::CharTask& train, const tasks::Batch& heldout) {
   nn::ModelConfig c;
-  c.vocab = train.vocab();
-  c.d_model = kD;
-  c.layers = kLayers;
-  c.heads = kHeads;
-  c.max_seq = kSeq;
+  c.vocab_size = train.vocab();
+  c.hidden_size = kD;
+  c.num_hidden_layers = kLayers;
+  c.num_attention_heads = kHeads;
+  c.max_position_embeddings = kSeq;
   c.ffn = v.kind;
   c.rope = false;  // learned positions, as the toy reverse model
-  c.ffn_hidden = v.hidden;
-  c.experts = v.experts;
-  c.experts_per_token = kExpertsPerToken;  // router losses: the config's defaults
+  c.intermediate_size = v.hidden;
+  c.num_local_experts = v.experts;
+  c.num_experts_per_tok = kExpertsPerToken;  // router losses: the config's defaults
   Generator init(seed);
   nn::Transformer model(c, init);
   optim::AdamOptions o;

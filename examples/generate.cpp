@@ -85,7 +85,8 @@ std::vector<std::int64_t> generate(nn::Transformer& model, std::vector<std::int6
                                    const std::function<void(std::int64_t)>& on_token) {
   if (ids.empty()) fail("generate", "needs a prompt of at least one token");
   NoGradGuard no_grad;
-  const std::int64_t max_seq = model.config().max_seq, vocab = model.config().vocab;
+  const std::int64_t max_seq = model.config().max_position_embeddings,
+                     vocab = model.config().vocab_size;
   // The last max_seq tokens of ids: the context the model sees.
   auto window = [&] {
     const std::size_t from = ids.size() > static_cast<std::size_t>(max_seq)

@@ -14,7 +14,7 @@ void ExpertLoadHistory::record(const nn::Transformer& model, double step) {
   std::vector<std::vector<double>> layers;
   for (const auto& block : model.model->blocks) {
     std::vector<double> share = block->routing().load;  // f_i: sums to k
-    for (double& f : share) f /= static_cast<double>(c.experts_per_token);
+    for (double& f : share) f /= static_cast<double>(c.num_experts_per_tok);
     layers.push_back(std::move(share));
   }
   steps.push_back(step);
@@ -67,15 +67,15 @@ plot::Figure expert_load_figure(const ExpertLoadHistory& h, const std::string& t
 plot::Figure routing_figure(nn::Transformer& model, const std::vector<std::int64_t>& ids,
                             const std::vector<std::string>& labels, const std::string& title) {
   const nn::ModelConfig& c = model.config();
-  if (c.experts == 0) fail("routing_figure", "the model has no experts (--ffn moe)");
+  if (c.num_local_experts == 0) fail("routing_figure", "the model has no experts (--ffn moe)");
   const auto T = static_cast<std::int64_t>(ids.size());
   {
     NoGradGuard no_grad;  // a picture: nothing to record
     model.forward(ids, 1, T);
   }
-  const auto E = static_cast<std::size_t>(c.experts),
-             k = static_cast<std::size_t>(c.experts_per_token);
-  plot::Figure fig(title, static_cast<int>(c.layers), 1);
+  const auto E = static_cast<std::size_t>(c.num_local_experts),
+             k = static_cast<std::size_t>(c.num_experts_per_tok);
+  plot::Figure fig(title, static_cast<int>(c.num_hidden_layers), 1);
   fig.panel_width = static_cast<int>(std::max<std::int64_t>(560, 80 + 14 * T));
   fig.panel_height = static_cast<int>(120 + 18 * E);
   std::vector<std::string> rows;

@@ -197,10 +197,11 @@ constexpr const char* kFfnKinds[] = {"relu",  "gelu",  "swish",  "glu", "bilinea
 // to 1: the balancing loss's f_i / k).
 std::vector<double> expert_load(const nn::Transformer& model) {
   const nn::ModelConfig& c = model.config();
-  std::vector<double> load(static_cast<std::size_t>(c.experts), 0.0);
+  std::vector<double> load(static_cast<std::size_t>(c.num_local_experts), 0.0);
   for (const auto& block : model.model->blocks)
     for (std::size_t i = 0; i < load.size(); ++i)
-      load[i] += block->routing().load[i] / static_cast<double>(c.layers * c.experts_per_token);
+      load[i] += block->routing().load[i] /
+                 static_cast<double>(c.num_hidden_layers * c.num_experts_per_tok);
   return load;
 }
 
@@ -209,11 +210,11 @@ std::vector<double> expert_load(const nn::Transformer& model) {
 // "" without experts.
 std::string router_summary(const nn::Transformer& model) {
   const nn::ModelConfig& c = model.config();
-  if (c.experts == 0) return "";
+  if (c.num_local_experts == 0) return "";
   NoGradGuard no_grad;  // for display: nothing to record
   char number[32];
   std::snprintf(number, sizeof number, " aux %.3f load",
-                model.balance_loss().item() / static_cast<double>(c.layers));
+                model.balance_loss().item() / static_cast<double>(c.num_hidden_layers));
   std::string text = number;
   const std::vector<double> load = expert_load(model);
   for (std::size_t i = 0; i < load.size(); ++i) {
@@ -230,7 +231,7 @@ void line_end(char* line, std::size_t size, const std::string& end) {
 
 // The FFN's name as the flags say it: "moe" for a mixture of experts, else the kind.
 std::string ffn_label(const nn::ModelConfig& c) {
-  return c.experts > 0 ? "moe" : nn::ffn_kind_name(c.ffn);
+  return c.num_local_experts > 0 ? "moe" : nn::ffn_kind_name(c.ffn);
 }
 
 // Stage 1: all flags, before any work. A bad value ends the program with the usage (exit 2);
@@ -493,24 +494,25 @@ Options options(int argc, char** argv) {
                " of a text model must be one character");
   } else {
     nn::ModelConfig& c = o.run.config;
-    c.d_model = d_model, c.layers = layers, c.heads = heads;
+    c.hidden_size = d_model, c.num_hidden_layers = layers, c.num_attention_heads = heads;
     c.ffn = moe ? nn::FFNKind::SwiGLU : nn::parse_ffn_kind(ffn);  // moe: SwiGLU experts
     if (moe) {
-      c.experts = experts, c.experts_per_token = experts_per_token;
+      c.num_local_experts = experts, c.num_experts_per_tok = experts_per_token;
       c.router_aux_loss_coef = aux_coef, c.router_z_loss_coef = z_coef;
     }
     c.rope = rope, c.rms_norm = rms;
-    if (c.d_model % c.heads != 0 || (c.d_model / c.heads) % 2 != 0)
+    if (c.hidden_size % c.num_attention_heads != 0 ||
+        (c.hidden_size / c.num_attention_heads) % 2 != 0)
       flags.error("--heads must split --d-model into heads of even size");
     o.run.modulus = o.modulus;
     if (o.text_file.empty()) {
       const auto task = tasks::make_synthetic(task_name, o.modulus);
-      c.vocab = task->vocab(), c.max_seq = task->seq_len();
+      c.vocab_size = task->vocab(), c.max_position_embeddings = task->seq_len();
       o.run.task = task->name();
     } else {
       // Bytes: at most 256, the text fixes it once read (the memory check needs a bound).
-      c.vocab = bpe ? o.vocab_size : 256;
-      c.max_seq = o.seq;
+      c.vocab_size = bpe ? o.vocab_size : 256;
+      c.max_position_embeddings = o.seq;
       o.run.tokenizer = bpe ? "bpe" : "byte";
     }
   }
@@ -525,7 +527,8 @@ Options options(int argc, char** argv) {
     std::ostringstream m;
     m.precision(2);
     m << std::fixed << "this model, --batch " << o.batch << " and sequences of "
-      << o.run.config.max_seq << " need about " << need / 1e9 << " GB at the peak of a step, more "
+      << o.run.config.max_position_embeddings << " need about " << need / 1e9
+      << " GB at the peak of a step, more "
       << "than this machine's " << have / 1e9 << " GB; "
       << (o.fresh ? "make --batch, --seq, --d-model or --layers smaller"
                   : "make --batch smaller (the saved model's sizes cannot change)");
@@ -597,7 +600,7 @@ std::unique_ptr<tasks::Task> text_tasks(const Options& o,
   }
   const text::Split split = text::split_documents(documents, o.val_fraction);
   const std::string train = text::joined(split.train), val = text::joined(split.val);
-  const std::int64_t seq = run.config.max_seq;
+  const std::int64_t seq = run.config.max_position_embeddings;
   if (train.empty()) fail("text", "'", o.text_file, "' is empty: there is nothing to train on");
   if (static_cast<std::int64_t>(train.size()) < seq + 2 ||
       static_cast<std::int64_t>(val.size()) < seq + 2) {
@@ -611,8 +614,8 @@ std::unique_ptr<tasks::Task> text_tasks(const Options& o,
     if (!run.bpe) {
       const auto start = std::chrono::steady_clock::now();
       try {  // --vocab-size is checked against 256..65536 already: what fails here is the text
-        run.bpe =
-            std::make_shared<text::BPE>(text::BPE::train(train, run.config.vocab, o.text_file));
+        run.bpe = std::make_shared<text::BPE>(
+            text::BPE::train(train, run.config.vocab_size, o.text_file));
       } catch (const tg::Error& e) {
         throw cli::FlagError(e.what());  // "--vocab-size: N is more than 'FILE' allows: ..."
       }
@@ -698,7 +701,7 @@ void draw_pictures(const std::string& dir, nn::Transformer& model, const tasks::
   const std::string base = dir + "/";
   if (!curves.steps.empty()) {
     std::vector<training::Landmark> loss_marks, acc_marks;
-    landmarks(task_name, task, model.config().vocab, loss_marks, acc_marks);
+    landmarks(task_name, task, model.config().vocab_size, loss_marks, acc_marks);
     plot::write_svg(
         training::curves_figure(curves, "train_transformer: " + task_name, loss_marks, acc_marks),
         base + "training_curves.svg");
@@ -726,7 +729,7 @@ void draw_pictures(const std::string& dir, nn::Transformer& model, const tasks::
                                        " (row: query, column: key; white 0, dark blue 1)"),
         base + "attention_weights.svg");
     wrote.push_back("attention_weights.svg");
-    if (model.config().experts > 0) {
+    if (model.config().num_local_experts > 0) {
       plot::write_svg(training::routing_figure(
                           model, ids, labels,
                           "experts per token: " + task_name + " (cell: weight; white 0, blue 1)"),
@@ -867,14 +870,14 @@ int main(int argc, char** argv) {
       }
     }
     if (o.fresh) {  // the text's characters are the vocabulary, and the tokens are saved with it
-      run.config.vocab = task->vocab();
+      run.config.vocab_size = task->vocab();
       if (run.task.empty() || !o.text_file.empty()) run.task = task->name();
-      for (std::int64_t id = 0; id < run.config.vocab; ++id)
+      for (std::int64_t id = 0; id < run.config.vocab_size; ++id)
         run.tokens.push_back(task->token_text(id));
     }
-    if (task && task->vocab() != run.config.vocab)
+    if (task && task->vocab() != run.config.vocab_size)
       fail("train_transformer", "the task has ", task->vocab(), " tokens but the model ",
-           run.config.vocab);
+           run.config.vocab_size);
     if (o.steps > 0 && !task)
       fail("train_transformer", "this model was trained on text: pass --text FILE to train it");
     // --generate's prompt as token ids, now, before any training or evaluation: a prompt the
@@ -883,10 +886,11 @@ int main(int argc, char** argv) {
         o.prompt.empty() ? std::vector<std::int64_t>{} : encode_prompt(o.prompt, task.get(), run);
     // --logits-out scores the whole prompt in one forward, which holds at most max_seq tokens:
     // checked here too, not after the training it would have cost (issue 26).
-    if (!o.logits_out.empty() && static_cast<std::int64_t>(prompt_ids.size()) > run.config.max_seq)
+    if (!o.logits_out.empty() &&
+        static_cast<std::int64_t>(prompt_ids.size()) > run.config.max_position_embeddings)
       throw cli::FlagError("--logits-out: the prompt is " + std::to_string(prompt_ids.size()) +
                            " tokens, more than the model's max_seq of " +
-                           std::to_string(run.config.max_seq) +
+                           std::to_string(run.config.max_position_embeddings) +
                            " that one forward can score: shorten --generate");
 
     Generator init_gen(o.seed);
@@ -897,8 +901,9 @@ int main(int argc, char** argv) {
     const bool is_text = !o.text_file.empty();
 
     std::cout << "task " << run.task << ", " << ffn_label(config) << " FFN, d_model "
-              << config.d_model << ", " << config.layers << " layers, " << config.heads
-              << " heads, seq " << config.max_seq << ", " << model.num_parameters() << " parameters"
+              << config.hidden_size << ", " << config.num_hidden_layers << " layers, "
+              << config.num_attention_heads << " heads, seq " << config.max_position_embeddings
+              << ", " << model.num_parameters() << " parameters"
               << std::endl;  // flushed: a log shows how far the run got
     if (is_text && task)
       std::cout << "unigram entropy of the training text: " << unigram_entropy(task.get())
@@ -1006,7 +1011,8 @@ int main(int argc, char** argv) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       done = step + 1;
       const std::string router_text = router_summary(model);  // this step's, before evaluating
-      if (model.config().experts > 0) expert_loads.record(model, static_cast<double>(done));
+      if (model.config().num_local_experts > 0)
+        expert_loads.record(model, static_cast<double>(done));
       curves.steps.push_back(static_cast<double>(done));
       curves.loss.push_back(last_train.loss), curves.acc.push_back(last_train.acc);
       if (loss_log.is_open()) {
@@ -1102,7 +1108,7 @@ int main(int argc, char** argv) {
         const auto T = static_cast<std::int64_t>(ids.size());
         save_safetensors(
             o.logits_out,
-            {{"logits", model.forward(ids, 1, T).reshape({T, config.vocab}).detach()}});
+            {{"logits", model.forward(ids, 1, T).reshape({T, config.vocab_size}).detach()}});
       }
       // The prompt, then each token as soon as it is chosen: the reader watches it write.
       std::cout << "generate: " << o.prompt << std::flush;
@@ -1135,7 +1141,9 @@ int main(int argc, char** argv) {
         eval_step_text.c_str(), measured(evaluated, last_eval.loss).c_str(),
         measured(evaluated, last_eval.acc).c_str(), measured(evaluated, last_eval.exact).c_str(),
         trained ? 1000 * train_seconds / static_cast<double>(trained) : 0.0,
-        trained ? static_cast<double>(trained * o.batch * config.max_seq) / train_seconds : 0.0,
+        trained ? static_cast<double>(trained * o.batch * config.max_position_embeddings) /
+                      train_seconds
+                : 0.0,
         peak_rss_mb(), measured(validated, last_eval.loss).c_str(),
         measured(validated, std::exp(last_eval.loss)).c_str());
     return 0;

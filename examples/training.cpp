@@ -11,7 +11,7 @@ namespace tg::training {
 
 Tensor with_router_losses(const nn::Transformer& model, const Tensor& loss) {
   const nn::ModelConfig& c = model.config();
-  if (c.experts == 0) return loss;
+  if (c.num_local_experts == 0) return loss;
   Tensor total = loss;
   if (c.router_aux_loss_coef > 0) total = total + model.balance_loss() * c.router_aux_loss_coef;
   if (c.router_z_loss_coef > 0) total = total + model.z_loss() * c.router_z_loss_coef;
@@ -21,11 +21,12 @@ Tensor with_router_losses(const nn::Transformer& model, const Tensor& loss) {
 Tensor batch_loss(nn::Transformer& model, const tasks::Batch& b) {
   const Tensor logits = model.forward(b.x, b.B, b.T);  // (B, T, vocab)
   return with_router_losses(
-      model, cross_entropy(logits.reshape({b.B * b.T, model.config().vocab}), b.y, tasks::kIgnore));
+      model,
+      cross_entropy(logits.reshape({b.B * b.T, model.config().vocab_size}), b.y, tasks::kIgnore));
 }
 
 Score score(nn::Transformer& model, const tasks::Batch& b, Tensor* loss_out) {
-  const std::int64_t V = model.config().vocab;
+  const std::int64_t V = model.config().vocab_size;
   const Tensor logits = model.forward(b.x, b.B, b.T).reshape({b.B * b.T, V});
   const Tensor loss = cross_entropy(logits, b.y, tasks::kIgnore);
   if (loss_out) *loss_out = with_router_losses(model, loss);
@@ -105,18 +106,21 @@ double train_step(nn::Transformer& model, optim::Optimizer& opt, const tasks::Ba
 //   the forward's share over widths 64-256, 2-4 layers, 32-1024 tokens (training.md), so 1.3;
 //   and the program itself, its libraries and the allocator's pools, about 16 MB.
 double estimate_peak_bytes(const nn::ModelConfig& c, std::int64_t batch, int threads) {
-  const double d = static_cast<double>(c.d_model), L = static_cast<double>(c.layers),
-               V = static_cast<double>(c.vocab), T = static_cast<double>(c.max_seq);
+  const double d = static_cast<double>(c.hidden_size), L = static_cast<double>(c.num_hidden_layers),
+               V = static_cast<double>(c.vocab_size),
+               T = static_cast<double>(c.max_position_embeddings);
   const double h = static_cast<double>(
-      c.ffn_hidden > 0 ? c.ffn_hidden
-                       : (nn::is_gated(c.ffn) ? nn::llama_hidden_size(c.d_model, c.multiple_of)
-                                              : 4 * c.d_model));
+      c.intermediate_size > 0
+          ? c.intermediate_size
+          : (nn::is_gated(c.ffn) ? nn::llama_hidden_size(c.hidden_size, c.multiple_of)
+                                 : 4 * c.hidden_size));
   // With experts: E of them plus the router per layer; a token passes through k, each keeping
   // its gathered input, hidden layer (gate, up, product) and weighted output.
-  const double E = static_cast<double>(c.experts), k = static_cast<double>(c.experts_per_token);
+  const double E = static_cast<double>(c.num_local_experts),
+               k = static_cast<double>(c.num_experts_per_tok);
   const double ffn_params =
-      c.experts > 0 ? E * (3 * d * h + d) : (nn::is_gated(c.ffn) ? 3 : 2) * d * h;
-  const double ffn_per_token = c.experts > 0 ? k * (3 * h + 3 * d) + E : 2 * h;
+      c.num_local_experts > 0 ? E * (3 * d * h + d) : (nn::is_gated(c.ffn) ? 3 : 2) * d * h;
+  const double ffn_per_token = c.num_local_experts > 0 ? k * (3 * h + 3 * d) + E : 2 * h;
   const double params = L * (4 * d * d + ffn_params) + 2 * V * d + T * d;
   const double per_token = L * (9 * d + ffn_per_token) + 3 * V + 2 * d;
   const double tokens = static_cast<double>(batch) * T;

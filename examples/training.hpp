@@ -61,9 +61,10 @@ void apply_gradients(nn::Transformer& model, optim::Optimizer& opt, double clip,
 double train_step(nn::Transformer& model, optim::Optimizer& opt, const tasks::Batch& batch,
                   double clip = 0.0, std::int64_t step = 0);
 
-// About how many bytes of memory a training step of `batch` examples of `config.max_seq` tokens
-// needs at its peak, with AdamW, on `threads` threads (train_transformer refuses what the
-// machine cannot hold, and prints the figure; training.md explains the terms).
+// About how many bytes of memory a training step of `batch` examples of
+// `config.max_position_embeddings` tokens needs at its peak, with AdamW, on `threads` threads
+// (train_transformer refuses what the machine cannot hold, and prints the figure; training.md
+// explains the terms).
 double estimate_peak_bytes(const nn::ModelConfig& config, std::int64_t batch, int threads);
 
 }  // namespace tg::training

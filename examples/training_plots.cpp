@@ -82,12 +82,12 @@ plot::Figure attention_figure(nn::Transformer& model, const std::vector<std::int
   const nn::ModelConfig& c = model.config();
   const auto T = static_cast<std::int64_t>(ids.size());
   const std::vector<Tensor> weights = model.attention_weights(ids, 1, T);  // (1, H, T, T) each
-  plot::Figure fig(title, static_cast<int>(std::max<std::int64_t>(c.layers, 1)),
-                   static_cast<int>(c.heads));
+  plot::Figure fig(title, static_cast<int>(std::max<std::int64_t>(c.num_hidden_layers, 1)),
+                   static_cast<int>(c.num_attention_heads));
   fig.panel_width = 300, fig.panel_height = 296;  // square cells: a 220 x 220 plotting area
   for (std::size_t l = 0; l < weights.size(); ++l) {
     const std::vector<double> P = weights[l].to_vector();  // (H, T, T), row-major
-    for (std::int64_t h = 0; h < c.heads; ++h) {
+    for (std::int64_t h = 0; h < c.num_attention_heads; ++h) {
       plot::Panel& p = fig.add_panel("layer " + std::to_string(l) + ", head " + std::to_string(h),
                                      "key (the token attended to)", "query");
       plot::Heatmap map;

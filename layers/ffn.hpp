@@ -74,7 +74,8 @@ class FFN : public Module {
   Tensor operator()(const Tensor& x) { return forward(x); }
 
   const FFNOptions& options() const { return options_; }
-  std::int64_t hidden_size() const { return hidden_; }
+  // h, the hidden size chosen (Hugging Face calls it intermediate_size; its hidden_size is d).
+  std::int64_t intermediate_size() const { return hidden_; }
   // Multiply-adds of the projections, counted as 2 FLOPs each, per token (per row of x).
   std::int64_t matmul_flops_per_token() const;
 

@@ -87,7 +87,7 @@ class MoE : public Module {
   Tensor z_loss(const MoEOutput& routed) const;        // mean_n logsumexp(r_n)^2
 
   const MoEOptions& options() const { return options_; }
-  std::int64_t hidden_size() const { return hidden_; }
+  std::int64_t intermediate_size() const { return hidden_; }  // each expert's h
   // Parameters every token uses (the router and k experts) and all of them (the router and E).
   std::int64_t active_parameters() const;
   std::int64_t total_parameters() const;

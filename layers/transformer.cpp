@@ -8,51 +8,67 @@
 
 namespace tg::nn {
 
-Norm::Norm(const ModelConfig& c) : rms_(c.rms_norm), eps_(c.norm_eps) {
-  weight = register_parameter("weight", ones({c.d_model}, c.dtype));
-  if (!c.rms_norm && c.bias) bias = register_parameter("bias", zeros({c.d_model}, c.dtype));
+Norm::Norm(const ModelConfig& c) : rms_(c.rms_norm), eps_(c.rms_norm_eps) {
+  weight = register_parameter("weight", ones({c.hidden_size}, c.dtype));
+  if (!c.rms_norm && c.bias) bias = register_parameter("bias", zeros({c.hidden_size}, c.dtype));
 }
 
 Tensor Norm::forward(const Tensor& x) const {
   return rms_ ? rms_norm(x, weight, eps_) : layer_norm(x, weight, bias, eps_);
 }
 
-TransformerBlock::TransformerBlock(const ModelConfig& c, Generator& gen)
-    : dropout_(c.dropout),
-      dropout_gen_(
-          register_generator("dropout", static_cast<std::uint64_t>(gen.integer(INT64_MAX)))) {
+AttentionOptions attention_options(const ModelConfig& c) {
   AttentionOptions a;
-  a.d_model = c.d_model;
-  a.heads = c.heads;
+  a.d_model = c.hidden_size;
+  a.heads = c.num_attention_heads;
   a.bias = c.bias;
   a.rope = c.rope;
   a.rope_theta = c.rope_theta;
-  a.max_seq = c.max_seq;
+  a.max_seq = c.max_position_embeddings;
   a.dropout = c.dropout;
   a.dtype = c.dtype;
+  return a;
+}
+
+FFNOptions ffn_options(const ModelConfig& c) {
   FFNOptions f;
-  f.d_model = c.d_model;
+  f.d_model = c.hidden_size;
   f.kind = c.ffn;
-  f.hidden = c.ffn_hidden;
+  f.hidden = c.intermediate_size;
   f.multiple_of = c.multiple_of;
   f.bias = c.bias;
   f.dropout = c.dropout;
   f.dtype = c.dtype;
-  input_layernorm = register_module("input_layernorm", std::make_shared<Norm>(c));
-  self_attn = register_module("self_attn", std::make_shared<CausalSelfAttention>(a, gen));
-  post_attention_layernorm = register_module("post_attention_layernorm", std::make_shared<Norm>(c));
-  if (c.experts > 0) {
-    MoEOptions m;
-    m.d_model = c.d_model;
-    m.hidden = c.ffn_hidden;
-    m.multiple_of = c.multiple_of;
-    m.experts = c.experts;
-    m.experts_per_token = c.experts_per_token;
-    m.dtype = c.dtype;
-    block_sparse_moe = register_module("block_sparse_moe", std::make_shared<MoE>(m, gen));
-  } else {
-    mlp = register_module("mlp", std::make_shared<FFN>(f, gen));
-  }
+  return f;
+}
+
+MoEOptions moe_options(const ModelConfig& c) {
+  MoEOptions m;
+  m.d_model = c.hidden_size;
+  m.hidden = c.intermediate_size;
+  m.multiple_of = c.multiple_of;
+  m.experts = c.num_local_experts;
+  m.experts_per_token = c.num_experts_per_tok;
+  m.dtype = c.dtype;
+  return m;
+}
+
+// Hugging Face's LlamaDecoderLayer(config), nanoGPT's Block(config): each submodule is built from
+// the config it is given.
+TransformerBlock::TransformerBlock(const ModelConfig& config, Generator& gen)
+    : dropout_(config.dropout),
+      dropout_gen_(
+          register_generator("dropout", static_cast<std::uint64_t>(gen.integer(INT64_MAX)))) {
+  input_layernorm = register_module("input_layernorm", std::make_shared<Norm>(config));
+  self_attn = register_module(
+      "self_attn", std::make_shared<CausalSelfAttention>(attention_options(config), gen));
+  post_attention_layernorm =
+      register_module("post_attention_layernorm", std::make_shared<Norm>(config));
+  if (config.num_local_experts > 0)
+    block_sparse_moe =
+        register_module("block_sparse_moe", std::make_shared<MoE>(moe_options(config), gen));
+  else
+    mlp = register_module("mlp", std::make_shared<FFN>(ffn_options(config), gen));
 }
 
 Tensor TransformerBlock::forward(const Tensor& x) {
@@ -77,33 +93,37 @@ Tensor TransformerBlock::forward_cached(const Tensor& x, LayerKVCache& cache) {
 }
 
 DecoderStack::DecoderStack(const ModelConfig& c, Generator& gen) {
-  embed_tokens = register_module("embed_tokens",
-                                 std::make_shared<Embedding>(c.vocab, c.d_model, gen, c.dtype));
+  embed_tokens = register_module(
+      "embed_tokens", std::make_shared<Embedding>(c.vocab_size, c.hidden_size, gen, c.dtype));
   if (!c.rope)
     embed_positions = register_module(
-        "embed_positions", std::make_shared<Embedding>(c.max_seq, c.d_model, gen, c.dtype));
+        "embed_positions",
+        std::make_shared<Embedding>(c.max_position_embeddings, c.hidden_size, gen, c.dtype));
   layers = register_module("layers", std::make_shared<ModuleList>());
-  for (std::int64_t i = 0; i < c.layers; ++i)
+  for (std::int64_t i = 0; i < c.num_hidden_layers; ++i)
     blocks.push_back(layers->append(std::make_shared<TransformerBlock>(c, gen)));
   norm = register_module("norm", std::make_shared<Norm>(c));
 }
 
 Transformer::Transformer(const ModelConfig& c, Generator& gen) : config_(c) {
-  if (c.vocab <= 0 || c.d_model <= 0 || c.layers < 0 || c.max_seq <= 0)
-    fail("Transformer", "needs positive vocab, d_model, max_seq and layers >= 0");
+  if (c.vocab_size <= 0 || c.hidden_size <= 0 || c.num_hidden_layers < 0 ||
+      c.max_position_embeddings <= 0)
+    fail("Transformer", "needs positive vocab_size, hidden_size, max_position_embeddings and ",
+         "num_hidden_layers >= 0");
   model = register_module("model", std::make_shared<DecoderStack>(c, gen));
-  if (!c.tie_weights)
-    lm_head = register_module("lm_head",
-                              std::make_shared<Linear>(c.d_model, c.vocab, gen, false, c.dtype));
+  if (!c.tie_word_embeddings)
+    lm_head = register_module(
+        "lm_head", std::make_shared<Linear>(c.hidden_size, c.vocab_size, gen, false, c.dtype));
   // GPT-2's initialisation without its residual scaling: every matrix (Linear weights,
-  // embeddings) ~ N(0, init_std^2), biases 0, norm weights stay 1. (GPT-2 also divides the std of
-  // the projections into the residual stream, o_proj and down_proj, by sqrt(2 * layers); not here.)
+  // embeddings) ~ N(0, initializer_range^2), biases 0, norm weights stay 1. (GPT-2 also divides the
+  // std of the projections into the residual stream, o_proj and down_proj, by sqrt(2 *
+  // num_hidden_layers); not here.)
   NoGradGuard no_grad;
   for (const auto& [name, p] : named_parameters()) {
     const bool matrix = p.dim() == 2;
     const bool is_bias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
     if (matrix) {
-      const Tensor fresh = randn(p.shape(), gen, c.dtype) * c.init_std;
+      const Tensor fresh = randn(p.shape(), gen, c.dtype) * c.initializer_range;
       p.fill_(0);
       add_(p, fresh);
     } else if (is_bias) {
@@ -135,15 +155,17 @@ Tensor Transformer::embed(const std::vector<std::int64_t>& ids, std::int64_t B, 
                           std::int64_t past) const {
   if (B <= 0 || T <= 0 || B * T != static_cast<std::int64_t>(ids.size()))
     fail("Transformer", ids.size(), " ids do not make a (", B, ", ", T, ") batch");
-  if (T > config_.max_seq)
-    fail("Transformer", "sequence length ", T, " exceeds max_seq ", config_.max_seq);
-  if (past + T > config_.max_seq)
-    fail("Transformer", "the KV cache holds ", past, " positions: ", T, " more exceed max_seq ",
-         config_.max_seq, " (reset the cache and start again from the last max_seq tokens)");
+  if (T > config_.max_position_embeddings)
+    fail("Transformer", "sequence length ", T, " exceeds max_position_embeddings ",
+         config_.max_position_embeddings);
+  if (past + T > config_.max_position_embeddings)
+    fail("Transformer", "the KV cache holds ", past, " positions: ", T,
+         " more exceed max_position_embeddings ", config_.max_position_embeddings,
+         " (reset the cache and start again from the last max_position_embeddings tokens)");
   for (std::size_t i = 0; i < ids.size(); ++i)
-    if (ids[i] < 0 || ids[i] >= config_.vocab)
+    if (ids[i] < 0 || ids[i] >= config_.vocab_size)
       fail("Transformer", "token id ", ids[i], " at position ", i, " is outside the vocabulary 0..",
-           config_.vocab - 1);
+           config_.vocab_size - 1);
   Tensor h = model->embed_tokens->forward(ids, {B, T});  // (B, T, d)
   if (model->embed_positions) {
     std::vector<std::int64_t> positions(static_cast<std::size_t>(T));
@@ -168,7 +190,7 @@ Tensor Transformer::head(const Tensor& h) const {
 Tensor Transformer::forward_cached(const std::vector<std::int64_t>& ids, std::int64_t B,
                                    std::int64_t T_new, KVCache& cache) {
   NoGradGuard no_grad;  // generation: nothing to differentiate
-  const auto layers = static_cast<std::size_t>(config_.layers);
+  const auto layers = static_cast<std::size_t>(config_.num_hidden_layers);
   if (cache.layers.empty()) cache.layers.resize(layers);
   if (cache.layers.size() != layers)
     fail("Transformer", "a KV cache of ", cache.layers.size(), " layers for a model of ", layers);

@@ -35,39 +35,57 @@
 
 namespace tg::nn {
 
+// One plain struct with the whole model (nanoGPT's GPTConfig): every module is built from it
+// (Block(config), Attention(config), MLP(config)). The names are Hugging Face's (LlamaConfig,
+// MixtralConfig), which are also config.json's; the fields Hugging Face has no name for are
+// tapegrad's own, said so below.
 struct ModelConfig {
-  std::int64_t vocab = 32;
-  std::int64_t d_model = 64;
-  std::int64_t layers = 2;
-  std::int64_t heads = 4;
-  std::int64_t max_seq = 32;
-  FFNKind ffn = FFNKind::SwiGLU;
-  std::int64_t ffn_hidden = 0;  // 0: the FFN's rule (4d, or 2/3 of 4d rounded to multiple_of)
-  std::int64_t multiple_of = 16;
-  bool rms_norm = true;  // false: LayerNorm
-  bool rope = true;      // false: learned absolute positions
+  std::int64_t vocab_size = 32;
+  std::int64_t hidden_size = 64;  // d: the residual stream's width
+  std::int64_t num_hidden_layers = 2;
+  std::int64_t num_attention_heads = 4;
+  std::int64_t max_position_embeddings = 32;  // the longest sequence T
+  // The FFN's hidden size h (each expert's, with experts); 0: the FFN's rule (4d, or 2/3 of 4d
+  // rounded to multiple_of).
+  std::int64_t intermediate_size = 0;
   double rope_theta = 10000.0;
-  double norm_eps = 1e-5;
-  bool bias = false;
-  bool tie_weights = false;  // lm_head shares embed_tokens' weight
-  double dropout = 0.0;
-  // A mixture of SwiGLU experts in each block instead of the FFN, when experts > 0 (Mixtral;
-  // layers/moe.hpp): "block_sparse_moe" routes every token to experts_per_token of the experts,
-  // each of hidden size ffn_hidden (0: Llama's rule). ffn is not used then.
-  std::int64_t experts = 0;
-  std::int64_t experts_per_token = 2;
-  // The weights of the router's losses in the training objective (Hugging Face's names): the
-  // balancing loss at Switch Transformer's 0.01 (Mixtral's config: 0.001), the z-loss off.
+  double rms_norm_eps = 1e-5;        // also LayerNorm's epsilon when rms_norm is false
+  bool tie_word_embeddings = false;  // lm_head shares embed_tokens' weight
+  double initializer_range = 0.02;   // every Linear and Embedding weight ~ N(0, range^2)
+  // A mixture of SwiGLU experts in each block instead of the FFN, when num_local_experts > 0
+  // (Mixtral; layers/moe.hpp): "block_sparse_moe" routes every token to num_experts_per_tok of
+  // the experts, each of hidden size intermediate_size (0: Llama's rule). ffn is not used then.
+  std::int64_t num_local_experts = 0;
+  std::int64_t num_experts_per_tok = 2;
+  // The weight of the router's balancing loss in the training objective, at Switch
+  // Transformer's 0.01 (Mixtral's config: 0.001).
   double router_aux_loss_coef = 0.01;
+
+  // tapegrad's own: Hugging Face has no field for these (its model class decides them).
+  FFNKind ffn = FFNKind::SwiGLU;  // Llama's is SwiGLU (HF says only hidden_act: "silu")
+  std::int64_t multiple_of = 16;  // Meta's Llama code's rounding of the FFN's rule
+  bool rms_norm = true;           // false: LayerNorm
+  bool rope = true;               // false: learned absolute positions
+  // Biases on every projection (and LayerNorm's); Llama's attention_bias and mlp_bias together.
+  bool bias = false;
+  // On the attention weights, the FFN's hidden activations and both residual branches, in
+  // training (HF's Llama has only attention_dropout).
+  double dropout = 0.0;
+  // The router z-loss's weight, off (Switch Transformers' name; Mixtral has none).
   double router_z_loss_coef = 0.0;
-  double init_std = 0.02;  // every Linear and Embedding weight ~ N(0, init_std^2)
   DType dtype = float32;
 
   // RMSNorm, RoPE, SwiGLU, no biases, untied: the shape Hugging Face's Llama code loads.
   bool llama_shaped() const {
-    return rms_norm && rope && ffn == FFNKind::SwiGLU && !bias && !tie_weights;
+    return rms_norm && rope && ffn == FFNKind::SwiGLU && !bias && !tie_word_embeddings;
   }
 };
+
+// The options of the standalone layers, read from the config: the one place where the model's
+// names meet the layers' own (FFNOptions::d_model is the config's hidden_size, ...).
+AttentionOptions attention_options(const ModelConfig& c);
+FFNOptions ffn_options(const ModelConfig& c);
+MoEOptions moe_options(const ModelConfig& c);
 
 // RMSNorm or LayerNorm as the config says, with its parameters directly under this module's
 // name ("input_layernorm.weight"), as Hugging Face names them.
@@ -137,7 +155,7 @@ class Transformer : public Module {
   // their keys and values join the cache. Equal (to rounding) to the last T_new positions of
   // forward over the whole sequence. Generation: the prompt once, then one token per call.
   // Runs without recording (NoGradGuard) and without dropout. Throws tg::Error as forward does,
-  // and when past + T_new > max_seq (reset the cache and start again from the last max_seq
+  // and when past + T_new > max_position_embeddings (reset the cache and start again from the
   // tokens to slide the window) or the cache belongs to another batch or model.
   Tensor forward_cached(const std::vector<std::int64_t>& ids, std::int64_t B, std::int64_t T_new,
                         KVCache& cache);

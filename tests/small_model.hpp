@@ -14,14 +14,14 @@ namespace tg::testing {
 inline nn::ModelConfig small_model_config(std::int64_t vocab, std::int64_t max_seq, bool rope,
                                           bool moe, DType dtype) {
   nn::ModelConfig c;
-  c.vocab = vocab;
-  c.d_model = 16;
-  c.layers = 2;
-  c.heads = 2;
-  c.max_seq = max_seq;
+  c.vocab_size = vocab;
+  c.hidden_size = 16;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 2;
+  c.max_position_embeddings = max_seq;
   c.rope = rope;
-  c.experts = moe ? 4 : 0;
-  c.init_std = 0.3;
+  c.num_local_experts = moe ? 4 : 0;
+  c.initializer_range = 0.3;
   c.dtype = dtype;
   return c;
 }

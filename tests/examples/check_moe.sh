@@ -24,22 +24,24 @@ expect 0 "evaluation: loss" "$bin" --load saved --out out
 expect 2 "--experts cannot change a saved model" "$bin" --load saved --experts 4
 expect 2 "--aux-loss-coef cannot change a saved model" "$bin" --load saved --aux-loss-coef 0.1
 # Hugging Face's fields must agree with the tapegrad object's: each edit below is refused,
-# naming config.json and the field.
+# naming config.json and the field. The tapegrad object says the same names (Hugging Face's),
+# indented further: each edit is anchored to the top level's two spaces.
 cp saved/config.json good.json
 refused() {  # refused SED_EXPRESSION EXPECTED_MESSAGE
   cp good.json saved/config.json
   sed "$1" good.json > saved/config.json
   expect 1 "$2" "$bin" --load saved --out out
 }
-refused 's/"num_local_experts": 2/"num_local_experts": 4/' \
-  "saved/config.json': \"num_local_experts\" is 4, but the tapegrad object's \"experts\" is 2"
-refused 's/"num_local_experts": 2/"num_local_experts": "2"/' "\"num_local_experts\" must be a whole number"
-refused 's/"num_local_experts": 2,//' "\"num_local_experts\" must be a whole number"
-refused 's/"num_experts_per_tok": 2/"num_experts_per_tok": 9/' "\"num_experts_per_tok\" is 9"
-refused 's/"intermediate_size": \([0-9]*\)/"intermediate_size": 7/' "\"intermediate_size\" is 7"
+refused 's/^  "num_local_experts": 2/  "num_local_experts": 4/' \
+  "saved/config.json': \"num_local_experts\" is 4, but the tapegrad object's \"num_local_experts\" is 2"
+refused 's/^  "num_local_experts": 2/  "num_local_experts": "2"/' "\"num_local_experts\" must be a whole number"
+refused 's/^  "num_local_experts": 2,//' "\"num_local_experts\" must be a whole number"
+refused 's/^  "num_experts_per_tok": 2/  "num_experts_per_tok": 9/' "\"num_experts_per_tok\" is 9"
+refused 's/^  "intermediate_size": \([0-9]*\)/  "intermediate_size": 7/' "\"intermediate_size\" is 7"
 refused 's/"model_type": "mixtral"/"model_type": "llama"/' "\"model_type\" must be \"mixtral\""
-# Both say 3 experts, the weights hold 2: the load names the weights' file.
-sed 's/"experts": 2,/"experts": 3,/; s/"num_local_experts": 2/"num_local_experts": 3/' good.json > saved/config.json
+# Both say 3 experts (the edit applies to both lines), the weights hold 2: the load names the
+# weights' file.
+sed 's/"num_local_experts": 2/"num_local_experts": 3/' good.json > saved/config.json
 expect 1 "saved/model.safetensors' does not fit the model of config.json" "$bin" --load saved --out out
 cp good.json saved/config.json
 exit $((failures > 0))

@@ -135,7 +135,7 @@ TEST_CASE("a corrupt checkpoint folder is an error naming the file, the model is
 
   // Weights of another shape: refused before anything is copied.
   nn::ModelConfig wider = model.config();
-  wider.d_model = 32;
+  wider.hidden_size = 32;
   Generator g2(5);
   nn::Transformer other(wider, g2);
   save_safetensors(dir + "/model.safetensors", other.state_dict());
@@ -145,8 +145,8 @@ TEST_CASE("a corrupt checkpoint folder is an error naming the file, the model is
 
   // Hostile config.json values.
   std::ofstream(dir + "/config.json")
-      << R"({"tapegrad": {"task": "reverse", "modulus": 23, "vocab": -1}})";
-  CHECK_ERROR([&] { io::load_config(dir); }, "\"vocab\" must be a whole number in 1..1048576");
+      << R"({"tapegrad": {"task": "reverse", "modulus": 23, "vocab_size": -1}})";
+  CHECK_ERROR([&] { io::load_config(dir); }, "\"vocab_size\" must be a whole number in 1..1048576");
   std::ofstream(dir + "/config.json") << "{\"tapegrad\": ";
   CHECK_ERROR([&] { io::load_config(dir); }, "config.json': json: offset 13");
   std::filesystem::remove(dir + "/config.json");
@@ -324,7 +324,7 @@ TEST_CASE("config.json's Hugging Face fields must all agree with the tapegrad ob
   CHECK_ERROR(edited("\"hidden_act\": \"silu\"", "\"hidden_act\": \"gelu\""),
               "\"hidden_act\" must be \"silu\"");
   CHECK_ERROR(edited("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 1"),
-              "\"num_key_value_heads\" is 1, but the tapegrad object's \"heads\" is 2");
+              "\"num_key_value_heads\" is 1, but the tapegrad object's \"num_attention_heads\" is 2");
   CHECK_ERROR(edited("\"mlp_bias\": false", "\"mlp_bias\": true"), "\"mlp_bias\" must be false");
   // Fields that would make transformers compute another model, and a folder without them.
   CHECK_ERROR(edited("\"torch_dtype\": \"float32\",",
@@ -361,11 +361,80 @@ TEST_CASE("a config.json larger than its weights is refused before any model is 
   const std::string dir = saved_reverse_model("config-larger", 11);
   const std::string config =  // read before the ofstream below truncates the file
       replaced(replaced(text_of(dir + "/config.json"), "\"num_hidden_layers\": 1,",
-                        "\"num_hidden_layers\": 32,"),
-               "\"layers\": 1,", "\"layers\": 32,");
+                        "\"num_hidden_layers\": 32,"),                      // Hugging Face's
+               "\"num_hidden_layers\": 1,", "\"num_hidden_layers\": 32,");  // the tapegrad object's
   std::ofstream(dir + "/config.json") << config;
   const auto start = std::chrono::steady_clock::now();
   CHECK_ERROR([&] { io::load_config(dir); }, "/model.safetensors' is ",
               "the weights are another model's");
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+}
+
+TEST_CASE("a config.json saved before the Hugging Face names loads, each key under its old name") {
+  // Issue 27 renamed ModelConfig's fields (and so the tapegrad object's keys) to Hugging Face's:
+  // d_model -> hidden_size, layers -> num_hidden_layers, ... A folder saved before says the old
+  // keys: it must load as the same model. The old file is the new one with the tapegrad object's
+  // keys renamed back (the old save_run wrote the same object, in the same order, under them).
+  const std::pair<const char*, const char*> renamed[] = {
+      {"vocab_size", "vocab"},
+      {"hidden_size", "d_model"},
+      {"num_hidden_layers", "layers"},
+      {"num_attention_heads", "heads"},
+      {"max_position_embeddings", "max_seq"},
+      {"intermediate_size", "ffn_hidden"},
+      {"rms_norm_eps", "norm_eps"},
+      {"tie_word_embeddings", "tie_weights"},
+      {"num_local_experts", "experts"},
+      {"num_experts_per_tok", "experts_per_token"}};
+  nn::ModelConfig mixtral = tiny_model(32, 12);  // Hugging Face's fields at the top level too
+  mixtral.num_hidden_layers = 2, mixtral.intermediate_size = 24, mixtral.rms_norm_eps = 1e-6;
+  mixtral.num_local_experts = 3, mixtral.num_experts_per_tok = 2;
+  nn::ModelConfig gpt2 = tiny_model(32, 12);  // none: LayerNorm, biases, tied, learned positions
+  gpt2.rms_norm = false, gpt2.bias = true, gpt2.tie_word_embeddings = true, gpt2.rope = false;
+  gpt2.intermediate_size = 20, gpt2.rms_norm_eps = 1e-4, gpt2.num_attention_heads = 4;
+  for (const nn::ModelConfig& c : {mixtral, gpt2}) {
+    CAPTURE(c.num_local_experts);
+    Generator gen(12);
+    nn::Transformer model(c, gen);
+    const std::string dir = scratch_dir("old-keys");
+    io::save_run(dir, model, {model.config(), "reverse", 23, std::vector<std::string>(32, "t")});
+    const std::string saved = text_of(dir + "/config.json");
+    const std::size_t at = saved.find("\"tapegrad\": {");
+    REQUIRE(at != std::string::npos);
+    std::string hf = saved.substr(0, at), tapegrad = saved.substr(at);
+    for (const auto& [now, before] : renamed)
+      tapegrad =
+          replaced(tapegrad, "\"" + std::string(now) + "\": ", "\"" + std::string(before) + "\": ");
+    std::ofstream(dir + "/config.json") << hf + tapegrad;
+    CHECK(text_of(dir + "/config.json").find("\"d_model\": 16,") != std::string::npos);
+
+    const io::SavedRun back = io::load_config(dir);
+    const nn::ModelConfig& b = back.config;
+    CHECK(b.vocab_size == c.vocab_size);
+    CHECK(b.hidden_size == c.hidden_size);
+    CHECK(b.num_hidden_layers == c.num_hidden_layers);
+    CHECK(b.num_attention_heads == c.num_attention_heads);
+    CHECK(b.max_position_embeddings == c.max_position_embeddings);
+    CHECK(b.intermediate_size == c.intermediate_size);
+    CHECK(b.rms_norm_eps == c.rms_norm_eps);
+    CHECK(b.tie_word_embeddings == c.tie_word_embeddings);
+    CHECK(b.num_local_experts == c.num_local_experts);
+    CHECK(b.num_experts_per_tok == c.num_experts_per_tok);
+    CHECK(b.rms_norm == c.rms_norm);
+    CHECK(b.rope == c.rope);
+    CHECK(b.bias == c.bias);
+    Generator other(99);
+    nn::Transformer loaded(b, other);
+    io::load_weights(dir, loaded);
+    const std::vector<std::int64_t> ids{1, 5, 9, 30, 2};
+    CHECK(loaded.forward(ids, 1, 5).to_vector() == model.forward(ids, 1, 5).to_vector());
+
+    // A file with a key under both names is refused, naming both.
+    std::ofstream(dir + "/config.json")
+        << replaced(hf + tapegrad, "\"d_model\": 16,", "\"d_model\": 16, \"hidden_size\": 16,");
+    CHECK(error_of([&] {
+            io::load_config(dir);
+          }).find("the tapegrad object has both \"hidden_size\" and \"d_model\"") !=
+          std::string::npos);
+  }
 }

@@ -25,8 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const tg::io::SavedRun run = tg::io::parse_run(parts[0], parts[1], "config.json", "vocab.json");
     // What the program relies on after a successful parse.
-    if (static_cast<std::int64_t>(run.tokens.size()) != run.config.vocab ||
-        run.config.d_model % run.config.heads != 0)
+    if (static_cast<std::int64_t>(run.tokens.size()) != run.config.vocab_size ||
+        run.config.hidden_size % run.config.num_attention_heads != 0)
       __builtin_trap();
   } catch (const tg::Error&) {
   }

@@ -14,8 +14,9 @@ TEST_CASE("attention_weights are the forward's P, causal rows summing to 1, for 
   for (const bool rope : {true, false}) {
     CAPTURE(rope);
     nn::ModelConfig c;
-    c.vocab = 7, c.d_model = 8, c.layers = 2, c.heads = 2, c.max_seq = 6, c.ffn_hidden = 12;
-    c.init_std = 0.5, c.dtype = float64, c.rope = rope;
+    c.vocab_size = 7, c.hidden_size = 8, c.num_hidden_layers = 2, c.num_attention_heads = 2,
+    c.max_position_embeddings = 6, c.intermediate_size = 12;
+    c.initializer_range = 0.5, c.dtype = float64, c.rope = rope;
     Generator gen(3);
     nn::Transformer model(c, gen);
     const std::int64_t B = 2, T = 5, H = 2, hd = 4;
@@ -58,11 +59,12 @@ TEST_CASE("attention_weights are the forward's P, causal rows summing to 1, for 
 
 TEST_CASE("attention_weights refuses what forward refuses") {
   nn::ModelConfig c;
-  c.vocab = 7, c.d_model = 8, c.layers = 1, c.heads = 2, c.max_seq = 4;
+  c.vocab_size = 7, c.hidden_size = 8, c.num_hidden_layers = 1, c.num_attention_heads = 2,
+  c.max_position_embeddings = 4;
   Generator gen(1);
   nn::Transformer model(c, gen);
   CHECK_THROWS_WITH(model.attention_weights({1, 2, 3, 4, 5}, 1, 5),
-                    doctest::Contains("sequence length 5 exceeds max_seq 4"));
+                    doctest::Contains("sequence length 5 exceeds max_position_embeddings 4"));
   CHECK_THROWS_WITH(model.attention_weights({1, 9}, 1, 2),
                     doctest::Contains("token id 9 at position 1 is outside the vocabulary 0..6"));
 }

@@ -45,7 +45,7 @@ TEST_CASE("parameter counts equal the closed-form formulas") {
       const std::int64_t d = 64;
       const bool gated = nn::is_gated(kind);
       const std::int64_t h = gated ? 176 : 256;
-      CHECK(ffn.hidden_size() == h);
+      CHECK(ffn.intermediate_size() == h);
       const std::int64_t expected =
           gated ? 3 * d * h + (bias ? 2 * h + d : 0) : 2 * d * h + (bias ? h + d : 0);
       CHECK(ffn.num_parameters() == expected);
@@ -212,7 +212,7 @@ TEST_CASE("ffn_cost counts what an FFN holds, by arithmetic") {
           Generator gen(1);
           const nn::FFN ffn(o, gen);
           const nn::FFNCost cost = nn::ffn_cost(o);
-          CHECK(cost.hidden == ffn.hidden_size());
+          CHECK(cost.hidden == ffn.intermediate_size());
           CHECK(cost.params == ffn.num_parameters());
           CHECK(cost.flops_per_token == ffn.matmul_flops_per_token());
         }

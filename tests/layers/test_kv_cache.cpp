@@ -82,8 +82,8 @@ TEST_CASE("KV cache: errors name what is wrong") {
   CHECK(error_of([&] {
           model.forward_cached({1, 2, 3}, 1, 3, cache);
         }) ==
-        "Transformer: the KV cache holds 10 positions: 3 more exceed max_seq 12 (reset the cache "
-        "and start again from the last max_seq tokens)");
+        "Transformer: the KV cache holds 10 positions: 3 more exceed max_position_embeddings 12 "
+        "(reset the cache and start again from the last max_position_embeddings tokens)");
   CHECK(cache.past == 10);  // a refused call changes nothing
   CHECK(error_of([&] {
           model.forward_cached({1, 2}, 2, 1, cache);

@@ -156,8 +156,9 @@ TEST_CASE("MoE refuses a bad number of experts or experts per token, naming the 
 TEST_CASE(
     "a transformer with experts: Mixtral's parameter names, and its losses summed over layers") {
   nn::ModelConfig c;
-  c.vocab = 7, c.d_model = 8, c.layers = 2, c.heads = 2, c.max_seq = 4, c.ffn_hidden = 6;
-  c.experts = 3, c.experts_per_token = 2, c.dtype = float64;
+  c.vocab_size = 7, c.hidden_size = 8, c.num_hidden_layers = 2, c.num_attention_heads = 2,
+  c.max_position_embeddings = 4, c.intermediate_size = 6;
+  c.num_local_experts = 3, c.num_experts_per_tok = 2, c.dtype = float64;
   Generator gen(9);
   nn::Transformer model(c, gen);
   std::vector<std::string> names;
@@ -183,7 +184,7 @@ TEST_CASE(
                      blocks[1]->block_sparse_moe->balance_loss(blocks[1]->routing()).item();
   CHECK(model.balance_loss().item() == doctest::Approx(sum).epsilon(1e-14));
   CHECK(model.z_loss().defined());
-  c.experts = 0;  // a dense model has neither
+  c.num_local_experts = 0;  // a dense model has neither
   nn::Transformer dense(c, gen);
   dense.forward({1, 2, 3, 4}, 1, 4);
   CHECK(!dense.balance_loss().defined());
@@ -191,8 +192,9 @@ TEST_CASE(
 
 TEST_CASE("a training step with experts leaves nothing on the tape") {
   nn::ModelConfig c;
-  c.vocab = 7, c.d_model = 8, c.layers = 2, c.heads = 2, c.max_seq = 4, c.ffn_hidden = 6;
-  c.experts = 3, c.experts_per_token = 2;
+  c.vocab_size = 7, c.hidden_size = 8, c.num_hidden_layers = 2, c.num_attention_heads = 2,
+  c.max_position_embeddings = 4, c.intermediate_size = 6;
+  c.num_local_experts = 3, c.num_experts_per_tok = 2;
   Generator gen(10);
   nn::Transformer model(c, gen);
   current_tape().clear();

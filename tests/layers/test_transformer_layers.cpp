@@ -12,13 +12,14 @@ using namespace tg::testing;
 namespace {
 nn::ModelConfig tiny_config() {
   nn::ModelConfig c;
-  c.vocab = 7;
-  c.d_model = 8;
-  c.layers = 2;
-  c.heads = 2;
-  c.max_seq = 5;
-  c.ffn_hidden = 12;
-  c.init_std = 0.5;  // larger than training's 0.02, so every path carries a visible gradient
+  c.vocab_size = 7;
+  c.hidden_size = 8;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 2;
+  c.max_position_embeddings = 5;
+  c.intermediate_size = 12;
+  c.initializer_range =
+      0.5;  // larger than training's 0.02, so every path carries a visible gradient
   c.dtype = float64;
   return c;
 }
@@ -165,7 +166,7 @@ TEST_CASE("gradcheck: a transformer block, and a whole 2-layer model end to end"
     CAPTURE(rope);
     c.rope = rope;
     c.rms_norm = rope;  // the Llama shape, and the GPT-2 one (learned positions, LayerNorm)
-    c.tie_weights = !rope;
+    c.tie_word_embeddings = !rope;
     Generator g2(6);
     nn::Transformer model(c, g2);
     const std::vector<std::int64_t> ids = {1, 6, 2, 0, 3, 3, 5, 4, 1, 2};
@@ -180,7 +181,7 @@ TEST_CASE("gradcheck: a transformer block, and a whole 2-layer model end to end"
 
 TEST_CASE("the model's parameter names follow Hugging Face Llama") {
   nn::ModelConfig c = tiny_config();
-  c.layers = 1;
+  c.num_hidden_layers = 1;
   Generator gen(7);
   nn::Transformer model(c, gen);
   std::vector<std::string> names;
@@ -206,7 +207,7 @@ TEST_CASE("the model rejects bad token ids and lengths") {
           model.forward({1, 2, 9}, 1, 3);
         }) == "Transformer: token id 9 at position 2 is outside the vocabulary 0..6");
   CHECK(error_of([&] { model.forward(std::vector<std::int64_t>(6, 0), 1, 6); }) ==
-        "Transformer: sequence length 6 exceeds max_seq 5");
+        "Transformer: sequence length 6 exceeds max_position_embeddings 5");
   CHECK(error_of([&] {
           model.forward({1, 2}, 1, 3);
         }) == "Transformer: 2 ids do not make a (1, 3) batch");

@@ -14,11 +14,13 @@ std::vector<double> two_steps(const tg::nn::ModelConfig& c) {
   tg::optim::AdamW opt(model.parameters(), tg::optim::AdamW::with_decay(0.1));
   const std::int64_t B = 2, T = 6;
   std::vector<std::int64_t> ids, targets;
-  for (std::int64_t i = 0; i < B * T; ++i) ids.push_back((i * 5 + 3) % c.vocab);
-  for (std::int64_t i = 0; i < B * T; ++i) targets.push_back(i == 0 ? -100 : (i * 7 + 1) % c.vocab);
+  for (std::int64_t i = 0; i < B * T; ++i) ids.push_back((i * 5 + 3) % c.vocab_size);
+  for (std::int64_t i = 0; i < B * T; ++i)
+    targets.push_back(i == 0 ? -100 : (i * 7 + 1) % c.vocab_size);
   for (int step = 0; step < 2; ++step) {
     opt.zero_grad();
-    cross_entropy(model.forward(ids, B, T).reshape({B * T, c.vocab}), targets, -100).backward();
+    cross_entropy(model.forward(ids, B, T).reshape({B * T, c.vocab_size}), targets, -100)
+        .backward();
     opt.step();
   }
   std::vector<double> all;
@@ -31,7 +33,8 @@ std::vector<double> two_steps(const tg::nn::ModelConfig& c) {
 
 tg::nn::ModelConfig small_config(bool rope, tg::DType dtype) {
   tg::nn::ModelConfig c;
-  c.vocab = 11, c.d_model = 16, c.layers = 2, c.heads = 2, c.max_seq = 8;
+  c.vocab_size = 11, c.hidden_size = 16, c.num_hidden_layers = 2, c.num_attention_heads = 2,
+  c.max_position_embeddings = 8;
   c.rope = rope;
   c.bias = !rope;  // learned positions with biases: broadcast adds for ex02 to reduce
   c.dtype = dtype;
