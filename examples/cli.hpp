@@ -8,16 +8,21 @@
 // text (exit code 2), never a crash. A value that came from a file (a resumed run's saved flags)
 // is reported with that file's path, so the user knows it was not typed.
 //
+// A program may declare its flags as one table (cli_usage.hpp's Spec: name, default, range,
+// help): the usage text is then made from it, integer(name) / real(name) / choice(name) check
+// against it, and read_config(FILE) reads the same flags from a JSON object (train_transformer's
+// --config), the command line winning over the file.
+//
 // run_main() is the other half: a failure once the work has begun (a file that cannot be read,
 // a full disk, memory that runs out) ends the program with one line, "program: what went wrong",
 // and exit code 1.
 #pragma once
 
 #include <charconv>
-#include <cstring>
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <initializer_list>
@@ -31,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_usage.hpp"
 #include "core/error.hpp"
 #include "core/formats/file_io.hpp"
 #include "core/formats/json.hpp"
@@ -66,75 +72,6 @@ inline std::vector<std::string> split_list(const std::string& list) {
   while (std::getline(s, item, ',')) out.push_back(item);
   if (!list.empty() && list.back() == ',') out.push_back("");
   return out;
-}
-
-// One flag, declared once: its name, the word the usage shows for its value, its default (as
-// text; "" for none), its type and range, and its help. A program's table of Specs is the one
-// place a flag is described: the usage text is made from it (usage()), and Flags checks values
-// against it (integer(name), real(name), choice(name)) and reads a config file with it
-// (read_config).
-enum class Kind { Text, Integer, Real, Choice, Switch };
-struct Spec {
-  std::string name, value_name, default_value;
-  Kind kind = Kind::Text;
-  double lo = 0, hi = 0;              // Integer, Real: the range
-  bool above_lo = false;              // Real: lo itself excluded, "in (lo, hi]"
-  std::vector<std::string> choices;   // Choice: the allowed values
-  std::string help;                   // "{range}" and "{choices}" are filled in; else appended
-};
-
-inline std::string shown_number(double x) {
-  std::ostringstream s;
-  s.precision(15);
-  s << x;
-  return s.str();
-}
-
-// "0..1000000", "0..0.5" or "(0, 1]"; "copy | reverse | sort".
-inline std::string range_text(const Spec& f) {
-  if (f.kind == Kind::Choice) {
-    std::string out;
-    for (const std::string& c : f.choices) out += (out.empty() ? "" : " | ") + c;
-    return out;
-  }
-  if (f.kind != Kind::Integer && f.kind != Kind::Real) return "";
-  if (f.above_lo) return "in (" + shown_number(f.lo) + ", " + shown_number(f.hi) + "]";
-  if (f.kind == Kind::Integer)
-    return std::to_string(static_cast<std::int64_t>(f.lo)) + ".." +
-           std::to_string(static_cast<std::int64_t>(f.hi));
-  return shown_number(f.lo) + ".." + shown_number(f.hi);
-}
-
-// The usage text: `head` (its first line "usage: PROGRAM [flags]"), then one entry per flag,
-// "  --name VALUE       help, range (default D)", wrapped at 100 columns; then `tail`.
-inline std::string usage(const std::string& head, const std::vector<Spec>& specs,
-                         const std::string& tail = "") {
-  constexpr std::size_t kIndent = 21, kWidth = 100;
-  std::string out = head;
-  for (const Spec& f : specs) {
-    std::string help = f.help;
-    const std::string range = range_text(f);
-    bool placed = false;  // the help says where the range goes
-    for (const std::string slot : {"{range}", "{choices}"})
-      if (const auto at = help.find(slot); at != std::string::npos)
-        help.replace(at, slot.size(), range), placed = true;
-    if (!placed && !range.empty()) help = help.empty() ? range : help + ", " + range;
-    if (!f.default_value.empty()) help += " (default " + f.default_value + ")";
-    std::string line = "  --" + f.name + (f.value_name.empty() ? "" : " " + f.value_name);
-    line += line.size() < kIndent ? std::string(kIndent - line.size(), ' ') : "  ";
-    std::istringstream words(help);
-    bool first = true;
-    for (std::string word; words >> word; first = false) {
-      if (!first && line.size() + 1 + word.size() > kWidth) {
-        out += line + "\n";
-        line = std::string(kIndent, ' ') + word;
-      } else {
-        line += (first ? "" : " ") + word;
-      }
-    }
-    out += line + "\n";
-  }
-  return out + tail;
 }
 
 class Flags {
@@ -251,9 +188,12 @@ class Flags {
                                                             : json::Value::Kind::String;
       if (!v.is(wanted))
         error("--config: " + where + " must be " +
-              (kind == Kind::Switch ? "true or false" : number ? "a number" : "a string") +
-              " (as --" + key + (spec->second.value_name.empty() ? "" : " " + spec->second.value_name) +
-              "), got " + json_kind_name(v));
+              (kind == Kind::Switch ? "true or false"
+               : number             ? "a number"
+                                    : "a string") +
+              " (as --" + key +
+              (spec->second.value_name.empty() ? "" : " " + spec->second.value_name) + "), got " +
+              json_kind_name(v));
       if (kind == Kind::Switch) {
         if (v.boolean) switches_[key] = true;  // false: off, unless the command line says on
         continue;
@@ -388,12 +328,18 @@ class Flags {
  private:
   static std::string json_kind_name(const json::Value& v) {
     switch (v.kind) {
-      case json::Value::Kind::Null: return "null";
-      case json::Value::Kind::Bool: return v.boolean ? "true" : "false";
-      case json::Value::Kind::Number: return "the number " + shortest(v.number);
-      case json::Value::Kind::String: return "the string " + json::quote(v.string);
-      case json::Value::Kind::Array: return "an array";
-      case json::Value::Kind::Object: return "an object";
+      case json::Value::Kind::Null:
+        return "null";
+      case json::Value::Kind::Bool:
+        return v.boolean ? "true" : "false";
+      case json::Value::Kind::Number:
+        return "the number " + shortest(v.number);
+      case json::Value::Kind::String:
+        return "the string " + json::quote(v.string);
+      case json::Value::Kind::Array:
+        return "an array";
+      case json::Value::Kind::Object:
+        return "an object";
     }
     return "a value";
   }

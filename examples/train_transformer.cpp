@@ -52,8 +52,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "core/formats/safetensors.hpp"
 #include "core/fast/parallel.hpp"
+#include "core/formats/safetensors.hpp"
 #include "core/tapegrad.hpp"
 #include "interrupt.hpp"
 #include "train/stages.hpp"
@@ -76,11 +76,10 @@ void generate(const trainer::Options& o, const trainer::Data& data, trainer::Run
                      {{"logits", run.model.forward(ids, 1, T).reshape({T, vocab}).detach()}});
   }
   std::cout << "generate: " << o.prompt << std::flush;
-  generation::generate(run.model, ids, o.max_new, o.sampling, o.kv_cache, run.sample_gen,
-                       [&](std::int64_t next) {
-                         std::cout << run.saved.tokens[static_cast<std::size_t>(next)]
-                                   << std::flush;
-                       });
+  generation::generate(
+      run.model, ids, o.max_new, o.sampling, o.kv_cache, run.sample_gen, [&](std::int64_t next) {
+        std::cout << run.saved.tokens[static_cast<std::size_t>(next)] << std::flush;
+      });
   std::cout << "\n";
 }
 

@@ -56,8 +56,8 @@ std::unique_ptr<tasks::Task> text_tasks(const Options& o,
     if (!run.bpe) {
       const auto start = std::chrono::steady_clock::now();
       try {  // --vocab-size is checked against 256..65536 already: what fails here is the text
-        run.bpe = std::make_shared<text::BPE>(
-            text::BPE::train(train, vocab_of(run.config), o.text_file));
+        run.bpe =
+            std::make_shared<text::BPE>(text::BPE::train(train, vocab_of(run.config), o.text_file));
       } catch (const tg::Error& e) {
         throw cli::FlagError(e.what());  // "--vocab-size: N is more than 'FILE' allows: ..."
       }
@@ -190,8 +190,8 @@ std::string tokenize_line(const Options& o) {
         if (o.run.tokens[t] == std::string(1, static_cast<char>(c)))
           id = static_cast<std::int64_t>(t);
       if (id < 0)
-        fail("tokenize", "byte ", static_cast<int>(c), " is not in the vocabulary of '",
-             o.load_dir, "/vocab.json' (a byte model knows only the characters of its training "
+        fail("tokenize", "byte ", static_cast<int>(c), " is not in the vocabulary of '", o.load_dir,
+             "/vocab.json' (a byte model knows only the characters of its training "
              "text)");
       ids.push_back(id);
     }

@@ -50,7 +50,7 @@ std::vector<cli::Spec> flag_table() {
                          "follow --seed: the same seed gives the same text)");
   top_p.above_lo = true;
   return {
-      text("config", "FILE",  "",
+      text("config", "FILE", "",
            "read flags from a JSON object whose keys are the flags' names without the dashes "
            "({\"steps\": 300, \"ffn\": \"geglu\", \"d-model\": 64, \"reference\": true}): numbers "
            "for numbers, true or false for --reference, strings for the rest; a flag on the "
@@ -74,8 +74,7 @@ std::vector<cli::Spec> flag_table() {
            "with --load: print the ids of TEXT under the model's tokenizer, space-separated on "
            "one line, and exit"),
       whole("modulus", "P", "23", 2, 200, "modadd's modulus"),
-      whole("seq", "N", "64", 2, 1024,
-            "with --text: context length, {range}; tasks fix their own"),
+      whole("seq", "N", "64", 2, 1024, "with --text: context length, {range}; tasks fix their own"),
       // The model.
       choice("ffn", "KIND", "swiglu", ffn_choices(),
              "{choices}; moe is a mixture of SwiGLU experts as Mixtral's (docs/moe.md)"),
@@ -103,8 +102,7 @@ std::vector<cli::Spec> flag_table() {
       whole("warmup", "N", "0", 0, 1000000, "warm-up steps for cosine"),
       real("weight-decay", "X", "0.01", 0, 10, "AdamW decay on matrices"),
       real("clip", "X", "1", 0, 1e6, "gradient clipping by global norm, 0 = off"),
-      whole("seed", "N", "0", 0, 4611686018427387904.0,
-            "seed for weights, data and sampling"),
+      whole("seed", "N", "0", 0, 4611686018427387904.0, "seed for weights, data and sampling"),
       whole("threads", "N", "", 1, 1024,
             "threads for the kernels, {range} (default: the hardware threads); any count gives "
             "the same numbers, bit for bit"),
@@ -149,14 +147,22 @@ std::vector<cli::Spec> flag_table() {
             "with --temperature: sample among the K most likely tokens only, {range} (more than "
             "the vocabulary keeps them all)"),
       top_p,
-      choice("kv-cache", "on|off", "on", {"on", "off"},
-             "{choices}: keep each layer's keys and values while generating; off recomputes the whole "
-             "context for every token"),
+      choice(
+          "kv-cache", "on|off", "on", {"on", "off"},
+          "{choices}: keep each layer's keys and values while generating; off recomputes the whole "
+          "context for every token"),
       whole("max-new", "N", "32", 1, 10000, "tokens to generate"),
       text("logits-out", "FILE", "",
            "with --generate, also save the prompt's logits (T, vocab) as safetensors, to compare "
            "with another implementation (docs/training.md)"),
-      {"reference", "", "", Kind::Switch, 0, 0, false, {},
+      {"reference",
+       "",
+       "",
+       Kind::Switch,
+       0,
+       0,
+       false,
+       {},
        "run the readable floor (the loops the tutorial quotes) instead of the fast one: the same "
        "training to rounding, several times slower"},
   };

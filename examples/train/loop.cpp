@@ -51,7 +51,8 @@ void show_progress(const Options& o, const Run& run, std::int64_t seq_len,
   char eval_text[16] = "    --";
   if (m.evaluated) std::snprintf(eval_text, sizeof eval_text, "%5.1f%%", 100 * m.last_eval.acc);
   char line[1024];  // room for 64 experts' shares
-  std::snprintf(line, sizeof line, "step %lld/%lld loss %.4f acc %5.1f%% eval %s %6.0f tok/s ETA %s",
+  std::snprintf(line, sizeof line,
+                "step %lld/%lld loss %.4f acc %5.1f%% eval %s %6.0f tok/s ETA %s",
                 static_cast<long long>(done), static_cast<long long>(o.steps), m.last_train.loss,
                 100 * m.last_train.acc, eval_text, tokens_per_s, duration(eta).c_str());
   line_end(line, sizeof line, router_text);
@@ -122,10 +123,10 @@ std::optional<int> train(const Options& o, const Data& data, Run& run, Saver& sa
     } catch (const training::NonFiniteGradient& e) {
       if (tty) std::cout << "\n";
       std::cerr << "train_transformer: " << e.what() << ". Training stopped; "
-                << (run.saved_step >= 0 ? "the last save, in '" +
-                                              (o.save_dir.empty() ? o.resume_dir : o.save_dir) +
-                                              "', is from step " + std::to_string(run.saved_step)
-                                        : std::string("nothing was saved"))
+                << (run.saved_step >= 0
+                        ? "the last save, in '" + (o.save_dir.empty() ? o.resume_dir : o.save_dir) +
+                              "', is from step " + std::to_string(run.saved_step)
+                        : std::string("nothing was saved"))
                 << " (try a smaller --lr, or --clip)\n";
       return 1;
     }
@@ -134,7 +135,8 @@ std::optional<int> train(const Options& o, const Data& data, Run& run, Saver& sa
     run.done = step + 1;
     const std::int64_t done = run.done;
     const std::string router_text = router_summary(run.model);  // this step's, before evaluating
-    if (has_experts(run.model.config())) m.expert_loads.record(run.model, static_cast<double>(done));
+    if (has_experts(run.model.config()))
+      m.expert_loads.record(run.model, static_cast<double>(done));
     m.curves.steps.push_back(static_cast<double>(done));
     m.curves.loss.push_back(m.last_train.loss), m.curves.acc.push_back(m.last_train.acc);
     if (loss_log.is_open()) {
@@ -165,8 +167,8 @@ void evaluate_untrained(const Options& o, const Data& data, Run& run) {
   Measured& m = run.measured;
   if (run.trained() == 0 && data.task) {  // a loaded model (or a finished run), as it is
     Generator eval_gen(o.seed + 1000);
-    m.last_eval = training::evaluate(run.model, *data.scored(), o.eval_batch, o.batch, eval_gen)
-                      .score;
+    m.last_eval =
+        training::evaluate(run.model, *data.scored(), o.eval_batch, o.batch, eval_gen).score;
     m.evaluated = true, m.eval_step = run.done;
     std::cout << "evaluation: loss " << m.last_eval.loss << ", accuracy " << 100 * m.last_eval.acc
               << "%, exact " << 100 * m.last_eval.exact << "%"

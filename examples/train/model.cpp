@@ -30,11 +30,21 @@ nn::ModelConfig model_config(const ModelFlags& m) {
 bool heads_split_evenly(const nn::ModelConfig& c) {
   return c.d_model % c.heads == 0 && (c.d_model / c.heads) % 2 == 0;
 }
-void set_vocab(nn::ModelConfig& c, std::int64_t vocab) { c.vocab = vocab; }
-std::int64_t vocab_of(const nn::ModelConfig& c) { return c.vocab; }
-void set_context(nn::ModelConfig& c, std::int64_t tokens) { c.max_seq = tokens; }
-std::int64_t context_of(const nn::ModelConfig& c) { return c.max_seq; }
-bool has_experts(const nn::ModelConfig& c) { return c.experts > 0; }
+void set_vocab(nn::ModelConfig& c, std::int64_t vocab) {
+  c.vocab = vocab;
+}
+std::int64_t vocab_of(const nn::ModelConfig& c) {
+  return c.vocab;
+}
+void set_context(nn::ModelConfig& c, std::int64_t tokens) {
+  c.max_seq = tokens;
+}
+std::int64_t context_of(const nn::ModelConfig& c) {
+  return c.max_seq;
+}
+bool has_experts(const nn::ModelConfig& c) {
+  return c.experts > 0;
+}
 std::string ffn_label(const nn::ModelConfig& c) {
   return c.experts > 0 ? "moe" : nn::ffn_kind_name(c.ffn);
 }

@@ -21,11 +21,22 @@ namespace {
 
 // Flags of this invocation only, not of the run: a save never records them, and a resumed run
 // does not repeat them.
-const std::set<std::string> kOneOff = {"resume",     "save",        "load",    "loss-log",
-                                       "out",        "simulate-interrupt",     "simulate-bad-gradient",
-                                       "generate",   "logits-out",  "temperature",
-                                       "max-new",    "top-k",       "top-p",   "kv-cache",
-                                       "tokenize",   "config"};
+const std::set<std::string> kOneOff = {"resume",
+                                       "save",
+                                       "load",
+                                       "loss-log",
+                                       "out",
+                                       "simulate-interrupt",
+                                       "simulate-bad-gradient",
+                                       "generate",
+                                       "logits-out",
+                                       "temperature",
+                                       "max-new",
+                                       "top-k",
+                                       "top-p",
+                                       "kv-cache",
+                                       "tokenize",
+                                       "config"};
 
 // Resuming: the saved run's flags apply unless given again (a bad saved value is reported with
 // the checkpoint's path), and saves go back to its folder.
@@ -66,8 +77,8 @@ void saved_model(cli::Flags& flags, Options& o) {
   o.run = io::load_config(o.load_dir);
   const bool text_model = o.run.task.rfind("text:", 0) == 0;
   if (!o.text_file.empty() && !text_model)
-    flags.error("--text: the model in '" + o.load_dir + "' was trained on the task '" +
-                o.run.task + "', not on text");
+    flags.error("--text: the model in '" + o.load_dir + "' was trained on the task '" + o.run.task +
+                "', not on text");
   // A resumed run continues on its own text: config.json's task names it, and a --text typed
   // now or edited into the checkpoint that differs would train on another text under its name.
   if (o.resuming() && text_model && o.text_file != o.run.task.substr(5))
@@ -181,11 +192,12 @@ Options options(int argc, char** argv, bool exit_on_error) {
       if (name != "tokenize" && name != "load" && name != "config")
         flags.error("--" + name +
                     " does nothing with --tokenize, which only prints the ids of a "
-                    "text (with --load DIR)" + flags.note(name));
+                    "text (with --load DIR)" +
+                    flags.note(name));
   o.eval_batch = flags.integer("eval-batch");
   o.max_new = flags.integer("max-new");
-  o.threads =
-      flags.text("threads").empty() ? get_num_threads() : static_cast<int>(flags.integer("threads"));
+  o.threads = flags.text("threads").empty() ? get_num_threads()
+                                            : static_cast<int>(flags.integer("threads"));
   o.lr = flags.real("lr");
   o.weight_decay = flags.real("weight-decay");
   o.clip = flags.real("clip");

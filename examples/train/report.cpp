@@ -150,8 +150,7 @@ void print_summary(const Options& o, const Data& data, const Run& run) {
       measured(m.evaluated, m.last_eval.acc).c_str(),
       measured(m.evaluated, m.last_eval.exact).c_str(),
       trained ? 1000 * m.train_seconds / static_cast<double>(trained) : 0.0,
-      trained ? static_cast<double>(trained * o.batch * context_of(config)) / m.train_seconds
-              : 0.0,
+      trained ? static_cast<double>(trained * o.batch * context_of(config)) / m.train_seconds : 0.0,
       peak_rss_mb(), measured(validated, m.last_eval.loss).c_str(),
       measured(validated, std::exp(m.last_eval.loss)).c_str());
 }

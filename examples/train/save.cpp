@@ -24,16 +24,16 @@ void prepare_outputs(const Options& o, Outputs& out) {
   std::error_code error;
   const bool text_folder = std::filesystem::is_directory(o.text_file, error);
   const bool resuming = o.resuming();
-  outputs::check_distinct({{"--out", o.out_dir, true, pictures},
-                           {"--save", resuming ? "" : o.save_dir, true, saved},
-                           // without --save, an interrupted run saves to interrupted-run/
-                           {"--save (interrupted-run/, where Ctrl-C saves without it)",
-                            o.save_dir.empty() ? kInterruptedDir : "", true, saved},
-                           {"--loss-log", o.loss_log},
-                           {"--logits-out", o.logits_out}},
-                          {{"--text", o.text_file, text_folder},
-                           {"--load", resuming ? "" : o.load_dir, true, saved}},
-                          o.save_dir);
+  outputs::check_distinct(
+      {{"--out", o.out_dir, true, pictures},
+       {"--save", resuming ? "" : o.save_dir, true, saved},
+       // without --save, an interrupted run saves to interrupted-run/
+       {"--save (interrupted-run/, where Ctrl-C saves without it)",
+        o.save_dir.empty() ? kInterruptedDir : "", true, saved},
+       {"--loss-log", o.loss_log},
+       {"--logits-out", o.logits_out}},
+      {{"--text", o.text_file, text_folder}, {"--load", resuming ? "" : o.load_dir, true, saved}},
+      o.save_dir);
   outputs::prepare_dir(o.out_dir, "--out");
   if (!o.save_dir.empty()) {
     outputs::prepare_dir(o.save_dir, "--save");
@@ -89,7 +89,7 @@ std::optional<int> Saver::final_save(bool tty) {
               << (run.saved.bpe ? ",tokenizer.json}\n" : "}\n");
   }
   if (interrupt::requested()) return save_and_exit(tty);  // it came during the last save
-  interrupt::set_phase(interrupt::Phase::Other);  // nothing more to save: a signal stops us
+  interrupt::set_phase(interrupt::Phase::Other);          // nothing more to save: a signal stops us
   return std::nullopt;
 }
 

@@ -48,7 +48,8 @@ TEST_CASE("train_transformer's usage lists every flag of the table, and every FF
   const std::vector<cli::Spec> table = trainer::flag_table();
   const std::string usage = cli::usage(trainer::usage_head(), table);
   CHECK(usage.rfind("usage: train_transformer [flags]\n", 0) == 0);
-  for (const cli::Spec& f : table) CHECK_MESSAGE(usage.find("  --" + f.name) != std::string::npos, f.name);
+  for (const cli::Spec& f : table)
+    CHECK_MESSAGE(usage.find("  --" + f.name) != std::string::npos, f.name);
   for (int k = 0; k <= static_cast<int>(nn::FFNKind::SwiGLU); ++k)
     CHECK(usage.find(nn::ffn_kind_name(static_cast<nn::FFNKind>(k))) != std::string::npos);
   CHECK(usage.find("--steps N          training steps") != std::string::npos);
@@ -103,8 +104,9 @@ TEST_CASE("--config FILE: a bad value gets the flag's usual message, naming the 
         "--steps must be a whole number from 0 to 1000000, got '-3' (key \"steps\" in '" + range +
             "')");
   const std::string kind = config_file("kind.json", R"({"ffn": "tanh"})");
-  CHECK(refusal({"--config", kind}).find("--ffn must be one of relu, gelu, swish, glu, bilinear, "
-                                         "reglu, geglu, swiglu, moe, got 'tanh'") == 0);
+  CHECK(refusal({"--config", kind})
+            .find("--ffn must be one of relu, gelu, swish, glu, bilinear, "
+                  "reglu, geglu, swiglu, moe, got 'tanh'") == 0);
   // A flag that would do nothing is refused as on the command line, naming where it came from.
   const std::string warmup = config_file("warmup.json", R"({"warmup": 5})");
   CHECK(refusal({"--config", warmup}).find("--warmup applies to --schedule cosine only") == 0);
