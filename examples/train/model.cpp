@@ -14,16 +14,18 @@
 
 namespace tg::trainer {
 
-nn::ModelConfig model_config(const ModelFlags& m) {
+nn::ModelConfig model_config(const cli::Flags& flags) {
   nn::ModelConfig c;
-  c.d_model = m.d_model, c.layers = m.layers, c.heads = m.heads;
-  const bool moe = m.ffn == "moe";
-  c.ffn = moe ? nn::FFNKind::SwiGLU : nn::parse_ffn_kind(m.ffn);  // moe: SwiGLU experts
-  if (moe) {
-    c.experts = m.experts, c.experts_per_token = m.experts_per_token;
-    c.router_aux_loss_coef = m.aux_coef, c.router_z_loss_coef = m.z_coef;
+  c.d_model = flags.integer("d-model"), c.layers = flags.integer("layers");
+  c.heads = flags.integer("heads");
+  const std::string ffn = flags.choice("ffn");
+  c.ffn = ffn == "moe" ? nn::FFNKind::SwiGLU : nn::parse_ffn_kind(ffn);  // moe: SwiGLU experts
+  if (ffn == "moe") {
+    c.experts = flags.integer("experts"), c.experts_per_token = flags.integer("experts-per-token");
+    c.router_aux_loss_coef = flags.real("aux-loss-coef");
+    c.router_z_loss_coef = flags.real("z-loss-coef");
   }
-  c.rope = m.rope, c.rms_norm = m.rms;
+  c.rope = flags.choice("positions") == "rope", c.rms_norm = flags.choice("norm") == "rms";
   return c;
 }
 

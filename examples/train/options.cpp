@@ -100,9 +100,8 @@ void saved_model(cli::Flags& flags, Options& o) {
 }
 
 // A new model, from the flags: its config, and the task or tokenizer that sets its vocabulary.
-void new_model(cli::Flags& flags, Options& o, const ModelFlags& m, const std::string& task_name,
-               bool bpe) {
-  o.run.config = model_config(m);
+void new_model(cli::Flags& flags, Options& o, const std::string& task_name, bool bpe) {
+  o.run.config = model_config(flags);
   if (!heads_split_evenly(o.run.config))
     flags.error("--heads must split --d-model into heads of even size");
   o.run.modulus = o.modulus;
@@ -157,23 +156,19 @@ Options options(int argc, char** argv, bool exit_on_error) {
   // Every value, range-checked, whether it will be used or not.
   const std::string task_name = flags.choice("task");
   o.modulus = flags.integer("modulus");
-  ModelFlags m;
-  m.ffn = flags.choice("ffn");
-  const bool moe = m.ffn == "moe";
-  m.experts = flags.integer("experts");
-  m.experts_per_token = flags.integer("experts-per-token");
-  if (m.experts_per_token > m.experts)
-    flags.bad("experts-per-token", "must be at most --experts (" + std::to_string(m.experts) + ")");
-  m.aux_coef = flags.real("aux-loss-coef"), m.z_coef = flags.real("z-loss-coef");
+  const bool moe = flags.choice("ffn") == "moe";
+  const std::int64_t experts = flags.integer("experts");
+  if (flags.integer("experts-per-token") > experts)
+    flags.bad("experts-per-token", "must be at most --experts (" + std::to_string(experts) + ")");
+  // The other model flags are range-checked here too; model_config() reads them for a new model.
+  for (const char* name : {"aux-loss-coef", "z-loss-coef"}) (void)flags.real(name);
   // (With --load or --resume the saved model decides, and these flags are refused below as
   // changes to it.)
   const bool saved = o.resuming() || flags.given("load");
   for (const char* name : {"experts", "experts-per-token", "aux-loss-coef", "z-loss-coef"})
     flags.needs(name, moe || saved || !flags.given(name), "applies to --ffn moe only");
-  m.d_model = flags.integer("d-model"), m.layers = flags.integer("layers");
-  m.heads = flags.integer("heads");
-  m.rope = flags.choice("positions") == "rope";
-  m.rms = flags.choice("norm") == "rms";
+  for (const char* name : {"d-model", "layers", "heads"}) (void)flags.integer(name);
+  for (const char* name : {"positions", "norm"}) (void)flags.choice(name);
   o.seq = flags.integer("seq");
   o.batch = flags.integer("batch");
   o.seed = static_cast<std::uint64_t>(flags.integer("seed"));
@@ -267,7 +262,7 @@ Options options(int argc, char** argv, bool exit_on_error) {
   if (!o.fresh)
     saved_model(flags, o);
   else
-    new_model(flags, o, m, task_name, bpe);
+    new_model(flags, o, task_name, bpe);
   o.stop_at = stop_at >= 0 ? stop_at : (o.is_text() ? 0.0 : 99.0);
   check_memory(flags, o);
   return o;

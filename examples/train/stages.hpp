@@ -2,13 +2,15 @@
 //
 //   options -> data -> model -> train -> save -> generate
 //
-//   options()      every flag (the table in flags.cpp; --config FILE; a resumed run's saved flags;
-//                  a saved model's config.json), range-checked before any work   options.cpp
-//   prepare_outputs() / Saver   every output created and test-written; the saves    save.cpp
-//   load_data()    the task or the text (split, tokenized), and --generate's ids      data.cpp
-//   Run            the model (new, loaded or resumed), the optimizer, the generators  model.cpp
-//   train()        the loop: steps, evaluations, progress, Ctrl-C                     loop.cpp
-//   draw_pictures(), print_summary()   what the run shows afterwards                  report.cpp
+//   options()          every flag (the table in flags.cpp; --config FILE; a resumed run's
+//                      saved flags; a saved model's config.json), checked     options.cpp
+//   prepare_outputs()  every output created and test-written                  save.cpp
+//   load_data()        the task or the text (split, tokenized), the prompt    data.cpp
+//   Run                the model (new, loaded or resumed), the optimizer      model.cpp
+//   train()            the loop: steps, evaluations, progress, Ctrl-C         loop.cpp
+//   Saver              the saves: before step 1, every N steps, at the end    save.cpp
+//   draw_pictures(), print_summary()   what the run shows afterwards          report.cpp
+//   (generate() is train_transformer.cpp's own: a few lines.)
 //
 // Layer: examples. What each stage hands the next is a plain struct declared here. Only
 // model.cpp reads or writes nn::ModelConfig's fields (model_config, and the small questions
@@ -78,14 +80,9 @@ struct Options {
 // file that cannot be read (--config, --resume, --load) is an error naming it (exit 1).
 Options options(int argc, char** argv, bool exit_on_error = true);
 
-// The model flags of a new model, as options() read them, made into its config (model.cpp).
-struct ModelFlags {
-  std::int64_t d_model = 0, layers = 0, heads = 0, experts = 0, experts_per_token = 0;
-  double aux_coef = 0, z_coef = 0;
-  std::string ffn;  // a kind's name, or "moe"
-  bool rope = false, rms = true;
-};
-nn::ModelConfig model_config(const ModelFlags& flags);
+// A new model's config, from its flags (checked by options()): the one place the model flags
+// become nn::ModelConfig fields (model.cpp).
+nn::ModelConfig model_config(const cli::Flags& flags);
 bool heads_split_evenly(const nn::ModelConfig& c);  // d_model / heads whole and even
 // The sizes the data decides: the vocabulary, and how many tokens a sequence holds.
 void set_vocab(nn::ModelConfig& c, std::int64_t vocab);
@@ -95,15 +92,19 @@ std::int64_t context_of(const nn::ModelConfig& c);
 bool has_experts(const nn::ModelConfig& c);
 // "moe" for a mixture of experts, else the FFN kind's name: the flag's spelling.
 std::string ffn_label(const nn::ModelConfig& c);
+// The line saying what the model is: "task reverse, swiglu FFN, d_model 64, ...".
+std::string model_line(const io::SavedRun& saved, const nn::Transformer& model);
+// " aux 2.013 load 13/12/...%" for a model with experts (the last forward's), "" without.
+std::string router_summary(const nn::Transformer& model);
 
-// Stage 2 (save.cpp): every output created and test-written, none the same file as an input or
+// Stage 1b (save.cpp): every output created and test-written, none the same file as an input or
 // another output; the --save folder locked.
 struct Outputs {
   std::optional<outputs::FolderLock> save_lock;
 };
 void prepare_outputs(const Options& o, Outputs& out);
 
-// Stage 3 (data.cpp): what the model learns from and is scored on.
+// Stage 2 (data.cpp): what the model learns from and is scored on.
 struct Data {
   std::unique_ptr<tasks::Task> task;       // null: a loaded text model whose text is gone
   std::unique_ptr<tasks::Task> eval_task;  // text: the held-out part, validated on
@@ -129,7 +130,7 @@ struct Measured {
   double train_seconds = 0;
 };
 
-// Stage 4 (model.cpp): the model, its optimizer and the run's counters. A resumed run's weights,
+// Stage 3 (model.cpp): the model, its optimizer and the run's counters. A resumed run's weights,
 // optimizer state and generators come from the checkpoint, a loaded model's weights from
 // model.safetensors.
 struct Run {
@@ -163,20 +164,16 @@ struct Saver {
 // --loss-log FILE, opened for this run (a resumed run keeps the lines up to its step).
 std::ofstream open_loss_log(const std::string& path, bool resuming, std::int64_t resumed_step);
 
-// Stage 4b (loop.cpp): the training loop. Returns an exit code when the run stops before its
+// Stage 4 (loop.cpp): the training loop. Returns an exit code when the run stops before its
 // end (Ctrl-C, SIGTERM: 128 + the signal; a gradient that is not finite: 1).
 std::optional<int> train(const Options& o, const Data& data, Run& run, Saver& saver, bool tty);
 // A model that trained no step here (loaded, or a finished run) is evaluated as it is.
 void evaluate_untrained(const Options& o, const Data& data, Run& run);
 // The progress bar's "12s" / "3m05s".
 std::string duration(double seconds);
-// " aux 2.013 load 13/12/...%" for a model with experts (the last forward's), "" without.
-std::string router_summary(const nn::Transformer& model);
 
 // After training (report.cpp): --out DIR's pictures, and the last line's numbers.
 void draw_pictures(const Options& o, const Data& data, Run& run);
 void print_summary(const Options& o, const Data& data, const Run& run);
-// The line saying what the model is: "task reverse, swiglu FFN, d_model 64, ...".
-std::string model_line(const io::SavedRun& saved, const nn::Transformer& model);
 
 }  // namespace tg::trainer
