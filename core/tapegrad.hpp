@@ -4,9 +4,9 @@
 // core/fast/memory_pool.hpp) are included by name where they are wanted.
 #pragma once
 
+#include "core/anomaly.hpp"
 #include "core/course.hpp"
 #include "core/dtype.hpp"
-#include "core/anomaly.hpp"
 #include "core/error.hpp"
 #include "core/fast/switch.hpp"
 #include "core/gradcheck.hpp"

@@ -8,6 +8,11 @@
 // text (exit code 2), never a crash. A value that came from a file (a resumed run's saved flags)
 // is reported with that file's path, so the user knows it was not typed.
 //
+// A program may declare its flags as one table (cli_usage.hpp's Spec: name, default, range,
+// help): the usage text is then made from it, integer(name) / real(name) / choice(name) check
+// against it, and read_config(FILE) reads the same flags from a JSON object (train_transformer's
+// --config), the command line winning over the file.
+//
 // run_main() is the other half: a failure once the work has begun (a file that cannot be read,
 // a full disk, memory that runs out) ends the program with one line, "program: what went wrong",
 // and exit code 1.
@@ -30,6 +35,9 @@
 #include <string>
 #include <vector>
 
+#include "cli_usage.hpp"
+#include "core/error.hpp"
+#include "core/formats/file_io.hpp"
 #include "core/formats/json.hpp"
 
 namespace tg::cli {
@@ -67,6 +75,19 @@ inline std::vector<std::string> split_list(const std::string& list) {
 
 class Flags {
  public:
+  // A program whose flags are a table: the usage is made from it (head, the table, tail), and
+  // every flag is declared with its default.
+  Flags(std::string program, const std::string& head, std::vector<Spec> specs,
+        const std::string& tail = "")
+      : program_(std::move(program)), usage_(usage(head, specs, tail)) {
+    for (const Spec& f : specs) {
+      if (f.kind == Kind::Switch)
+        add_switch(f.name);
+      else
+        add(f.name, f.default_value);
+      specs_[f.name] = f;
+    }
+  }
   // `usage` is printed for --help (to stdout, exit 0) and after an error (to stderr, exit 2).
   Flags(std::string program, std::string usage)
       : program_(std::move(program)), usage_(std::move(usage)) {}
@@ -132,7 +153,57 @@ class Flags {
       error("--" + name + " needs a value, got ''" +
             (source.empty() ? std::string() : " (saved in '" + source + "')"));
     values_[name] = value;
-    if (!source.empty()) source_[name] = source;
+    if (!source.empty()) source_[name] = "saved in '" + source + "'";
+  }
+
+  // --config FILE: the flags of a JSON object whose keys are the flags' names without the dashes
+  // ({"steps": 300, "ffn": "geglu", "reference": true}). A number for a number flag, a string
+  // for the others, true or false for a switch; the command line wins over the file. A value
+  // taken from it counts as given (it is recorded, and refused where it would do nothing, like a
+  // typed one), and an error about it names the file and the key. Needs the table constructor.
+  void read_config(const std::string& path) {
+    const std::string text = read_file(path, 1 << 20, "--config");  // unreadable: exit 1
+    json::Value doc;
+    try {
+      doc = json::parse(text);
+    } catch (const Error& e) {
+      error("--config: '" + path + "' is not a JSON file of flags: " + e.what());
+    }
+    if (!doc.is(json::Value::Kind::Object))
+      error("--config: '" + path + "' must hold a JSON object of flags ({\"steps\": 300, ...})");
+    for (std::size_t i = 0; i < doc.keys.size(); ++i) {
+      const std::string& key = doc.keys[i];
+      const json::Value& v = doc.values[i];
+      const std::string where = "key \"" + key + "\" in '" + path + "'";
+      const auto spec = specs_.find(key);
+      if (spec == specs_.end() || key == "config")
+        error("--config: unknown " + where +
+              (key == "config" ? " (a config file cannot name another)"
+                               : " (its keys are the flags' names without the dashes)"));
+      const Kind kind = spec->second.kind;
+      const bool number = kind == Kind::Integer || kind == Kind::Real;
+      const json::Value::Kind wanted = kind == Kind::Switch ? json::Value::Kind::Bool
+                                       : number             ? json::Value::Kind::Number
+                                                            : json::Value::Kind::String;
+      if (!v.is(wanted))
+        error("--config: " + where + " must be " +
+              (kind == Kind::Switch ? "true or false"
+               : number             ? "a number"
+                                    : "a string") +
+              " (as --" + key +
+              (spec->second.value_name.empty() ? "" : " " + spec->second.value_name) + "), got " +
+              json_kind_name(v));
+      if (kind == Kind::Switch) {
+        if (v.boolean) switches_[key] = true;  // false: off, unless the command line says on
+        continue;
+      }
+      if (given(key)) continue;  // the command line wins
+      if (v.string.empty() && !number && !empty_allowed_.count(key))
+        error("--" + key + " needs a value, got '' (" + where + ")");
+      values_[key] = number ? shortest(v.number) : v.string;
+      given_.insert(key);
+      source_[key] = where;
+    }
   }
   // The flags the command line gave, with their values.
   std::map<std::string, std::string> given_values() const {
@@ -145,6 +216,33 @@ class Flags {
   // Whether the command line set this flag (rather than its default or a saved run).
   bool given(const std::string& name) const { return given_.count(name) != 0; }
   bool on(const std::string& name) const { return switches_.at(name); }
+
+  // The table's checks: the value in the range (or among the choices) its Spec declares.
+  std::int64_t integer(const std::string& name) const {
+    const Spec& f = specs_.at(name);
+    return integer(name, static_cast<std::int64_t>(f.lo), static_cast<std::int64_t>(f.hi));
+  }
+  double real(const std::string& name) const {
+    const Spec& f = specs_.at(name);
+    if (!f.above_lo) return real(name, f.lo, f.hi);
+    const auto x = real_number(values_.at(name), f.lo, f.hi);
+    if (!x || *x == f.lo) bad(name, "must be a number " + range_text(f));
+    return *x;
+  }
+  std::string choice(const std::string& name) const {
+    const std::string& v = values_.at(name);
+    std::string names;
+    for (const std::string& c : specs_.at(name).choices) {
+      if (v == c) return v;
+      names += (names.empty() ? "" : ", ") + c;
+    }
+    bad(name, "must be one of " + names);
+  }
+  // " (key \"steps\" in 'run.json')" for a value a file gave, "" for a typed one.
+  std::string note(const std::string& name) const {
+    const auto from = source_.find(name);
+    return from == source_.end() ? "" : " (" + from->second + ")";
+  }
 
   std::int64_t integer(const std::string& name, std::int64_t lo, std::int64_t hi) const {
     const auto n = whole_number(values_.at(name), lo, hi);
@@ -207,17 +305,13 @@ class Flags {
   void needs(const std::string& name, bool condition, const std::string& what,
              bool saved_too = false) const {
     if (condition) return;
-    if (given(name)) error("--" + name + " " + what);
-    const auto from = source_.find(name);
-    if (saved_too && from != source_.end())
-      error("--" + name + " " + what + " (saved in '" + from->second + "')");
+    if (given(name)) error("--" + name + " " + what + note(name));  // typed, or a config file's
+    if (saved_too && source_.count(name)) error("--" + name + " " + what + note(name));
   }
 
   // "--NAME REQUIREMENT, got 'VALUE'", with the file the value came from if it was not typed.
   [[noreturn]] void bad(const std::string& name, const std::string& requirement) const {
-    const auto from = source_.find(name);
-    error("--" + name + " " + requirement + ", got '" + values_.at(name) + "'" +
-          (from == source_.end() ? "" : " (saved in '" + from->second + "')"));
+    error("--" + name + " " + requirement + ", got '" + values_.at(name) + "'" + note(name));
   }
 
   [[noreturn]] void error(const std::string& message) const {
@@ -231,6 +325,29 @@ class Flags {
   bool exit_on_error = true;
 
  private:
+  static std::string json_kind_name(const json::Value& v) {
+    switch (v.kind) {
+      case json::Value::Kind::Null:
+        return "null";
+      case json::Value::Kind::Bool:
+        return v.boolean ? "true" : "false";
+      case json::Value::Kind::Number:
+        return "the number " + shortest(v.number);
+      case json::Value::Kind::String:
+        return "the string " + json::quote(v.string);
+      case json::Value::Kind::Array:
+        return "an array";
+      case json::Value::Kind::Object:
+        return "an object";
+    }
+    return "a value";
+  }
+  // A JSON number as the command line would type it: 300, 0.001, 1e+20 (shortest round trip).
+  static std::string shortest(double x) {
+    char text[32];
+    const auto [end, status] = std::to_chars(text, text + sizeof text, x);
+    return std::string(text, end);
+  }
   static std::string shown(double x) {
     std::ostringstream s;
     s << x;
@@ -242,7 +359,8 @@ class Flags {
   std::map<std::string, bool> switches_;
   std::set<std::string> given_;
   std::set<std::string> empty_allowed_;        // allow_empty
-  std::map<std::string, std::string> source_;  // flag -> file its value was read from
+  std::map<std::string, std::string> source_;  // flag -> the file its value came from, as a note
+  std::map<std::string, Spec> specs_;          // the table constructor's flags
 };
 
 // A flag whose value is found wrong only once the work has begun, because it depends on the data
