@@ -54,7 +54,12 @@ void Tape::append(const char* op, std::vector<Tensor>&& inputs, const Tensor& ou
   out.tape = this;
   out.record_id = next_id_;
   out.released = false;
-  records_.push_back(Record{op, std::move(inputs), output, std::move(backward), next_id_++});
+  Record& rec = records_.emplace_back();  // filled in place: each part is moved once
+  rec.op = op;
+  rec.inputs = std::move(inputs);
+  rec.output = output;
+  rec.backward = std::move(backward);
+  rec.id = next_id_++;
 }
 
 void accumulate_grad(const Tensor& input, const Tensor& grad) {
