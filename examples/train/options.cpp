@@ -143,6 +143,7 @@ Options options(int argc, char** argv, bool exit_on_error) {
   if (flags.given("config")) flags.read_config(flags.text("config"));
   if (flags.on("reference")) tg::fast::disable();  // the code chapters 1-9 quote, nothing faster
   Options o;
+  o.config_file = flags.text("config");
 
   o.resume_dir = flags.text("resume");
   if (!o.resume_dir.empty() && flags.given("load"))

@@ -32,7 +32,9 @@ void prepare_outputs(const Options& o, Outputs& out) {
         o.save_dir.empty() ? kInterruptedDir : "", true, saved},
        {"--loss-log", o.loss_log},
        {"--logits-out", o.logits_out}},
-      {{"--text", o.text_file, text_folder}, {"--load", resuming ? "" : o.load_dir, true, saved}},
+      {{"--text", o.text_file, text_folder},
+       {"--load", resuming ? "" : o.load_dir, true, saved},
+       {"--config", o.config_file}},
       o.save_dir);
   outputs::prepare_dir(o.out_dir, "--out");
   if (!o.save_dir.empty()) {

@@ -51,6 +51,7 @@ const std::string& usage_head();
 // model's config.json) makes, checked.
 struct Options {
   std::string resume_dir, load_dir;  // load_dir: where the model comes from (--load or --resume)
+  std::string config_file;            // --config: the JSON file of flags (an input)
   io::Checkpoint checkpoint;         // --resume: the saved run
   io::SavedRun run;                  // the model's config, task and tokens
   bool fresh = true;                 // a new model, from the flags

@@ -20,6 +20,10 @@ check "--out inside the --text folder: refused" grep -q "out: 'texts/pictures/tr
 check "--save = --load: refused" grep -q "save: 'm/model.safetensors' is --load 'm/model.safetensors', which this run reads" d.out
 "$program" --text mytext.txt --seq 16 --steps 2 --save s --loss-log s/loss.csv >e.out 2>&1
 check "--loss-log inside --save: refused" grep -q "loss-log: 's/loss.csv' is inside the --save folder 's'" e.out
+echo '{"steps": 1}' >run.json && cp run.json run-kept.json
+"$program" --config run.json --loss-log run.json >g.out 2>&1
+check "--loss-log = --config: refused" grep -q "loss-log: 'run.json' is --config 'run.json', which this run reads" g.out
+check "--loss-log = --config: the config file is untouched" cmp -s run.json run-kept.json
 "$program" --steps 1 --generate 012 --logits-out same.st --loss-log same.st >f.out 2>&1
 check "two outputs, one file: refused" grep -q "'same.st' is also written by --logits-out" f.out
 # Review: an input inside an output folder, a hard link, an output another output's folder holds,
