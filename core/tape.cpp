@@ -39,9 +39,10 @@ bool needs_grad(const std::vector<Tensor>& inputs) {
 }
 
 Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, BackwardFn backward) {
-  if (is_anomaly_detection_enabled()) anomaly::check_output(op, inputs, output);
+  const bool check_nan = is_anomaly_detection_enabled();  // off unless debugging: anomaly.hpp
+  if (check_nan) anomaly::check_output(op, inputs, output);
   if (!needs_grad(inputs)) return output;
-  if (is_anomaly_detection_enabled()) backward = anomaly::checked(op, inputs, std::move(backward));
+  if (check_nan) backward = anomaly::checked(op, inputs, std::move(backward));
   current_tape().append(op, std::move(inputs), output, std::move(backward));
   return output;
 }
