@@ -132,6 +132,7 @@ nn::ModelConfig config_named(const std::string& name, const std::string& ffn) {
     fail("bench", "unknown config '", name, "' (tiny, small, medium)");
   c.ffn = nn::parse_ffn_kind(ffn);
   c.rope = false;
+  c.ffn_memory = nn::FFNMemory::Recompute;  // one (tokens x h) tensor less per block
   return c;
 }
 

@@ -115,6 +115,9 @@ Run train_one(const Variant& v, std::uint64_t seed, std::int64_t steps, std::int
   c.intermediate_size = v.hidden;
   c.num_local_experts = v.experts;
   c.num_experts_per_tok = kExpertsPerToken;  // router losses: the config's defaults
+  // With the fast floor on, the FFN's fused recomputing kernel (core/fast/activated_linear.hpp):
+  // the same numbers, one (tokens x h) tensor less per block.
+  if (fast::enabled()) c.ffn_memory = nn::FFNMemory::Recompute;
   Generator init(seed);
   nn::Transformer model(c, init);
   optim::AdamOptions o;

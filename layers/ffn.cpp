@@ -138,32 +138,34 @@ Tensor FFN::hidden(const Tensor& x) const {
   fail("FFN", "unknown kind");
 }
 
+// FFN(x) = down_proj(dropout(hidden(x))): the formula, as Hugging Face's LlamaMLP.forward
+// writes it, and what the default FFNMemory::Keep runs.
 Tensor FFN::forward(const Tensor& x) {
   if (x.dim() < 1 || x.size(-1) != options_.d_model)
     fail("FFN", "expects (..., ", options_.d_model, "), got ", x.shape());
-  // The dropout mask is drawn here, outside any recomputed function, so that a recomputation in
-  // backward uses the same mask.
-  Tensor mask;
-  if (is_training() && options_.dropout > 0) {
-    Shape hidden_shape = x.shape();
-    hidden_shape.back() = hidden_;
-    mask = dropout_mask(hidden_shape, options_.dropout, *dropout_gen_, x.dtype());
-  }
-  auto dropped = [mask](const Tensor& h) { return mask.defined() ? h * mask : h; };
-  // FFN(x) = down(h(x)); what the tape keeps for backward is the one choice below.
-  switch (options_.memory) {
-    case FFNMemory::Keep:
-      return down_proj->forward(dropped(hidden(x)));
-    case FFNMemory::Recompute:
-      return down_recomputing_hidden(x, mask);
-    case FFNMemory::Checkpoint:  // runs again in backward: keep the module alive until then
-      return checkpoint(
-          [this, dropped](const std::vector<Tensor>& in) {
-            return down_proj->forward(dropped(hidden(in[0])));
-          },
-          {x}, parameters());
-  }
-  fail("FFN", "unknown memory choice");
+  const Tensor mask = dropout_mask_for(x);
+  if (options_.memory != FFNMemory::Keep) return forward_saving_memory(x, mask);
+  const Tensor h = hidden(x);
+  return down_proj->forward(mask.defined() ? h * mask : h);
+}
+
+Tensor FFN::dropout_mask_for(const Tensor& x) {
+  if (!is_training() || options_.dropout == 0) return Tensor();
+  Shape hidden_shape = x.shape();
+  hidden_shape.back() = hidden_;
+  return dropout_mask(hidden_shape, options_.dropout, *dropout_gen_, x.dtype());
+}
+
+// The opt-in memory choices: the same numbers as forward's formula, with less of it on the tape.
+Tensor FFN::forward_saving_memory(const Tensor& x, const Tensor& mask) {
+  if (options_.memory == FFNMemory::Recompute) return down_recomputing_hidden(x, mask);
+  // Checkpoint: runs again in backward, so keep the module alive (and unchanged) until then.
+  return checkpoint(
+      [this, mask](const std::vector<Tensor>& in) {
+        const Tensor h = hidden(in[0]);
+        return down_proj->forward(mask.defined() ? h * mask : h);
+      },
+      {x}, parameters());
 }
 
 // FFNMemory::Recompute: down(act(a) * b), with a = gate(x), b = up(x) (or down(act(a)) for the

@@ -14,7 +14,9 @@
 // - merged_gate_up (gated kinds): one projection gate_up_proj, d -> 2h (the gate's h rows first,
 //   then the value's), split by gated_halves — one matrix product instead of two.
 // - dropout on the hidden activations while training.
-// - memory: what the tape keeps for backward, the one choice of FFN::forward (FFNMemory below).
+// - memory: what the tape keeps for backward (FFNMemory below). The default keeps everything and
+//   FFN::forward is the formula above; the memory-saving choices are opt-in, as in Hugging Face
+//   (gradient_checkpointing_enable) and PyTorch (torch.utils.checkpoint).
 #pragma once
 
 #include <cstdint>
@@ -38,9 +40,11 @@ bool is_gated(FFNKind kind);
 std::int64_t llama_hidden_size(std::int64_t d_model, std::int64_t multiple_of);
 
 // What the tape keeps of the block for backward; the numbers are the same either way.
-//   Keep:       everything, the hidden layer (tokens x h) included: the plain composition.
+//   Keep:       everything, the hidden layer (tokens x h) included: the plain composition. The
+//               default.
 //   Recompute:  the projections' outputs but not the hidden layer, which backward computes again
-//               (one elementwise pass): one (tokens x h) tensor less per block. The default.
+//               (one elementwise pass): one (tokens x h) tensor less per block. train_transformer,
+//               bench and compare_ffn (fast floor) choose it.
 //   Checkpoint: only x; backward runs the whole block again (activation checkpointing, Chen et
 //               al. 2016). The recomputation uses this module's weights as they are at backward
 //               time: keep the module alive, and unchanged, until backward has run.
@@ -54,7 +58,7 @@ struct FFNOptions {
   bool bias = false;            // biases on every projection
   bool merged_gate_up = false;  // gated kinds only: one d -> 2h projection
   double dropout = 0.0;         // on the hidden activations, in training mode
-  FFNMemory memory = FFNMemory::Recompute;
+  FFNMemory memory = FFNMemory::Keep;
   DType dtype = float32;
 };
 
@@ -83,7 +87,11 @@ class FFN : public Module {
 
  private:
   Tensor hidden(const Tensor& x) const;  // (..., d) -> (..., h)
-  // down_proj(dropout(hidden(x))) without keeping the hidden layer (FFNMemory::Recompute).
+  // dropout's mask for the hidden layer of x (undefined when not dropping): drawn once, outside
+  // any recomputed function, so that a recomputation in backward uses the same mask.
+  Tensor dropout_mask_for(const Tensor& x);
+  // forward under FFNMemory::Recompute or Checkpoint: the same numbers, less kept for backward.
+  Tensor forward_saving_memory(const Tensor& x, const Tensor& mask);
   Tensor down_recomputing_hidden(const Tensor& x, const Tensor& mask) const;
   FFNOptions options_;
   std::int64_t hidden_;

@@ -38,6 +38,7 @@ FFNOptions ffn_options(const ModelConfig& c) {
   f.multiple_of = c.multiple_of;
   f.bias = c.bias;
   f.dropout = c.dropout;
+  f.memory = c.ffn_memory;
   f.dtype = c.dtype;
   return f;
 }

@@ -74,6 +74,11 @@ struct ModelConfig {
   // The router z-loss's weight, off (Switch Transformers' name; Mixtral has none).
   double router_z_loss_coef = 0.0;
   DType dtype = float32;
+  // What each block's FFN keeps for backward (layers/ffn.hpp): the plain formula by default;
+  // train_transformer, bench and compare_ffn ask for Recompute. The numbers are the same either
+  // way, so it is a choice of the run, not saved in config.json (like Hugging Face's
+  // gradient_checkpointing, which is not in its config either).
+  FFNMemory ffn_memory = FFNMemory::Keep;
 
   // RMSNorm, RoPE, SwiGLU, no biases, untied: the shape Hugging Face's Llama code loads.
   bool llama_shaped() const {

@@ -102,12 +102,19 @@ optim::AdamOptions adam_options(double lr) {
   return ao;
 }
 
+// The model's config as this program runs it: the FFN recomputes its hidden layer in backward
+// instead of keeping it (layers/ffn.hpp), one (tokens x h) tensor less per block, the same numbers.
+nn::ModelConfig recomputing_ffn(nn::ModelConfig c) {
+  c.ffn_memory = nn::FFNMemory::Recompute;
+  return c;
+}
+
 }  // namespace
 
 Run::Run(Options& o, const Data& data)
     : saved(o.run),
       init_gen(o.seed),
-      model(o.run.config, init_gen),
+      model(recomputing_ffn(o.run.config), init_gen),
       opt(optim::decay_groups(model.named_parameters(), o.weight_decay), adam_options(o.lr)),
       train_gen(o.seed + 7919),
       sample_gen(o.seed + 2000) {
