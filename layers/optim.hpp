@@ -44,6 +44,7 @@ class Optimizer {
   double lr;         // read each step, so a schedule may change it between steps
   std::int64_t steps_taken() const { return t_; }
 
+  // ---- saving and restoring (layers/optim_state.cpp) ----
   // Everything step() remembers, as float64 tensors named like PyTorch's optimizer state:
   // "step", and per parameter (numbered 0, 1, ... through the groups in order)
   // "state.<i>.exp_avg", "state.<i>.exp_avg_sq" and "state.<i>.step" for Adam,
