@@ -5,7 +5,7 @@
 // over a gradient the same way. Two places:
 //   - the walk: a record that is released after it runs and is its output's only holder gives
 //     the output's gradient to its backward function to keep (take_gradient); add then passes
-//     it on to one input as it is (core/ops_elementwise.cpp);
+//     it on to one input as it is (core/ops_arithmetic.cpp);
 //   - accumulate_grad(input, temporary): a gradient that nothing else holds or views becomes the
 //     input's first gradient as it is (adopt_gradient).
 // Measured with `bench --only step --ffns swiglu --threads 1` (docs/architecture.md): without

@@ -1,10 +1,13 @@
-// core/ops_elementwise.cpp — elementwise ops, each forward followed by its backward.
+// core/ops_elementwise.cpp — elementwise ops beyond the four arithmetic ones (those are in
+// ops_arithmetic.cpp): powers, exp and log, piecewise ops, comparisons; each forward followed by
+// its backward.
 //
 // Layer: core. Shapes: out has the broadcast shape of the inputs (shape.hpp); a gradient handed
 // to accumulate_grad may have that broadcast shape, and accumulate_grad sums it back down.
 // Backward functions run with recording off, so they may freely use these same ops.
 #include <cmath>
 
+#include "core/elementwise.hpp"
 #include "core/error.hpp"
 #include "core/kernels.hpp"
 #include "core/ops.hpp"
@@ -12,99 +15,7 @@
 
 namespace tg {
 
-namespace {
-
-void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
-  if (a.dtype() != b.dtype())
-    fail(op, "dtypes differ: ", dtype_name(a.dtype()), " ", a.shape(), " and ",
-         dtype_name(b.dtype()), " ", b.shape(), "; convert one with .to()");
-}
-
-// out = f(x) for every element; f is a generic lambda called with float or double.
-template <class F>
-Tensor unary(const Tensor& x, F f) {
-  Tensor out = empty(x.shape(), x.dtype());
-  dispatch(x.dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    kernels::map(x.data<T>(), out.data<T>(), x.numel(), [&](T v) { return static_cast<T>(f(v)); });
-  });
-  return out;
-}
-
-// out = f(a, b) with broadcasting.
-template <class F>
-Tensor binary(const char* op, const Tensor& a, const Tensor& b, F f) {
-  check_same_dtype(op, a, b);
-  const Shape shape = broadcast_shapes(op, a.shape(), b.shape());
-  Tensor out = empty(shape, a.dtype(), op);
-  dispatch(a.dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    kernels::map_broadcast(a.data<T>(), a.shape(), b.data<T>(), b.shape(), out.data<T>(), shape,
-                           [&](T u, T v) { return static_cast<T>(f(u, v)); });
-  });
-  return out;
-}
-
-// cond != 0 ? a : b elementwise; all three already have the same shape.
-Tensor select(const Tensor& cond, const Tensor& a, const Tensor& b) {
-  Tensor out = zeros(a.shape(), a.dtype());
-  dispatch(a.dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    const T *c = cond.data<T>(), *pa = a.data<T>(), *pb = b.data<T>();
-    T* o = out.data<T>();
-    for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = c[i] != T(0) ? pa[i] : pb[i];
-  });
-  return out;
-}
-
-Tensor like_scalar(double value, const Tensor& t) {
-  return scalar(value, t.dtype());
-}
-
-}  // namespace
-
-Tensor add(const Tensor& a, const Tensor& b) {
-  Tensor out = binary("add", a, b, [](auto x, auto y) { return x + y; });
-  // d(a+b)/da = d(a+b)/db = 1: both inputs receive g itself. The last to receive it may keep it
-  // (when the tape hands it over, Tape::backward): a residual connection's backward then copies
-  // one gradient, not two.
-  return record("add", {a, b}, out, [a, b](Tensor&& g) {
-    if (!b.requires_grad()) return accumulate_grad(a, std::move(g));
-    accumulate_grad(a, g);  // a copy (if a wants one): g itself goes on to b
-    accumulate_grad(b, std::move(g));
-  });
-}
-
-Tensor sub(const Tensor& a, const Tensor& b) {
-  Tensor out = binary("sub", a, b, [](auto x, auto y) { return x - y; });
-  return record("sub", {a, b}, out, [a, b](Tensor&& g) {
-    if (b.requires_grad()) accumulate_grad(b, neg(g));  // d(a-b)/db = -1
-    accumulate_grad(a, std::move(g));                   // d(a-b)/da = 1
-  });
-}
-
-Tensor mul(const Tensor& a, const Tensor& b) {
-  Tensor out = binary("mul", a, b, [](auto x, auto y) { return x * y; });
-  // Each input's gradient is computed only if that input wants one (x * 2.0 needs no gradient
-  // for the 2.0): PyTorch's needs_input_grad.
-  return record("mul", {a, b}, out, [a, b](const Tensor& g) {
-    if (a.requires_grad()) accumulate_grad(a, mul(g, b));  // d(ab)/da = b
-    if (b.requires_grad()) accumulate_grad(b, mul(g, a));  // d(ab)/db = a
-  });
-}
-
-Tensor div(const Tensor& a, const Tensor& b) {
-  Tensor out = binary("div", a, b, [](auto x, auto y) { return x / y; });
-  return record("div", {a, b}, out, [a, b, out](const Tensor& g) {
-    if (a.requires_grad()) accumulate_grad(a, div(g, b));                 // d(a/b)/da = 1/b
-    if (b.requires_grad()) accumulate_grad(b, neg(div(mul(g, out), b)));  // -a/b^2 = -out/b
-  });
-}
-
-Tensor neg(const Tensor& x) {
-  Tensor out = unary(x, [](auto v) { return -v; });
-  return record("neg", {x}, out, [x](const Tensor& g) { accumulate_grad(x, neg(g)); });
-}
+using namespace elementwise;
 
 Tensor pow(const Tensor& x, double p) {
   Tensor out = unary(x, [p](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
@@ -259,46 +170,6 @@ void add_(const Tensor& target, const Tensor& source) {
     kernels::map_broadcast(t, target.shape(), source.data<T>(), source.shape(), t, target.shape(),
                            [](T x, T y) { return x + y; });
   });
-}
-
-Tensor operator+(const Tensor& a, const Tensor& b) {
-  return add(a, b);
-}
-Tensor operator-(const Tensor& a, const Tensor& b) {
-  return sub(a, b);
-}
-Tensor operator*(const Tensor& a, const Tensor& b) {
-  return mul(a, b);
-}
-Tensor operator/(const Tensor& a, const Tensor& b) {
-  return div(a, b);
-}
-Tensor operator-(const Tensor& x) {
-  return neg(x);
-}
-Tensor operator+(const Tensor& a, double b) {
-  return add(a, like_scalar(b, a));
-}
-Tensor operator-(const Tensor& a, double b) {
-  return sub(a, like_scalar(b, a));
-}
-Tensor operator*(const Tensor& a, double b) {
-  return mul(a, like_scalar(b, a));
-}
-Tensor operator/(const Tensor& a, double b) {
-  return div(a, like_scalar(b, a));
-}
-Tensor operator+(double a, const Tensor& b) {
-  return add(like_scalar(a, b), b);
-}
-Tensor operator-(double a, const Tensor& b) {
-  return sub(like_scalar(a, b), b);
-}
-Tensor operator*(double a, const Tensor& b) {
-  return mul(like_scalar(a, b), b);
-}
-Tensor operator/(double a, const Tensor& b) {
-  return div(like_scalar(a, b), b);
 }
 
 }  // namespace tg

@@ -1,6 +1,6 @@
 // core/tensor.hpp — the Tensor: a cheap handle to shared, contiguous, row-major data.
 //
-// Layer: core. Depends on dtype, shape. Ops live in ops.hpp, the tape in tape.hpp.
+// Layer: core. Depends on dtype, shape, storage. Ops live in ops.hpp, the tape in tape.hpp.
 //
 // Copying a Tensor copies a pointer, not the data: `Tensor b = a;` makes b another name for a,
 // exactly like `b = a` in PyTorch. clone() copies the data. Ops never change their inputs; only
@@ -20,24 +20,12 @@
 
 #include "core/dtype.hpp"
 #include "core/shape.hpp"
+#include "core/storage.hpp"  // Storage: the flat buffer of elements
 
 namespace tg {
 
 class Tape;
 struct TensorImpl;
-
-// The flat buffer of elements (zero-filled unless made by empty()). Shared between tensors that
-// view the same data (reshape, detach). The memory is 64-byte aligned, from std::aligned_alloc;
-// with the fast floor on (core/fast/switch.hpp), from its pool of freed blocks (`pooled`).
-struct Storage {
-  Storage(std::size_t bytes, bool zero_filled, bool pooled = false);
-  ~Storage();
-  Storage(const Storage&) = delete;
-  Storage& operator=(const Storage&) = delete;
-  void* data;
-  std::size_t bytes;
-  bool pooled;  // given back to the fast floor's pool, not to std::free
-};
 
 class Tensor {
  public:
@@ -121,16 +109,12 @@ std::shared_ptr<TensorImpl> new_impl();
 
 // A new tensor of the given shape, all zeros (torch.zeros): the building block of every factory
 // and op. `op` names the caller in errors. Throws tg::Error (naming op, shape and dtype) when a
-// size is negative, when the byte count overflows 64 bits or exceeds kMaxTensorBytes, or when the
-// memory cannot be had; never returns a tensor on a block smaller than its elements.
+// size is negative, when the byte count overflows 64 bits or exceeds kMaxTensorBytes (storage.hpp),
+// or when the memory cannot be had; never returns a tensor on a block smaller than its elements.
 Tensor zeros(const Shape& shape, DType dtype = float32, const char* op = "zeros");
 // The same without the zeros, as torch.empty: the elements are whatever the memory held. Only
 // for kernels that write every element before anything reads it (zero-filling a buffer that is
 // overwritten anyway cost a tenth of a training step).
 Tensor empty(const Shape& shape, DType dtype = float32, const char* op = "empty");
-
-// The most bytes one tensor may take: 2^47 = 128 TiB, the whole user address space of x86-64
-// Linux (4-level page tables). A shape asking for more is an error before any allocation.
-inline constexpr std::uint64_t kMaxTensorBytes = std::uint64_t{1} << 47;
 
 }  // namespace tg
