@@ -1,8 +1,8 @@
 // activations/activations.hpp — the activation functions, as differentiable tensor ops.
 //
 // Layer: activations (depends on core/). Each is elementwise: out has x's shape. The formulas
-// and derivatives are in math.hpp; the derivations in docs/activations.md. The gated (GLU)
-// family is in glu.hpp.
+// and derivatives are in core/activation_math.hpp; the derivations in docs/activations.md. The
+// gated (GLU) family is in glu.hpp.
 #pragma once
 
 #include "core/tensor.hpp"

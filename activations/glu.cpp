@@ -9,7 +9,7 @@
 #include "activations/glu.hpp"
 
 #include "activations/activations.hpp"
-#include "activations/math.hpp"
+#include "core/activation_math.hpp"
 #include "core/error.hpp"
 #include "core/fast/switch.hpp"
 #include "core/kernels.hpp"
@@ -18,91 +18,23 @@
 
 namespace tg {
 
-Tensor gate_activation_op(GateActivation act, const Tensor& x) {
-  switch (act) {
-    case GateActivation::Sigmoid:
-      return sigmoid(x);
-    case GateActivation::Identity:
-      return x;
-    case GateActivation::ReLU:
-      return relu(x);
-    case GateActivation::GELU:
-      return gelu(x);
-    case GateActivation::Swish:
-      return silu(x);
-  }
-  return x;
-}
-
-const char* gate_activation_name(GateActivation act) {
-  switch (act) {
-    case GateActivation::Sigmoid:
-      return "sigmoid";
-    case GateActivation::Identity:
-      return "identity";
-    case GateActivation::ReLU:
-      return "relu";
-    case GateActivation::GELU:
-      return "gelu";
-    case GateActivation::Swish:
-      return "swish";
-  }
-  return "?";
-}
-
-const char* gated_name(GateActivation act) {
-  switch (act) {
-    case GateActivation::Sigmoid:
-      return "glu";
-    case GateActivation::Identity:
-      return "bilinear";
-    case GateActivation::ReLU:
-      return "reglu";
-    case GateActivation::GELU:
-      return "geglu";
-    case GateActivation::Swish:
-      return "swiglu";
-  }
-  return "gated";
-}
-
 namespace {
 
-// The activation of the gate and its slope, per element: a switch over math.hpp's formulas.
-template <class T>
-T gate_activation(GateActivation act, T x) {
-  switch (act) {
-    case GateActivation::Sigmoid:
-      return math::sigmoid(x);
-    case GateActivation::Identity:
-      return x;
-    case GateActivation::ReLU:
-      return math::relu(x);
-    case GateActivation::GELU:
-      return math::gelu(x);
-    case GateActivation::Swish:
-      return math::swish(x, T(1));
-  }
-  return x;
-}
-template <class T>
-T gate_activation_grad(GateActivation act, T x) {
-  switch (act) {
-    case GateActivation::Sigmoid:
-      return math::sigmoid_grad(x);
-    case GateActivation::Identity:
-      return T(1);
-    case GateActivation::ReLU:
-      return math::relu_grad(x);
-    case GateActivation::GELU:
-      return math::gelu_grad(x);
-    case GateActivation::Swish:
-      return math::swish_grad_x(x, T(1));
-  }
-  return T(1);
-}
+// Each kind's tensor op, one overload per row type of the table (core/activation_math.hpp).
+struct TensorOpOf {
+  const Tensor& x;
+  Tensor operator()(gate_activation::Sigmoid) const { return sigmoid(x); }
+  Tensor operator()(gate_activation::Identity) const { return x; }
+  Tensor operator()(gate_activation::ReLU) const { return relu(x); }
+  Tensor operator()(gate_activation::GELU) const { return gelu(x); }
+  Tensor operator()(gate_activation::Swish) const { return silu(x); }
+};
 
 }  // namespace
+
+Tensor gate_activation_op(GateActivation act, const Tensor& x) {
+  return with_gate_activation(act, TensorOpOf{x});
+}
 
 Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
   const char* op = gated_name(act);
@@ -113,13 +45,16 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
     const Shape shape = broadcast_shapes(op, gate.shape(), value.shape());
     return gated(expand(gate, shape), expand(value, shape), act);
   }
-  // out = act(gate) * value, element by element (gate and value have one shape).
+  // out = act(gate) * value, element by element (gate and value have one shape). kind is act's
+  // row of the table in core/activation_math.hpp: kind.value is act, kind.grad is act'.
   Tensor out = empty(gate.shape(), gate.dtype());
   dispatch(gate.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T *a = gate.data<T>(), *b = value.data<T>();
     T* o = out.data<T>();
-    for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = gate_activation(act, a[i]) * b[i];
+    with_gate_activation(act, [&](auto kind) {
+      for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = kind.value(a[i]) * b[i];
+    });
   });
   return record(op, {gate, value}, out, [gate, value, act](const Tensor& g) {
     // The product rule: dvalue = g act(gate), dgate = g value act'(gate).
@@ -128,10 +63,12 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
       using T = decltype(zero);
       const T *a = gate.data<T>(), *b = value.data<T>(), *pg = g.data<T>();
       T *da = dgate.data<T>(), *db = dvalue.data<T>();
-      for (std::int64_t i = 0; i < g.numel(); ++i) {
-        db[i] = pg[i] * gate_activation(act, a[i]);
-        da[i] = pg[i] * b[i] * gate_activation_grad(act, a[i]);
-      }
+      with_gate_activation(act, [&](auto kind) {
+        for (std::int64_t i = 0; i < g.numel(); ++i) {
+          db[i] = pg[i] * kind.value(a[i]);
+          da[i] = pg[i] * b[i] * kind.grad(a[i]);
+        }
+      });
     });
     accumulate_grad(gate, std::move(dgate));
     accumulate_grad(value, std::move(dvalue));
@@ -164,11 +101,13 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
     using T = decltype(zero);
     const T* px = x.data<T>();
     T* po = out.data<T>();
-    for (std::int64_t o = 0; o < xv.outer; ++o)
-      for (std::int64_t k = 0; k < h; ++k)
-        for (std::int64_t i = 0; i < xv.inner; ++i)
-          po[(o * h + k) * xv.inner + i] =
-              gate_activation(act, px[at(o, gate_at + k, i)]) * px[at(o, value_at + k, i)];
+    with_gate_activation(act, [&](auto kind) {
+      for (std::int64_t o = 0; o < xv.outer; ++o)
+        for (std::int64_t k = 0; k < h; ++k)
+          for (std::int64_t i = 0; i < xv.inner; ++i)
+            po[(o * h + k) * xv.inner + i] =
+                kind.value(px[at(o, gate_at + k, i)]) * px[at(o, value_at + k, i)];
+    });
   });
   return record(op, {x}, out, [x, act, xv, h, gate_at, value_at, at](const Tensor& g) {
     Tensor dx = empty(x.shape(), x.dtype());  // every element is written: each is in one half
@@ -176,14 +115,16 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
       using T = decltype(zero);
       const T *px = x.data<T>(), *pg = g.data<T>();
       T* pd = dx.data<T>();
-      for (std::int64_t o = 0; o < xv.outer; ++o)
-        for (std::int64_t k = 0; k < h; ++k)
-          for (std::int64_t i = 0; i < xv.inner; ++i) {
-            const T gi = pg[(o * h + k) * xv.inner + i];
-            const T a = px[at(o, gate_at + k, i)], b = px[at(o, value_at + k, i)];
-            pd[at(o, value_at + k, i)] = gi * gate_activation(act, a);          // g act(a)
-            pd[at(o, gate_at + k, i)] = gi * b * gate_activation_grad(act, a);  // g b act'(a)
-          }
+      with_gate_activation(act, [&](auto kind) {
+        for (std::int64_t o = 0; o < xv.outer; ++o)
+          for (std::int64_t k = 0; k < h; ++k)
+            for (std::int64_t i = 0; i < xv.inner; ++i) {
+              const T gi = pg[(o * h + k) * xv.inner + i];
+              const T a = px[at(o, gate_at + k, i)], b = px[at(o, value_at + k, i)];
+              pd[at(o, value_at + k, i)] = gi * kind.value(a);    // g act(a)
+              pd[at(o, gate_at + k, i)] = gi * b * kind.grad(a);  // g b act'(a)
+            }
+      });
     });
     accumulate_grad(x, std::move(dx));
   });

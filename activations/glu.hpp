@@ -4,6 +4,9 @@
 //
 //   gated(gate, value) = act(gate) * value           (elementwise)
 //
+// act is one of the kinds of core/activation_math.hpp's table (GateActivation), each with its
+// family member's name and source:
+//
 //   act        name       source
 //   sigmoid    GLU        Dauphin et al. 2017
 //   identity   Bilinear   Mnih & Hinton 2007 (cited by Shazeer 2020)
@@ -15,11 +18,9 @@
 // - separately, gated(gate, value, act), as a layer with two projections xW (gate) and xV
 //   (value) does;
 // - as the two halves of one tensor along an axis (the "chunked" form, as PyTorch's F.glu and a
-//   fused d -> 2h projection). Which half is which differs between sources, so it is a
-//   parameter: HalfOrder::ValueFirst is PyTorch's F.glu (first half the value b, second half
-//   the gate a: x = [b, a] gives b * sigmoid(a), which PyTorch's documentation writes
-//   a * sigmoid(b) with its a the first half); HalfOrder::GateFirst puts the gate first
-//   (x = [a, b] gives act(a) * b).
+//   fused d -> 2h projection). Which half is which is the parameter HalfOrder (its two orders
+//   are explained beside it, in core/activation_math.hpp): ValueFirst, the default, is PyTorch's
+//   F.glu.
 // The letters: a is always the gate, b always the value (here, in glu.cpp, docs/gated-ffn.md).
 //
 // Shapes: gated: gate and value broadcast together. Chunked: x is (..., 2h, ...) along `axis`,
@@ -32,16 +33,11 @@
 
 #include <cstdint>
 
+#include "core/activation_math.hpp"  // GateActivation, HalfOrder, gate_activation_name, gated_name
 #include "core/tensor.hpp"
 
 namespace tg {
 
-enum class GateActivation { Sigmoid, Identity, ReLU, GELU, Swish };
-enum class HalfOrder { ValueFirst, GateFirst };
-
-const char* gate_activation_name(GateActivation act);  // "sigmoid", "identity", ...
-// The family member: "glu", "bilinear", ... "swiglu".
-const char* gated_name(GateActivation act);
 // The activation alone, as its tensor op (sigmoid, x itself, relu, gelu, silu): the composite
 // forms use it, and the FFN's plain (ungated) kinds.
 Tensor gate_activation_op(GateActivation act, const Tensor& x);

@@ -1,13 +1,13 @@
 // activations/pointwise.cpp — relu, leaky_relu, sigmoid, tanh, gelu, silu, softplus.
 //
 // Layer: activations. Each is core's pointwise(): a fused elementwise op whose record keeps
-// only x and whose backward is dx = g * f'(x), with f and f' from math.hpp.
+// only x and whose backward is dx = g * f'(x), with f and f' from core/activation_math.hpp.
 #include "core/pointwise.hpp"
 
 #include <cmath>
 
 #include "activations/activations.hpp"
-#include "activations/math.hpp"
+#include "core/activation_math.hpp"
 #include "core/error.hpp"
 
 namespace tg {

@@ -10,7 +10,7 @@
 // The record keeps x and beta only; s is recomputed in backward (one exp per element) instead of
 // being stored, which is the memory the fused op saves over the composite one.
 #include "activations/activations.hpp"
-#include "activations/math.hpp"
+#include "core/activation_math.hpp"
 #include "core/error.hpp"
 #include "core/kernels.hpp"
 #include "core/ops.hpp"

@@ -1,6 +1,6 @@
 // examples/activation_curves.cpp — see activation_curves.hpp.
 //
-// The closed forms below are written independently of activations/math.hpp on purpose: they are
+// The closed forms below are written independently of core/activation_math.hpp on purpose: they are
 // the formulas of docs/activations.md, and the tape's derivatives are checked against them.
 #include "activation_curves.hpp"
 
@@ -93,25 +93,23 @@ std::vector<Curve> glu_family_curves(const std::vector<double>& x) {
   // y = act(x) x, so dy/dx = act'(x) x + act(x): the same x feeds gate and value, and the
   // tape adds the two contributions.
   struct Member {
-    const char* name;
-    GateActivation act;
+    GateActivation act;  // its name, gated_name(act), from core/activation_math.hpp's table
     std::function<double(double)> act_value, act_derivative;
   };
   const std::vector<Member> family = {
-      {"glu", GateActivation::Sigmoid, sigma, [](double v) { return sigma(v) * (1 - sigma(v)); }},
-      {"bilinear", GateActivation::Identity, [](double v) { return v; },
-       [](double) { return 1.0; }},
-      {"reglu", GateActivation::ReLU, [](double v) { return v > 0 ? v : 0.0; },
+      {GateActivation::Sigmoid, sigma, [](double v) { return sigma(v) * (1 - sigma(v)); }},
+      {GateActivation::Identity, [](double v) { return v; }, [](double) { return 1.0; }},
+      {GateActivation::ReLU, [](double v) { return v > 0 ? v : 0.0; },
        [](double v) { return v > 0 ? 1.0 : 0.0; }},
-      {"geglu", GateActivation::GELU, [](double v) { return v * normal_cdf(v); },
+      {GateActivation::GELU, [](double v) { return v * normal_cdf(v); },
        [](double v) { return normal_cdf(v) + v * normal_pdf(v); }},
-      {"swiglu", GateActivation::Swish, [](double v) { return v * sigma(v); },
+      {GateActivation::Swish, [](double v) { return v * sigma(v); },
        [](double v) { return sigma(v) + v * sigma(v) * (1 - sigma(v)); }},
   };
   std::vector<Curve> out;
   for (const Member& m : family)
     out.push_back(trace(
-        m.name, x, [&m](const Tensor& t) { return gated(t, t, m.act); },
+        gated_name(m.act), x, [&m](const Tensor& t) { return gated(t, t, m.act); },
         [&m](double v) { return m.act_derivative(v) * v + m.act_value(v); }));
   return out;
 }

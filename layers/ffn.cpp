@@ -1,7 +1,6 @@
 // layers/ffn.cpp — see ffn.hpp.
 #include "layers/ffn.hpp"
 
-#include "activations/activations.hpp"
 #include "activations/glu.hpp"
 #include "core/checkpoint.hpp"
 #include "core/error.hpp"
@@ -13,6 +12,8 @@ namespace tg::nn {
 
 namespace {
 
+// The FFN kinds, one row each and nowhere else: the name (for flags and configs), whether the
+// hidden layer is gated, and the activation (a kind of core/activation_math.hpp's table).
 struct KindInfo {
   FFNKind kind;
   const char* name;
@@ -108,34 +109,16 @@ FFNCost ffn_cost(const FFNOptions& options) {
   return c;
 }
 
-// The hidden layer h(x), (..., d) -> (..., h): one line per kind (Shazeer 2020, "GLU Variants
-// Improve Transformer"; Llama's SwiGLU is w2(silu(w1 x) * w3 x), w1 = gate_proj, w3 = up_proj).
-// gated(gate, value, act) is act(gate) * value as one op (activations/glu.cpp).
+// The hidden layer h(x), (..., d) -> (..., h), from the kind's row above (Shazeer 2020, "GLU
+// Variants Improve Transformer"; Llama's SwiGLU is w2(silu(w1 x) * w3 x), w1 = gate_proj,
+// w3 = up_proj). gated(gate, value, act) is act(gate) * value as one op (activations/glu.cpp).
 Tensor FFN::hidden(const Tensor& x) const {
+  const KindInfo& k = info(options_.kind);
   if (options_.merged_gate_up)  // one d -> 2h product, gate half first, then the value half
-    return gated_halves(gate_up_proj->forward(x), info(options_.kind).act, -1,
-                        HalfOrder::GateFirst);
-  auto up = [&] { return up_proj->forward(x); };
-  auto gate = [&] { return gate_proj->forward(x); };
-  switch (options_.kind) {
-    case FFNKind::ReLU:
-      return relu(up());
-    case FFNKind::GELU:
-      return gelu(up());
-    case FFNKind::Swish:
-      return silu(up());
-    case FFNKind::GLU:
-      return gated(gate(), up(), GateActivation::Sigmoid);  // sigmoid(xW) * xV
-    case FFNKind::Bilinear:
-      return gated(gate(), up(), GateActivation::Identity);  // xW * xV
-    case FFNKind::ReGLU:
-      return gated(gate(), up(), GateActivation::ReLU);  // relu(xW) * xV
-    case FFNKind::GEGLU:
-      return gated(gate(), up(), GateActivation::GELU);  // gelu(xW) * xV
-    case FFNKind::SwiGLU:
-      return gated(gate(), up(), GateActivation::Swish);  // silu(xW) * xV
-  }
-  fail("FFN", "unknown kind");
+    return gated_halves(gate_up_proj->forward(x), k.act, -1, HalfOrder::GateFirst);
+  if (k.gated)  // act(xW) * xV: sigmoid(xW) * xV for GLU, ..., silu(xW) * xV for SwiGLU
+    return gated(gate_proj->forward(x), up_proj->forward(x), k.act);
+  return gate_activation_op(k.act, up_proj->forward(x));  // act(xW): relu, gelu or silu
 }
 
 // FFN(x) = down_proj(dropout(hidden(x))): the formula, as Hugging Face's LlamaMLP.forward

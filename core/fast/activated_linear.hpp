@@ -24,5 +24,5 @@
 // silu op to a few float ulp (those use std::exp, this fast_math's).
 #pragma once
 
-#include "activations/glu.hpp"
+#include "core/activation_math.hpp"  // GateActivation
 #include "core/fast/switch.hpp"

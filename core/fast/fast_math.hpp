@@ -1,14 +1,14 @@
 // core/fast/fast_math.hpp — e^x and the normal CDF in forms whose loops vectorise, and the
 // activations the fast gate kernels compute with them.
 //
-// Fast floor. Reference twin: activations/math.hpp, the same formulas with std::exp and
+// Fast floor. Reference twin: core/activation_math.hpp, the same formulas with std::exp and
 // std::erfc. A loop that calls the C library's expf cannot be vectorised (the call takes one
 // number at a time), and in the fused SwiGLU kernel that call cost as much as the matrix
 // products around it. Written without calls or branches, a loop over these compiles to 16-wide
 // AVX-512 instructions. Tests: "fast_math::exp in float is within 2 ulp of exp" and "GELU in
 // float, with its vectorisable normal CDF, is within 1e-6 of the exact value"
-// (tests/activations/test_exp.cpp); "the fast activations equal math.hpp's within a few ulp"
-// (tests/core/test_floors.cpp).
+// (tests/activations/test_exp.cpp); "the fast activations equal activation_math.hpp's within a few
+// ulp" (tests/core/test_floors.cpp). Which kind of gate uses which of these: gate_kernels.hpp.
 #pragma once
 
 #include <bit>
@@ -16,7 +16,7 @@
 #include <limits>
 #include <numbers>
 
-#include "activations/math.hpp"
+#include "core/activation_math.hpp"
 #include "core/fast/multiply_add.hpp"
 
 namespace tg::fast_math {
@@ -94,7 +94,8 @@ inline float exp_minus_half_square(float x) {
 // far tail keeps its relative accuracy.
 inline double normal_cdf(double x) {
   // erfc, not 1 + erf: far left 1 + erf(x / sqrt 2) cancels to 0 (for x < -8.3 in double, where
-  // the float64 fast GELU was 0), while erfc keeps its relative accuracy, as in math.hpp.
+  // the float64 fast GELU was 0), while erfc keeps its relative accuracy, as in
+  // core/activation_math.hpp.
   return 0.5 * std::erfc(-x / std::numbers::sqrt2);
 }
 inline float normal_cdf(float x) {

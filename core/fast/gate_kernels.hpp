@@ -1,86 +1,95 @@
-// core/fast/gate_kernels.hpp — the gate activations as compile-time function objects, for the
-// fast floor's gated ops (gated.cpp) and activated_linear.cpp.
+// core/fast/gate_kernels.hpp — the gate activations' loops for the fast floor's gated ops
+// (gated.cpp) and activated_linear.cpp.
 //
-// Fast floor. Reference twin: the per-element switch over math.hpp's formulas in
-// activations/glu.cpp (gate_activation, gate_activation_grad). Here each activation is a type,
-// so each gets loops of its own that vectorise, with fast_math.hpp's exp, split over threads.
+// Fast floor. Reference twin: the loops of gated and gated_halves in activations/glu.cpp, over
+// the table of kinds in core/activation_math.hpp. As there, each loop runs inside
+// with_gate_activation, so each kind gets loops of its own that vectorise; here the formulas use
+// fast_math.hpp's exp, and the loops are split over threads.
 // Test: "the fast gated ops equal the readable ones: flat, broadcast, halves" (test_floors.cpp).
 #pragma once
 
 #include <cstdint>
 
-#include "activations/glu.hpp"
-#include "activations/math.hpp"
+#include "core/activation_math.hpp"
 #include "core/fast/fast_math.hpp"
 #include "core/fast/parallel.hpp"
 
 namespace tg::gate_kernels {
 
-// Calls fn(value, value_and_grad) with the activation as two function objects fixed at compile
-// time: value(x) = act(x), and value_and_grad(x, v, g) sets v = act(x), g = act'(x), sharing
-// their costly part (the sigmoid's exp). Each activation so gets loops of its own, with no
-// switch per element, which is what lets the compiler vectorise them.
-template <class T, class Fn>
-void with_activation(GateActivation act, Fn fn) {
-  switch (act) {
-    case GateActivation::Sigmoid:
-      return fn([](T x) { return fast_math::sigmoid(x); },
-                [](T x, T& v, T& g) {
-                  const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
-                  v = p.s, g = p.s * p.one_minus_s;  // sigma (1 - sigma), neither tail cancels
-                });
-    case GateActivation::Identity:
-      return fn([](T x) { return x; }, [](T x, T& v, T& g) { v = x, g = T(1); });
-    case GateActivation::ReLU:
-      return fn([](T x) { return math::relu(x); },
-                [](T x, T& v, T& g) { v = math::relu(x), g = math::relu_grad(x); });
-    case GateActivation::GELU:
-      return fn([](T x) { return fast_math::gelu(x); },
-                [](T x, T& v, T& g) { v = fast_math::gelu(x), g = fast_math::gelu_grad(x); });
-    case GateActivation::Swish:
-      return fn([](T x) { return fast_math::silu(x); },
-                [](T x, T& v, T& g) {
-                  // fast_math::silu and silu_grad, sharing the sigmoid
-                  const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
-                  v = math::vanishing_product(x, p.s);
-                  g = p.s + math::vanishing_product(x, p.s * p.one_minus_s);
-                });
-  }
+namespace kinds = gate_activation;  // the rows of core/activation_math.hpp's table
+
+// Each kind's formulas on the fast floor, chosen by overloads on its row type: fast_math's where
+// the kind needs an exp or a normal CDF (sigmoid, gelu, swish), the row's own otherwise
+// (identity, relu). Three functions, since a loop wants different pieces:
+//   fast_value(kind, x)                 act(x)
+//   fast_grad(kind, x)                  act'(x) alone, for a plain (ungated) activation's backward
+//   fast_value_and_grad(kind, x, v, g)  v = act(x), g = act'(x), sharing their costly part
+//                                       (the sigmoid's exp)
+template <class Kind, class T>
+T fast_value(Kind, T x) {
+  return Kind::value(x);
+}
+template <class T>
+T fast_value(kinds::Sigmoid, T x) {
+  return fast_math::sigmoid(x);
+}
+template <class T>
+T fast_value(kinds::GELU, T x) {
+  return fast_math::gelu(x);
+}
+template <class T>
+T fast_value(kinds::Swish, T x) {
+  return fast_math::silu(x);
+}
+
+template <class Kind, class T>
+T fast_grad(Kind, T x) {
+  return Kind::grad(x);
+}
+template <class T>
+T fast_grad(kinds::Sigmoid, T x) {
+  const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
+  return p.s * p.one_minus_s;  // sigma (1 - sigma), neither tail cancels
+}
+template <class T>
+T fast_grad(kinds::GELU, T x) {
+  return fast_math::gelu_grad(x);
+}
+template <class T>
+T fast_grad(kinds::Swish, T x) {
+  return fast_math::silu_grad(x);
+}
+
+template <class Kind, class T>
+void fast_value_and_grad(Kind kind, T x, T& v, T& g) {
+  v = fast_value(kind, x), g = fast_grad(kind, x);
+}
+template <class T>
+void fast_value_and_grad(kinds::Sigmoid, T x, T& v, T& g) {
+  const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
+  v = p.s, g = p.s * p.one_minus_s;
+}
+template <class T>
+void fast_value_and_grad(kinds::Swish, T x, T& v, T& g) {
+  // fast_math::silu and silu_grad, sharing the sigmoid
+  const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
+  v = math::vanishing_product(x, p.s);
+  g = p.s + math::vanishing_product(x, p.s * p.one_minus_s);
 }
 
 // Elements per piece when a gated op is split over threads: enough that waking a thread pays.
 inline constexpr std::int64_t kGrain = 16384;
 
-// Calls fn(derivative) with act'(x) alone, for a plain (ungated) activation's backward.
-template <class T, class Fn>
-void with_derivative(GateActivation act, Fn fn) {
-  switch (act) {
-    case GateActivation::Sigmoid:
-      return fn([](T x) {
-        const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
-        return p.s * p.one_minus_s;
-      });
-    case GateActivation::Identity:
-      return fn([](T) { return T(1); });
-    case GateActivation::ReLU:
-      return fn([](T x) { return math::relu_grad(x); });
-    case GateActivation::GELU:
-      return fn([](T x) { return fast_math::gelu_grad(x); });
-    case GateActivation::Swish:
-      return fn([](T x) { return fast_math::silu_grad(x); });
-  }
-}
-
 // out[i] = act(gate[i]) * value[i] for i < n, or act(gate[i]) when value is null (a plain
 // activation); split over threads when large.
 template <class T>
 void gated_forward(GateActivation act, const T* gate, const T* value, T* out, std::int64_t n) {
-  with_activation<T>(act, [&](auto act_of, auto) {
+  with_gate_activation(act, [&](auto kind) {
     parallel_for_range(n, kGrain, [&](std::int64_t begin, std::int64_t end) {
       if (value)
-        for (std::int64_t i = begin; i < end; ++i) out[i] = act_of(gate[i]) * value[i];
+        for (std::int64_t i = begin; i < end; ++i) out[i] = fast_value(kind, gate[i]) * value[i];
       else
-        for (std::int64_t i = begin; i < end; ++i) out[i] = act_of(gate[i]);
+        for (std::int64_t i = begin; i < end; ++i) out[i] = fast_value(kind, gate[i]);
     });
   });
 }
@@ -91,17 +100,15 @@ void gated_forward(GateActivation act, const T* gate, const T* value, T* out, st
 template <class T>
 void gated_backward(GateActivation act, const T* gate, const T* value, const T* g, T* dgate,
                     T* dvalue, std::int64_t n) {
-  if (!value)
-    return with_derivative<T>(act, [&](auto derivative) {
-      parallel_for_range(n, kGrain, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t i = begin; i < end; ++i) dgate[i] = g[i] * derivative(gate[i]);
+  with_gate_activation(act, [&](auto kind) {
+    if (!value)
+      return parallel_for_range(n, kGrain, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i) dgate[i] = g[i] * fast_grad(kind, gate[i]);
       });
-    });
-  with_activation<T>(act, [&](auto, auto value_and_grad) {
     parallel_for_range(n, kGrain, [&](std::int64_t begin, std::int64_t end) {
       T act_a, act_grad_a;
       for (std::int64_t i = begin; i < end; ++i) {
-        value_and_grad(gate[i], act_a, act_grad_a);
+        fast_value_and_grad(kind, gate[i], act_a, act_grad_a);
         const T gi = g[i];
         dvalue[i] = gi * act_a;
         dgate[i] = gi * value[i] * act_grad_a;

@@ -1,11 +1,11 @@
 // core/fast/gated.cpp — the gated (GLU-family) ops with vectorised, threaded loops.
 //
 // Fast floor. Reference twin: gated and gated_halves in activations/glu.cpp (one plain loop each
-// way over math.hpp's formulas). Here each activation gets loops of its own (gate_kernels.hpp:
-// the activation is a type, so the loops vectorise, with fast_math.hpp's exp), the same-shape
-// case is split over threads, and broadcasting is read in place instead of expanded first.
+// way over core/activation_math.hpp's formulas). Here the loops use gate_kernels.hpp's fast
+// formulas (fast_math.hpp's exp, so they vectorise), the same-shape case is split over threads,
+// and broadcasting is read in place instead of expanded first.
 // Test: "the fast gated ops equal the readable ones: flat, broadcast, halves" (test_floors.cpp).
-#include "activations/glu.hpp"
+#include "core/activation_math.hpp"
 #include "core/error.hpp"
 #include "core/fast/gate_kernels.hpp"
 #include "core/fast/switch.hpp"
@@ -15,7 +15,8 @@
 
 namespace tg::fast {
 
-using gate_kernels::with_activation;
+using gate_kernels::fast_value;
+using gate_kernels::fast_value_and_grad;
 
 Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
   const char* op = gated_name(act);
@@ -30,9 +31,9 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
     const T *pa = gate.data<T>(), *pv = value.data<T>();
     T* po = out.data<T>();
     if (flat) return gate_kernels::gated_forward(act, pa, pv, po, out.numel());
-    with_activation<T>(act, [&](auto act_of, auto) {
+    with_gate_activation(act, [&](auto kind) {
       kernels::map_broadcast(pa, gate.shape(), pv, value.shape(), po, shape,
-                             [&](T a, T v) { return act_of(a) * v; });
+                             [&](T a, T v) { return fast_value(kind, a) * v; });
     });
   });
   return record(op, {gate, value}, out, [gate, value, act, shape, flat](const Tensor& g) {
@@ -43,10 +44,10 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
       T *da = dgate.data<T>(), *dv = dvalue.data<T>();
       // d/dvalue = g act(gate),  d/dgate = g value act'(gate)
       if (flat) return gate_kernels::gated_backward(act, pa, pv, pg, da, dv, g.numel());
-      with_activation<T>(act, [&](auto, auto value_and_grad) {
+      with_gate_activation(act, [&](auto kind) {
         auto element = [&](std::int64_t i, std::int64_t ia, std::int64_t iv) {
           T act_a, act_grad_a;
-          value_and_grad(pa[ia], act_a, act_grad_a);
+          fast_value_and_grad(kind, pa[ia], act_a, act_grad_a);
           dv[i] = pg[i] * act_a;
           da[i] = pg[i] * pv[iv] * act_grad_a;
         };
@@ -80,12 +81,12 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
     using T = decltype(zero);
     const T* px = x.data<T>();
     T* po = out.data<T>();
-    with_activation<T>(act, [&](auto act_of, auto) {
+    with_gate_activation(act, [&](auto kind) {
       for (std::int64_t o = 0; o < xv.outer; ++o)
         for (std::int64_t k = 0; k < h; ++k)
           for (std::int64_t i = 0; i < xv.inner; ++i)
             po[(o * h + k) * xv.inner + i] =
-                act_of(px[offset(o, k + gate_at, i)]) * px[offset(o, k + value_at, i)];
+                fast_value(kind, px[offset(o, k + gate_at, i)]) * px[offset(o, k + value_at, i)];
     });
   });
   return record(op, {x}, out, [x, act, xv, h, gate_at, value_at, offset](const Tensor& g) {
@@ -94,14 +95,14 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
       using T = decltype(zero);
       const T *px = x.data<T>(), *pg = g.data<T>();
       T* pd = dx.data<T>();
-      with_activation<T>(act, [&](auto, auto value_and_grad) {
+      with_gate_activation(act, [&](auto kind) {
         for (std::int64_t o = 0; o < xv.outer; ++o)
           for (std::int64_t k = 0; k < h; ++k)
             for (std::int64_t i = 0; i < xv.inner; ++i) {
               const T gi = pg[(o * h + k) * xv.inner + i];
               const T a = px[offset(o, k + gate_at, i)], v = px[offset(o, k + value_at, i)];
               T act_a, act_grad_a;
-              value_and_grad(a, act_a, act_grad_a);
+              fast_value_and_grad(kind, a, act_a, act_grad_a);
               pd[offset(o, k + value_at, i)] = gi * act_a;
               pd[offset(o, k + gate_at, i)] = gi * v * act_grad_a;
             }

@@ -22,12 +22,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/ops.hpp"  // Tensor, Shape, AttentionShape
-
-namespace tg {
-enum class GateActivation;  // activations/glu.hpp
-enum class HalfOrder;
-}  // namespace tg
+#include "core/activation_math.hpp"  // GateActivation, HalfOrder
+#include "core/ops.hpp"              // Tensor, Shape, AttentionShape
 
 namespace tg::fast {
 

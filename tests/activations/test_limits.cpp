@@ -165,7 +165,7 @@ TEST_CASE(
   // A float32 formula that subtracts nearly equal numbers in a tail loses its digits there while
   // its float64 twin does not: GELU's tanh form, x (1 + tanh u) / 2, was 30% off at x = -5
   // (1 + tanh u cancels), and 1 - tanh^2 or s (1 - s) kept three digits past |x| = 5 (issue 25).
-  // Each is written in a form that does not cancel (activations/math.hpp, and the fast floor's
+  // Each is written in a form that does not cancel (core/activation_math.hpp, and the fast floor's
   // core/fast/fast_math.hpp and gate_kernels.hpp, which the gated ops below run under --fast),
   // and here every activation's float32 value and slope, through the tape, must equal the float64
   // result rounded, over -30..30 and out to float's largest value. The tolerance is 2.4e-7 (2 ulp)

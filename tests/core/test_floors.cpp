@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "activations/glu.hpp"
-#include "activations/math.hpp"
+#include "core/activation_math.hpp"
 #include "core/fast/fast_math.hpp"
 #include "helpers.hpp"
 #include "layers/ffn.hpp"
@@ -120,7 +120,7 @@ TEST_CASE("the FFN's recomputing down projection equals the readable one, every 
       }
 }
 
-TEST_CASE("the fast activations equal math.hpp's within a few ulp") {
+TEST_CASE("the fast activations equal activation_math.hpp's within a few ulp") {
   // fast_math's exp and normal CDF are approximations (within 2 ulp and 1.2e-7); the formulas
   // built on them stay within a few float ulp of the std:: ones, in value and slope (measured
   // against 1 + |value|: the slopes cross 0, where a relative error means nothing).

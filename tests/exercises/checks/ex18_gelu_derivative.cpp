@@ -1,7 +1,7 @@
 #include <cmath>
 
 #include "activations/activations.hpp"
-#include "activations/math.hpp"
+#include "core/activation_math.hpp"
 #include "exercise_checks.hpp"
 
 namespace {

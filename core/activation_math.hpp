@@ -1,15 +1,23 @@
-// activations/math.hpp — every activation as a scalar formula with its derivative.
+// core/activation_math.hpp — every activation as a scalar formula with its derivative, and the
+// table of the gate activation kinds (GLU, Bilinear, ReGLU, GEGLU, SwiGLU) built on them.
 //
-// Layer: activations (depends on nothing). The tensor ops in this folder apply these to each
-// element, each formula beside its derivative, with the C++ library's std::exp, std::erfc and
-// std::tanh. T is float or double. Derivations are in docs/activations.md. (The fast floor's
+// Layer: core (depends on nothing but core/error.hpp). The tensor ops in activations/ apply these
+// to each element, each formula beside its derivative, with the C++ library's std::exp, std::erfc
+// and std::tanh. T is float or double. Derivations are in docs/activations.md. (The fast floor's
 // gate kernels use the same formulas with an exp that vectorises: core/fast/fast_math.hpp.)
+//
+// Why in core/: activations/ (the readable gated ops), layers/ (the FFN's kinds) and core/fast/
+// (the vectorised gate kernels) all need the same list of kinds and the same formulas, and
+// core/fast/ may include nothing above core/. So the one table lives here, at the bottom, and
+// every arrow between the folders points down (docs/architecture.md).
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
+
+#include "core/error.hpp"
 
 namespace tg::math {
 
@@ -177,3 +185,130 @@ T softplus_grad(T x, T beta, T threshold) {
 }
 
 }  // namespace tg::math
+
+namespace tg {
+
+// ---- the gate activation kinds: one table ------------------------------------------------------
+//
+// A gated unit multiplies a value by an activation of a gate, act(gate) * value (activations/
+// glu.hpp). The activation is one of five kinds; the FFN's plain (ungated) kinds use the same
+// activations on their own (layers/ffn.cpp).
+enum class GateActivation { Sigmoid, Identity, ReLU, GELU, Swish };
+
+// Which half is which when gate and value come as the two halves of one tensor along an axis (the
+// "chunked" form, as PyTorch's F.glu and a fused d -> 2h projection). Sources differ, so it is a
+// parameter. The letters: a is always the gate, b always the value.
+// - ValueFirst is PyTorch's F.glu: first half the value b, second half the gate a, so x = [b, a]
+//   gives b * sigmoid(a). (PyTorch's documentation writes it a * sigmoid(b), with its a the first
+//   half.)
+// - GateFirst puts the gate first: x = [a, b] gives act(a) * b.
+enum class HalfOrder { ValueFirst, GateFirst };
+
+// One row per kind: its two names (the activation's, and the gated unit's as a family member,
+// whose sources activations/glu.hpp lists) and its scalar value and derivative, from the formulas
+// above.
+//
+// Why each row is a type of its own, not a line of data: a loop written inside
+// with_gate_activation(act, [&](auto kind) { ... kind.value(x) ... }) below is compiled once per
+// row type, with that kind's formula known at compile time. Each kind so gets its own loop, with
+// no choice left to make per element, and the compiler can inline the formula and vectorise the
+// loop. (A switch on the kind for each element, or a call through a function pointer, gets in
+// the way of both.)
+namespace gate_activation {
+
+struct Sigmoid {
+  static constexpr const char* name = "sigmoid";
+  static constexpr const char* gated_name = "glu";
+  template <class T>
+  static T value(T x) {
+    return math::sigmoid(x);
+  }
+  template <class T>
+  static T grad(T x) {
+    return math::sigmoid_grad(x);
+  }
+};
+
+struct Identity {
+  static constexpr const char* name = "identity";
+  static constexpr const char* gated_name = "bilinear";
+  template <class T>
+  static T value(T x) {
+    return x;
+  }
+  template <class T>
+  static T grad(T) {
+    return T(1);
+  }
+};
+
+struct ReLU {
+  static constexpr const char* name = "relu";
+  static constexpr const char* gated_name = "reglu";
+  template <class T>
+  static T value(T x) {
+    return math::relu(x);
+  }
+  template <class T>
+  static T grad(T x) {
+    return math::relu_grad(x);
+  }
+};
+
+struct GELU {  // the exact erf GELU, not the tanh form
+  static constexpr const char* name = "gelu";
+  static constexpr const char* gated_name = "geglu";
+  template <class T>
+  static T value(T x) {
+    return math::gelu(x);
+  }
+  template <class T>
+  static T grad(T x) {
+    return math::gelu_grad(x);
+  }
+};
+
+struct Swish {  // swish with beta = 1, i.e. SiLU
+  static constexpr const char* name = "swish";
+  static constexpr const char* gated_name = "swiglu";
+  template <class T>
+  static T value(T x) {
+    return math::swish(x, T(1));
+  }
+  template <class T>
+  static T grad(T x) {
+    return math::swish_grad_x(x, T(1));
+  }
+};
+
+}  // namespace gate_activation
+
+// The one switch over the kinds: calls fn with the row of act (an object of its type) and returns
+// what fn returns. Everything else that depends on the kind is written once, inside fn.
+template <class Fn>
+decltype(auto) with_gate_activation(GateActivation act, Fn&& fn) {
+  switch (act) {
+    case GateActivation::Sigmoid:
+      return fn(gate_activation::Sigmoid{});
+    case GateActivation::Identity:
+      return fn(gate_activation::Identity{});
+    case GateActivation::ReLU:
+      return fn(gate_activation::ReLU{});
+    case GateActivation::GELU:
+      return fn(gate_activation::GELU{});
+    case GateActivation::Swish:
+      return fn(gate_activation::Swish{});
+  }
+  fail("gate activation", "unknown kind ", static_cast<int>(act));
+}
+
+// "sigmoid", "identity", "relu", "gelu", "swish".
+inline const char* gate_activation_name(GateActivation act) {
+  return with_gate_activation(act, [](auto kind) { return kind.name; });
+}
+// The family member: "glu", "bilinear", "reglu", "geglu", "swiglu".
+inline const char* gated_name(GateActivation act) {
+  return with_gate_activation(act, [](auto kind) { return kind.gated_name; });
+}
+
+}  // namespace tg
