@@ -350,7 +350,7 @@ int main(int argc, char** argv) {
   for (std::int64_t n : flags.integers("threads", 1, 1024))
     thread_counts.push_back(static_cast<int>(n));
   const std::vector<std::string> configs = flags.choices("configs", {"tiny", "small", "medium"});
-  const auto ffn_kinds = {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu", "swiglu"};
+  const std::vector<std::string> ffn_kinds = nn::ffn_kind_names();
   const std::vector<std::string> ffns = flags.choices("ffns", ffn_kinds);
   // The child process's job, "config,ffn,threads", checked like the flags it stands for.
   std::string job_config, job_ffn;

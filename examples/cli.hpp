@@ -270,17 +270,21 @@ class Flags {
 
   // A comma-separated list whose every item is one of `allowed` (at least one item).
   std::vector<std::string> choices(const std::string& name,
-                                   std::initializer_list<const char*> allowed) const {
+                                   const std::vector<std::string>& allowed) const {
     const std::vector<std::string> items = split_list(values_.at(name));
     std::string names;
-    for (const char* a : allowed) names += std::string(names.empty() ? "" : ", ") + a;
+    for (const std::string& a : allowed) names += (names.empty() ? "" : ", ") + a;
     if (items.empty()) bad(name, "must list at least one of " + names);
     for (const std::string& item : items) {
       bool known = false;
-      for (const char* a : allowed) known = known || item == a;
+      for (const std::string& a : allowed) known = known || item == a;
       if (!known) bad(name, "must list names from " + names + "; '" + item + "' is not one");
     }
     return items;
+  }
+  std::vector<std::string> choices(const std::string& name,
+                                   std::initializer_list<const char*> allowed) const {
+    return choices(name, std::vector<std::string>(allowed.begin(), allowed.end()));
   }
 
   // A comma-separated list of whole numbers, each in [lo, hi] (at least one).

@@ -171,9 +171,9 @@ int main(int argc, char** argv) {
   if (!flags.text("threads").empty())
     set_num_threads(static_cast<int>(flags.integer("threads", 1, 1024)));
   std::vector<Variant> variants;
-  for (const std::string& name :
-       flags.choices("variants", {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu",
-                                  "swiglu", "moe-active", "moe-total"}))
+  std::vector<std::string> names = nn::ffn_kind_names();  // the library's kinds, then two MoEs
+  names.insert(names.end(), {"moe-active", "moe-total"});
+  for (const std::string& name : flags.choices("variants", names))
     variants.push_back(make_variant(name));
   const std::string dir = flags.text("out");
 

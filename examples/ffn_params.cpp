@@ -32,8 +32,7 @@ int main(int argc, char** argv) {
     std::printf("%-9s %-6s %7s %13s %14s %8s\n", "variant", "gated", "hidden", "params",
                 "FLOPs/token", "vs relu");
     double relu_params = 0;
-    for (const char* name :
-         {"relu", "gelu", "swish", "glu", "bilinear", "reglu", "geglu", "swiglu"}) {
+    for (const std::string& name : nn::ffn_kind_names()) {
       nn::FFNOptions o;
       o.d_model = d;
       o.kind = nn::parse_ffn_kind(name);
@@ -41,7 +40,7 @@ int main(int argc, char** argv) {
       const nn::FFNCost cost = nn::ffn_cost(o);  // arithmetic: no module is built
       const auto params = static_cast<double>(cost.params);
       if (relu_params == 0) relu_params = params;
-      std::printf("%-9s %-6s %7lld %13.0f %14lld %7.3fx\n", name,
+      std::printf("%-9s %-6s %7lld %13.0f %14lld %7.3fx\n", name.c_str(),
                   nn::is_gated(o.kind) ? "yes" : "no", static_cast<long long>(cost.hidden), params,
                   static_cast<long long>(cost.flops_per_token), params / relu_params);
     }

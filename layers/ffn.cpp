@@ -43,6 +43,11 @@ const KindInfo& info(FFNKind kind) {
 const char* ffn_kind_name(FFNKind kind) {
   return info(kind).name;
 }
+std::vector<std::string> ffn_kind_names() {
+  std::vector<std::string> names;
+  for (const KindInfo& k : kKinds) names.emplace_back(k.name);
+  return names;
+}
 bool is_gated(FFNKind kind) {
   return info(kind).gated;
 }

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/random.hpp"
 #include "layers/linear.hpp"
@@ -32,6 +33,8 @@ namespace tg::nn {
 enum class FFNKind { ReLU, GELU, Swish, GLU, Bilinear, ReGLU, GEGLU, SwiGLU };
 
 const char* ffn_kind_name(FFNKind kind);          // "relu", ..., "swiglu"
+// Every kind's name, in FFNKind's order: the list programs offer (read from the kind table).
+std::vector<std::string> ffn_kind_names();
 FFNKind parse_ffn_kind(const std::string& name);  // throws, listing the valid names
 bool is_gated(FFNKind kind);
 

@@ -16,9 +16,7 @@ namespace {
 
 // The FFN kinds the library has, then "moe": one list, the library's.
 std::vector<std::string> ffn_choices() {
-  std::vector<std::string> names;
-  for (int k = 0; k <= static_cast<int>(nn::FFNKind::SwiGLU); ++k)
-    names.push_back(nn::ffn_kind_name(static_cast<nn::FFNKind>(k)));
+  std::vector<std::string> names = nn::ffn_kind_names();
   names.push_back("moe");
   return names;
 }
