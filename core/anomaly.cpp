@@ -47,24 +47,28 @@ void anomaly::check_output(const char* op, const std::vector<Tensor>& inputs,
        shapes, ")");
 }
 
-BackwardFn anomaly::checked(const char* op, const std::vector<Tensor>& inputs,
-                            BackwardFn&& backward) {
-  return [op, inputs, backward = std::move(backward)](Tensor&& g) {
-    const bool outer = running_backward;  // a checkpoint's backward runs a backward inside one
-    running_backward = true;
-    try {
-      backward(Tensor(g));  // a handle of its own: g is read again below
-    } catch (...) {
+void anomaly::check_backwards(std::vector<Record>& records, std::size_t last) {
+  for (std::size_t i = 0; i <= last && i < records.size(); ++i) {
+    Record& rec = records[i];
+    if (!rec.backward) continue;  // released
+    rec.backward = [op = rec.op, inputs = rec.inputs, backward = std::move(rec.backward)](
+                       Tensor&& g) {
+      const bool outer = running_backward;  // a checkpoint's backward runs a backward inside one
+      running_backward = true;
+      try {
+        backward(Tensor(g));  // a handle of its own: g is read again below
+      } catch (...) {
+        running_backward = outer;
+        throw;
+      }
       running_backward = outer;
-      throw;
-    }
-    running_backward = outer;
-    for (const Tensor& in : inputs)
-      if (in.requires_grad() && in.grad().defined() && has_nan(in.grad()) && !has_nan(g))
-        fail("anomaly", "the backward of '", op,
-             "' produced NaN in the gradient of an input of shape ", in.shape(),
-             " from a finite output gradient");
-  };
+      for (const Tensor& in : inputs)
+        if (in.requires_grad() && in.grad().defined() && has_nan(in.grad()) && !has_nan(g))
+          fail("anomaly", "the backward of '", op,
+               "' produced NaN in the gradient of an input of shape ", in.shape(),
+               " from a finite output gradient");
+    };
+  }
 }
 
 }  // namespace tg

@@ -1,6 +1,8 @@
 // core/elementwise.hpp — the loops every elementwise op is made of: out = f(x), and out = f(a, b)
-// with broadcasting (shape.hpp). Used by ops_arithmetic.cpp and ops_elementwise.cpp; not
-// recorded, so each op records itself.
+// with broadcasting (shape.hpp).
+//
+// Layer: core. Used by ops_arithmetic.cpp, ops_elementwise.cpp and tensor_methods.cpp (a + 2.0);
+// nothing here is recorded, so each op records itself.
 #pragma once
 
 #include "core/error.hpp"

@@ -31,8 +31,8 @@ Tensor linspace(double start, double end, std::int64_t n, DType dtype = float32)
 // one axis holding all the values.
 Tensor tensor(const std::vector<double>& values, const Shape& shape = {}, DType dtype = float32);
 
-// ---- elementwise (ops_arithmetic.cpp: add to neg; ops_elementwise.cpp: pow to eq; the operators
-// ---- a + b, a * 2.0, ... in tensor_methods.cpp) -------------------------------------------
+// ---- elementwise: add to neg in ops_arithmetic.cpp, the rest in ops_elementwise.cpp ---------
+// (the operators a + b, a * 2.0, ... call them from tensor_methods.cpp)
 Tensor add(const Tensor& a, const Tensor& b);  // a + b
 Tensor sub(const Tensor& a, const Tensor& b);  // a - b
 Tensor mul(const Tensor& a, const Tensor& b);  // a * b

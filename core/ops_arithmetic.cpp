@@ -16,7 +16,7 @@ using elementwise::unary;
 Tensor add(const Tensor& a, const Tensor& b) {
   Tensor out = binary("add", a, b, [](auto x, auto y) { return x + y; });
   // d(a+b)/da = d(a+b)/db = 1: both inputs receive g itself. The last to receive it may keep it
-  // (when the tape hands it over, Tape::backward): a residual connection's backward then copies
+  // (when the tape hands it over: take_gradient, core/handover.hpp): a residual connection's backward then copies
   // one gradient, not two.
   return record("add", {a, b}, out, [a, b](Tensor&& g) {
     if (!b.requires_grad()) return accumulate_grad(a, std::move(g));

@@ -35,7 +35,7 @@ Storage::~Storage() {
     std::free(data);
 }
 
-std::shared_ptr<Storage> new_storage(const char* op, const Shape& shape, DType dtype,
+std::shared_ptr<Storage> storage_for(const char* op, const Shape& shape, DType dtype,
                                      bool zero_filled) {
   // The byte count, checked: an overflowed product would wrap around to a small number and the
   // tensor would sit on a block too small for its elements (zeros({1LL << 61}, float64) needs

@@ -1,8 +1,8 @@
 // core/storage.hpp — the memory under a tensor: one flat, 64-byte aligned block of elements.
 //
-// Layer: core (depends on dtype and shape). Tensors share a Storage when they view the same data
-// (reshape, detach). Making one checks the byte count first: an overflowed product of sizes
-// would wrap around to a small number, and a tensor would sit on a block too small for it.
+// Layer: core (depends on dtype and shape). storage_for, which every tensor's memory comes from,
+// checks the byte count first: an overflowed product of sizes would wrap around to a small
+// number, and a tensor would sit on a block too small for it.
 #pragma once
 
 #include <cstddef>
@@ -34,7 +34,7 @@ inline constexpr std::uint64_t kMaxTensorBytes = std::uint64_t{1} << 47;
 // The storage for a tensor of `shape` and `dtype` (zero-filled or not), from the fast floor's
 // pool when it is on. Throws tg::Error naming `op`, the shape and the dtype when the byte count
 // overflows or exceeds kMaxTensorBytes, or when the memory cannot be had. Sizes must be >= 0.
-std::shared_ptr<Storage> new_storage(const char* op, const Shape& shape, DType dtype,
+std::shared_ptr<Storage> storage_for(const char* op, const Shape& shape, DType dtype,
                                      bool zero_filled);
 
 }  // namespace tg

@@ -10,8 +10,8 @@
 #include "core/error.hpp"
 #include "core/handover.hpp"
 #include "core/leaf_locks.hpp"
-#include "core/tape_errors.hpp"
 #include "core/ops.hpp"
+#include "core/tape_errors.hpp"
 
 namespace tg {
 
@@ -39,10 +39,8 @@ bool needs_grad(const std::vector<Tensor>& inputs) {
 }
 
 Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, BackwardFn backward) {
-  const bool check_nan = is_anomaly_detection_enabled();  // off unless debugging: anomaly.hpp
-  if (check_nan) anomaly::check_output(op, inputs, output);
+  if (is_anomaly_detection_enabled()) anomaly::check_output(op, inputs, output);  // anomaly.hpp
   if (!needs_grad(inputs)) return output;
-  if (check_nan) backward = anomaly::checked(op, inputs, std::move(backward));
   current_tape().append(op, std::move(inputs), output, std::move(backward));
   return output;
 }
@@ -83,9 +81,10 @@ void accumulate_grad(const Tensor& input, const Tensor& grad) {
     add_(impl.grad, g);
 }
 
+// A temporary nobody else holds becomes the first gradient without a copy (handover.cpp).
 void accumulate_grad(const Tensor& input, Tensor&& grad) {
   if (!adopt_gradient(input, grad)) accumulate_grad(input, static_cast<const Tensor&>(grad));
-}  // handover.cpp: a temporary nobody else holds becomes the first gradient without a copy
+}
 
 void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
   const Tensor seed_grad = checked_seed(root, seed);  // tape_errors.cpp: ones for a scalar
@@ -103,6 +102,7 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
   // Intermediate gradients describe one backward pass; clear any left from an earlier one.
   for (std::size_t i = 0; i <= last; ++i) records_[i].output.impl()->grad = Tensor();
   root.impl()->grad = seed_grad.detach().clone();
+  if (is_anomaly_detection_enabled()) anomaly::check_backwards(records_, last);  // anomaly.hpp
 
   // Once the gradient has flowed past a record, no later step can send its output another one
   // (only records after it read the output, and those are done): its inputs, its closure's saved
@@ -149,6 +149,5 @@ void Tape::clear() {
     }
   records_.clear();
 }
-
 
 }  // namespace tg

@@ -41,7 +41,7 @@ namespace {
 Tensor make_tensor(const char* op, const Shape& shape, DType dtype, bool zero_filled) {
   for (std::int64_t s : shape)
     if (s < 0) fail(op, "negative size in shape ", shape);
-  auto storage = new_storage(op, shape, dtype, zero_filled);  // bytes checked: storage.cpp
+  auto storage = storage_for(op, shape, dtype, zero_filled);  // bytes checked: storage.cpp
   auto impl = new_impl();
   impl->shape = shape;
   impl->numel = storage->bytes == 0 ? 0 : numel(shape);  // (0 x 2^62 would overflow the product)

@@ -120,7 +120,12 @@ double estimate_peak_bytes(const nn::ModelConfig& c, std::int64_t batch, int thr
                k = static_cast<double>(c.num_experts_per_tok);
   const double ffn_params =
       c.num_local_experts > 0 ? E * (3 * d * h + d) : (nn::is_gated(c.ffn) ? 3 : 2) * d * h;
-  const double ffn_per_token = c.num_local_experts > 0 ? k * (3 * h + 3 * d) + E : 2 * h;
+  // A dense FFN keeps its projections (2 of width h) for backward, and its hidden layer too
+  // unless it recomputes it (FFNMemory::Recompute); under Checkpoint, nothing but its input.
+  const double dense_ffn = c.ffn_memory == nn::FFNMemory::Keep        ? 3 * h
+                           : c.ffn_memory == nn::FFNMemory::Recompute ? 2 * h
+                                                                      : 0;
+  const double ffn_per_token = c.num_local_experts > 0 ? k * (3 * h + 3 * d) + E : dense_ffn;
   const double params = L * (4 * d * d + ffn_params) + 2 * V * d + T * d;
   const double per_token = L * (9 * d + ffn_per_token) + 3 * V + 2 * d;
   const double tokens = static_cast<double>(batch) * T;

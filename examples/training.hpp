@@ -63,8 +63,8 @@ double train_step(nn::Transformer& model, optim::Optimizer& opt, const tasks::Ba
 
 // About how many bytes of memory a training step of `batch` examples of
 // `config.max_position_embeddings` tokens needs at its peak, with AdamW, on `threads` threads
-// (train_transformer refuses what the machine cannot hold, and prints the figure; training.md
-// explains the terms).
+// with the FFNs keeping for backward what config.ffn_memory says (train_transformer refuses what
+// the machine cannot hold, and prints the figure; training.md explains the terms).
 double estimate_peak_bytes(const nn::ModelConfig& config, std::int64_t batch, int threads);
 
 }  // namespace tg::training

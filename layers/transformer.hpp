@@ -75,8 +75,8 @@ struct ModelConfig {
   double router_z_loss_coef = 0.0;
   DType dtype = float32;
   // What each block's FFN keeps for backward (layers/ffn.hpp): the plain formula by default;
-  // train_transformer, bench and compare_ffn ask for Recompute. The numbers are the same either
-  // way, so it is a choice of the run, not saved in config.json (like Hugging Face's
+  // train_transformer, bench and compare_ffn (fast floor) ask for Recompute. The numbers are the
+  // same either way, so it is a choice of the run, not saved in config.json (like Hugging Face's
   // gradient_checkpointing, which is not in its config either).
   FFNMemory ffn_memory = FFNMemory::Keep;
 

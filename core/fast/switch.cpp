@@ -1,4 +1,5 @@
-// core/fast/switch.cpp — the switch's flag, and the fast floor's memory for tensor.cpp.
+// core/fast/switch.cpp — the switch's flag, and the fast floor's memory for tensor.cpp and
+// storage.cpp.
 // See switch.hpp. The other entry points are defined beside their kernels: matmul.cpp,
 // attention.cpp, gated.cpp, activated_linear.cpp.
 #include "core/fast/switch.hpp"

@@ -47,7 +47,7 @@ class Scope {
 
 // ---- the entry points: each is the fast twin of the readable op named ----------------------
 
-// Memory (core/fast/memory_pool.cpp) for tensor.cpp's Storage: a pool of freed blocks.
+// Memory (core/fast/memory_pool.cpp) for storage.cpp's Storage: a pool of freed blocks.
 void* allocate(std::size_t bytes);
 void release(void* block, std::size_t bytes);
 // A TensorImpl and a Storage from per-thread free lists (core/fast/free_list.hpp).
@@ -68,7 +68,7 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act);
 Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, HalfOrder order);
 
 // The FFN's down projection of its activated hidden layer, recomputing the hidden layer in
-// backward instead of keeping it (layers/ffn.cpp's Memory::Recompute):
+// backward instead of keeping it (layers/ffn.cpp's FFNMemory::Recompute):
 // core/fast/activated_linear.hpp.
 Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, const Tensor& bias,
                         GateActivation act);

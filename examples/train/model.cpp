@@ -102,14 +102,12 @@ optim::AdamOptions adam_options(double lr) {
   return ao;
 }
 
-// The model's config as this program runs it: the FFN recomputes its hidden layer in backward
-// instead of keeping it (layers/ffn.hpp), one (tokens x h) tensor less per block, the same numbers.
+}  // namespace
+
 nn::ModelConfig recomputing_ffn(nn::ModelConfig c) {
   c.ffn_memory = nn::FFNMemory::Recompute;
   return c;
 }
-
-}  // namespace
 
 Run::Run(Options& o, const Data& data)
     : saved(o.run),

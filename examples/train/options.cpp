@@ -118,7 +118,8 @@ void new_model(cli::Flags& flags, Options& o, const std::string& task_name, bool
 
 // Memory: refuse a run that cannot fit in this machine (training.md, "Memory").
 void check_memory(const cli::Flags& flags, const Options& o) {
-  const double need = training::estimate_peak_bytes(o.run.config, o.batch, o.threads);
+  const double need =
+      training::estimate_peak_bytes(recomputing_ffn(o.run.config), o.batch, o.threads);
   const double have =
       static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
   if (have > 0 && need > have) {

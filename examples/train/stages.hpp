@@ -84,6 +84,10 @@ Options options(int argc, char** argv, bool exit_on_error = true);
 // A new model's config, from its flags (checked by options()): the one place the model flags
 // become nn::ModelConfig fields (model.cpp).
 nn::ModelConfig model_config(const cli::Flags& flags);
+// The model's config as this program runs it: the FFN recomputes its hidden layer in backward
+// instead of keeping it (layers/ffn.hpp), one (tokens x h) tensor less per block, the same
+// numbers. (Not saved: config.json holds what the model is, not how a run keeps its tape.)
+nn::ModelConfig recomputing_ffn(nn::ModelConfig c);
 bool heads_split_evenly(const nn::ModelConfig& c);  // d_model / heads whole and even
 // The sizes the data decides: the vocabulary, and how many tokens a sequence holds.
 void set_vocab(nn::ModelConfig& c, std::int64_t vocab);

@@ -119,3 +119,23 @@ TEST_CASE("anomaly detection names the op that first produced a NaN") {
   // Off (the default), nothing is checked.
   CHECK(std::isnan(log(scalar(-1.0)).item()));
 }
+
+TEST_CASE("anomaly detection turned on around backward() alone checks the backward pass") {
+  // PyTorch's habit: the forward runs unchecked, detection is switched on for backward only.
+  Tensor z = tensor({0.0, 4.0}, {}, float64).requires_grad_();
+  const Tensor y = sqrt(z) * tensor({0.0, 1.0}, {}, float64);
+  set_anomaly_detection(true);
+  CHECK_ERROR_STARTS([&] { y.sum().backward(); },
+                     "anomaly: the backward of 'sqrt' produced NaN in the gradient of an input of "
+                     "shape (2,)");
+  set_anomaly_detection(false);
+  current_tape().clear();
+  // And a forward recorded while it was on, differentiated after it is off, is not checked.
+  set_anomaly_detection(true);
+  Tensor w = tensor({0.0, 4.0}, {}, float64).requires_grad_();
+  const Tensor v = (sqrt(w) * tensor({0.0, 1.0}, {}, float64)).sum();
+  set_anomaly_detection(false);
+  v.backward();
+  CHECK(std::isnan(w.grad().at({0})));
+  current_tape().clear();
+}

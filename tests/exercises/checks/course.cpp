@@ -38,6 +38,9 @@ tg::nn::ModelConfig small_config(bool rope, tg::DType dtype) {
   c.rope = rope;
   c.bias = !rope;  // learned positions with biases: broadcast adds for ex02 to reduce
   c.dtype = dtype;
+  // As train_transformer runs it: the FFN recomputes its hidden layer on a tape of its own, so
+  // the learner's walk (ex19) also runs nested inside checkpoint's backward.
+  c.ffn_memory = tg::nn::FFNMemory::Recompute;
   return c;
 }
 }  // namespace
