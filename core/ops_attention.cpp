@@ -146,6 +146,7 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
         std::vector<double> gq(static_cast<std::size_t>(n.T * n.d)),
             gk(static_cast<std::size_t>(n.S * n.d)), gv(static_cast<std::size_t>(n.S * n.e)),
             dP(static_cast<std::size_t>(n.S));
+        // course ex12 begin: one problem's gradients from P and g: gq, gk, gv
         for (std::int64_t i = 0; i < n.T; ++i) {
           const double* p = P.data() + i * n.S;
           double row = 0;  // sum_j P_ij dP_ij
@@ -165,6 +166,7 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
               gv[j * n.e + c] += p[j] * pg[lo.at(m, i, c)];  // dv_j += P_ij g_i
           }
         }
+        // course ex12 end
         for (std::int64_t i = 0; i < n.T; ++i)
           for (std::int64_t c = 0; c < n.d; ++c)
             dq.data<T>()[lq.at(m, i, c)] = static_cast<T>(gq[i * n.d + c]);

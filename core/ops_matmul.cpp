@@ -91,8 +91,10 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
                       course::checked("matmul_backward (ex03)", "db", d.db, b.shape(), b.dtype()));
       return;
     }
+    // course ex03 begin: the product's backward, dA and dB from dC
     if (a.requires_grad()) accumulate_grad(a, batched_product(g, b, false, true));  // dC · B^T
     if (b.requires_grad()) accumulate_grad(b, batched_product(a, g, true, false));  // A^T · dC
+    // course ex03 end
   });
 }
 
@@ -135,10 +137,12 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
       if (bias.defined()) accumulate_grad(bias, g2);  // summed over rows by sum_to_shape (ex02)
       return;
     }
+    // course ex03 begin: the same for y = x W^T: dx and dW from dy
     if (x.requires_grad())  // dx = g W: (N,out)(out,in)
       accumulate_grad(x, batched_product(g2, weight, false, false, &x.shape()));
     if (weight.requires_grad())  // dW = g^T x: (out,N)(N,in)
       accumulate_grad(weight, batched_product(g2, x.reshape({rows, in}), true, false));
+    // course ex03 end
     if (bias.defined() && bias.requires_grad()) accumulate_grad(bias, sum(g2, 0));  // sum of rows
   });
 }

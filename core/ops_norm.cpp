@@ -54,6 +54,7 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
       accumulate_grad(weight, course::checked(piece, "dweight", mine.dweight, {d}, x.dtype()));
       return;
     }
+    // course ex09 begin: RMSNorm's backward, dx and dweight from dy
     Tensor dx = empty(x.shape(), x.dtype()), dw = empty({d}, x.dtype());
     dispatch(x.dtype(), [&](auto zero) {
       using T = decltype(zero);
@@ -75,6 +76,7 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
     });
     accumulate_grad(x, std::move(dx));
     accumulate_grad(weight, std::move(dw));
+    // course ex09 end
   });
 }
 

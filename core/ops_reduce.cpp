@@ -167,12 +167,14 @@ Tensor sum_to_shape(const Tensor& grad, const Shape& shape) {
   if (course::engine().reduce_to)  // the learner's reduction (ex02), when the course put it in
     return course::checked("reduce_to (ex02)", "result", course::engine().reduce_to(grad, shape),
                            shape, grad.dtype());
+  // course ex02 begin: sum a broadcast gradient down to `shape`
   Tensor out = zeros(shape, grad.dtype());
   dispatch(grad.dtype(), [&](auto zero) {
     using T = decltype(zero);
     kernels::sum_to(grad.data<T>(), grad.shape(), out.data<T>(), shape);
   });
   return out;
+  // course ex02 end
 }
 
 }  // namespace tg

@@ -130,6 +130,7 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& targ
         if (course::engine().cross_entropy_grad)  // the learner's (ex08)
           return accumulate_grad(
               logits, learner_cross_entropy_grad(logits, targets, ignore_index, g.item()));
+        // course ex08 begin: cross-entropy's gradient, d loss / d logits
         // d loss / d logits[n, c] = (softmax[n, c] - [c == t_n]) / count, and 0 on
         // ignored rows.
         Tensor d = empty(z.shape(), z.dtype());
@@ -147,6 +148,7 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& targ
             }
         });
         accumulate_grad(logits, std::move(d));
+        // course ex08 end
       });
 }
 

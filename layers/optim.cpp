@@ -125,6 +125,7 @@ void Adam::step() {
       }
       double* mp = m.data();
       double* vp = v.data();
+      // course ex11 begin: one Adam (and AdamW) step on every element
       for_elements(p, [=](std::size_t i, double& w, double g) {
         if (decoupled)
           w -= rate * decay * w;  // AdamW: shrink the weight itself
@@ -134,6 +135,7 @@ void Adam::step() {
         vp[i] = beta2 * vp[i] + (1 - beta2) * g * g;
         w -= rate * (mp[i] / correction1) / (std::sqrt(vp[i] / correction2) + eps);
       });
+      // course ex11 end
     }
   }
 }

@@ -15,7 +15,8 @@
 //
 // The quote is the file's first line containing the text after "|", down to the first later
 // line that closes it at the same indentation ("}" or "};"), or that line alone if it ends
-// with ";" (a declaration).
+// with ";" (a declaration). A course piece is quoted by its marker, "| // course ex19 begin":
+// the region down to its "// course ex19 end".
 //
 // A page shows a program's output with a marker naming the command (a program in BIN, the
 // build's bin/ folder, and its flags), then a ```text block:
@@ -52,7 +53,17 @@ std::vector<std::string> extract(const std::vector<std::string>& file, const std
     if (file[i].find(start) == std::string::npos) continue;
     const std::string indent = file[i].substr(0, file[i].find_first_not_of(' '));
     std::vector<std::string> region{file[i]};
-    if (trim(file[i]).back() == ';') return region;
+    // A course piece's region: from "// course exNN begin" down to "// course exNN end".
+    const std::string t = trim(file[i]);
+    if (t.rfind("// course ex", 0) == 0 && t.find(" begin") != std::string::npos) {
+      const std::string end = t.substr(0, t.find(" begin")) + " end";
+      for (std::size_t j = i + 1; j < file.size(); ++j) {
+        region.push_back(file[j]);
+        if (trim(file[j]) == end) return region;
+      }
+      return {};
+    }
+    if (t.back() == ';') return region;
     for (std::size_t j = i + 1; j < file.size(); ++j) {
       region.push_back(file[j]);
       if (file[j] == indent + "}" || file[j] == indent + "};") return region;

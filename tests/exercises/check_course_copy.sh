@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The learner's copy of the engine (tests/exercises/course_copy.cpp):
+# - a copy with no piece taken equals the engine byte for byte;
+# - taking every piece puts a stub in every region, and status says "to write" for each;
+# - what the learner writes in a region survives taking more pieces and a refresh;
+# - a piece the engine does not mark, and a bad command, are refused (exit 2).
+#   check_course_copy.sh COURSE_COPY SOURCE_DIR WORK_DIR
+set -u
+tool=$1 root=$2 work=$3
+failures=0
+fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
+rm -rf "$work"
+
+"$tool" "$root" "$work/plain" copy || fail "copy exited $?"
+count=0
+while IFS= read -r -d '' f; do
+  rel=${f#"$work/plain/"}
+  cmp -s "$f" "$root/$rel" || fail "$rel: the untouched copy differs from the engine"
+  count=$((count + 1))
+done < <(find "$work/plain" -type f -print0)
+[ "$count" -gt 0 ] || fail "copy wrote no file"
+echo "ok: $count files copied byte for byte"
+
+pieces=$("$tool" "$root" "$work/all" status | awk '{print $1}')
+[ -n "$pieces" ] || fail "the engine marks no piece"
+# shellcheck disable=SC2086
+"$tool" "$root" "$work/all" take $pieces || fail "take exited $?"
+status=$("$tool" "$root" "$work/all" status)
+echo "$status"
+while read -r piece rest; do
+  [[ $rest == "to write"* ]] || fail "$piece after take: '$rest', expected 'to write'"
+done <<<"$status"
+
+# The learner writes ex02 (any text differing from the stub), then takes it again and refreshes.
+file=$(grep -rl "// course ex02 begin" "$work/all")
+sed -i '/\/\/ course ex02 begin/a\  // my own reduction' "$file"
+"$tool" "$root" "$work/all" take ex02 || fail "take again exited $?"
+"$tool" "$root" "$work/all" refresh || fail "refresh exited $?"
+grep -q "// my own reduction" "$file" || fail "the learner's ex02 was overwritten"
+"$tool" "$root" "$work/all" status | grep -q "^ex02  written" || fail "ex02 not reported written"
+
+"$tool" "$root" "$work/all" take ex99 >/dev/null 2>&1
+[ $? -eq 2 ] || fail "an unknown piece was not refused with exit 2"
+"$tool" "$root" "$work/all" frobnicate >/dev/null 2>&1
+[ $? -eq 2 ] || fail "an unknown command was not refused with exit 2"
+exit $((failures > 0))
