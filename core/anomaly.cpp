@@ -47,28 +47,47 @@ void anomaly::check_output(const char* op, const std::vector<Tensor>& inputs,
        shapes, ")");
 }
 
+namespace {
+// A record's backward function, wrapped: after it runs, the gradients of the record's inputs are
+// checked for NaN. A named type, so that a record already wrapped (a graph walked again with
+// retain_graph) is recognised and not wrapped twice.
+struct CheckedBackward {
+  const char* op;
+  std::vector<Tensor> inputs;
+  BackwardFn backward;
+
+  void operator()(Tensor&& g) const {
+    const bool outer = running_backward;  // a checkpoint's backward runs a backward inside one
+    running_backward = true;
+    try {
+      backward(Tensor(g));  // a handle of its own: g is read again below
+    } catch (...) {
+      running_backward = outer;
+      throw;
+    }
+    running_backward = outer;
+    for (const Tensor& in : inputs)
+      if (in.requires_grad() && in.grad().defined() && has_nan(in.grad()) && !has_nan(g))
+        fail("anomaly", "the backward of '", op,
+             "' produced NaN in the gradient of an input of shape ", in.shape(),
+             " from a finite output gradient");
+  }
+};
+}  // namespace
+
 void anomaly::check_backwards(std::vector<Record>& records, std::size_t last) {
   for (std::size_t i = 0; i <= last && i < records.size(); ++i) {
     Record& rec = records[i];
-    if (!rec.backward) continue;  // released
-    rec.backward = [op = rec.op, inputs = rec.inputs, backward = std::move(rec.backward)](
-                       Tensor&& g) {
-      const bool outer = running_backward;  // a checkpoint's backward runs a backward inside one
-      running_backward = true;
-      try {
-        backward(Tensor(g));  // a handle of its own: g is read again below
-      } catch (...) {
-        running_backward = outer;
-        throw;
-      }
-      running_backward = outer;
-      for (const Tensor& in : inputs)
-        if (in.requires_grad() && in.grad().defined() && has_nan(in.grad()) && !has_nan(g))
-          fail("anomaly", "the backward of '", op,
-               "' produced NaN in the gradient of an input of shape ", in.shape(),
-               " from a finite output gradient");
-    };
+    if (!rec.backward || rec.backward.target<CheckedBackward>()) continue;  // released, or done
+    rec.backward = CheckedBackward{rec.op, rec.inputs, std::move(rec.backward)};
   }
+}
+
+int anomaly::check_depth(const BackwardFn& backward) {
+  int depth = 0;
+  const BackwardFn* f = &backward;
+  while (const auto* checked = f->target<CheckedBackward>()) ++depth, f = &checked->backward;
+  return depth;
 }
 
 }  // namespace tg

@@ -28,7 +28,11 @@ void check_output(const char* op, const std::vector<Tensor>& inputs, const Tenso
 // Wraps the backward function of records[0 .. last] so that after it runs the gradients of its
 // inputs are checked for NaN (throws "anomaly: the backward of 'op' produced NaN ..." when the
 // output gradient was finite). Called by Tape::backward while detection is on.
+// A record already wrapped (a graph walked again with retain_graph) is not wrapped again.
 void check_backwards(std::vector<Record>& records, std::size_t last);
+// How many checks wrap `backward` (0 or 1; more would check one backward several times). For
+// the tests.
+int check_depth(const BackwardFn& backward);
 }  // namespace anomaly
 
 }  // namespace tg

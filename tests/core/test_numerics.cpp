@@ -138,4 +138,16 @@ TEST_CASE("anomaly detection turned on around backward() alone checks the backwa
   v.backward();
   CHECK(std::isnan(w.grad().at({0})));
   current_tape().clear();
+  // A graph walked again with retain_graph is checked each time, its records wrapped once: the
+  // record's backward is the checked one, not a checked one inside another.
+  set_anomaly_detection(true);
+  Tensor u = tensor({1.0, 4.0}, {}, float64).requires_grad_();
+  const Tensor r = sqrt(u).sum();
+  for (int pass = 0; pass < 3; ++pass) r.backward(Tensor(), true);
+  CHECK(u.grad().at({1}) == doctest::Approx(3 * 0.25));
+  set_anomaly_detection(false);
+  const Record& sqrt_record = current_tape().records().front();
+  CHECK(std::string(sqrt_record.op) == "sqrt");
+  CHECK(anomaly::check_depth(sqrt_record.backward) == 1);
+  current_tape().clear();
 }
