@@ -12,6 +12,12 @@ namespace tg::nn {
 
 namespace {
 
+// The hidden layer with dropout's mask applied (mask undefined: no dropout). The mask is drawn
+// once per forward (FFN::dropout_mask_for), so a recomputation uses the same one.
+Tensor dropped(const Tensor& h, const Tensor& mask) {
+  return mask.defined() ? h * mask : h;
+}
+
 // The FFN kinds, one row each and nowhere else: the name (for flags and configs), whether the
 // hidden layer is gated, and the activation (a kind of core/activation_math.hpp's table).
 struct KindInfo {
@@ -134,7 +140,7 @@ Tensor FFN::forward(const Tensor& x) {
   const Tensor mask = dropout_mask_for(x);
   if (options_.memory != FFNMemory::Keep) return forward_saving_memory(x, mask);
   const Tensor h = hidden(x);
-  return down_proj->forward(mask.defined() ? h * mask : h);
+  return down_proj->forward(dropped(h, mask));
 }
 
 Tensor FFN::dropout_mask_for(const Tensor& x) {
@@ -151,7 +157,7 @@ Tensor FFN::forward_saving_memory(const Tensor& x, const Tensor& mask) {
   return checkpoint(
       [this, mask](const std::vector<Tensor>& in) {
         const Tensor h = hidden(in[0]);
-        return down_proj->forward(mask.defined() ? h * mask : h);
+        return down_proj->forward(dropped(h, mask));
       },
       {x}, parameters());
 }
@@ -170,7 +176,7 @@ Tensor FFN::down_recomputing_hidden(const Tensor& x, const Tensor& mask) const {
     return checkpoint(
         [w, bias, act, mask](const std::vector<Tensor>& in) {
           const Tensor h = gated_halves(in[0], act, -1, HalfOrder::GateFirst);
-          return linear(mask.defined() ? h * mask : h, w, bias);
+          return linear(dropped(h, mask), w, bias);
         },
         {gate_up_proj->forward(x)}, down_proj->parameters());
   }
@@ -181,7 +187,7 @@ Tensor FFN::down_recomputing_hidden(const Tensor& x, const Tensor& mask) const {
   return checkpoint(
       [w, bias, act, mask, is_gated](const std::vector<Tensor>& in) {
         const Tensor h = is_gated ? gated(in[0], in[1], act) : gate_activation_op(act, in[0]);
-        return linear(mask.defined() ? h * mask : h, w, bias);
+        return linear(dropped(h, mask), w, bias);
       },
       is_gated ? std::vector<Tensor>{a, b} : std::vector<Tensor>{a}, down_proj->parameters());
 }
