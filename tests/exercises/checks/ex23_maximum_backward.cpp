@@ -8,7 +8,7 @@ TEST_SUITE("ex23") {
     const auto [ea, eb] = ex::maximum_backward(-4.0, 0.5, 2.5);
     check_close("(da, db) for a > b, then a < b", {da, db, ea, eb}, {2.5, 0.0, 0.0, 2.5}, 0);
   }
-  TEST_CASE("ex23: maximum_backward splits a tie half and half, as the tape does") {
+  TEST_CASE("ex23: maximum_backward splits a tie half and half as the tape does") {
     const Tensor a = tensor({1.0, 2.0, 3.0}, {}, float64).requires_grad_();
     const Tensor b = tensor({1.0, 5.0, 3.0}, {}, float64).requires_grad_();
     maximum(a, b).backward(tensor({4.0, 4.0, -2.0}, {}, float64));
