@@ -85,13 +85,22 @@ void generate(const trainer::Options& o, const trainer::Data& data, trainer::Run
 
 }  // namespace
 
+#ifdef TAPEGRAD_COURSE_COPY_BUILD
+constexpr bool kCourseCopy = true;  // train_transformer_mine (tests/exercises/CMakeLists.txt)
+#else
+constexpr bool kCourseCopy = false;
+#endif
+
 int main(int argc, char** argv) {
-  // The fast floor (docs/performance.md; --reference turns it off), except in the course's build
-  // of this program, train_transformer_course: its engine runs the exercise files (core/course.hpp)
-  // on the readable floor.
+  // The fast floor (docs/performance.md; --reference turns it off), except in the course's builds
+  // of this program, which run on the readable floor, where the learner's code is:
+  // train_transformer_course (the exercise files, core/course.hpp) and train_transformer_mine (a
+  // copy of the engine, docs/course.md).
   if (tg::course::installed())
     std::printf("engine: the course's, running the exercises in %s\n",
                 tg::course::engine().source.c_str());
+  else if (kCourseCopy)
+    std::printf("engine: your copy, on the readable floor\n");
   else
     tg::fast::enable();
   // First, so that Ctrl-C while a file opens stops the program cleanly (interrupt.hpp).

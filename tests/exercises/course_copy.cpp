@@ -17,6 +17,9 @@
 //   course_copy ROOT WORK copy           every marked file into WORK, no piece taken (a copy
 //                                        of a file nobody edited equals the engine's, byte for
 //                                        byte)
+//   course_copy ROOT WORK write exNN FILE  FILE's text in every region of exNN, as if the
+//                                        learner had written it (the course's tests of
+//                                        deliberate mistakes use it)
 //
 // Regenerating never overwrites what the learner wrote: a region of WORK whose text differs
 // from the engine's is kept as it is, whatever the command. Everything outside the regions is
@@ -161,13 +164,17 @@ std::vector<fs::path> engine_files(const fs::path& root) {
   return files;
 }
 
-// The stub of a piece, indented like its begin marker.
-std::vector<std::string> stub_of(const fs::path& root, const Region& r) {
-  const fs::path path = root / "tests/exercises/stubs" / (r.piece + ".txt");
+// A text file's lines, indented like a region's begin marker.
+std::vector<std::string> indented(const fs::path& path, const Region& r) {
   std::vector<std::string> lines;
   for (const std::string& line : read_text(path).lines)
     lines.push_back(line.empty() ? line : r.indent + line);
   return lines;
+}
+
+// The stub of a piece, indented like its begin marker.
+std::vector<std::string> stub_of(const fs::path& root, const Region& r) {
+  return indented(root / "tests/exercises/stubs" / (r.piece + ".txt"), r);
 }
 
 enum class State { Engine, ToWrite, Written };
@@ -242,6 +249,25 @@ int run(const std::vector<std::string>& args) {
     }
     return 0;
   }
+  if (command == "write") {
+    if (args.size() != 5) throw std::invalid_argument("write takes a piece and a file");
+    const std::string piece = args[3];
+    if (!pieces.count(piece)) throw std::invalid_argument("no piece '" + piece + "'");
+    for (const fs::path& f : pieces[piece]) {
+      Text t = merged(root, work, f, {});
+      const std::vector<Region> rs = regions_of(t, (work / f).string());
+      for (std::size_t k = rs.size(); k-- > 0;) {  // from the last, so earlier lines stay put
+        if (rs[k].piece != piece) continue;
+        const std::vector<std::string> text = indented(args[4], rs[k]);
+        t.lines.erase(t.lines.begin() + static_cast<std::ptrdiff_t>(rs[k].first),
+                      t.lines.begin() + static_cast<std::ptrdiff_t>(rs[k].last));
+        t.lines.insert(t.lines.begin() + static_cast<std::ptrdiff_t>(rs[k].first), text.begin(),
+                       text.end());
+      }
+      write_text(work / f, t);
+    }
+    return 0;
+  }
   if (command == "status") {
     if (args.size() != 3) throw std::invalid_argument("status takes no pieces");
     for (const auto& [piece, where] : pieces) {
@@ -267,7 +293,7 @@ int run(const std::vector<std::string>& args) {
     }
     return 0;
   }
-  throw std::invalid_argument("unknown command '" + command + "' (take, status, refresh, copy)");
+  throw std::invalid_argument("unknown command '" + command + "' (take, status, refresh, copy, write)");
 }
 
 }  // namespace
@@ -277,7 +303,8 @@ int main(int argc, char** argv) {
     return run(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const std::invalid_argument& e) {
     std::cerr << "course_copy: " << e.what()
-              << "\nusage: course_copy ROOT WORK take exNN... | status | refresh | copy\n";
+              << "\nusage: course_copy ROOT WORK take exNN... | status | refresh | copy"
+                 " | write exNN FILE\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "course_copy: " << e.what() << "\n";

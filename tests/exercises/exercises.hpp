@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/random.hpp"
@@ -206,5 +207,18 @@ struct CombineGrads {
 };
 CombineGrads moe_combine_backward(const Tensor& logits, const Tensor& experts,
                                   const Tensor& grad_out);
+
+// ex21 — softmax's backward on its own: y = softmax(x) of one row, g = dL/dy; return dL/dx,
+// from y and g alone (no x, no exp).
+std::vector<double> softmax_backward(const std::vector<double>& y, const std::vector<double>& g);
+
+// ex22 — log_softmax's backward: z = log_softmax(x) of one row, g = dL/dz; return dL/dx, from z
+// and g alone. It must stay finite and exact for logits far apart (z of -1000 and less).
+std::vector<double> log_softmax_backward(const std::vector<double>& z,
+                                         const std::vector<double>& g);
+
+// ex23 — the backward of maximum(a, b) for one pair: given g = dL/dmax, return (dL/da, dL/db).
+// Where a == b the derivative does not exist; split g half and half, as PyTorch does.
+std::pair<double, double> maximum_backward(double a, double b, double g);
 
 }  // namespace ex
