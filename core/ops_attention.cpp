@@ -25,7 +25,6 @@
 #include <limits>
 #include <vector>
 
-#include "core/course.hpp"
 #include "core/error.hpp"
 #include "core/fast/switch.hpp"
 #include "core/ops.hpp"
@@ -72,41 +71,6 @@ std::vector<double> attention_weights(const T* q, const T* k, const AttentionSha
   return P;
 }
 
-// The course's seam (core/course.hpp): the learner's ex12 differentiates one causal head, so each
-// problem m is copied out as (T, d) tensors, handed over, and its gradients copied back in place.
-void learner_attention_backward(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& g,
-                                const AttentionShape& n) {
-  const Layout l{n.heads, n.T, n.d};  // q, k, v and g share it: causal, S = T, e = d
-  Tensor dq = empty(q.shape(), q.dtype()), dk = empty(k.shape(), k.dtype()),
-         dv = empty(v.shape(), v.dtype());
-  dispatch(q.dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    auto problem = [&](const Tensor& t, std::int64_t m) {  // problem m of t, as (T, d)
-      Tensor out = empty({n.T, n.d}, t.dtype());
-      for (std::int64_t r = 0; r < n.T; ++r)
-        for (std::int64_t c = 0; c < n.d; ++c)
-          out.data<T>()[r * n.d + c] = t.data<T>()[l.at(m, r, c)];
-      return out;
-    };
-    auto put_back = [&](const Tensor& mine, const char* what, Tensor& into, std::int64_t m) {
-      course::checked("attention_backward (ex12)", what, mine, {n.T, n.d}, into.dtype());
-      for (std::int64_t r = 0; r < n.T; ++r)
-        for (std::int64_t c = 0; c < n.d; ++c)
-          into.data<T>()[l.at(m, r, c)] = mine.data<T>()[r * n.d + c];
-    };
-    for (std::int64_t m = 0; m < n.G; ++m) {
-      const course::AttentionGrads mine = course::engine().attention_backward(
-          problem(q, m), problem(k, m), problem(v, m), problem(g, m));
-      put_back(mine.dq, "dq", dq, m);
-      put_back(mine.dk, "dk", dk, m);
-      put_back(mine.dv, "dv", dv, m);
-    }
-  });
-  accumulate_grad(q, std::move(dq));
-  accumulate_grad(k, std::move(dk));
-  accumulate_grad(v, std::move(dv));
-}
-
 // The op, on the readable floor: one problem after another.
 Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor& v,
                  const AttentionShape& n) {
@@ -130,8 +94,6 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
     }
   });
   return record(op, {q, k, v}, out, [q, k, v, n](const Tensor& g) {
-    if (course::engine().attention_backward && n.causal && n.S == n.T && n.e == n.d)
-      return learner_attention_backward(q, k, v, g, n);  // the learner's (ex12)
     const Layout lq{n.heads, n.T, n.d}, lk{n.heads, n.S, n.d}, lv{n.heads, n.S, n.e},
         lo{n.heads, n.T, n.e};
     const double scale = 1.0 / std::sqrt(static_cast<double>(n.d));

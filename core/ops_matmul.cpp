@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "core/course.hpp"
 #include "core/error.hpp"
 #include "core/fast/switch.hpp"
 #include "core/gemm.hpp"
@@ -83,14 +82,6 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
            k, ": ", a.size(-k), " vs ", b.size(-k), ")");
   Tensor out = batched_product(a, b, false, false);
   return record("matmul", {a, b}, out, [a, b](const Tensor& g) {
-    if (course::engine().matmul_backward && a.dim() == 2 && b.dim() == 2) {  // the learner's (ex03)
-      const course::ProductGrads d = course::engine().matmul_backward(a, b, g);
-      accumulate_grad(a,
-                      course::checked("matmul_backward (ex03)", "da", d.da, a.shape(), a.dtype()));
-      accumulate_grad(b,
-                      course::checked("matmul_backward (ex03)", "db", d.db, b.shape(), b.dtype()));
-      return;
-    }
     // course ex03 begin: the product's backward, dA and dB from dC
     if (a.requires_grad()) accumulate_grad(a, batched_product(g, b, false, true));  // dC · B^T
     if (b.requires_grad()) accumulate_grad(b, batched_product(a, g, true, false));  // A^T · dC
@@ -126,17 +117,6 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   if (bias.defined()) inputs.push_back(bias);
   return record("linear", inputs, y, [x, weight, bias, rows, in, out](const Tensor& g) {
     const Tensor g2 = g.reshape({rows, out});
-    if (course::engine().matmul_backward) {  // the learner's (ex03): y = x W^T is A B, B = W^T
-      const course::ProductGrads d =
-          course::engine().matmul_backward(x.reshape({rows, in}), transpose(weight, 0, 1), g2);
-      const char* piece = "matmul_backward (ex03)";
-      accumulate_grad(x,
-                      course::checked(piece, "da", d.da, {rows, in}, x.dtype()).reshape(x.shape()));
-      accumulate_grad(weight,  // dW = (dB)^T
-                      transpose(course::checked(piece, "db", d.db, {in, out}, x.dtype()), 0, 1));
-      if (bias.defined()) accumulate_grad(bias, g2);  // summed over rows by sum_to_shape (ex02)
-      return;
-    }
     // course ex03 begin: the same for y = x W^T: dx and dW from dy
     if (x.requires_grad())  // dx = g W: (N,out)(out,in)
       accumulate_grad(x, batched_product(g2, weight, false, false, &x.shape()));

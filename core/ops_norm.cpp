@@ -5,7 +5,6 @@
 #include <cmath>
 #include <vector>
 
-#include "core/course.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
@@ -45,15 +44,6 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
     }
   });
   return record("rms_norm", {x, weight}, y, [x, weight, inv_r, d, rows, eps](const Tensor& g) {
-    if (course::engine().rms_norm_backward) {  // the learner's (ex09), on the rows as (N, d)
-      const char* piece = "rms_norm_backward (ex09)";
-      const course::NormGrads mine = course::engine().rms_norm_backward(
-          x.reshape({rows, d}), weight, eps, g.reshape({rows, d}));
-      accumulate_grad(
-          x, course::checked(piece, "dx", mine.dx, {rows, d}, x.dtype()).reshape(x.shape()));
-      accumulate_grad(weight, course::checked(piece, "dweight", mine.dweight, {d}, x.dtype()));
-      return;
-    }
     // course ex09 begin: RMSNorm's backward, dx and dweight from dy
     Tensor dx = empty(x.shape(), x.dtype()), dw = empty({d}, x.dtype());
     dispatch(x.dtype(), [&](auto zero) {

@@ -11,7 +11,6 @@
 // Cross-entropy with target t is -z_t, so its gradient per row is (y - onehot(t)) / count.
 #include <cmath>
 
-#include "core/course.hpp"
 #include "core/error.hpp"
 #include "core/kernels.hpp"
 #include "core/ops.hpp"
@@ -70,33 +69,6 @@ Tensor log_softmax(const Tensor& x, std::int64_t axis) {
   });
 }
 
-namespace {
-// The course's seam (core/course.hpp): the learner's ex08 computes the gradient of the mean loss
-// over the rows it is given, so it gets the rows that count (targets other than ignore_index);
-// ignored rows get 0, and the result is scaled by the loss's own gradient g.
-Tensor learner_cross_entropy_grad(const Tensor& logits, const std::vector<std::int64_t>& targets,
-                                  std::int64_t ignore_index, double g) {
-  std::vector<std::int64_t> rows, kept;
-  for (std::size_t n = 0; n < targets.size(); ++n)
-    if (targets[n] != ignore_index)
-      rows.push_back(static_cast<std::int64_t>(n)), kept.push_back(targets[n]);
-  const std::int64_t C = logits.size(1), N = static_cast<std::int64_t>(rows.size());
-  const Tensor mine = course::checked(
-      "cross_entropy_grad (ex08)", "gradient",
-      course::engine().cross_entropy_grad(index_select(logits.detach(), 0, rows), kept), {N, C},
-      logits.dtype());
-  Tensor d = zeros(logits.shape(), logits.dtype());
-  dispatch(d.dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    for (std::int64_t r = 0; r < N; ++r)
-      for (std::int64_t c = 0; c < C; ++c)
-        d.data<T>()[rows[static_cast<std::size_t>(r)] * C + c] =
-            static_cast<T>(mine.data<T>()[r * C + c] * g);
-  });
-  return d;
-}
-}  // namespace
-
 Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& targets,
                      std::int64_t ignore_index) {
   if (logits.dim() != 2)
@@ -127,9 +99,6 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& targ
   });
   return record(
       "cross_entropy", {logits}, loss, [logits, z, targets, ignore_index, count](const Tensor& g) {
-        if (course::engine().cross_entropy_grad)  // the learner's (ex08)
-          return accumulate_grad(
-              logits, learner_cross_entropy_grad(logits, targets, ignore_index, g.item()));
         // course ex08 begin: cross-entropy's gradient, d loss / d logits
         // d loss / d logits[n, c] = (softmax[n, c] - [c == t_n]) / count, and 0 on
         // ignored rows.

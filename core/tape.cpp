@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "core/anomaly.hpp"
-#include "core/course.hpp"
 #include "core/error.hpp"
 #include "core/handover.hpp"
 #include "core/leaf_locks.hpp"
@@ -114,20 +113,14 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
     done.output = Tensor();
   };
   try {
-    if (course::engine().backward_walk) {  // the learner's walk (ex19), when the course put it in
-      course::engine().backward_walk(records_, last, [&](std::size_t i) {
-        if (!retain_graph) release(records_[i]);
-      });
-    } else {
-      // course ex19 begin: the backward walk
-      for (std::size_t i = last + 1; i-- > 0;) {
-        Record& rec = records_[i];
-        if (!rec.output.impl()->grad.defined()) continue;  // no path from this record to the root
-        rec.backward(take_gradient(rec, retain_graph));  // the output's gradient (handover.hpp)
-        if (!retain_graph) release(records_[i]);  // looked up again: a backward may add records
-      }
-      // course ex19 end
+    // course ex19 begin: the backward walk
+    for (std::size_t i = last + 1; i-- > 0;) {
+      Record& rec = records_[i];
+      if (!rec.output.impl()->grad.defined()) continue;  // no path from this record to the root
+      rec.backward(take_gradient(rec, retain_graph));  // the output's gradient (handover.hpp)
+      if (!retain_graph) release(records_[i]);  // looked up again: a backward may add records
     }
+    // course ex19 end
   } catch (...) {
     drop_emptied();  // even after an error, every record on the tape still has its output
     throw;

@@ -5,7 +5,6 @@
 #pragma once
 
 #include "core/anomaly.hpp"
-#include "core/course.hpp"
 #include "core/dtype.hpp"
 #include "core/error.hpp"
 #include "core/fast/switch.hpp"

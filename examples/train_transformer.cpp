@@ -92,14 +92,10 @@ constexpr bool kCourseCopy = false;
 #endif
 
 int main(int argc, char** argv) {
-  // The fast floor (docs/performance.md; --reference turns it off), except in the course's builds
-  // of this program, which run on the readable floor, where the learner's code is:
-  // train_transformer_course (the exercise files, core/course.hpp) and train_transformer_mine (a
-  // copy of the engine, docs/course.md).
-  if (tg::course::installed())
-    std::printf("engine: the course's, running the exercises in %s\n",
-                tg::course::engine().source.c_str());
-  else if (kCourseCopy)
+  // The fast floor (docs/performance.md; --reference turns it off), except in the course's build
+  // of this program, train_transformer_mine, which links the learner's copy of the engine
+  // (docs/course.md): it runs on the readable floor, where the learner's pieces are.
+  if (kCourseCopy)
     std::printf("engine: your copy, on the readable floor\n");
   else
     tg::fast::enable();

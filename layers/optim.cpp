@@ -5,7 +5,6 @@
 #include <cmath>
 #include <numbers>
 
-#include "core/course.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
@@ -113,16 +112,6 @@ void Adam::step() {
       const double rate = lr, decay = group.weight_decay, beta1 = o_.beta1, beta2 = o_.beta2,
                    eps = o_.eps;
       const bool decoupled = decoupled_;
-      if (decoupled && course::engine().adamw_step) {  // the learner's step (ex11), in double
-        std::vector<double> w = p.to_vector(), g = p.grad().to_vector();
-        course::engine().adamw_step(w, g, m, v, static_cast<std::int64_t>(t),
-                                    {rate, beta1, beta2, eps, decay});
-        if (w.size() != m.size() || m.size() != v.size() || v.size() != g.size())
-          fail("adamw_step (ex11)", "w, m and v must keep their ", g.size(), " elements, got ",
-               w.size(), ", ", m.size(), " and ", v.size());
-        for_elements(p, [&](std::size_t i, double& value, double) { value = w[i]; });
-        continue;
-      }
       double* mp = m.data();
       double* vp = v.data();
       // course ex11 begin: one Adam (and AdamW) step on every element

@@ -60,7 +60,7 @@ inline std::string likely_cause(const std::vector<std::int64_t>& shape,
     if (seen++ == 0) ratio = r;
     constant = std::abs(r - ratio) <= 1e-6 * std::abs(ratio);
   }
-  if (constant && seen > 0) {
+  if (constant && seen > 1) {  // one element alone shows no pattern
     if (std::abs(ratio + 1) < 1e-9) return "every element has the wrong sign";
     const double big = std::abs(ratio) >= 1 ? ratio : 1 / ratio;
     const double n = std::round(std::abs(big));
@@ -102,8 +102,13 @@ inline std::string diagnose(const std::string& piece, const std::string& tensor,
       if (s != 1) squeezed_got.push_back(s);
     for (std::int64_t s : want_shape)
       if (s != 1) squeezed_want.push_back(s);
+    bool kept_ones = got_shape.size() == want_shape.size();  // sizes equal, or 1 expected
+    for (std::size_t k = 0; kept_ones && k < got_shape.size(); ++k)
+      kept_ones = got_shape[k] == want_shape[k] || want_shape[k] == 1;
     if (got_shape.size() == 2 && reversed == want_shape)
       why = ": transposed?";
+    else if (kept_ones)
+      why = ": an axis of size 1 in the expected shape was not summed over?";
     else if (squeezed_got == squeezed_want)
       why = got_shape.size() > want_shape.size() ? ": size-1 axes left in?"
                                                  : ": size-1 axes dropped?";

@@ -3,10 +3,10 @@
 // and has the hints.
 //
 // The short loop: compile your learner/exNN file alone and run its checks (seconds):
-//   cmake --build build --target ex03
+//   cmake --build build --target ex05
 // All of them at once, built against your files:
 //   cmake -S . -B build -DTAPEGRAD_LEARNER=ON && cmake --build build -j 2
-//   ctest --test-dir build -L ex03 --output-on-failure
+//   ctest --test-dir build -L ex05 --output-on-failure
 // Without the option the same checks run against the reference solutions (solutions/), which
 // proves the checks pass; the default build also proves each check fails on the untouched stubs.
 #pragma once
@@ -78,16 +78,9 @@ Value tanh(const Value& x);
 // backward accumulates g * b into a and g * a into b.
 Tensor times(const Tensor& a, const Tensor& b);
 
-// ex02 — reducing a broadcast gradient. `grad` has the broadcast shape of an op's output; return
-// it summed down to `shape` (the shape of the input that was broadcast).
-Tensor reduce_to(const Tensor& grad, const Shape& shape);
-
-// ex03 — matmul's backward. For C = A B with A (M, K), B (K, N) and dL/dC = grad_out (M, N),
-// return dL/dA and dL/dB.
-struct MatmulGrads {
-  Tensor da, db;
-};
-MatmulGrads matmul_backward(const Tensor& a, const Tensor& b, const Tensor& grad_out);
+// ex02, ex03, ex08, ex09, ex11, ex12 and ex19 are pieces of the engine itself: you write them in
+// your copy of the engine's own files, where the chapters quote them (docs/course.md, "Your copy
+// of the engine"); tests/exercises/engine_pieces.cpp checks them.
 
 // ex04 — a stable sigmoid and its derivative, for any finite x (no NaN, no inf).
 double sigmoid(double x);
@@ -109,18 +102,6 @@ struct SwiGLUGrads {
 };
 SwiGLUGrads swiglu_backward(const Tensor& gate, const Tensor& value, const Tensor& grad_out);
 
-// ex08 — softmax with cross-entropy, backward: for loss = mean over rows of
-// -log softmax(logits)[n, target[n]], with logits (N, C), return dloss/dlogits.
-Tensor cross_entropy_grad(const Tensor& logits, const std::vector<std::int64_t>& targets);
-
-// ex09 — RMSNorm backward: y = x / sqrt(mean(x^2) + eps) * w over the last axis of x (N, d);
-// given dL/dy (N, d), return dL/dx (N, d) and dL/dw (d,).
-struct RmsNormGrads {
-  Tensor dx, dweight;
-};
-RmsNormGrads rms_norm_backward(const Tensor& x, const Tensor& w, double eps,
-                               const Tensor& grad_out);
-
 // ex10 — a Linear layer: parameters "weight" (out, in) and "bias" (out,), both drawn from
 // U(-1/sqrt(in), 1/sqrt(in)); forward(x) = x W^T + b for x (..., in).
 class Linear : public tg::nn::Module {
@@ -129,22 +110,6 @@ class Linear : public tg::nn::Module {
   Tensor forward(const Tensor& x) const;
   Tensor weight, bias;
 };
-
-// ex11 — one AdamW step on plain numbers, as torch.optim.AdamW: w, m, v are updated in place;
-// t is the step number (1 for the first step).
-struct AdamWHyper {
-  double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.01;
-};
-void adamw_step(std::vector<double>& w, const std::vector<double>& g, std::vector<double>& m,
-                std::vector<double>& v, std::int64_t t, const AdamWHyper& h);
-
-// ex12 — attention backward, one head, causal: S = Q K^T / sqrt(d) masked above the diagonal,
-// P = softmax(S) by rows, O = P V, with Q, K, V (T, d). Given dL/dO, return dL/dQ, dL/dK, dL/dV.
-struct AttentionGrads {
-  Tensor dq, dk, dv;
-};
-AttentionGrads attention_backward(const Tensor& q, const Tensor& k, const Tensor& v,
-                                  const Tensor& grad_out);
 
 // ex13 — the FFN hidden-size rule of Llama: 2/3 of 4d, as a whole number (rounded down), then
 // rounded up to a multiple of multiple_of.
@@ -186,15 +151,6 @@ Tensor dropout_backward(const Tensor& grad_out, const Tensor& mask);
 // gelu(x) ~ x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2.
 double gelu_derivative(double x);
 double gelu_tanh_derivative(double x);
-
-// ex19 — the tape's backward walk, the loop at the heart of Tape::backward (core/tape.cpp).
-// records[0 .. last] are one backward pass's records in execution order (core/tape.hpp's
-// Record: op, inputs, output, backward), and the root's output gradient is already seeded. Run
-// the backward function of every record whose output received a gradient, passing it that
-// gradient, in the order that lets every gradient arrive before it is passed on; call done(i)
-// right after record i's backward has run (it frees what the record held).
-void backward_walk(std::vector<tg::Record>& records, std::size_t last,
-                   const std::function<void(std::size_t)>& done);
 
 // ex20 — the backward of a mixture of experts' weighted combine (layers/moe.cpp, docs/moe.md).
 // Token n went to k experts. logits (N, k) are the router logits of those k experts; the weights

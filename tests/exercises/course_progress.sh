@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The learner's progress through the course's engine pieces (docs/course.md): for each piece,
+# whether it is still the engine's own, to write, or written (course_copy status), and whether
+# its checks pass on your copy; for a failing piece, the first thing its check says is wrong.
+#   course_progress.sh COURSE_COPY SOURCE_DIR WORK_DIR ENGINE_PIECES
+set -u
+tool=$1 root=$2 work=$3 pieces=$4
+status=$("$tool" "$root" "$work" status) || exit 1
+passed=0 total=0
+echo "piece  in your copy       checks  files"
+while IFS= read -r line; do  # course_copy's columns: piece, state (16 wide), files
+  piece=${line:0:4} state=${line:6:16} rest=${line:24}
+  total=$((total + 1))
+  out=$("$pieces" -tc="$piece*" 2>&1)
+  if [ $? -eq 0 ]; then
+    verdict="pass"
+    passed=$((passed + 1))
+  else
+    verdict="FAIL"
+  fi
+  printf '%s  %s  %-6s  %s\n' "$piece" "$state" "$verdict" "$rest"
+  if [ "$verdict" = FAIL ]; then
+    why=$(printf '%s\n' "$out" | grep -m1 -E "logged: |THREW exception: " |
+          sed -E 's/^.*(logged|THREW exception): //')
+    [ -n "$why" ] && echo "       first: $why"
+  fi
+done <<<"$status"
+echo "course: $passed of $total pieces pass their checks on your copy"
