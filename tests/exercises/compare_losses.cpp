@@ -16,14 +16,24 @@
 #include <string>
 
 namespace {
-// step -> loss; false if the file cannot be read or a line is not "step loss".
+// step -> loss; false if the file cannot be read or a line is not "step loss". The loss is read
+// with strtod, which also reads "nan" and "inf": a diverged run's log is compared, not refused.
 bool read_log(const char* path, std::map<long long, double>& out) {
   std::ifstream in(path);
   if (!in) return false;
-  long long step = 0;
-  double loss = 0;
-  while (in >> step >> loss) out[step] = loss;
-  return in.eof();
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    char* end = nullptr;
+    const long long step = std::strtoll(line.c_str(), &end, 10);
+    char* after = nullptr;
+    const double loss = std::strtod(end, &after);
+    if (end == line.c_str() || after == end) return false;
+    while (*after == ' ' || *after == '\r') ++after;
+    if (*after != '\0') return false;
+    out[step] = loss;
+  }
+  return true;
 }
 }  // namespace
 

@@ -21,7 +21,7 @@ echo "== 2. the first 20 steps: your engine's losses against the engine's own"
 echo "== 3. training on your engine until 99%"
 out=$("$mine" --threads 1 --out "$work/yours" 2>&1)
 status=$?
-printf '%s\n' "$out" | grep -E "^(engine|reached|summary):"
+printf '%s\n' "$out" | grep -E "^(engine:|reached |summary:)"
 [ "$status" -eq 0 ] || { printf '%s\n' "$out" | tail -5; exit 1; }
 printf '%s\n' "$out" | grep -q "^reached 99% evaluation accuracy at step" ||
   { echo "course: the run did not reach 99%"; exit 1; }
