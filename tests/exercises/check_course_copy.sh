@@ -3,7 +3,8 @@
 # - a copy with no piece taken equals the engine byte for byte;
 # - taking every piece puts a stub in every region, and status says "to write" for each;
 # - what the learner writes in a region survives taking more pieces and a refresh;
-# - a piece the engine does not mark, and a bad command, are refused (exit 2).
+# - a piece the engine does not mark, and a bad command, are refused (exit 2);
+# - write gives each region its part of the file, and refuses a file of the wrong number of parts.
 #   check_course_copy.sh COURSE_COPY SOURCE_DIR WORK_DIR
 set -u
 tool=$1 root=$2 work=$3
@@ -38,6 +39,17 @@ sed -i '/\/\/ course ex02 begin/a\  // my own reduction' "$file"
 "$tool" "$root" "$work/all" refresh || fail "refresh exited $?"
 grep -q "// my own reduction" "$file" || fail "the learner's ex02 was overwritten"
 "$tool" "$root" "$work/all" status | grep -q "^ex02  written" || fail "ex02 not reported written"
+
+# write: one part per region in file order, or one part for all; another count is refused.
+printf 'A\n// course next region\nB\n' > "$work/two.txt"
+"$tool" "$root" "$work/two" write ex03 "$work/two.txt" || fail "write of two parts exited $?"
+file=$(grep -rl "// course ex03 begin" "$work/two")
+parts=$(awk '/course ex03 begin/{on=1;next} /course ex03 end/{on=0} on' "$file" | tr -d ' ' | tr '\n' ,)
+[ "$parts" = "A,B," ] || fail "ex03's two regions got '$parts', expected A then B"
+printf 'A\n// course next region\nB\n// course next region\nC\n' > "$work/three.txt"
+"$tool" "$root" "$work/three" write ex03 "$work/three.txt" 2>"$work/three.err"
+[ $? -eq 1 ] && grep -q "3 parts for 2 regions of ex03" "$work/three.err" ||
+  fail "three parts for ex03's two regions were not refused: $(cat "$work/three.err")"
 
 "$tool" "$root" "$work/all" take ex99 >/dev/null 2>&1
 [ $? -eq 2 ] || fail "an unknown piece was not refused with exit 2"

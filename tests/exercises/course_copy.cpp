@@ -19,7 +19,9 @@
 //                                        byte)
 //   course_copy ROOT WORK write exNN FILE  FILE's text in every region of exNN, as if the
 //                                        learner had written it (the course's tests of
-//                                        deliberate mistakes use it)
+//                                        deliberate mistakes use it); a FILE split by
+//                                        "// course next region" lines gives each region
+//                                        its own part, in file order
 //
 // Regenerating never overwrites what the learner wrote: a region of WORK whose text differs
 // from the engine's is kept as it is, whatever the command. Everything outside the regions is
@@ -253,18 +255,40 @@ int run(const std::vector<std::string>& args) {
     if (args.size() != 5) throw std::invalid_argument("write takes a piece and a file");
     const std::string piece = args[3];
     if (!pieces.count(piece)) throw std::invalid_argument("no piece '" + piece + "'");
+    // FILE's parts, split at "// course next region" lines: part n goes to the piece's n-th
+    // region (in file order); a FILE of one part goes to every region of the piece.
+    std::vector<std::vector<std::string>> parts(1);
+    for (const std::string& line : read_text(args[4]).lines)
+      if (line == "// course next region")
+        parts.emplace_back();
+      else
+        parts.back().push_back(line);
+    std::size_t count = 0;
+    for (const fs::path& f : pieces[piece])
+      for (const Region& r : regions_of(read_text(root / f), (root / f).string()))
+        count += r.piece == piece;
+    if (parts.size() != 1 && parts.size() != count)
+      throw std::runtime_error(args[4] + ": " + std::to_string(parts.size()) + " parts for " +
+                               std::to_string(count) + " regions of " + piece);
+    std::size_t seen = 0;  // regions of the piece in the files before this one
     for (const fs::path& f : pieces[piece]) {
       Text t = merged(root, work, f, {});
       const std::vector<Region> rs = regions_of(t, (work / f).string());
+      std::size_t here = 0;
+      for (const Region& r : rs) here += r.piece == piece;
+      std::size_t n = seen + here;
       for (std::size_t k = rs.size(); k-- > 0;) {  // from the last, so earlier lines stay put
         if (rs[k].piece != piece) continue;
-        const std::vector<std::string> text = indented(args[4], rs[k]);
+        const std::vector<std::string>& part = parts[parts.size() == 1 ? 0 : --n];
+        std::vector<std::string> text;
+        for (const std::string& line : part) text.push_back(line.empty() ? line : rs[k].indent + line);
         t.lines.erase(t.lines.begin() + static_cast<std::ptrdiff_t>(rs[k].first),
                       t.lines.begin() + static_cast<std::ptrdiff_t>(rs[k].last));
         t.lines.insert(t.lines.begin() + static_cast<std::ptrdiff_t>(rs[k].first), text.begin(),
                        text.end());
       }
       write_text(work / f, t);
+      seen += here;
     }
     return 0;
   }

@@ -191,6 +191,15 @@ TEST_CASE("ex02 sum_to_shape: a broadcast gradient summed back with size-1 axes"
 }
 
 TEST_CASE("ex03 matmul and linear backward: values worked by hand") {
+  // A square product, where only C[0, 0] counts (dC = [[1 0] [0 0]]): C[0, 0] = A[0, 0] B[0, 0]
+  // + A[0, 1] B[1, 0], so dA = [[B00 B10] [0 0]] = [[5 7] [0 0]] and dB = [[A00 0] [A01 0]] =
+  // [[1 0] [2 0]]. (Square, so a transposed formula gives the right shape and wrong values.)
+  {
+    const Tensor A = values({1, 2, 3, 4}, {2, 2}), B = values({5, 6, 7, 8}, {2, 2});
+    (matmul(A, B) * tensor({1.0, 0.0, 0.0, 0.0}, {2, 2}, float64)).sum().backward();
+    expect_equal("ex03 matmul", "dA (2, 2)", A.grad(), {2, 2}, {5, 7, 0, 0}, 1e-15);
+    expect_equal("ex03 matmul", "dB (2, 2)", B.grad(), {2, 2}, {1, 0, 2, 0}, 1e-15);
+  }
   // L = sum(A B), A (1, 2) = [1 2], B (2, 3) = [[1 0 2] [0 1 3]]: dL/dA[k] = sum_j B[k, j] =
   // (3, 4), dL/dB[k, j] = A[k] = [[1 1 1] [2 2 2]]. The shapes differ, so a transposed
   // formula shows as a wrong shape.
