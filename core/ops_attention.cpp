@@ -14,7 +14,7 @@
 //   dq_i  = scale sum_j ds_ij k_j;    dk_j = scale sum_i ds_ij q_i
 // A masked entry has P_ij = 0, so it passes no gradient. The op keeps only q, k and v; backward
 // computes P again with the same code, so it is the very same P. Sums run in double.
-// (docs/attention.md derives each line; tests/exercises/ex12 has you write this backward.)
+// (docs/attention.md derives each line; the region marked ex12 is a piece of docs/course.md.)
 //
 // Two layouts: scaled_dot_product_attention takes q (..., T, d), each problem contiguous; the
 // _heads form takes q (B, T, H·d) as a projection makes it, head h in columns h·d .. h·d+d-1.

@@ -7,7 +7,7 @@ set -u
 tool=$1 root=$2 work=$3 cxx=$4
 rm -rf "$work"
 "$tool" "$root" "$work/copy" take ex19 || { echo "FAILED: course_copy take ex19"; exit 1; }
-cmake -S "$root" -B "$work/build" -DCMAKE_CXX_COMPILER="$cxx" -DTAPEGRAD_COURSE_COPY="$work/copy" \
+cmake -G "Unix Makefiles" -S "$root" -B "$work/build" -DCMAKE_CXX_COMPILER="$cxx" -DTAPEGRAD_COURSE_COPY="$work/copy" \
   > "$work/configure.log" 2>&1 || { cat "$work/configure.log"; echo "FAILED: configure"; exit 1; }
 targets=$(cmake --build "$work/build" --target help)
 failures=0
@@ -15,7 +15,7 @@ for t in course_progress course_run train_transformer_mine engine_pieces_mine; d
   grep -q "\.\.\. $t\$" <<<"$targets" && echo "ok: $t" || { echo "FAILED: no target $t"; failures=1; }
 done
 mkdir -p "$work/empty"
-if cmake -S "$root" -B "$work/build-empty" -DCMAKE_CXX_COMPILER="$cxx" \
+if cmake -G "Unix Makefiles" -S "$root" -B "$work/build-empty" -DCMAKE_CXX_COMPILER="$cxx" \
      -DTAPEGRAD_COURSE_COPY="$work/empty" > "$work/empty.log" 2>&1; then
   echo "FAILED: an empty folder was accepted"; failures=1
 else

@@ -30,6 +30,7 @@
 // a temporary file and a rename, so an interrupted run leaves each file old or new, never half.
 //
 // Exit status: 0 done, 1 an error (named with the file and line), 2 a bad command line.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -140,7 +141,9 @@ std::vector<Region> regions_of(const Text& t, const std::string& name) {
       open = false;
     }
   }
-  if (open) throw Failure(name + ": '" + found.back().piece + " begin' is never closed");
+  if (open)
+    throw Failure(name + ":" + std::to_string(found.back().begin_line + 1) + ": '" +
+                  found.back().piece + " begin' is never closed");
   return found;
 }
 
@@ -152,6 +155,9 @@ std::vector<std::string> body(const Text& t, const Region& r) {
 // The engine's files that hold regions, relative to ROOT.
 std::vector<fs::path> engine_files(const fs::path& root) {
   std::vector<fs::path> files;
+  if (!fs::is_directory(root / "core"))
+    throw std::invalid_argument("ROOT '" + root.string() + "' has no core/ folder: ROOT is the "
+                                "repository's top folder (run from it with ROOT '.')");
   for (const char* folder : {"core", "activations", "layers"})
     for (const auto& entry : fs::recursive_directory_iterator(root / folder)) {
       const std::string ext = entry.path().extension().string();
@@ -163,6 +169,7 @@ std::vector<fs::path> engine_files(const fs::path& root) {
           break;
         }
     }
+  std::sort(files.begin(), files.end());  // "in file order" is the same on every machine
   return files;
 }
 
@@ -184,9 +191,26 @@ const char* state_name(State s) {
   return s == State::Engine ? "the engine's own" : s == State::ToWrite ? "to write" : "written";
 }
 
+// Whether a region's body is a stub, of this version or an older one: comments and one call
+// fail(...) that says the piece is "not written yet" (tests/exercises/stubs/), and nothing else.
+// A region with any other line in it holds the learner's work, even with the stub still there.
+bool is_stub(const std::vector<std::string>& lines) {
+  bool in_fail = false, says = false;
+  for (const std::string& line : lines) {
+    const std::string t = trim(line);
+    if (!in_fail && (t.empty() || t.rfind("//", 0) == 0)) continue;
+    if (!in_fail && t.rfind("fail(", 0) != 0) return false;
+    in_fail = true;
+    says = says || t.find("not written yet") != std::string::npos;
+    if (t.size() >= 2 && t.compare(t.size() - 2, 2, ");") == 0) in_fail = false;
+  }
+  return says && !in_fail;
+}
+
 // The learner's copy of one engine file: the engine's text, each region's body taken from the
-// copy where the copy differs from the engine (the learner's work, or a stub), else a stub for
-// a piece being taken, else the engine's own.
+// copy where the copy differs from the engine (the learner's work), else a stub for a piece
+// being taken or still a stub in the copy (today's stub, should the stubs have changed), else
+// the engine's own. Only the regions are the learner's: every other line is the engine's.
 Text merged(const fs::path& root, const fs::path& work, const fs::path& file,
             const std::set<std::string>& take) {
   const Text engine = read_text(root / file);
@@ -209,16 +233,49 @@ Text merged(const fs::path& root, const fs::path& work, const fs::path& file,
     const auto it = kept.find(r.piece);
     const bool has_copy = it != kept.end() && k < it->second.size();
     std::vector<std::string> chosen = own;
-    if (has_copy && it->second[k] != own)
-      chosen = it->second[k];  // the learner's (or a stub): never overwritten
-    else if (take.count(r.piece))
-      chosen = stub_of(root, r);
+    if (has_copy && it->second[k] != own && !is_stub(it->second[k]))
+      chosen = it->second[k];  // the learner's: never overwritten
+    else if (take.count(r.piece) || (has_copy && is_stub(it->second[k])))
+      chosen = stub_of(root, r);  // a stub, today's (an older one is replaced, and kept in .bak)
     out.lines.insert(out.lines.end(), chosen.begin(), chosen.end());
     at = r.last;
   }
   out.lines.insert(out.lines.end(), engine.lines.begin() + static_cast<std::ptrdiff_t>(at),
                    engine.lines.end());
   return out;
+}
+
+// Only the regions of a copy are the learner's. If the copy's file differs from what is about
+// to replace it outside the regions (an #include added, a line edited elsewhere), the old file
+// is kept beside it as FILE.bak and a warning names both, so that nothing typed is lost.
+void keep_outside_edits(const fs::path& file, const Text& next) {
+  if (!fs::exists(file)) return;
+  const Text old = read_text(file);
+  auto outside = [](const Text& t, const std::string& name) {
+    std::vector<std::string> lines;
+    std::size_t at = 0;
+    for (const Region& r : regions_of(t, name)) {
+      lines.insert(lines.end(), t.lines.begin() + static_cast<std::ptrdiff_t>(at),
+                   t.lines.begin() + static_cast<std::ptrdiff_t>(r.first));
+      at = r.last;
+    }
+    lines.insert(lines.end(), t.lines.begin() + static_cast<std::ptrdiff_t>(at), t.lines.end());
+    return lines;
+  };
+  const bool outside_differs = outside(old, file.string()) != outside(next, file.string());
+  bool stub_replaced = false;  // an older stub, replaced by today's
+  const std::vector<Region> before = regions_of(old, file.string()), after = regions_of(next, file.string());
+  for (std::size_t k = 0; k < before.size() && k < after.size(); ++k)
+    stub_replaced = stub_replaced || (is_stub(body(old, before[k])) &&
+                                      body(old, before[k]) != body(next, after[k]));
+  if (!outside_differs && !stub_replaced) return;
+  const fs::path backup = file.string() + ".bak";
+  write_text(backup, old);
+  std::cerr << "course_copy: " << file.string() << ": "
+            << (outside_differs ? "your edits outside the regions are replaced by the engine's "
+                                  "text (only the code between a piece's markers is yours)"
+                                : "an older stub is replaced by today's")
+            << "; the file as it was is kept in " << backup.string() << "\n";
 }
 
 int run(const std::vector<std::string>& args) {
@@ -231,6 +288,9 @@ int run(const std::vector<std::string>& args) {
   for (const fs::path& f : files)
     for (const Region& r : regions_of(read_text(root / f), (root / f).string()))
       if (pieces[r.piece].empty() || pieces[r.piece].back() != f) pieces[r.piece].push_back(f);
+  if (pieces.empty())
+    throw std::invalid_argument("ROOT '" + root.string() + "' marks no course piece: ROOT is the "
+                                "repository's top folder");
 
   if (command == "take" || command == "refresh" || command == "copy") {
     std::set<std::string> take(args.begin() + 3, args.end());
@@ -241,13 +301,18 @@ int run(const std::vector<std::string>& args) {
       if (!pieces.count(p)) {
         std::string known;
         for (const auto& [name, where] : pieces) known += (known.empty() ? "" : ", ") + name;
-        throw std::invalid_argument("no piece '" + p + "' (the engine marks: " + known + ")");
+        throw std::invalid_argument("no piece '" + p + "' (the engine marks: " + known + "; the " +
+                                    "other exercises are functions of tests/exercises/learner/, " +
+                                    "each checked with: cmake --build build --target exNN)");
       }
     for (const fs::path& f : files) {
       bool wanted = command == "copy" || fs::exists(work / f);
       for (const Region& r : regions_of(read_text(root / f), (root / f).string()))
         wanted = wanted || take.count(r.piece) > 0;
-      if (wanted) write_text(work / f, merged(root, work, f, take));
+      if (!wanted) continue;
+      const Text next = merged(root, work, f, take);
+      keep_outside_edits(work / f, next);
+      write_text(work / f, next);
     }
     return 0;
   }
@@ -259,7 +324,8 @@ int run(const std::vector<std::string>& args) {
     // region (in file order); a FILE of one part goes to every region of the piece.
     std::vector<std::vector<std::string>> parts(1);
     for (const std::string& line : read_text(args[4]).lines)
-      if (line == "// course next region")
+      if (trim(!line.empty() && line.back() == '\r' ? line.substr(0, line.size() - 1) : line) ==
+          "// course next region")
         parts.emplace_back();
       else
         parts.back().push_back(line);
@@ -294,6 +360,9 @@ int run(const std::vector<std::string>& args) {
   }
   if (command == "status") {
     if (args.size() != 3) throw std::invalid_argument("status takes no pieces");
+    if (!fs::is_directory(work))
+      throw Failure("no copy in '" + work.string() + "': make it with course_copy " +
+                    root.string() + " " + work.string() + " take ex19");
     for (const auto& [piece, where] : pieces) {
       State state = State::Engine;
       for (const fs::path& f : where) {
@@ -307,7 +376,7 @@ int run(const std::vector<std::string>& args) {
           if (j == cr.size()) break;
           const std::vector<std::string> mine = body(copy, cr[j++]);
           if (mine == body(engine, er[i])) continue;
-          const State s = mine == stub_of(root, er[i]) ? State::ToWrite : State::Written;
+          const State s = is_stub(mine) ? State::ToWrite : State::Written;
           if (state == State::Engine || s == State::ToWrite) state = s;
         }
       }

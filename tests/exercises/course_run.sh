@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The course run (docs/course.md, "Your copy of the engine"): it proves the course's goal with
 # numbers, on the learner's copy of the engine, and stops at the first thing that is wrong.
-#   1. every piece's check (engine_pieces_mine), stopping at the first failure, which names the
-#      piece and, where the pattern shows it, the likely cause;
+#   1. every piece's check (engine_pieces_mine), the walk's first, stopping at the first piece
+#      that fails: its message names the piece and, where the pattern shows it, the likely cause;
 #   2. the first 20 training steps' losses equal the engine's own (train_transformer --reference,
 #      the same readable floor) within 1e-4, relative;
 #   3. the toy transformer reaches 99% on the reverse task.
@@ -11,7 +11,16 @@ set -u
 pieces=$1 reference=$2 mine=$3 compare=$4 work=$5
 mkdir -p "$work"
 echo "== 1. your pieces, checked one by one"
-"$pieces" --abort-after=1 || { echo "course: fix the piece named above first"; exit 1; }
+# The walk (ex19) first, since every other piece's checks run through it; then the others in
+# order. The first piece whose checks fail stops the run (an error that throws stops its piece
+# at once, which doctest's --abort-after does not do).
+order=$("$pieces" --list-test-cases 2>/dev/null | grep -oE "^ex[0-9]{2}" | sort -u)
+[ -n "$order" ] || { echo "course: $pieces lists no piece's checks"; exit 1; }
+order="$(grep -x ex19 <<<"$order") $(grep -vx ex19 <<<"$order")"
+for piece in $order; do
+  "$pieces" -tc="$piece*" --abort-after=1 ||
+    { echo "course: $piece is not right yet: fix the piece named above first"; exit 1; }
+done
 echo "== 2. the first 20 steps: your engine's losses against the engine's own"
 "$reference" --reference --threads 1 --steps 20 --loss-log "$work/reference-losses.txt" \
   --out "$work/reference" > "$work/reference.log" 2>&1 || { cat "$work/reference.log"; exit 1; }

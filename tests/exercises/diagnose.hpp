@@ -4,8 +4,8 @@
 // teaches nothing. diagnose() compares a result with the expected one and, when they differ,
 // names the piece and the tensor, the first element that differs (by its coordinates), both
 // values with 17 significant digits, and the likely cause when the pattern shows it:
-//   "ex08 cross_entropy: dlogits differs at (2, 0): yours 0.51234567890123456, expected
-//    0.0010006751541040 (every element is 512x the expected: a missing 1/N?)"
+//   "ex08 cross_entropy: dlogits differs at (0, 0): yours -0.5, expected -0.25 (every element
+//    is 2x the expected: a missing 1/2?)"
 // Header-only and STL-only, so that every check can use it.
 #pragma once
 
@@ -72,7 +72,9 @@ inline std::string likely_cause(const std::vector<std::int64_t>& shape,
                                        " smaller than expected: divided by " + number_text(n) +
                                        " once too often?";
     if (std::abs(ratio - 1) > 1e-9)
-      return "every element is " + number_text(ratio) + " times the expected: a scale factor?";
+      return "every element is " + number_text(ratio) +
+             " times the expected: a constant factor, or the incoming gradient g, left out or "
+             "put in twice?";
   }
   // A square matrix (or a batch of them) that equals the expected one transposed.
   if (shape.size() >= 2 && shape[shape.size() - 1] == shape[shape.size() - 2]) {

@@ -47,6 +47,16 @@ void expect_equal(const std::string& piece, const std::string& tensor, const Ten
   CHECK(why.empty());
 }
 
+// Runs a backward pass for ex19's checks: an error it throws is reported as the walk's.
+void ex19_runs(const std::function<void()>& pass) {
+  try {
+    pass();
+  } catch (const std::exception& e) {
+    const std::string why = std::string("ex19 the backward walk: the backward pass threw: ") + e.what();
+    FAIL(why);
+  }
+}
+
 // The piece's gradients of L = sum(w * f(inputs)) (w fixed, random) against central
 // differences in float64, input by input; then the same gradients computed in float32, against
 // the same differences within float32's precision. A mismatch is reported by diagnose(): the
@@ -116,7 +126,7 @@ TEST_CASE("ex19 the backward walk: a diamond worked by hand") {
   for (const DType dtype : {float64, float32}) {
     const Tensor x = values({2.0}, {}, dtype);
     const Tensor a = x * x, b = a + x, L = a * b;
-    L.backward();
+    ex19_runs([&] { L.backward(); });
     expect_equal(dtype == float64 ? "ex19 the backward walk" : "ex19 the backward walk (float32)",
                  "dL/dx", x.grad(), {}, {44.0}, 1e-12);
   }
@@ -126,23 +136,39 @@ TEST_CASE("ex19 the backward walk: a value used twice gets both contributions") 
   // b = a + a, c = sum(b * b): dc/da = 2b * 2 = 8a, so 12 and -16 at a = (1.5, -2).
   const Tensor a = values({1.5, -2.0}, {2});
   const Tensor b = a + a;
-  sum(b * b).backward();
+  ex19_runs([&] { sum(b * b).backward(); });
   expect_equal("ex19 the backward walk", "da", a.grad(), {2}, {12.0, -16.0}, 1e-15);
 }
 
-TEST_CASE("ex19 the backward walk: records off the path to the root neither run nor stay") {
+TEST_CASE("ex19 the backward walk: records off the path to the root do not run") {
+  // A record whose output gets no gradient lies on no path to the root: its backward must not
+  // run. `off` is recorded with a backward that only notes that it ran.
   const Tensor x = leaf({3}, 23);
   current_tape().clear();
-  const Tensor unused = x * 3.0;  // recorded, but the loss does not depend on it
+  bool ran = false;
+  const Tensor off = record("off_path", {x}, x.detach().clone(), [&ran](const Tensor&) { ran = true; });
   const Tensor loss = sum(exp(x));
-  REQUIRE(current_tape().size() == 3);  // mul, exp, sum
-  loss.backward();
+  REQUIRE(current_tape().size() == 3);  // off_path, exp, sum
+  ex19_runs([&] { loss.backward(); });
+  CHECK_MESSAGE(!ran, "ex19 the backward walk: the backward of a record whose output got no "
+                      "gradient ran (it is on no path to the root: skip it)");
   CHECK_MESSAGE(current_tape().size() == 1, "ex19 the backward walk: the records the walk went "
                                             "through must be released (release(records_[i]))");
-  CHECK_MESSAGE(!unused.grad().defined(), "ex19 the backward walk: a record with no gradient "
-                                          "(off the path to the root) ran");
   expect_equal("ex19 the backward walk", "dx", x.grad(), {3}, exp(x.detach()).to_vector(), 1e-15);
   current_tape().clear();
+}
+
+TEST_CASE("ex19 the backward walk: retain_graph keeps the graph for a second pass") {
+  // backward(seed, retain_graph = true) twice: the records stay, and the gradients add up, so
+  // d(sum(x * x))/dx = 2x, twice, is 4x.
+  const Tensor x = values({1.0, -2.0}, {2});
+  const Tensor loss = sum(x * x);
+  ex19_runs([&] {
+    loss.backward(Tensor(), true);
+    loss.backward(Tensor(), true);
+  });
+  expect_equal("ex19 the backward walk", "dx after two passes with retain_graph", x.grad(), {2},
+               {4.0, -8.0}, 1e-15);
 }
 
 TEST_CASE("ex19 the backward walk: central differences and a chain of 10000 ops") {
@@ -153,7 +179,7 @@ TEST_CASE("ex19 the backward walk: central differences and a chain of 10000 ops"
   const Tensor x = values({0.5}, {1});
   Tensor y = x;
   for (int i = 0; i < 10000; ++i) y = y * 1.0001;
-  sum(y).backward();
+  ex19_runs([&] { sum(y).backward(); });
   expect_equal("ex19 the backward walk", "dx", x.grad(), {1}, {std::pow(1.0001, 10000)}, 1e-9);
 }
 
@@ -240,8 +266,9 @@ TEST_CASE("ex08 cross_entropy backward: values worked by hand") {
     expect_equal(piece, "dlogits", logits.grad(), {3, 2}, {-0.25, 0.25, 0.375, -0.375, 0, 0},
                  dtype == float64 ? 1e-15 : 1e-7);
   }
-  // Logits 1000 apart: softmax is (1, 0) to the last bit; the gradient is (0, 0) for the right
-  // target and (1, -1) for the wrong one, finite (no exp(1000) anywhere).
+  // Logits 1000 apart: softmax is (1, 0) to the last bit; before the mean over N = 2 rows the
+  // gradient is (0, 0) for the right target and (1, -1) for the wrong one, so (0, 0) and
+  // (1/2, -1/2); finite (no exp(1000) anywhere).
   const Tensor big = values({1000, 0, 1000, 0}, {2, 2});
   cross_entropy(big, {0, 1}).backward();
   expect_equal("ex08 cross_entropy", "dlogits (logits 1000 apart)", big.grad(), {2, 2},
@@ -331,6 +358,20 @@ TEST_CASE("ex11 AdamW: one step worked by hand") {
     expect_equal(dtype == float64 ? "ex11 AdamW" : "ex11 AdamW (float32)", "w after one step",
                  p.detach(), {1}, {0.4995 - 0.01 / (0.1 + 1e-8)}, dtype == float64 ? 1e-15 : 1e-7);
   }
+}
+
+TEST_CASE("ex11 Adam: one step with L2 decay worked by hand") {
+  // Adam (not decoupled) adds the decay to the gradient instead of shrinking the weight:
+  // g = 0.1 + 0.01 * 0.5 = 0.105, and at t = 1 the step is lr g / (|g| + eps), so
+  // w = 0.5 - 0.1 * 0.105 / (0.105 + 1e-8) = 0.40000001 (AdamW gives 0.39950001).
+  const Tensor p = values({0.5}, {1});
+  optim::AdamOptions o;
+  o.lr = 0.1, o.weight_decay = 0.01;
+  optim::Adam opt(std::vector<Tensor>{p}, o);
+  (p * 0.1).sum().backward();
+  opt.step();
+  expect_equal("ex11 Adam", "w after one step", p.detach(), {1},
+               {0.5 - 0.1 * 0.105 / (0.105 + 1e-8)}, 1e-15);
 }
 
 TEST_CASE("ex11 AdamW: three steps equal torch.optim.AdamW's update worked in the test") {
