@@ -41,3 +41,14 @@ inline double dot(const Tensor& g, const Tensor& y) {
   for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
   return s;
 }
+
+// The rows the row-wise checks (ex21, ex22) differentiate: 1, 3 and 7 logits; and the gradient
+// they give a row of n, 0.5 - 0.3 i, so that every element's gradient differs.
+inline std::vector<std::vector<double>> sample_rows() {
+  return {{0.3}, {1.0, -2.0, 0.5}, {0.1, 0.2, -0.3, 2.0, -1.0, 0.0, 0.7}};
+}
+inline std::vector<double> sample_gradient(std::size_t n) {
+  std::vector<double> g;
+  for (std::size_t i = 0; i < n; ++i) g.push_back(0.5 - 0.3 * static_cast<double>(i));
+  return g;
+}
