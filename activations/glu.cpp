@@ -56,7 +56,7 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
       for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = kind.value(a[i]) * b[i];
     });
   });
-  return record(op, {gate, value}, out, [gate, value, act](const Tensor& g) {
+  return record_first_order(op, {gate, value}, out, [gate, value, act](const Tensor& g) {
     // The product rule: dvalue = g act(gate), dgate = g value act'(gate).
     Tensor dgate = empty(gate.shape(), gate.dtype()), dvalue = empty(gate.shape(), gate.dtype());
     dispatch(gate.dtype(), [&](auto zero) {
@@ -109,7 +109,7 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
                 kind.value(px[at(o, gate_at + k, i)]) * px[at(o, value_at + k, i)];
     });
   });
-  return record(op, {x}, out, [x, act, xv, h, gate_at, value_at, at](const Tensor& g) {
+  return record_first_order(op, {x}, out, [x, act, xv, h, gate_at, value_at, at](const Tensor& g) {
     Tensor dx = empty(x.shape(), x.dtype());  // every element is written: each is in one half
     dispatch(x.dtype(), [&](auto zero) {
       using T = decltype(zero);

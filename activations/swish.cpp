@@ -35,7 +35,7 @@ Tensor swish(const Tensor& x, const Tensor& beta) {
     kernels::map_broadcast(x.data<T>(), x.shape(), beta.data<T>(), beta.shape(), out.data<T>(),
                            shape, [](T v, T b) { return math::swish(v, b); });
   });
-  return record("swish", {x, beta}, out, [x, beta, shape](const Tensor& g) {
+  return record_first_order("swish", {x, beta}, out, [x, beta, shape](const Tensor& g) {
     Tensor dx = zeros(shape, x.dtype()), dbeta = zeros(shape, x.dtype());
     dispatch(x.dtype(), [&](auto zero) {
       using T = decltype(zero);

@@ -20,7 +20,7 @@ Tensor checkpoint(const CheckpointFn& fn, const std::vector<Tensor>& inputs,
   for (const Tensor& p : params)
     if (!p.is_leaf())
       fail("checkpoint", "params must be leaves; got a tensor made by '", p.op(), "'");
-  return record("checkpoint", recorded, out, [fn, inputs](const Tensor& g) {
+  return record_first_order("checkpoint", recorded, out, [fn, inputs](const Tensor& g) {
     // Recompute on a private tape, with fresh leaves standing in for the inputs so that their
     // gradients can be read off and passed on; params accumulate their own gradients.
     std::vector<Tensor> leaves;

@@ -2,9 +2,11 @@
 #include "core/gradcheck.hpp"
 
 #include <cmath>
+#include <memory>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/grad.hpp"
 #include "core/ops.hpp"
 #include "core/random.hpp"
 #include "core/tape.hpp"
@@ -107,6 +109,39 @@ GradcheckResult gradcheck(const GradcheckFn& f, const std::vector<Tensor>& input
     xs.push_back(copy);
   }
   return compare([&] { return f(xs); }, xs, options);
+}
+
+GradcheckResult gradgradcheck(const GradcheckFn& f, const std::vector<Tensor>& inputs,
+                              const GradcheckOptions& options) {
+  // The projections w (of f's output) and v_i (of each gradient), drawn on the first call from
+  // the shapes and then fixed, so that every call computes the same function.
+  struct Projections {
+    Tensor w;
+    std::vector<Tensor> v;
+  };
+  auto p = std::make_shared<Projections>();
+  const GradcheckFn first_order = [f, p, options](const std::vector<Tensor>& xs) {
+    GradModeGuard record(true);  // gradcheck's differences run with grad off; this must record
+    const Tensor y = f(xs);
+    if (!p->w.defined()) {
+      Generator gen(options.seed + 1);
+      p->w = randn(y.shape(), gen, float64);
+      for (const Tensor& x : xs) p->v.push_back(randn(x.shape(), gen, float64));
+    }
+    std::vector<Tensor> wanted;
+    std::vector<std::size_t> at;
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      if (xs[i].requires_grad()) wanted.push_back(xs[i]), at.push_back(i);
+    Tensor total = zeros({}, float64);
+    if (wanted.empty() || !y.requires_grad()) return total;
+    const std::vector<Tensor> g =
+        grad({sum(mul(y, p->w))}, wanted, {}, /*create_graph=*/true, std::nullopt,
+             /*allow_unused=*/true);
+    for (std::size_t k = 0; k < g.size(); ++k)
+      if (g[k].defined()) total = add(total, sum(mul(g[k], p->v[at[k]])));
+    return total;
+  };
+  return gradcheck(first_order, inputs, options);
 }
 
 GradcheckResult gradcheck_params(const std::function<Tensor()>& f,

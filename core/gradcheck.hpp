@@ -41,6 +41,15 @@ using GradcheckFn = std::function<Tensor(const std::vector<Tensor>&)>;
 GradcheckResult gradcheck(const GradcheckFn& f, const std::vector<Tensor>& inputs,
                           const GradcheckOptions& options = {});
 
+// The same check one order up (PyTorch's gradgradcheck): the first-order gradients of
+// L = sum(w * f(x)), taken by the tape with create_graph (core/grad.hpp), are themselves
+// differentiated by backward and compared with central differences of those gradients. It checks
+// every backward function that the first-order gradient ran through: each must be made of
+// recorded ops whose own backward is right. Messages name the input as gradcheck's do; the
+// function checked is x -> sum_i <v_i, dL/dx_i> for fixed random v_i.
+GradcheckResult gradgradcheck(const GradcheckFn& f, const std::vector<Tensor>& inputs,
+                              const GradcheckOptions& options = {});
+
 // For layers: f reads `params` (leaves that require grad: a module's parameters, and an input
 // if its gradient should be checked too) directly; they are perturbed in place and restored.
 // Their gradients are left as they were. "input i" in a message is params[i].

@@ -93,7 +93,7 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
         }
     }
   });
-  return record(op, {q, k, v}, out, [q, k, v, n](const Tensor& g) {
+  return record_first_order(op, {q, k, v}, out, [q, k, v, n](const Tensor& g) {
     const Layout lq{n.heads, n.T, n.d}, lk{n.heads, n.S, n.d}, lv{n.heads, n.S, n.e},
         lo{n.heads, n.T, n.e};
     const double scale = 1.0 / std::sqrt(static_cast<double>(n.d));

@@ -114,8 +114,10 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   }
   return record("where", {a, b}, out, [cond, a, b](const Tensor& g) {
     const Tensor zero = zeros_like(g);
-    if (a.requires_grad()) accumulate_grad(a, select(cond, g, zero));  // to where each value
-    if (b.requires_grad()) accumulate_grad(b, select(cond, zero, g));  // was taken from
+    // Under create_graph, the same choice as the recorded op where(), to differentiate again.
+    const auto pick = is_creating_graph() ? where : select;
+    if (a.requires_grad()) accumulate_grad(a, pick(cond, g, zero));  // to where each value
+    if (b.requires_grad()) accumulate_grad(b, pick(cond, zero, g));  // was taken from
   });
 }
 

@@ -82,6 +82,11 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
            k, ": ", a.size(-k), " vs ", b.size(-k), ")");
   Tensor out = batched_product(a, b, false, false);
   return record("matmul", {a, b}, out, [a, b](const Tensor& g) {
+    if (is_creating_graph()) {  // the same formulas as recorded ops, to differentiate again
+      if (a.requires_grad()) accumulate_grad(a, matmul(g, transpose(b, -2, -1)));
+      if (b.requires_grad()) accumulate_grad(b, matmul(transpose(a, -2, -1), g));
+      return;
+    }
     // course ex03 begin: the product's backward, dA and dB from dC
     if (a.requires_grad()) accumulate_grad(a, batched_product(g, b, false, true));  // dC · B^T
     if (b.requires_grad()) accumulate_grad(b, batched_product(a, g, true, false));  // A^T · dC
@@ -117,6 +122,13 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   if (bias.defined()) inputs.push_back(bias);
   return record("linear", inputs, y, [x, weight, bias, rows, in, out](const Tensor& g) {
     const Tensor g2 = g.reshape({rows, out});
+    if (is_creating_graph()) {  // the same formulas as recorded ops, to differentiate again
+      const Tensor x2 = x.reshape({rows, in});
+      if (x.requires_grad()) accumulate_grad(x, matmul(g2, weight).reshape(x.shape()));
+      if (weight.requires_grad()) accumulate_grad(weight, matmul(transpose(g2, 0, 1), x2));
+      if (bias.defined() && bias.requires_grad()) accumulate_grad(bias, sum(g2, 0));
+      return;
+    }
     // course ex03 begin: the same for y = x W^T: dx and dW from dy
     if (x.requires_grad())  // dx = g W: (N,out)(out,in)
       accumulate_grad(x, batched_product(g2, weight, false, false, &x.shape()));

@@ -137,7 +137,7 @@ Tensor slice(const Tensor& x, std::int64_t axis, std::int64_t start, std::int64_
   Tensor out = zeros(out_shape, x.dtype());
   const kernels::AxisView xv = kernels::axis_view(x.shape(), ax);
   copy_blocks(x, xv, from, out, kernels::axis_view(out_shape, ax), 0, to - from);
-  return record("slice", {x}, out, [x, ax, from, xv](const Tensor& g) {
+  return record_first_order("slice", {x}, out, [x, ax, from, xv](const Tensor& g) {
     // The slice's gradient goes back into its place; the rest of x gets zero.
     Tensor full_grad = zeros_like(x);
     copy_blocks(g, kernels::axis_view(g.shape(), ax), 0, full_grad, xv, from, g.shape()[ax]);
@@ -222,7 +222,7 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const std::vector<std::i
                           ov = kernels::axis_view(out_shape, ax);
   for (std::size_t j = 0; j < index.size(); ++j)
     copy_blocks(x, xv, index[j], out, ov, static_cast<std::int64_t>(j), 1);
-  return record("index_select", {x}, out, [x, index, xv, ov](const Tensor& g) {
+  return record_first_order("index_select", {x}, out, [x, index, xv, ov](const Tensor& g) {
     // A row picked twice (a token appearing twice) receives both gradients: +=. The sums run
     // in double (a token seen thousands of times in a batch; ops_reduce.cpp says why).
     std::vector<double> total(static_cast<std::size_t>(x.numel()), 0.0);
@@ -299,7 +299,7 @@ Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t
     using T = decltype(zero);
     for (std::size_t p = 0; p < offsets.size(); ++p) out.data<T>()[p] = x.data<T>()[offsets[p]];
   });
-  return record("gather", {x}, out, [x, offsets](const Tensor& g) {
+  return record_first_order("gather", {x}, out, [x, offsets](const Tensor& g) {
     // An element gathered many times gets the sum of its gradients, in double (as index_select).
     std::vector<double> total(static_cast<std::size_t>(x.numel()), 0.0);
     dispatch(g.dtype(), [&](auto zero) {

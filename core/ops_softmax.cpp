@@ -97,7 +97,7 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& targ
       if (targets[n] != ignore_index) total -= pz[n * C + targets[n]];
     loss.data<T>()[0] = static_cast<T>(total / static_cast<double>(count));  // 0/0 = NaN if none
   });
-  return record(
+  return record_first_order(
       "cross_entropy", {logits}, loss, [logits, z, targets, ignore_index, count](const Tensor& g) {
         // course ex08 begin: cross-entropy's gradient, d loss / d logits
         // d loss / d logits[n, c] = (softmax[n, c] - [c == t_n]) / count, and 0 on

@@ -24,7 +24,7 @@ Tensor pointwise(const char* op, const Tensor& x, F f, DF df) {
     using T = decltype(zero);
     kernels::map(x.data<T>(), out.data<T>(), x.numel(), [&](T v) { return static_cast<T>(f(v)); });
   });
-  return record(op, {x}, out, [x, df](const Tensor& g) {
+  return record_first_order(op, {x}, out, [x, df](const Tensor& g) {
     Tensor dx = empty(x.shape(), x.dtype());
     dispatch(x.dtype(), [&](auto zero) {
       using T = decltype(zero);

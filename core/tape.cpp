@@ -16,6 +16,20 @@ namespace tg {
 
 namespace {
 thread_local bool grad_enabled = true;
+thread_local bool creating_graph = false;  // inside a backward pass with create_graph
+
+// Sets creating_graph for one backward pass, and restores it after (passes may nest:
+// checkpoint's recomputation runs a backward pass inside another).
+class CreateGraphScope {
+ public:
+  explicit CreateGraphScope(bool on) : previous_(creating_graph) { creating_graph = on; }
+  ~CreateGraphScope() { creating_graph = previous_; }
+  CreateGraphScope(const CreateGraphScope&) = delete;
+  CreateGraphScope& operator=(const CreateGraphScope&) = delete;
+
+ private:
+  bool previous_;
+};
 
 // The tape ops record on: this thread's own, unless a TapeScope has put another in its place.
 Tape*& active_tape() {
@@ -30,6 +44,7 @@ TapeScope::TapeScope(Tape& tape) : previous_(active_tape()) { active_tape() = &t
 TapeScope::~TapeScope() { active_tape() = previous_; }
 
 bool is_grad_enabled() { return grad_enabled; }
+bool is_creating_graph() { return creating_graph; }
 void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
 
 bool needs_grad(const std::vector<Tensor>& inputs) {
@@ -42,6 +57,18 @@ Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, Backwar
   if (!needs_grad(inputs)) return output;
   current_tape().append(op, std::move(inputs), output, std::move(backward));
   return output;
+}
+
+Tensor record_first_order(const char* op, std::vector<Tensor> inputs, Tensor output,
+                          BackwardFn backward) {
+  return record(op, std::move(inputs), std::move(output),
+                [op, backward = std::move(backward)](Tensor&& g) {
+                  if (is_creating_graph())
+                    fail(op, "create_graph: this op's backward is a hand-written loop, not "
+                             "recorded ops, so the gradient it gives cannot be differentiated "
+                             "again");
+                  backward(std::move(g));
+                });
 }
 
 void Tape::append(const char* op, std::vector<Tensor>&& inputs, const Tensor& output,
@@ -72,6 +99,16 @@ void accumulate_grad(const Tensor& input, const Tensor& grad) {
   if (grad.dtype() != input.dtype())
     fail("accumulate_grad", "gradient is ", dtype_name(grad.dtype()), " but the input is ",
          dtype_name(input.dtype()));
+  if (is_creating_graph()) {
+    // The gradient keeps its history: summed with recorded ops, and added out of place.
+    Tensor g = grad;
+    while (g.dim() > static_cast<std::int64_t>(input.shape().size())) g = sum(g, 0);
+    for (std::size_t k = 0; k < input.shape().size(); ++k)
+      if (input.shape()[k] == 1 && g.shape()[k] != 1) g = sum(g, static_cast<std::int64_t>(k), true);
+    std::unique_lock<std::mutex> lock = lock_if_leaf(impl);
+    impl.grad = impl.grad.defined() ? add(impl.grad, g) : g;
+    return;
+  }
   Tensor g = sum_to_shape(grad, input.shape());  // summed over the axes input was broadcast along
   std::unique_lock<std::mutex> lock = lock_if_leaf(impl);  // threads may share a leaf
   if (!impl.grad.defined())
@@ -85,9 +122,12 @@ void accumulate_grad(const Tensor& input, Tensor&& grad) {
   if (!adopt_gradient(input, grad)) accumulate_grad(input, static_cast<const Tensor&>(grad));
 }
 
-void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
+void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph, bool create_graph) {
   const Tensor seed_grad = checked_seed(root, seed);  // tape_errors.cpp: ones for a scalar
-  NoGradGuard no_grad;  // backward functions compute with ops; those must not be recorded
+  // Backward functions compute with ops: recorded only with create_graph (a gradient with a
+  // history, to differentiate again), else not.
+  GradModeGuard mode(create_graph);
+  CreateGraphScope creating(create_graph);
   const TensorImpl& r = *root.impl();
   if (r.op == nullptr) return accumulate_grad(root, seed_grad);  // a leaf: d(x)/d(x) = seed
   if (r.released || r.tape != this)

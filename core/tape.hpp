@@ -61,7 +61,11 @@ class Tape {
   // record the pass goes through is released as soon as it has run (its inputs, closure and
   // output are freed, and a second backward through it is an error) and dropped from the tape
   // at the end, even if a backward function throws. Records of other graphs stay on the tape.
-  void backward(const Tensor& root, const Tensor& seed, bool retain_graph);
+  // With create_graph, the backward functions run with grad mode on, so the ops they compute
+  // with are recorded on this tape: the gradients they give have a history of their own and can
+  // be differentiated again (docs/higher-order.md). Gradients then accumulate out of place.
+  void backward(const Tensor& root, const Tensor& seed, bool retain_graph,
+                bool create_graph = false);
 
   // Bytes of the intermediate tensors the records keep alive: the distinct storages of every
   // record's output and of its inputs that are not leaves (leaves, such as inputs and weights,
@@ -120,6 +124,9 @@ class NoGradGuard : public GradModeGuard {
   NoGradGuard() : GradModeGuard(false) {}
 };
 
+// True inside a backward pass run with create_graph on this thread (Tape::backward).
+bool is_creating_graph();
+
 // True when an op with these inputs must record: grad mode is on and some input requires grad.
 bool needs_grad(const std::vector<Tensor>& inputs);
 
@@ -132,6 +139,13 @@ bool needs_grad(const std::vector<Tensor>& inputs);
 //     accumulate_grad(b, g * a);
 //   });
 Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, BackwardFn backward);
+
+// record() for an op whose backward is a hand-written loop over the data rather than recorded
+// ops: it is differentiable once. Under create_graph its backward throws tg::Error naming the
+// op, instead of returning a gradient with no history (which would make every second derivative
+// through it silently 0).
+Tensor record_first_order(const char* op, std::vector<Tensor> inputs, Tensor output,
+                          BackwardFn backward);
 
 // input.grad += grad, after summing `grad` over the axes along which `input` was broadcast, so
 // that the gradient has the input's shape. Does nothing if input does not require grad. Throws

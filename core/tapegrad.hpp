@@ -8,6 +8,7 @@
 #include "core/dtype.hpp"
 #include "core/error.hpp"
 #include "core/fast/switch.hpp"
+#include "core/grad.hpp"
 #include "core/gradcheck.hpp"
 #include "core/formats/graphviz.hpp"
 #include "core/ops.hpp"

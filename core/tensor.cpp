@@ -143,8 +143,8 @@ void Tensor::zero_grad() const {
   checked(impl_, "zero_grad"), impl_->grad = Tensor();
 }
 
-void Tensor::backward(const Tensor& seed, bool retain_graph) const {
-  current_tape().backward(*this, seed, retain_graph);
+void Tensor::backward(const Tensor& seed, bool retain_graph, bool create_graph) const {
+  current_tape().backward(*this, seed, retain_graph, create_graph);
 }
 
 Tensor Tensor::detach() const {

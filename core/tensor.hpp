@@ -64,7 +64,11 @@ class Tensor {
   void zero_grad() const;  // forget the gradient (grad() becomes undefined), as PyTorch does
   // Runs reverse-mode differentiation from this tensor over the current thread's tape (see
   // tape.hpp). `seed` is d(root)/d(this); it may be omitted only for a one-element tensor.
-  void backward(const Tensor& seed = Tensor(), bool retain_graph = false) const;
+  // With create_graph (PyTorch's), the gradients it leaves have a history of their own and can be
+  // differentiated again (docs/higher-order.md); pass retain_graph = true with it to keep this
+  // graph as well, as PyTorch does by default.
+  void backward(const Tensor& seed = Tensor(), bool retain_graph = false,
+                bool create_graph = false) const;
 
   Tensor detach() const;     // same data, no gradient tracking
   Tensor clone() const;      // a copy of the data (recorded: gradients flow through)

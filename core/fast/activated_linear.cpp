@@ -54,7 +54,7 @@ Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, 
   if (b.defined()) inputs.push_back(b);
   inputs.push_back(weight);
   if (bias.defined()) inputs.push_back(bias);
-  return record(op, inputs, y, [a, b, weight, bias, act, rows, h, out](const Tensor& g) {
+  return record_first_order(op, inputs, y, [a, b, weight, bias, act, rows, h, out](const Tensor& g) {
     const Tensor g2 = g.reshape({rows, out});
     Tensor z = hidden_layer(a, b, act);
     if (weight.requires_grad())  // dW = g^T z: (out, N)(N, h)

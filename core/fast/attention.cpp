@@ -198,7 +198,7 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
       });
     });
   });
-  return record(op, {q, k, v}, out, [q, k, v, n, scale](const Tensor& g) {
+  return record_first_order(op, {q, k, v}, out, [q, k, v, n, scale](const Tensor& g) {
     Tensor dq = empty(q.shape(), q.dtype()), dk = empty(k.shape(), k.dtype()),
            dv = empty(v.shape(), v.dtype());
     dispatch(q.dtype(), [&](auto zero) {

@@ -36,7 +36,7 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
                              [&](T a, T v) { return fast_value(kind, a) * v; });
     });
   });
-  return record(op, {gate, value}, out, [gate, value, act, shape, flat](const Tensor& g) {
+  return record_first_order(op, {gate, value}, out, [gate, value, act, shape, flat](const Tensor& g) {
     Tensor dgate = empty(shape, gate.dtype()), dvalue = empty(shape, gate.dtype());
     dispatch(gate.dtype(), [&](auto zero) {
       using T = decltype(zero);
@@ -89,7 +89,7 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
                 fast_value(kind, px[offset(o, k + gate_at, i)]) * px[offset(o, k + value_at, i)];
     });
   });
-  return record(op, {x}, out, [x, act, xv, h, gate_at, value_at, offset](const Tensor& g) {
+  return record_first_order(op, {x}, out, [x, act, xv, h, gate_at, value_at, offset](const Tensor& g) {
     Tensor dx = empty(x.shape(), x.dtype());
     dispatch(x.dtype(), [&](auto zero) {
       using T = decltype(zero);

@@ -1,0 +1,161 @@
+// Derivatives of derivatives (issue 29, first part): tg::grad, backward with create_graph, and
+// gradgradcheck on the readable floor's ops whose backward is made of recorded ops.
+#include "activations/activations.hpp"
+#include "helpers.hpp"
+
+using namespace tg;
+using namespace tg::testing;
+
+namespace {
+// Fails with gradgradcheck's message (input, element, received, expected) on a mismatch.
+void check_second_order(const GradcheckFn& f, const std::vector<Tensor>& inputs) {
+  const GradcheckResult r = gradgradcheck(f, inputs);
+  INFO(r.message);
+  CHECK(r.ok);
+  CHECK(r.checked > 0);
+}
+}  // namespace
+
+TEST_CASE("grad twice gives the second derivative: x^3 -> 3x^2 -> 6x") {
+  const Tensor x = var({2.0, -1.5}, {2});
+  const Tensor y = sum(x * x * x);
+  const std::vector<Tensor> g = grad({y}, {x}, {}, /*create_graph=*/true);
+  REQUIRE(g[0].requires_grad());  // the gradient has a history of its own
+  check_values(g[0], {12.0, 6.75}, 1e-12);
+  const std::vector<Tensor> h = grad({sum(g[0])}, {x});
+  check_values(h[0], {12.0, -9.0}, 1e-12);
+  CHECK_FALSE(x.grad().defined());  // grad() leaves .grad alone
+}
+
+TEST_CASE("backward with create_graph leaves a differentiable .grad") {
+  const Tensor x = var({0.5}, {1});
+  sum(exp(x * x)).backward(Tensor(), /*retain_graph=*/true, /*create_graph=*/true);
+  // d/dx e^(x^2) = 2x e^(x^2); again: (2 + 4x^2) e^(x^2).
+  const Tensor first = x.grad();
+  REQUIRE(first.requires_grad());
+  check_values(first, {2 * 0.5 * std::exp(0.25)}, 1e-12);
+  const std::vector<Tensor> second = grad({sum(first)}, {x});
+  check_values(second[0], {(2 + 4 * 0.25) * std::exp(0.25)}, 1e-12);
+}
+
+TEST_CASE("grad: grad_outputs weight the outputs and several outputs add up") {
+  const Tensor x = var({1.0, 2.0}, {2});
+  const Tensor a = x * 3.0, b = x * x;
+  const std::vector<Tensor> g = grad({a, b}, {x}, {var({1.0, 0.0}, {2}), var({0.0, 1.0}, {2})});
+  check_values(g[0], {3.0, 4.0}, 1e-12);  // 3 from a's first element, 2x from b's second
+}
+
+TEST_CASE("grad: an intermediate input, an unused input and the errors") {
+  const Tensor x = var({1.0, 2.0}, {2}), unused = var({5.0}, {1});
+  const Tensor h = x * 2.0;
+  const Tensor y = sum(h * h);
+  const std::vector<Tensor> g = grad({y}, {h, x}, {}, false, /*retain_graph=*/true);
+  check_values(g[0], {4.0, 8.0}, 1e-12);   // 2h
+  check_values(g[1], {8.0, 16.0}, 1e-12);  // 2h * 2
+  CHECK_ERROR([&] { grad({y}, {unused}, {}, false, true); }, "grad: input 0 (shape (1,))",
+              "is not reached from the outputs", "allow_unused");
+  CHECK_FALSE(grad({y}, {unused}, {}, false, true, /*allow_unused=*/true)[0].defined());
+  CHECK_ERROR([&] { grad({y}, {x.detach()}); }, "grad: input 0 (shape (2,)) does not require grad");
+  CHECK_ERROR([&] { grad({y}, {x}, {var({1.0}, {}), var({1.0}, {})}); },
+              "grad: 2 grad_outputs for 1 outputs");
+  // The graph is released after a pass without retain_graph: a second pass says so.
+  const std::vector<Tensor> once = grad({y}, {x});
+  check_values(once[0], {8.0, 16.0}, 1e-12);
+  CHECK_ERROR([&] { grad({y}, {x}); }, "retain_graph");
+}
+
+TEST_CASE("grad keeps the caller's .grad even when a pass throws") {
+  const Tensor x = var({1.0, 2.0}, {2});
+  sum(x * 5.0).backward();
+  const Tensor y = sum(tanh(x));
+  CHECK_ERROR([&] { grad({sum(grad({y}, {x}, {}, true)[0])}, {x}); }, "tanh", "create_graph");
+  check_values(x.grad(), {5.0, 5.0});
+  current_tape().clear();
+}
+
+TEST_CASE("create_graph through an op differentiable once is an error naming the op") {
+  const Tensor x = var({0.3, -0.2}, {2});
+  CHECK_ERROR([&] { grad({sum(tanh(x))}, {x}, {}, /*create_graph=*/true); }, "tanh: create_graph");
+  current_tape().clear();
+}
+
+TEST_CASE("gradgradcheck catches a backward that is right once and wrong twice") {
+  // x^2 whose backward computes 2x as x + x.detach(): right values, but the second derivative
+  // it records is 1 instead of 2.
+  const auto half_detached = [](const std::vector<Tensor>& v) {
+    const Tensor& x = v[0];
+    return record("half_detached_square", {x}, mul(x.detach(), x.detach()), [x](const Tensor& g) {
+      accumulate_grad(x, mul(g, add(x, x.detach())));
+    });
+  };
+  const Tensor x = var({1.0, -2.0, 0.5}, {3});
+  CHECK(gradcheck(half_detached, {x}).ok);
+  const GradcheckResult r = gradgradcheck(half_detached, {x});
+  CHECK_FALSE(r.ok);
+  CHECK(r.message.find("gradcheck: input 0 (shape (3,))") == 0);
+}
+
+TEST_CASE("gradgradcheck: arithmetic with broadcasting") {
+  const Tensor a = random_var({3, 1}, 1), b = random_var({1, 4}, 2), c = random_var({4}, 3, 2.0);
+  check_second_order([](const std::vector<Tensor>& v) { return v[0] * v[1] + v[0] / v[2] - v[1] * v[1]; },
+                     {a, b, c});
+  check_second_order([](const std::vector<Tensor>& v) { return neg(v[0] * v[0] * v[1]); }, {a, b});
+}
+
+TEST_CASE("gradgradcheck: exp, log, sqrt, pow") {
+  const Tensor x = random_var({5}, 4, 3.0);  // positive: log and sqrt are defined
+  check_second_order([](const std::vector<Tensor>& v) { return exp(v[0] * 0.3) * log(v[0]); }, {x});
+  check_second_order([](const std::vector<Tensor>& v) { return sqrt(v[0]) + pow(v[0], 3.5); }, {x});
+}
+
+TEST_CASE("gradgradcheck: sum, mean, reshape, permute, expand, concat, where") {
+  const Tensor x = random_var({2, 3}, 5), y = random_var({2, 3}, 6);
+  check_second_order(
+      [](const std::vector<Tensor>& v) {
+        const Tensor s = sum(v[0] * v[0], 1, true) * v[1];
+        return permute(s.reshape({3, 2}), {1, 0}) * 2.0;
+      },
+      {x, y});
+  check_second_order(
+      [](const std::vector<Tensor>& v) {
+        return concat({v[0] * v[1], v[1] * v[1]}, 0) * mean(v[0] * v[0]);
+      },
+      {x, y});
+  const Tensor cond = tensor({1, 0, 1, 0, 0, 1}, {2, 3}, float64);
+  check_second_order(
+      [cond](const std::vector<Tensor>& v) { return where(cond, v[0] * v[0], v[1] * v[0]); },
+      {x, y});
+}
+
+TEST_CASE("gradgradcheck: matmul, batched and broadcast, and linear") {
+  check_second_order(
+      [](const std::vector<Tensor>& v) { return matmul(v[0], v[1]) * matmul(v[0], v[1]); },
+      {random_var({3, 4}, 7), random_var({4, 2}, 8)});
+  check_second_order(
+      [](const std::vector<Tensor>& v) { return exp(matmul(v[0], v[1]) * 0.2); },
+      {random_var({2, 3, 4}, 9), random_var({4, 3}, 10)});
+  check_second_order(
+      [](const std::vector<Tensor>& v) {
+        const Tensor y = linear(v[0], v[1], v[2]);
+        return y * y;
+      },
+      {random_var({2, 3, 5}, 11), random_var({4, 5}, 12), random_var({4}, 13)});
+}
+
+TEST_CASE("gradgradcheck: softmax and log_softmax") {
+  check_second_order([](const std::vector<Tensor>& v) { return softmax(v[0], 1) * v[0]; },
+                     {random_var({3, 4}, 14)});
+  check_second_order([](const std::vector<Tensor>& v) { return log_softmax(v[0] * 2.0, 0); },
+                     {random_var({3, 4}, 15)});
+}
+
+TEST_CASE("a Hessian-vector product by double backward equals A v for a quadratic") {
+  // f(x) = 1/2 x^T A x with A symmetric: grad = A x, and the Hessian is A, so H v = A v.
+  const Tensor A = tensor({2, 1, 0, 1, 3, 1, 0, 1, 4}, {3, 3}, float64);
+  const Tensor x = var({0.5, -1.0, 2.0}, {3}), v = tensor({1.0, 2.0, -1.0}, {3}, float64);
+  const Tensor f = sum(x.reshape({1, 3}) * matmul(x.reshape({1, 3}), A)) * 0.5;
+  const Tensor g = grad({f}, {x}, {}, /*create_graph=*/true)[0];
+  check_values(g, {0.0, -0.5, 7.0}, 1e-12);  // A x
+  const Tensor hv = grad({sum(g * v)}, {x})[0];
+  check_values(hv, {4.0, 6.0, -2.0}, 1e-12);  // A v
+}
