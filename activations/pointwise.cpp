@@ -1,7 +1,8 @@
 // activations/pointwise.cpp — relu, leaky_relu, sigmoid, tanh, gelu, silu, softplus.
 //
 // Layer: activations. Each is core's pointwise(): a fused elementwise op whose record keeps
-// only x and whose backward is dx = g * f'(x), with f and f' from core/activation_math.hpp.
+// only x and whose backward is dx = g * f'(x), with f, f' and f'' (for a second derivative,
+// docs/higher-order.md) from core/activation_math.hpp.
 #include "core/pointwise.hpp"
 
 #include <cmath>
@@ -14,39 +15,46 @@ namespace tg {
 
 Tensor relu(const Tensor& x) {
   return pointwise(
-      "relu", x, [](auto v) { return math::relu(v); }, [](auto v) { return math::relu_grad(v); });
+      "relu", "relu_grad", x, [](auto v) { return math::relu(v); },
+      [](auto v) { return math::relu_grad(v); }, [](auto v) { return math::relu_grad2(v); });
 }
 
 Tensor leaky_relu(const Tensor& x, double slope) {
   return pointwise(
-      "leaky_relu", x, [slope](auto v) { return math::leaky_relu(v, decltype(v)(slope)); },
-      [slope](auto v) { return math::leaky_relu_grad(v, decltype(v)(slope)); });
+      "leaky_relu", "leaky_relu_grad", x,
+      [slope](auto v) { return math::leaky_relu(v, decltype(v)(slope)); },
+      [slope](auto v) { return math::leaky_relu_grad(v, decltype(v)(slope)); },
+      [slope](auto v) { return math::leaky_relu_grad2(v, decltype(v)(slope)); });
 }
 
 Tensor sigmoid(const Tensor& x) {
   return pointwise(
-      "sigmoid", x, [](auto v) { return math::sigmoid(v); },
-      [](auto v) { return math::sigmoid_grad(v); });
+      "sigmoid", "sigmoid_grad", x, [](auto v) { return math::sigmoid(v); },
+      [](auto v) { return math::sigmoid_grad(v); }, [](auto v) { return math::sigmoid_grad2(v); });
 }
 
 Tensor tanh(const Tensor& x) {
   return pointwise(
-      "tanh", x, [](auto v) { return std::tanh(v); }, [](auto v) { return math::tanh_grad(v); });
+      "tanh", "tanh_grad", x, [](auto v) { return std::tanh(v); },
+      [](auto v) { return math::tanh_grad(v); }, [](auto v) { return math::tanh_grad2(v); });
 }
 
 Tensor gelu(const Tensor& x, GeluApproximation approximation) {
   if (approximation == GeluApproximation::Tanh)
     return pointwise(
-        "gelu_tanh", x, [](auto v) { return math::gelu_tanh(v); },
-        [](auto v) { return math::gelu_tanh_grad(v); });
+        "gelu_tanh", "gelu_tanh_grad", x, [](auto v) { return math::gelu_tanh(v); },
+        [](auto v) { return math::gelu_tanh_grad(v); },
+        [](auto v) { return math::gelu_tanh_grad2(v); });
   return pointwise(
-      "gelu", x, [](auto v) { return math::gelu(v); }, [](auto v) { return math::gelu_grad(v); });
+      "gelu", "gelu_grad", x, [](auto v) { return math::gelu(v); },
+      [](auto v) { return math::gelu_grad(v); }, [](auto v) { return math::gelu_grad2(v); });
 }
 
 Tensor silu(const Tensor& x) {
   return pointwise(
-      "silu", x, [](auto v) { return math::swish(v, decltype(v)(1)); },
-      [](auto v) { return math::swish_grad_x(v, decltype(v)(1)); });
+      "silu", "silu_grad", x, [](auto v) { return math::swish(v, decltype(v)(1)); },
+      [](auto v) { return math::swish_grad_x(v, decltype(v)(1)); },
+      [](auto v) { return math::swish_grad_x2(v, decltype(v)(1)); });
 }
 
 Tensor softplus(const Tensor& x, double beta, double threshold) {
@@ -54,7 +62,7 @@ Tensor softplus(const Tensor& x, double beta, double threshold) {
       (x.dtype() == float32 && (beta < 1e-30 || beta > 1e30)))
     fail("softplus", "needs a finite beta > 0 (within 1e-30..1e30 for float32), got ", beta);
   return pointwise(
-      "softplus", x,
+      "softplus", "softplus_grad", x,
       [beta, threshold](auto v) {
         using T = decltype(v);
         return math::softplus(v, T(beta), T(threshold));
@@ -62,6 +70,10 @@ Tensor softplus(const Tensor& x, double beta, double threshold) {
       [beta, threshold](auto v) {
         using T = decltype(v);
         return math::softplus_grad(v, T(beta), T(threshold));
+      },
+      [beta, threshold](auto v) {
+        using T = decltype(v);
+        return math::softplus_grad2(v, T(beta), T(threshold));
       });
 }
 

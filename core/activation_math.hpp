@@ -63,6 +63,12 @@ T sigmoid_grad(T x) {
   const SigmoidPair<T> p = sigmoid_pair(x);
   return p.s * p.one_minus_s;
 }
+// sigma''(x) = sigma (1 - sigma) (1 - 2 sigma) = s o (o - s), with o = 1 - s = sigma(-x).
+template <class T>
+T sigmoid_grad2(T x) {
+  const SigmoidPair<T> p = sigmoid_pair(x);
+  return p.s * p.one_minus_s * (p.one_minus_s - p.s);
+}
 
 // tanh'(x) = 1 - tanh(x)^2 = 4 sigma(2x) sigma(-2x): the same number, since
 // tanh(x) = 2 sigma(2x) - 1. The first form cancels once |tanh x| is close to 1 (at x = 5 in
@@ -71,6 +77,13 @@ template <class T>
 T tanh_grad(T x) {
   const SigmoidPair<T> p = sigmoid_pair(T(2) * x);
   return T(4) * p.s * p.one_minus_s;
+}
+// tanh''(x) = -2 tanh(x) (1 - tanh(x)^2). With s = sigma(2x), o = sigma(-2x): tanh = s - o and
+// 1 - tanh^2 = 4 s o, so tanh'' = 8 s o (o - s), accurate in both tails.
+template <class T>
+T tanh_grad2(T x) {
+  const SigmoidPair<T> p = sigmoid_pair(T(2) * x);
+  return T(8) * p.s * p.one_minus_s * (p.one_minus_s - p.s);
 }
 
 // relu(x) = max(x, 0). Its derivative is 1 for x > 0 and 0 for x < 0; at x = 0 it is undefined
@@ -83,6 +96,11 @@ template <class T>
 T relu_grad(T x) {
   return x > 0 ? T(1) : T(0);
 }
+// relu'' = 0 wherever it exists (everywhere but 0, where we take 0 too).
+template <class T>
+T relu_grad2(T) {
+  return T(0);
+}
 
 // leaky_relu(x) = x for x > 0, slope * x otherwise; derivative 1 or slope (slope at 0).
 template <class T>
@@ -92,6 +110,10 @@ T leaky_relu(T x, T slope) {
 template <class T>
 T leaky_relu_grad(T x, T slope) {
   return x > 0 ? T(1) : slope;
+}
+template <class T>
+T leaky_relu_grad2(T, T) {
+  return T(0);
 }
 
 // Phi(x), the standard normal CDF: (1 + erf(x / sqrt 2)) / 2 = erfc(-x / sqrt 2) / 2. The erfc
@@ -118,6 +140,13 @@ T gelu(T x) {
 template <class T>
 T gelu_grad(T x) {
   return normal_cdf(x) + vanishing_product(x, normal_pdf(x));
+}
+// gelu''(x) = 2 phi(x) + x phi'(x) = phi(x) (2 - x^2), since phi'(x) = -x phi(x). Written as
+// 2 phi - x (x phi) with vanishing products, so that x^2 = inf times phi = 0 gives 0 far out.
+template <class T>
+T gelu_grad2(T x) {
+  const T phi = normal_pdf(x);
+  return T(2) * phi - vanishing_product(x, vanishing_product(x, phi));
 }
 
 // The tanh approximation of GELU (Hendrycks & Gimpel; GPT-2):
@@ -146,6 +175,20 @@ T gelu_tanh_grad(T x) {
   const T du = k * (T(1) + T(3 * 0.044715) * x * x);
   return p.s + vanishing_product(T(2) * x * du, p.s * p.one_minus_s);
 }
+// With a = 2u, s = sigma(a), o = 1 - s: f' = s + x s o a', a' = 2u'. Differentiating again,
+//   f'' = s o a' + s o a' + x (s o (o - s) a'^2 + s o a''),   a'' = 2 u'' = 2 k 6 (0.044715) x
+//       = s o (2 a' + x ((o - s) a'^2 + a'')).
+// Far out s o is 0 while the bracket may overflow: vanishing_product gives 0 there.
+template <class T>
+T gelu_tanh_grad2(T x) {
+  const T k = std::numbers::sqrt2_v<T> * std::numbers::inv_sqrtpi_v<T>;
+  const T u = k * (x + T(0.044715) * x * x * x);
+  const SigmoidPair<T> p = sigmoid_pair(T(2) * u);
+  const T da = T(2) * k * (T(1) + T(3 * 0.044715) * x * x);
+  const T dda = T(2) * k * T(6 * 0.044715) * x;
+  return vanishing_product(T(2) * da + x * ((p.one_minus_s - p.s) * da * da + dda),
+                           p.s * p.one_minus_s);
+}
 
 // Swish with slope beta: x sigma(beta x). beta = 1 is SiLU.
 //   d/dx    = sigma(bx) + b x sigma(bx) (1 - sigma(bx))
@@ -160,6 +203,13 @@ template <class T>
 T swish_grad_x(T x, T beta) {
   const SigmoidPair<T> p = sigmoid_pair(beta * x);
   return p.s + vanishing_product(beta * x, p.s * p.one_minus_s);
+}
+// d2/dx2 x sigma(bx) = b s o (2 + b x (o - s)), s = sigma(bx), o = 1 - s.
+template <class T>
+T swish_grad_x2(T x, T beta) {
+  const SigmoidPair<T> p = sigmoid_pair(beta * x);
+  const T so = p.s * p.one_minus_s;
+  return beta * (T(2) * so + vanishing_product(beta * x, so * (p.one_minus_s - p.s)));
 }
 template <class T>
 T swish_grad_beta(T x, T beta) {
@@ -182,6 +232,11 @@ T softplus(T x, T beta, T threshold) {
 template <class T>
 T softplus_grad(T x, T beta, T threshold) {
   return beta * x > threshold ? T(1) : sigmoid(beta * x);
+}
+// softplus'' = beta sigma(bx) (1 - sigma(bx)) below the threshold; 0 above, where it is x.
+template <class T>
+T softplus_grad2(T x, T beta, T threshold) {
+  return beta * x > threshold ? T(0) : beta * sigmoid_grad(beta * x);
 }
 
 }  // namespace tg::math
