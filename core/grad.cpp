@@ -59,4 +59,61 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
   return result;
 }
 
+namespace {
+Tensor fresh_leaf(const Tensor& x) {
+  Tensor leaf = x.detach().clone();
+  leaf.requires_grad_(true);
+  return leaf;
+}
+void check_like(const char* op, const char* name, const Tensor& v, const Tensor& like) {
+  if (!v.defined() || v.shape() != like.shape() || v.dtype() != like.dtype())
+    fail(op, name, " must have shape ", like.shape(), " and dtype ", dtype_name(like.dtype()),
+         v.defined() ? ", got shape " : ", got an undefined tensor",
+         v.defined() ? to_string(v.shape()) : std::string());
+}
+}  // namespace
+
+Tensor hvp(const std::function<Tensor(const Tensor&)>& f, const Tensor& x, const Tensor& v) {
+  check_like("hvp", "v", v, x);
+  const Tensor leaf = fresh_leaf(x);
+  const Tensor y = f(leaf);
+  if (y.numel() != 1) fail("hvp", "f must return one number, got shape ", y.shape());
+  const Tensor g = grad({y}, {leaf}, {}, /*create_graph=*/true)[0];
+  // <g, v> = v^T grad f; its gradient is H v (H symmetric). If g has no history (f linear in
+  // x), H = 0.
+  if (!g.requires_grad()) return zeros_like(x);
+  const Tensor hv = grad({sum(mul(g, v.detach()))}, {leaf}, {}, false, std::nullopt, true)[0];
+  return hv.defined() ? hv : zeros_like(x);
+}
+
+Tensor hessian(const std::function<Tensor(const Tensor&)>& f, const Tensor& x) {
+  const Tensor leaf = fresh_leaf(x);
+  const Tensor y = f(leaf);
+  if (y.numel() != 1) fail("hessian", "f must return one number, got shape ", y.shape());
+  const std::int64_t n = x.numel();
+  const Tensor g = grad({y}, {leaf}, {}, /*create_graph=*/true)[0].reshape({n});
+  Tensor h = zeros({n, n}, x.dtype());
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (!g.requires_grad()) break;  // f linear in x: H = 0
+    const Tensor row = grad({slice(g, 0, i, i + 1).sum()}, {leaf}, {}, false,
+                            /*retain_graph=*/i + 1 < n, /*allow_unused=*/true)[0];
+    if (!row.defined()) continue;
+    const std::vector<double> r = row.to_vector();
+    for (std::int64_t j = 0; j < n; ++j) h.set({i, j}, r[static_cast<std::size_t>(j)]);
+  }
+  return h;
+}
+
+Tensor jvp(const std::function<Tensor(const Tensor&)>& f, const Tensor& x, const Tensor& v) {
+  check_like("jvp", "v", v, x);
+  const Tensor leaf = fresh_leaf(x);
+  const Tensor y = f(leaf);
+  Tensor u = zeros(y.shape(), y.dtype());  // any value: J^T u is linear in u
+  u.requires_grad_(true);
+  const Tensor jt_u = grad({y}, {leaf}, {u}, /*create_graph=*/true, std::nullopt, true)[0];
+  if (!jt_u.defined() || !jt_u.requires_grad()) return zeros_like(y);  // f does not depend on x
+  const Tensor jv = grad({sum(mul(jt_u, v.detach()))}, {u}, {}, false, std::nullopt, true)[0];
+  return jv.defined() ? jv : zeros_like(y);
+}
+
 }  // namespace tg

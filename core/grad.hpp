@@ -7,6 +7,7 @@
 // idea, drawn and measured, is docs/higher-order.md.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -25,5 +26,23 @@ namespace tg {
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
                          const std::vector<Tensor>& grad_outputs = {}, bool create_graph = false,
                          std::optional<bool> retain_graph = std::nullopt, bool allow_unused = false);
+
+// Helpers built on grad() with create_graph, for a function f of one tensor. Each copies x to a
+// fresh leaf, so x itself needs no requires_grad and its .grad is untouched. Costs are in passes
+// over f's graph (a forward, a backward) and measured in bench (docs/higher-order.md).
+
+// The Hessian-vector product H v of a scalar f at x (v of x's shape), by double backward:
+// g = grad(f(x), x) with create_graph, then grad(<g, v>, x). One forward and two backward passes,
+// the second over the first's graph too.
+Tensor hvp(const std::function<Tensor(const Tensor&)>& f, const Tensor& x, const Tensor& v);
+
+// The Hessian of a scalar f at x, shape (n, n) for x of n elements: one first-order backward,
+// then one backward of its graph per row (grad of g[i]). For small x only.
+Tensor hessian(const std::function<Tensor(const Tensor&)>& f, const Tensor& x);
+
+// The Jacobian-vector product J v of f at x (forward mode, v of x's shape, J v of f(x)'s shape)
+// by the double-vjp trick: with u of f(x)'s shape requiring grad, h(u) = grad(f(x), x, u) = J^T u
+// is linear in u, and grad(<h(u), v>, u) = J v. One forward and two backward passes.
+Tensor jvp(const std::function<Tensor(const Tensor&)>& f, const Tensor& x, const Tensor& v);
 
 }  // namespace tg

@@ -137,8 +137,18 @@ Tensor slice(const Tensor& x, std::int64_t axis, std::int64_t start, std::int64_
   Tensor out = zeros(out_shape, x.dtype());
   const kernels::AxisView xv = kernels::axis_view(x.shape(), ax);
   copy_blocks(x, xv, from, out, kernels::axis_view(out_shape, ax), 0, to - from);
-  return record_first_order("slice", {x}, out, [x, ax, from, xv](const Tensor& g) {
+  return record("slice", {x}, out, [x, ax, from, xv](const Tensor& g) {
     // The slice's gradient goes back into its place; the rest of x gets zero.
+    if (is_creating_graph()) {  // the same, as recorded ops: zeros, g, zeros side by side
+      Shape before = x.shape(), after = x.shape();
+      before[ax] = from;
+      after[ax] = x.shape()[ax] - from - g.shape()[ax];
+      std::vector<Tensor> parts;
+      if (before[ax] > 0) parts.push_back(zeros(before, x.dtype()));
+      parts.push_back(g);
+      if (after[ax] > 0) parts.push_back(zeros(after, x.dtype()));
+      return accumulate_grad(x, parts.size() == 1 ? g : concat(parts, ax));
+    }
     Tensor full_grad = zeros_like(x);
     copy_blocks(g, kernels::axis_view(g.shape(), ax), 0, full_grad, xv, from, g.shape()[ax]);
     accumulate_grad(x, std::move(full_grad));

@@ -140,7 +140,9 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph, b
   const std::size_t last = static_cast<std::size_t>(root_at - records_.begin());
   // Intermediate gradients describe one backward pass; clear any left from an earlier one.
   for (std::size_t i = 0; i <= last; ++i) records_[i].output.impl()->grad = Tensor();
-  root.impl()->grad = seed_grad.detach().clone();
+  // Under create_graph the seed keeps its history (jvp differentiates with respect to it), and
+  // nothing is changed in place, so it is used as it is.
+  root.impl()->grad = create_graph ? seed_grad : seed_grad.detach().clone();
   if (is_anomaly_detection_enabled()) anomaly::check_backwards(records_, last);  // anomaly.hpp
 
   // Once the gradient has flowed past a record, no later step can send its output another one

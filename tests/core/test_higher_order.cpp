@@ -159,6 +159,9 @@ TEST_CASE("gradgradcheck: sum, mean, reshape, permute, expand, concat, where") {
         return concat({v[0] * v[1], v[1] * v[1]}, 0) * mean(v[0] * v[0]);
       },
       {x, y});
+  check_second_order(
+      [](const std::vector<Tensor>& v) { return slice(v[0] * v[0], 1, 1, 3) * v[1].reshape({3, 2}).reshape({2, 3}).sum(); },
+      {x, y});
   const Tensor cond = tensor({1, 0, 1, 0, 0, 1}, {2, 3}, float64);
   check_second_order(
       [cond](const std::vector<Tensor>& v) { return where(cond, v[0] * v[0], v[1] * v[0]); },
@@ -196,4 +199,23 @@ TEST_CASE("a Hessian-vector product by double backward equals A v for a quadrati
   check_values(g, {0.0, -0.5, 7.0}, 1e-12);  // A x
   const Tensor hv = grad({sum(g * v)}, {x})[0];
   check_values(hv, {4.0, 6.0, -2.0}, 1e-12);  // A v
+}
+
+TEST_CASE("hvp, hessian and jvp on small functions, worked by hand") {
+  // f(x) = x0^2 x1 + x1^3: H = [[2 x1, 2 x0], [2 x0, 6 x1]] = [[4, 2], [2, 12]] at (1, 2).
+  const auto f = [](const Tensor& x) {
+    const Tensor x0 = slice(x, 0, 0, 1), x1 = slice(x, 0, 1, 2);
+    return sum(x0 * x0 * x1 + x1 * x1 * x1);
+  };
+  const Tensor x = tensor({1.0, 2.0}, {2}, float64);
+  check_values(hvp(f, x, tensor({1.0, -1.0}, {2}, float64)), {2.0, -10.0}, 1e-12);
+  check_values(hessian(f, x), {4.0, 2.0, 2.0, 12.0}, 1e-12);
+  // g(x) = (x0 x1, exp(x0)): J = [[x1, x0], [e^x0, 0]], J v for v = (1, 3) at (1, 2): (5, e).
+  const auto g = [](const Tensor& x) {
+    const Tensor x0 = slice(x, 0, 0, 1), x1 = slice(x, 0, 1, 2);
+    return concat({x0 * x1, exp(x0)}, 0);
+  };
+  check_values(jvp(g, x, tensor({1.0, 3.0}, {2}, float64)), {5.0, std::exp(1.0)}, 1e-12);
+  CHECK_ERROR([&] { hvp(f, x, tensor({1.0}, {1}, float64)); }, "hvp: v must have shape (2,)");
+  CHECK_ERROR([&] { hvp(g, x, x); }, "hvp: f must return one number");
 }
