@@ -40,7 +40,9 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
   const char* op = gated_name(act);
   if (gate.dtype() != value.dtype())
     fail(op, "gate is ", dtype_name(gate.dtype()), " but value is ", dtype_name(value.dtype()));
-  if (fast::enabled()) return fast::gated(gate, value, act);
+  // The composite form: what create_graph differentiates (tape.hpp), on either floor.
+  auto composite = [act](const std::vector<Tensor>& in) { return gated_composite(in[0], in[1], act); };
+  if (fast::enabled()) return fast::gated(gate, value, act, composite);
   if (gate.shape() != value.shape()) {  // broadcast first: expand's backward sums back
     const Shape shape = broadcast_shapes(op, gate.shape(), value.shape());
     return gated(expand(gate, shape), expand(value, shape), act);
@@ -72,7 +74,7 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
     });
     accumulate_grad(gate, std::move(dgate));
     accumulate_grad(value, std::move(dvalue));
-  });
+  }, composite);
 }
 
 Tensor gated_composite(const Tensor& gate, const Tensor& value, GateActivation act) {
@@ -86,7 +88,10 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
   if (xv.n % 2 != 0)
     fail(op, "axis ", ax, " of shape ", x.shape(), " has odd size ", xv.n,
          "; it must split into two equal halves (value and gate)");
-  if (fast::enabled()) return fast::gated_halves(x, act, axis, order);
+  auto composite = [act, axis, order](const std::vector<Tensor>& in) {  // (as gated's)
+    return gated_halves_composite(in[0], act, axis, order);
+  };
+  if (fast::enabled()) return fast::gated_halves(x, act, axis, order, composite);
   const std::int64_t h = xv.n / 2;
   // Element (o, k, i) of the output reads the gate at (o, gate_at + k, i) and the value at
   // (o, value_at + k, i) of x: the halves are read where they lie, no copy of either.
@@ -127,7 +132,7 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
       });
     });
     accumulate_grad(x, std::move(dx));
-  });
+  }, composite);
 }
 
 Tensor gated_halves_composite(const Tensor& x, GateActivation act, std::int64_t axis,

@@ -53,7 +53,7 @@ Tensor swish(const Tensor& x, const Tensor& beta) {
     });
     accumulate_grad(x, std::move(dx));
     accumulate_grad(beta, std::move(dbeta));  // summed down to beta's shape: one beta served many x
-  });
+  }, [](const std::vector<Tensor>& in) { return swish_composite(in[0], in[1]); });  // create_graph
 }
 
 Tensor swish_composite(const Tensor& x, double beta) {

@@ -75,7 +75,7 @@ struct CheckedBackward {
 };
 }  // namespace
 
-void anomaly::check_backwards(std::vector<Record>& records, std::size_t last) {
+void anomaly::check_backwards(std::deque<Record>& records, std::size_t last) {
   for (std::size_t i = 0; i <= last && i < records.size(); ++i) {
     Record& rec = records[i];
     if (!rec.backward || rec.backward.target<CheckedBackward>()) continue;  // released, or done

@@ -29,7 +29,7 @@ void check_output(const char* op, const std::vector<Tensor>& inputs, const Tenso
 // inputs are checked for NaN (throws "anomaly: the backward of 'op' produced NaN ..." when the
 // output gradient was finite). Called by Tape::backward while detection is on.
 // A record already wrapped (a graph walked again with retain_graph) is not wrapped again.
-void check_backwards(std::vector<Record>& records, std::size_t last);
+void check_backwards(std::deque<Record>& records, std::size_t last);
 // How many checks wrap `backward` (0 or 1; more would check one backward several times). For
 // the tests.
 int check_depth(const BackwardFn& backward);

@@ -42,6 +42,10 @@ Tensor checkpoint(const CheckpointFn& fn, const std::vector<Tensor>& inputs,
     // Back on the outer tape: pass the inputs' gradients on.
     for (std::size_t i = 0; i < inputs.size(); ++i)
       if (leaves[i].grad().defined()) accumulate_grad(inputs[i], leaves[i].grad());
+  }, [fn, n = inputs.size()](const std::vector<Tensor>& in) {
+    // The composite form (create_graph, tape.hpp) is fn itself, run again with recording on:
+    // under create_graph, checkpointing saves no memory.
+    return fn(std::vector<Tensor>(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(n)));
   });
 }
 

@@ -2,6 +2,7 @@
 // inputs' gradients off and putting every .grad back as it was.
 #include "core/grad.hpp"
 
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
@@ -33,6 +34,7 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
     for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i].impl()->grad = saved[i];
   };
   try {
+    OnlyLeavesScope only(current_tape(), inputs);  // no other leaf's .grad is touched
     for (std::size_t k = 0; k < outputs.size(); ++k) {
       const Tensor seed = grad_outputs.empty() ? Tensor() : grad_outputs[k];
       // One pass per output; all but the last keep the graph for the next.

@@ -111,20 +111,22 @@ GradcheckResult gradcheck(const GradcheckFn& f, const std::vector<Tensor>& input
   return compare([&] { return f(xs); }, xs, options);
 }
 
-GradcheckResult gradgradcheck(const GradcheckFn& f, const std::vector<Tensor>& inputs,
-                              const GradcheckOptions& options) {
-  // The projections w (of f's output) and v_i (of each gradient), drawn on the first call from
-  // the shapes and then fixed, so that every call computes the same function.
+namespace {
+// x -> sum_i <v_i, dL/dx_i> with L = sum(w * f(x)), the gradients taken with create_graph: the
+// function gradgradcheck differentiates. The projections w (of f's output) and v_i (of each
+// gradient) are drawn on the first call from the shapes and then fixed, so that every call
+// computes the same function.
+GradcheckFn projected_gradient(const GradcheckFn& f, std::uint64_t seed) {
   struct Projections {
     Tensor w;
     std::vector<Tensor> v;
   };
   auto p = std::make_shared<Projections>();
-  const GradcheckFn first_order = [f, p, options](const std::vector<Tensor>& xs) {
+  return [f, p, seed](const std::vector<Tensor>& xs) {
     GradModeGuard record(true);  // gradcheck's differences run with grad off; this must record
     const Tensor y = f(xs);
     if (!p->w.defined()) {
-      Generator gen(options.seed + 1);
+      Generator gen(seed + 1);
       p->w = randn(y.shape(), gen, float64);
       for (const Tensor& x : xs) p->v.push_back(randn(x.shape(), gen, float64));
     }
@@ -141,7 +143,20 @@ GradcheckResult gradgradcheck(const GradcheckFn& f, const std::vector<Tensor>& i
       if (g[k].defined()) total = add(total, sum(mul(g[k], p->v[at[k]])));
     return total;
   };
-  return gradcheck(first_order, inputs, options);
+}
+}  // namespace
+
+GradcheckResult gradgradcheck(const GradcheckFn& f, const std::vector<Tensor>& inputs,
+                              const GradcheckOptions& options) {
+  return gradcheck(projected_gradient(f, options.seed), inputs, options);
+}
+
+GradcheckResult gradgradcheck_params(const std::function<Tensor()>& f,
+                                     const std::vector<Tensor>& params,
+                                     const GradcheckOptions& options) {
+  const GradcheckFn of_params = [f](const std::vector<Tensor>&) { return f(); };
+  const GradcheckFn g = projected_gradient(of_params, options.seed);
+  return gradcheck_params([g, params] { return g(params); }, params, options);
 }
 
 GradcheckResult gradcheck_params(const std::function<Tensor()>& f,

@@ -56,5 +56,9 @@ GradcheckResult gradgradcheck(const GradcheckFn& f, const std::vector<Tensor>& i
 GradcheckResult gradcheck_params(const std::function<Tensor()>& f,
                                  const std::vector<Tensor>& params,
                                  const GradcheckOptions& options = {});
+// gradgradcheck for layers, reading `params` as gradcheck_params does.
+GradcheckResult gradgradcheck_params(const std::function<Tensor()>& f,
+                                     const std::vector<Tensor>& params,
+                                     const GradcheckOptions& options = {});
 
 }  // namespace tg

@@ -158,6 +158,11 @@ struct AttentionShape {
   bool causal;
   Shape out;
 };
+// The same attention as recorded ops (matmul, a -inf mask above the diagonal, softmax, matmul),
+// heads split and merged as the layers do: the composite form both floors' attention ops
+// differentiate under create_graph (tape.hpp). q, k, v in the call's own layout.
+Tensor attention_composite(const Tensor& q, const Tensor& k, const Tensor& v,
+                           const AttentionShape& n);
 // softmax(q k^T / sqrt(d)) v over the last two axes, as PyTorch's
 // F.scaled_dot_product_attention: q (..., T, d), k (..., S, d), v (..., S, e) -> (..., T, e).
 // causal: query i attends to keys 0..i only. One op that keeps nothing but its inputs (its

@@ -45,7 +45,11 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 
 Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = binary("div", a, b, [](auto x, auto y) { return x / y; });
-  return record("div", {a, b}, out, [a, b, out](const Tensor& g) {
+  // The record keeps the output's data, not the output itself (a record holding its own output
+  // could never be seen as unreachable: Tape::drop_unreachable); under create_graph the output is
+  // computed again, with its history.
+  return record("div", {a, b}, out, [a, b, q = out.detach()](const Tensor& g) {
+    const Tensor out = is_creating_graph() ? div(a, b) : q;
     if (a.requires_grad()) accumulate_grad(a, div(g, b));                 // d(a/b)/da = 1/b
     if (b.requires_grad()) accumulate_grad(b, neg(div(mul(g, out), b)));  // -a/b^2 = -out/b
   });

@@ -93,6 +93,9 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
         }
     }
   });
+  auto composite = [n](const std::vector<Tensor>& in) {  // create_graph (tape.hpp)
+    return attention_composite(in[0], in[1], in[2], n);
+  };
   return record_first_order(op, {q, k, v}, out, [q, k, v, n](const Tensor& g) {
     const Layout lq{n.heads, n.T, n.d}, lk{n.heads, n.S, n.d}, lv{n.heads, n.S, n.e},
         lo{n.heads, n.T, n.e};
@@ -143,7 +146,7 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
     accumulate_grad(q, std::move(dq));
     accumulate_grad(k, std::move(dk));
     accumulate_grad(v, std::move(dv));
-  });
+  }, composite);
 }
 
 void check_dtypes(const char* op, const Tensor& q, const Tensor& k, const Tensor& v) {
@@ -153,6 +156,25 @@ void check_dtypes(const char* op, const Tensor& q, const Tensor& k, const Tensor
 }
 
 }  // namespace
+
+Tensor attention_composite(const Tensor& q, const Tensor& k, const Tensor& v,
+                           const AttentionShape& n) {
+  // (B, T, H*d) -> (B, H, T, d) for the _heads layout; the plain layout is already (..., T, d).
+  auto split = [&](const Tensor& t, std::int64_t rows, std::int64_t width) {
+    return n.heads == 1 ? t : permute(reshape(t, {t.size(0), rows, n.heads, width}), {0, 2, 1, 3});
+  };
+  const Tensor qh = split(q, n.T, n.d), kh = split(k, n.S, n.d), vh = split(v, n.S, n.e);
+  Tensor scores = matmul(qh, transpose(kh, -2, -1)) * (1.0 / std::sqrt(static_cast<double>(n.d)));
+  if (n.causal) {  // query i sees keys 0..i: -inf beyond, which softmax turns into 0
+    std::vector<double> mask(static_cast<std::size_t>(n.T * n.S), 0.0);
+    for (std::int64_t i = 0; i < n.T; ++i)
+      for (std::int64_t j = i + 1; j < n.S; ++j)
+        mask[static_cast<std::size_t>(i * n.S + j)] = -std::numeric_limits<double>::infinity();
+    scores = scores + tensor(mask, {n.T, n.S}, q.dtype());
+  }
+  const Tensor out = matmul(softmax(scores, -1), vh);
+  return n.heads == 1 ? out : reshape(permute(out, {0, 2, 1, 3}), n.out);
+}
 
 Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v,
                                     bool causal) {

@@ -30,8 +30,9 @@ Tensor pow(const Tensor& x, double p) {
 
 Tensor exp(const Tensor& x) {
   Tensor out = unary(x, [](auto v) { return std::exp(v); });
-  return record("exp", {x}, out, [x, out](const Tensor& g) {
-    accumulate_grad(x, mul(g, out));  // d e^x = e^x, which is the output itself
+  // The output's data, not the output (as div's, core/ops_arithmetic.cpp says why).
+  return record("exp", {x}, out, [x, y = out.detach()](const Tensor& g) {
+    accumulate_grad(x, mul(g, is_creating_graph() ? exp(x) : y));  // d e^x = e^x, the output
   });
 }
 
@@ -42,7 +43,8 @@ Tensor log(const Tensor& x) {
 
 Tensor sqrt(const Tensor& x) {
   Tensor out = unary(x, [](auto v) { return std::sqrt(v); });
-  return record("sqrt", {x}, out, [x, out](const Tensor& g) {
+  return record("sqrt", {x}, out, [x, y = out.detach()](const Tensor& g) {  // (as exp's)
+    const Tensor out = is_creating_graph() ? sqrt(x) : y;
     accumulate_grad(x, div(g, mul(out, like_scalar(2.0, x))));  // d sqrt(x) = 1 / (2 sqrt(x))
   });
 }

@@ -67,6 +67,8 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
     accumulate_grad(x, std::move(dx));
     accumulate_grad(weight, std::move(dw));
     // course ex09 end
+  }, [eps](const std::vector<Tensor>& in) {  // the composite form above (create_graph: tape.hpp)
+    return in[0] / sqrt(mean(in[0] * in[0], -1, true) + eps) * in[1];
   });
 }
 

@@ -130,17 +130,25 @@ Tensor max(const Tensor& x) {
   if (x.numel() == 0) fail("max", "of an empty tensor (shape ", x.shape(), ")");
   const std::vector<std::int64_t> at = argmax_offsets(x, all_elements(x));
   Tensor out = take(x, at, {});
-  return record_first_order("max", {x}, out, [x, at](const Tensor& g) {
-    accumulate_grad(x, put(g, at, x.shape()));  // all of the gradient goes to the maximum
-  });
+  return record_first_order(
+      "max", {x}, out,
+      [x, at](const Tensor& g) {
+        accumulate_grad(x, put(g, at, x.shape()));  // all of the gradient goes to the maximum
+      },
+      [at, shape = out.shape()](const std::vector<Tensor>& in) {  // (create_graph: tape.hpp)
+        return reshape(index_select(reshape(in[0], {in[0].numel()}), 0, at), shape);
+      });
 }
 
 Tensor max(const Tensor& x, std::int64_t axis, bool keepdim) {
   const int ax = normalize_axis("max", axis, x.dim());
   const std::vector<std::int64_t> at = argmax_offsets(x, kernels::axis_view(x.shape(), ax));
   Tensor out = take(x, at, reduced_shape(x.shape(), ax, keepdim));
-  return record_first_order("max", {x}, out,
-                [x, at](const Tensor& g) { accumulate_grad(x, put(g, at, x.shape())); });
+  return record_first_order(
+      "max", {x}, out, [x, at](const Tensor& g) { accumulate_grad(x, put(g, at, x.shape())); },
+      [at, shape = out.shape()](const std::vector<Tensor>& in) {  // the picked elements
+        return reshape(index_select(reshape(in[0], {in[0].numel()}), 0, at), shape);
+      });
 }
 
 std::vector<std::int64_t> argmax(const Tensor& x, std::int64_t axis) {

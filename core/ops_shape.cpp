@@ -232,7 +232,9 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const std::vector<std::i
                           ov = kernels::axis_view(out_shape, ax);
   for (std::size_t j = 0; j < index.size(); ++j)
     copy_blocks(x, xv, index[j], out, ov, static_cast<std::int64_t>(j), 1);
-  return record_first_order("index_select", {x}, out, [x, index, xv, ov](const Tensor& g) {
+  return record("index_select", {x}, out, [x, ax, index, xv, ov](const Tensor& g) {
+    // Under create_graph the same sums are an op with a backward of its own (index_select).
+    if (is_creating_graph()) return accumulate_grad(x, index_add(zeros_like(x), ax, index, g));
     // A row picked twice (a token appearing twice) receives both gradients: +=. The sums run
     // in double (a token seen thousands of times in a batch; ops_reduce.cpp says why).
     std::vector<double> total(static_cast<std::size_t>(x.numel()), 0.0);
@@ -309,6 +311,10 @@ Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t
     using T = decltype(zero);
     for (std::size_t p = 0; p < offsets.size(); ++p) out.data<T>()[p] = x.data<T>()[offsets[p]];
   });
+  // Its composite form (create_graph, tape.hpp): the same elements picked from x laid flat.
+  auto composite = [offsets, index_shape](const std::vector<Tensor>& in) {
+    return reshape(index_select(reshape(in[0], {in[0].numel()}), 0, offsets), index_shape);
+  };
   return record_first_order("gather", {x}, out, [x, offsets](const Tensor& g) {
     // An element gathered many times gets the sum of its gradients, in double (as index_select).
     std::vector<double> total(static_cast<std::size_t>(x.numel()), 0.0);
@@ -318,7 +324,7 @@ Tensor gather(const Tensor& x, std::int64_t axis, const std::vector<std::int64_t
         total[static_cast<std::size_t>(offsets[p])] += g.data<T>()[p];
     });
     accumulate_grad(x, tensor(total, x.shape(), x.dtype()));
-  });
+  }, composite);
 }
 
 }  // namespace tg

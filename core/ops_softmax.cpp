@@ -56,7 +56,10 @@ Tensor softmax_op(const char* op, const Tensor& x, std::int64_t axis, bool log) 
 Tensor softmax(const Tensor& x, std::int64_t axis) {
   Tensor y = softmax_op("softmax", x, axis, false);
   const int ax = normalize_axis("softmax", axis, x.dim());
-  return record("softmax", {x}, y, [x, y, ax](const Tensor& g) {
+  // The output's data, not the output (core/ops_arithmetic.cpp's div says why); under
+  // create_graph it is computed again, with its history.
+  return record("softmax", {x}, y, [x, saved = y.detach(), ax](const Tensor& g) {
+    const Tensor y = is_creating_graph() ? softmax(x, ax) : saved;
     accumulate_grad(x, mul(y, sub(g, sum(mul(g, y), ax, true))));  // y (g - sum(g y))
   });
 }
@@ -64,8 +67,9 @@ Tensor softmax(const Tensor& x, std::int64_t axis) {
 Tensor log_softmax(const Tensor& x, std::int64_t axis) {
   Tensor z = softmax_op("log_softmax", x, axis, true);
   const int ax = normalize_axis("log_softmax", axis, x.dim());
-  return record("log_softmax", {x}, z, [x, z, ax](const Tensor& g) {
-    accumulate_grad(x, sub(g, mul(exp(z), sum(g, ax, true))));  // g - y sum(g), y = exp(z)
+  return record("log_softmax", {x}, z, [x, saved = z.detach(), ax](const Tensor& g) {  // (as softmax's)
+    const Tensor y = is_creating_graph() ? softmax(x, ax) : exp(saved);
+    accumulate_grad(x, sub(g, mul(y, sum(g, ax, true))));  // g - y sum(g), y = exp(z)
   });
 }
 
@@ -118,6 +122,16 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& targ
         });
         accumulate_grad(logits, std::move(d));
         // course ex08 end
+      },
+      [targets, ignore_index, count](const std::vector<Tensor>& in) {
+        // The composite form (create_graph, tape.hpp): -sum(w * log_softmax(logits)), where w
+        // holds 1/count at each kept row's target and 0 elsewhere.
+        const std::int64_t N = in[0].size(0), C = in[0].size(1);
+        std::vector<double> w(static_cast<std::size_t>(N * C), 0.0);
+        for (std::int64_t n = 0; n < N; ++n)
+          if (targets[n] != ignore_index)
+            w[static_cast<std::size_t>(n * C + targets[n])] = 1.0 / static_cast<double>(count);
+        return neg(sum(mul(log_softmax(in[0], 1), tensor(w, {N, C}, in[0].dtype()))));
       });
 }
 

@@ -1,11 +1,13 @@
 // core/tape.cpp — see tape.hpp for the algorithm. What is not the algorithm lives beside it:
 // anomaly.cpp (NaN checks), handover.cpp (a gradient moved, not copied, where nobody else can
-// read it), leaf_locks.hpp (threads sharing a parameter), tape_errors.cpp (the checks).
+// read it), leaf_locks.hpp (threads sharing a parameter), tape_errors.cpp (the checks),
+// create_graph.cpp (what a recorded backward pass adds).
 #include "core/tape.hpp"
 
 #include <algorithm>
 
 #include "core/anomaly.hpp"
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/handover.hpp"
 #include "core/leaf_locks.hpp"
@@ -16,21 +18,6 @@ namespace tg {
 
 namespace {
 thread_local bool grad_enabled = true;
-thread_local bool creating_graph = false;  // inside a backward pass with create_graph
-
-// Sets creating_graph for one backward pass, and restores it after (passes may nest:
-// checkpoint's recomputation runs a backward pass inside another).
-class CreateGraphScope {
- public:
-  explicit CreateGraphScope(bool on) : previous_(creating_graph) { creating_graph = on; }
-  ~CreateGraphScope() { creating_graph = previous_; }
-  CreateGraphScope(const CreateGraphScope&) = delete;
-  CreateGraphScope& operator=(const CreateGraphScope&) = delete;
-
- private:
-  bool previous_;
-};
-
 // The tape ops record on: this thread's own, unless a TapeScope has put another in its place.
 Tape*& active_tape() {
   thread_local Tape thread_tape;
@@ -44,7 +31,6 @@ TapeScope::TapeScope(Tape& tape) : previous_(active_tape()) { active_tape() = &t
 TapeScope::~TapeScope() { active_tape() = previous_; }
 
 bool is_grad_enabled() { return grad_enabled; }
-bool is_creating_graph() { return creating_graph; }
 void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
 
 bool needs_grad(const std::vector<Tensor>& inputs) {
@@ -57,18 +43,6 @@ Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, Backwar
   if (!needs_grad(inputs)) return output;
   current_tape().append(op, std::move(inputs), output, std::move(backward));
   return output;
-}
-
-Tensor record_first_order(const char* op, std::vector<Tensor> inputs, Tensor output,
-                          BackwardFn backward) {
-  return record(op, std::move(inputs), std::move(output),
-                [op, backward = std::move(backward)](Tensor&& g) {
-                  if (is_creating_graph())
-                    fail(op, "create_graph: this op's backward is a hand-written loop, not "
-                             "recorded ops, so the gradient it gives cannot be differentiated "
-                             "again");
-                  backward(std::move(g));
-                });
 }
 
 void Tape::append(const char* op, std::vector<Tensor>&& inputs, const Tensor& output,
@@ -88,7 +62,7 @@ void Tape::append(const char* op, std::vector<Tensor>&& inputs, const Tensor& ou
 }
 
 void accumulate_grad(const Tensor& input, const Tensor& grad) {
-  if (!input.requires_grad()) return;
+  if (!input.requires_grad() || !wants_gradient(*input.impl())) return;  // tg::grad's leaves
   TensorImpl& impl = *input.impl();
   // An intermediate whose record is gone cannot pass the gradient on to what made it: stop
   // loudly rather than return gradients that silently miss that path.
@@ -99,16 +73,7 @@ void accumulate_grad(const Tensor& input, const Tensor& grad) {
   if (grad.dtype() != input.dtype())
     fail("accumulate_grad", "gradient is ", dtype_name(grad.dtype()), " but the input is ",
          dtype_name(input.dtype()));
-  if (is_creating_graph()) {
-    // The gradient keeps its history: summed with recorded ops, and added out of place.
-    Tensor g = grad;
-    while (g.dim() > static_cast<std::int64_t>(input.shape().size())) g = sum(g, 0);
-    for (std::size_t k = 0; k < input.shape().size(); ++k)
-      if (input.shape()[k] == 1 && g.shape()[k] != 1) g = sum(g, static_cast<std::int64_t>(k), true);
-    std::unique_lock<std::mutex> lock = lock_if_leaf(impl);
-    impl.grad = impl.grad.defined() ? add(impl.grad, g) : g;
-    return;
-  }
+  if (is_creating_graph()) return accumulate_recorded(input, grad);  // create_graph.cpp
   Tensor g = sum_to_shape(grad, input.shape());  // summed over the axes input was broadcast along
   std::unique_lock<std::mutex> lock = lock_if_leaf(impl);  // threads may share a leaf
   if (!impl.grad.defined())
@@ -119,6 +84,7 @@ void accumulate_grad(const Tensor& input, const Tensor& grad) {
 
 // A temporary nobody else holds becomes the first gradient without a copy (handover.cpp).
 void accumulate_grad(const Tensor& input, Tensor&& grad) {
+  if (input.requires_grad() && !wants_gradient(*input.impl())) return;
   if (!adopt_gradient(input, grad)) accumulate_grad(input, static_cast<const Tensor&>(grad));
 }
 
@@ -167,7 +133,8 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph, b
     drop_emptied();  // even after an error, every record on the tape still has its output
     throw;
   }
-  drop_emptied();  // records of other graphs stay
+  drop_emptied();      // records of other graphs stay,
+  drop_unreachable();  // unless nothing can reach them any more (create_graph.cpp)
 }
 
 void Tape::drop_emptied() {

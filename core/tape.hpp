@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <vector>
 
@@ -49,7 +50,7 @@ class Tape {
   Tape& operator=(const Tape&) = delete;
 
   // The records not yet released, oldest first.
-  const std::vector<Record>& records() const { return records_; }
+  const std::deque<Record>& records() const { return records_; }
   std::size_t size() const { return records_.size(); }
 
   // Stores a record of the op, built in place (its closure and inputs are moved once); marks
@@ -78,10 +79,22 @@ class Tape {
   // under NoGradGuard.
   void clear();
 
+  // What create_graph adds (core/create_graph.cpp). backward_composite: the gradient g of `out`,
+  // computed by the records from index `first` on (a composite form just recorded), passed back
+  // through them alone with create_graph; the inputs of the composite receive their share.
+  void backward_composite(std::size_t first, const Tensor& out, const Tensor& g);
+  // Releases the records no tensor outside the tape can reach: a record whose output only the
+  // record itself holds can never receive a gradient. Newest first, so that a record let go
+  // lets go of the older ones only it held. Run at the end of every backward pass.
+  void drop_unreachable();
+
  private:
   void drop_emptied();  // removes the records backward has emptied (their output is gone)
 
-  std::vector<Record> records_;  // in execution order, so ids ascend
+  // In execution order, so ids ascend. A deque: under create_graph a backward function appends
+  // records while the walk is running one of them, and a deque does not move what it holds when
+  // it grows.
+  std::deque<Record> records_;
   std::uint64_t next_id_ = 0;
 };
 
@@ -140,12 +153,18 @@ bool needs_grad(const std::vector<Tensor>& inputs);
 //   });
 Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, BackwardFn backward);
 
+// The op written again with recorded ops (each twice differentiable), from the same inputs: what
+// create_graph differentiates in place of a hand-written backward loop.
+using CompositeFn = std::function<Tensor(const std::vector<Tensor>& inputs)>;
+
 // record() for an op whose backward is a hand-written loop over the data rather than recorded
-// ops: it is differentiable once. Under create_graph its backward throws tg::Error naming the
-// op, instead of returning a gradient with no history (which would make every second derivative
-// through it silently 0).
+// ops. A first-order backward runs that loop. Under create_graph (core/create_graph.cpp) the op's
+// `composite` is run again on the inputs and the gradient is taken through its records instead,
+// so it has a history; without a composite, the backward throws tg::Error naming the op rather
+// than return a gradient with no history (which would make every second derivative through it
+// silently 0).
 Tensor record_first_order(const char* op, std::vector<Tensor> inputs, Tensor output,
-                          BackwardFn backward);
+                          BackwardFn backward, CompositeFn composite = nullptr);
 
 // input.grad += grad, after summing `grad` over the axes along which `input` was broadcast, so
 // that the gradient has the input's shape. Does nothing if input does not require grad. Throws

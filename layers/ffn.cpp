@@ -182,8 +182,17 @@ Tensor FFN::down_recomputing_hidden(const Tensor& x, const Tensor& mask) const {
   }
   const Tensor a = k.gated ? gate_proj->forward(x) : up_proj->forward(x);
   const Tensor b = k.gated ? up_proj->forward(x) : Tensor();
-  if (fast::enabled() && !mask.defined()) return fast::activated_linear(a, b, w, bias, act);
   const bool is_gated = k.gated;
+  if (fast::enabled() && !mask.defined()) {
+    // What create_graph differentiates instead of the fast backward (tape.hpp): the readable
+    // layer, from activated_linear's inputs (a, b if gated, w, bias if any).
+    auto composite = [act, is_gated, has_bias = bias.defined()](const std::vector<Tensor>& in) {
+      const Tensor h = is_gated ? gated_composite(in[0], in[1], act) : gate_activation_op(act, in[0]);
+      const std::size_t w_at = is_gated ? 2 : 1;
+      return linear(h, in[w_at], has_bias ? in[w_at + 1] : Tensor());
+    };
+    return fast::activated_linear(a, b, w, bias, act, composite);
+  }
   return checkpoint(
       [w, bias, act, mask, is_gated](const std::vector<Tensor>& in) {
         const Tensor h = is_gated ? gated(in[0], in[1], act) : gate_activation_op(act, in[0]);

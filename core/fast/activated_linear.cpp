@@ -27,7 +27,7 @@ Tensor hidden_layer(const Tensor& a, const Tensor& b, GateActivation act) {
 }  // namespace
 
 Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, const Tensor& bias,
-                        GateActivation act) {
+                        GateActivation act, CompositeFn composite) {
   const char* op = "activated_linear";
   if (a.dim() < 1 || weight.dim() != 2 || a.size(-1) != weight.size(1) ||
       (b.defined() && b.shape() != a.shape()))
@@ -72,7 +72,7 @@ Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, 
     });
     accumulate_grad(a, std::move(z));
     if (b.defined()) accumulate_grad(b, std::move(dz));
-  });
+  }, std::move(composite));
 }
 
 }  // namespace tg::fast

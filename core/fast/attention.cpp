@@ -198,6 +198,11 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
       });
     });
   });
+  // Under create_graph: the readable floor's composite form (docs/performance.md).
+  auto composite = [a = AttentionShape{n.G, n.T, n.S, n.d, n.e, n.heads, n.causal, out_shape}](
+                       const std::vector<Tensor>& in) {
+    return attention_composite(in[0], in[1], in[2], a);
+  };
   return record_first_order(op, {q, k, v}, out, [q, k, v, n, scale](const Tensor& g) {
     Tensor dq = empty(q.shape(), q.dtype()), dk = empty(k.shape(), k.dtype()),
            dv = empty(v.shape(), v.dtype());
@@ -251,7 +256,7 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
     accumulate_grad(q, std::move(dq));
     accumulate_grad(k, std::move(dk));
     accumulate_grad(v, std::move(dv));
-  });
+  }, composite);
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ namespace tg::fast {
 using gate_kernels::fast_value;
 using gate_kernels::fast_value_and_grad;
 
-Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
+Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act, CompositeFn composite) {
   const char* op = gated_name(act);
   if (gate.dtype() != value.dtype())
     fail(op, "gate is ", dtype_name(gate.dtype()), " but value is ", dtype_name(value.dtype()));
@@ -57,10 +57,11 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
     });
     accumulate_grad(gate, std::move(dgate));
     accumulate_grad(value, std::move(dvalue));
-  });
+  }, std::move(composite));
 }
 
-Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, HalfOrder order) {
+Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, HalfOrder order,
+                    CompositeFn composite) {
   const char* op = gated_name(act);
   const int ax = normalize_axis(op, axis, x.dim());
   const kernels::AxisView xv = kernels::axis_view(x.shape(), ax);
@@ -109,7 +110,7 @@ Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, Half
       });
     });
     accumulate_grad(x, std::move(dx));
-  });
+  }, std::move(composite));
 }
 
 }  // namespace tg::fast

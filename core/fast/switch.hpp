@@ -24,6 +24,7 @@
 
 #include "core/activation_math.hpp"  // GateActivation, HalfOrder
 #include "core/ops.hpp"              // Tensor, Shape, AttentionShape
+#include "core/tape.hpp"             // CompositeFn
 
 namespace tg::fast {
 
@@ -63,14 +64,17 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
                  const AttentionShape& shape);
 
 // gated and gated_halves (activations/glu.cpp): vectorised, threaded loops
-// (core/fast/gated.cpp).
-Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act);
-Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, HalfOrder order);
+// (core/fast/gated.cpp). `composite` is the caller's readable form, from the same inputs: what
+// create_graph differentiates instead of the fast backward (tape.hpp, docs/performance.md).
+Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act, CompositeFn composite = nullptr);
+Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, HalfOrder order,
+                    CompositeFn composite = nullptr);
 
 // The FFN's down projection of its activated hidden layer, recomputing the hidden layer in
 // backward instead of keeping it (layers/ffn.cpp's FFNMemory::Recompute):
 // core/fast/activated_linear.hpp.
+// Its inputs, for `composite` (as gated's), are a, then b if defined, weight, bias if defined.
 Tensor activated_linear(const Tensor& a, const Tensor& b, const Tensor& weight, const Tensor& bias,
-                        GateActivation act);
+                        GateActivation act, CompositeFn composite = nullptr);
 
 }  // namespace tg::fast
