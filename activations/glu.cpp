@@ -10,6 +10,7 @@
 
 #include "activations/activations.hpp"
 #include "core/activation_math.hpp"
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/fast/switch.hpp"
 #include "core/kernels.hpp"

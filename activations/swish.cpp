@@ -11,6 +11,7 @@
 // being stored, which is the memory the fused op saves over the composite one.
 #include "activations/activations.hpp"
 #include "core/activation_math.hpp"
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/kernels.hpp"
 #include "core/ops.hpp"
@@ -21,8 +22,9 @@ namespace tg {
 
 Tensor swish(const Tensor& x, double beta) {
   return pointwise(
-      "swish", x, [beta](auto v) { return math::swish(v, decltype(v)(beta)); },
-      [beta](auto v) { return math::swish_grad_x(v, decltype(v)(beta)); });
+      "swish", "swish_grad", x, [beta](auto v) { return math::swish(v, decltype(v)(beta)); },
+      [beta](auto v) { return math::swish_grad_x(v, decltype(v)(beta)); },
+      [beta](auto v) { return math::swish_grad_x2(v, decltype(v)(beta)); });
 }
 
 Tensor swish(const Tensor& x, const Tensor& beta) {

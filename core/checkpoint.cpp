@@ -1,6 +1,7 @@
 // core/checkpoint.cpp — see checkpoint.hpp.
 #include "core/checkpoint.hpp"
 
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/tape.hpp"
 

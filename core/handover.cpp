@@ -1,6 +1,7 @@
 // core/handover.cpp — see handover.hpp.
 #include "core/handover.hpp"
 
+#include "core/create_graph.hpp"
 #include "core/leaf_locks.hpp"
 
 namespace tg {
@@ -12,7 +13,7 @@ Tensor take_gradient(Record& rec, bool retain_graph) {
 }
 
 bool adopt_gradient(const Tensor& input, Tensor& grad) {
-  if (!input.requires_grad() || !grad.defined()) return false;
+  if (!input.requires_grad() || !grad.defined() || !wants_gradient(*input.impl())) return false;
   TensorImpl& impl = *input.impl();
   std::unique_lock<std::mutex> lock = lock_if_leaf(impl);  // leaf_locks.hpp
   const bool alone = grad.impl_ptr().use_count() == 1 && grad.impl()->storage.use_count() == 1;

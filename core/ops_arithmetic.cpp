@@ -4,6 +4,7 @@
 // to accumulate_grad may have that broadcast shape, and accumulate_grad sums it back down.
 // Backward functions run with recording off, so they may freely use these same ops. (The
 // operators a + b, a * 2.0, ... that call these are in tensor_methods.cpp.)
+#include "core/create_graph.hpp"
 #include "core/elementwise.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"
@@ -45,9 +46,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 
 Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = binary("div", a, b, [](auto x, auto y) { return x / y; });
-  // The record keeps the output's data, not the output itself (a record holding its own output
-  // could never be seen as unreachable: Tape::drop_unreachable); under create_graph the output is
-  // computed again, with its history.
+  // Keeps the output's data, not the output (Tape::drop_unreachable); recomputed for create_graph.
   return record("div", {a, b}, out, [a, b, q = out.detach()](const Tensor& g) {
     const Tensor out = is_creating_graph() ? div(a, b) : q;
     if (a.requires_grad()) accumulate_grad(a, div(g, b));                 // d(a/b)/da = 1/b

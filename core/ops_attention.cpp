@@ -25,6 +25,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/fast/switch.hpp"
 #include "core/ops.hpp"

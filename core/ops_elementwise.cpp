@@ -7,6 +7,7 @@
 // Backward functions run with recording off, so they may freely use these same ops.
 #include <cmath>
 
+#include "core/create_graph.hpp"
 #include "core/elementwise.hpp"
 #include "core/error.hpp"
 #include "core/kernels.hpp"
@@ -30,7 +31,7 @@ Tensor pow(const Tensor& x, double p) {
 
 Tensor exp(const Tensor& x) {
   Tensor out = unary(x, [](auto v) { return std::exp(v); });
-  // The output's data, not the output (as div's, core/ops_arithmetic.cpp says why).
+  // The output's data, not the output (as div's, core/ops_arithmetic.cpp).
   return record("exp", {x}, out, [x, y = out.detach()](const Tensor& g) {
     accumulate_grad(x, mul(g, is_creating_graph() ? exp(x) : y));  // d e^x = e^x, the output
   });

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/fast/switch.hpp"
 #include "core/gemm.hpp"

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"

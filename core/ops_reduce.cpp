@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/kernels.hpp"
 #include "core/ops.hpp"

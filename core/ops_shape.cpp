@@ -6,6 +6,7 @@
 #include <numeric>
 #include <vector>
 
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/kernels.hpp"
 #include "core/ops.hpp"

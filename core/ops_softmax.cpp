@@ -11,6 +11,7 @@
 // Cross-entropy with target t is -z_t, so its gradient per row is (y - onehot(t)) / count.
 #include <cmath>
 
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/kernels.hpp"
 #include "core/ops.hpp"

@@ -11,6 +11,7 @@
 // f and df are generic lambdas, called with float or double.
 #pragma once
 
+#include "core/create_graph.hpp"
 #include "core/kernels.hpp"
 #include "core/ops.hpp"
 #include "core/tape.hpp"

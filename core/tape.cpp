@@ -1,7 +1,6 @@
 // core/tape.cpp — see tape.hpp for the algorithm. What is not the algorithm lives beside it:
-// anomaly.cpp (NaN checks), handover.cpp (a gradient moved, not copied, where nobody else can
-// read it), leaf_locks.hpp (threads sharing a parameter), tape_errors.cpp (the checks),
-// create_graph.cpp (what a recorded backward pass adds).
+// anomaly.cpp (NaN checks), handover.cpp (a gradient moved where nobody else can read it),
+// leaf_locks.hpp (threads), tape_errors.cpp (the checks), create_graph.cpp (create_graph).
 #include "core/tape.hpp"
 
 #include <algorithm>
@@ -84,14 +83,12 @@ void accumulate_grad(const Tensor& input, const Tensor& grad) {
 
 // A temporary nobody else holds becomes the first gradient without a copy (handover.cpp).
 void accumulate_grad(const Tensor& input, Tensor&& grad) {
-  if (input.requires_grad() && !wants_gradient(*input.impl())) return;
   if (!adopt_gradient(input, grad)) accumulate_grad(input, static_cast<const Tensor&>(grad));
 }
 
 void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph, bool create_graph) {
   const Tensor seed_grad = checked_seed(root, seed);  // tape_errors.cpp: ones for a scalar
-  // Backward functions compute with ops: recorded only with create_graph (a gradient with a
-  // history, to differentiate again), else not.
+  // The ops backward functions compute with are recorded only with create_graph.
   GradModeGuard mode(create_graph);
   CreateGraphScope creating(create_graph);
   const TensorImpl& r = *root.impl();
@@ -106,8 +103,7 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph, b
   const std::size_t last = static_cast<std::size_t>(root_at - records_.begin());
   // Intermediate gradients describe one backward pass; clear any left from an earlier one.
   for (std::size_t i = 0; i <= last; ++i) records_[i].output.impl()->grad = Tensor();
-  // Under create_graph the seed keeps its history (jvp differentiates with respect to it), and
-  // nothing is changed in place, so it is used as it is.
+  // Under create_graph the seed keeps its history (jvp differentiates with respect to it).
   root.impl()->grad = create_graph ? seed_grad : seed_grad.detach().clone();
   if (is_anomaly_detection_enabled()) anomaly::check_backwards(records_, last);  // anomaly.hpp
 
@@ -133,8 +129,7 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph, b
     drop_emptied();  // even after an error, every record on the tape still has its output
     throw;
   }
-  drop_emptied();      // records of other graphs stay,
-  drop_unreachable();  // unless nothing can reach them any more (create_graph.cpp)
+  drop_unreachable();  // and drop_emptied(): records of other graphs stay, if anything can reach them
 }
 
 void Tape::drop_emptied() {

@@ -63,8 +63,7 @@ class Tape {
   // output are freed, and a second backward through it is an error) and dropped from the tape
   // at the end, even if a backward function throws. Records of other graphs stay on the tape.
   // With create_graph, the backward functions run with grad mode on, so the ops they compute
-  // with are recorded on this tape: the gradients they give have a history of their own and can
-  // be differentiated again (docs/higher-order.md). Gradients then accumulate out of place.
+  // with are recorded too: the gradients have a history (core/create_graph.hpp).
   void backward(const Tensor& root, const Tensor& seed, bool retain_graph,
                 bool create_graph = false);
 
@@ -79,21 +78,15 @@ class Tape {
   // under NoGradGuard.
   void clear();
 
-  // What create_graph adds (core/create_graph.cpp). backward_composite: the gradient g of `out`,
-  // computed by the records from index `first` on (a composite form just recorded), passed back
-  // through them alone with create_graph; the inputs of the composite receive their share.
+  // What create_graph adds, in core/create_graph.hpp and .cpp.
   void backward_composite(std::size_t first, const Tensor& out, const Tensor& g);
-  // Releases the records no tensor outside the tape can reach: a record whose output only the
-  // record itself holds can never receive a gradient. Newest first, so that a record let go
-  // lets go of the older ones only it held. Run at the end of every backward pass.
   void drop_unreachable();
 
  private:
   void drop_emptied();  // removes the records backward has emptied (their output is gone)
 
-  // In execution order, so ids ascend. A deque: under create_graph a backward function appends
-  // records while the walk is running one of them, and a deque does not move what it holds when
-  // it grows.
+  // In execution order, so ids ascend. A deque, which never moves its records as it grows: a
+  // backward function run with create_graph appends records while the walk is inside it.
   std::deque<Record> records_;
   std::uint64_t next_id_ = 0;
 };
@@ -137,9 +130,6 @@ class NoGradGuard : public GradModeGuard {
   NoGradGuard() : GradModeGuard(false) {}
 };
 
-// True inside a backward pass run with create_graph on this thread (Tape::backward).
-bool is_creating_graph();
-
 // True when an op with these inputs must record: grad mode is on and some input requires grad.
 bool needs_grad(const std::vector<Tensor>& inputs);
 
@@ -152,19 +142,7 @@ bool needs_grad(const std::vector<Tensor>& inputs);
 //     accumulate_grad(b, g * a);
 //   });
 Tensor record(const char* op, std::vector<Tensor> inputs, Tensor output, BackwardFn backward);
-
-// The op written again with recorded ops (each twice differentiable), from the same inputs: what
-// create_graph differentiates in place of a hand-written backward loop.
-using CompositeFn = std::function<Tensor(const std::vector<Tensor>& inputs)>;
-
-// record() for an op whose backward is a hand-written loop over the data rather than recorded
-// ops. A first-order backward runs that loop. Under create_graph (core/create_graph.cpp) the op's
-// `composite` is run again on the inputs and the gradient is taken through its records instead,
-// so it has a history; without a composite, the backward throws tg::Error naming the op rather
-// than return a gradient with no history (which would make every second derivative through it
-// silently 0).
-Tensor record_first_order(const char* op, std::vector<Tensor> inputs, Tensor output,
-                          BackwardFn backward, CompositeFn composite = nullptr);
+// For an op whose backward is a hand-written loop, and for create_graph: core/create_graph.hpp.
 
 // input.grad += grad, after summing `grad` over the axes along which `input` was broadcast, so
 // that the gradient has the input's shape. Does nothing if input does not require grad. Throws

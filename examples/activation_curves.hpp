@@ -1,6 +1,7 @@
-// examples/activation_curves.hpp — the data behind the activation plots: each function's values
-// and its derivative twice, once taken by the tape (backward) and once from the closed form
-// written out here, so the plot shows the check and the tests can assert it.
+// examples/activation_curves.hpp — the data behind the activation plots: each function's values,
+// its derivative and its second derivative, each twice: once taken by the tape (backward; for
+// f'', the tape differentiating its own backward pass, docs/higher-order.md) and once from the
+// closed form written out here, so the plot shows the check and the tests can assert it.
 //
 // Layer: examples (uses core/ and activations/).
 #pragma once
@@ -15,6 +16,9 @@ struct Curve {
   std::vector<double> x, y;
   std::vector<double> dy_backward;  // d y / d x from x.grad after y.sum().backward()
   std::vector<double> dy_closed;    // the textbook formula for the derivative
+  std::vector<double> d2y_tape;     // f'': the gradient above taken with create_graph, then
+                                    // differentiated again (tg::grad twice)
+  std::vector<double> d2y_closed;   // f'' in closed form
 };
 
 // `points` values of x evenly spaced over [lo, hi], in float64.

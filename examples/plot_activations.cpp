@@ -7,11 +7,12 @@
 //   activations.svg  4x2: relu, leaky_relu, softplus, gelu, swish and their derivatives by
 //                    backward with the closed forms as dots on top; sigmoid and tanh, the same;
 //                    the gap between GELU's exact and tanh forms; SwiGLU's gating on one unit;
-//                    its output x^2 sigma(x) for x <= 0 (the bump); smoothness |dy| per step
+//                    its output x^2 sigma(x) for x <= 0 (the bump); f'' of gelu, swish,
+//                    softplus, tanh and x*swish(x) by the tape twice, closed forms as dots
 //   glu_family.svg   GLU, Bilinear, ReGLU, GEGLU, SwiGLU on a 1-D slice (W = V = 1), and their
 //                    derivatives
 //   one CSV per panel: activations_{values,derivatives,squashing,squashing_derivatives,gelu_gap,
-//   swiglu_unit,swiglu_bump,smoothness}.csv and glu_family_{values,derivatives}.csv
+//   swiglu_unit,swiglu_bump,second_derivatives}.csv and glu_family_{values,derivatives}.csv
 // and prints the largest gap between the GELU forms and the top of the bump.
 // It also prints terminal plots of the main panels (braille, or --ascii; colored on a terminal).
 // The docs' figures are made with: build/bin/plot_activations --out docs/images --no-terminal
@@ -189,21 +190,23 @@ int main(int argc, char** argv) {
     bump_curve.color = 2;       // the output's color in the panel above
     bump_curve.legend = false;  // the title says what it is
 
-    // Smoothness: |y(x + h) - y(x)| per grid step h. A kink (relu at 0) shows as a jump.
-    plot::Panel& smooth = fig.add_panel("Smoothness: |dy| per step", "x", "|y[i+1] - y[i]|");
-    smooth.x_range = plot::Range{range[0], range[1]};
-    for (const curves::Curve& c : acts) {
-      if (c.name != "relu" && c.name != "gelu" && c.name != "swish b=1") continue;
-      std::vector<double> mid, dy;
-      for (std::size_t i = 0; i + 1 < x.size(); ++i) {
-        mid.push_back((x[i] + x[i + 1]) / 2);
-        dy.push_back(std::abs(c.y[i + 1] - c.y[i]));
-      }
-      smooth.add(c.name, mid, dy);
+    // The second derivative, taken by the tape twice: the gradient's backward pass recorded,
+    // then differentiated (docs/higher-order.md). relu's is 0 away from its kink; the smooth
+    // ones bend, and x*swish(x) (SwiGLU on one unit) the most.
+    std::vector<const curves::Curve*> bending =
+        pick(acts, [](const std::string& n) { return n == "gelu" || n == "swish b=1" || n == "softplus" || n == "tanh"; });
+    bending.push_back(&swiglu);
+    plot::Panel& second = fig.add_panel("f'' by the tape twice (lines), closed form (dots)", "x", "f''(x)");
+    for (std::size_t i = 0; i < bending.size(); ++i) {
+      const curves::Curve& c = *bending[i];
+      second.add(c.name == "swiglu" ? "x*swish(x)" : c.name, c.x, c.d2y_tape).color = static_cast<int>(i);
+      plot::Series& closed = second.add(c.name + " closed form", c.x, c.d2y_closed);
+      closed.color = static_cast<int>(i);
+      closed.line = false, closed.markers = true, closed.marker_every = 10, closed.legend = false;
     }
     save(fig, "activations",
          {"values", "derivatives", "squashing", "squashing_derivatives", "gelu_gap", "swiglu_unit",
-          "swiglu_bump", "smoothness"},
+          "swiglu_bump", "second_derivatives"},
          dir);
     std::printf("the two GELU forms differ by at most %.2g (at x = %.2f)\n", std::abs(gap[widest]),
                 x[widest]);

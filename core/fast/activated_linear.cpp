@@ -1,5 +1,6 @@
 // core/fast/activated_linear.cpp — see activated_linear.hpp (fast floor; twin: FFNMemory::Recompute
 // in layers/ffn.cpp; test: "the FFN's recomputing down projection equals the readable one").
+#include "core/create_graph.hpp"
 #include "core/fast/activated_linear.hpp"
 
 #include <vector>

@@ -41,6 +41,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/fast/gemm_packed.hpp"
 #include "core/fast/parallel.hpp"

@@ -6,6 +6,7 @@
 // and broadcasting is read in place instead of expanded first.
 // Test: "the fast gated ops equal the readable ones: flat, broadcast, halves" (test_floors.cpp).
 #include "core/activation_math.hpp"
+#include "core/create_graph.hpp"
 #include "core/error.hpp"
 #include "core/fast/gate_kernels.hpp"
 #include "core/fast/switch.hpp"

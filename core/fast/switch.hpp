@@ -24,7 +24,7 @@
 
 #include "core/activation_math.hpp"  // GateActivation, HalfOrder
 #include "core/ops.hpp"              // Tensor, Shape, AttentionShape
-#include "core/tape.hpp"             // CompositeFn
+#include "core/create_graph.hpp"     // CompositeFn
 
 namespace tg::fast {
 

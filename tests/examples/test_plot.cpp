@@ -225,6 +225,27 @@ TEST_CASE("every derivative from backward matches its closed form to 1e-6") {
   }
 }
 
+TEST_CASE("every second derivative by the tape twice matches its closed form to 1e-6") {
+  // The data of plot_activations' f'' panel: the first derivative taken with create_graph,
+  // differentiated again (docs/higher-order.md), against the formulas in activation_curves.cpp.
+  const std::vector<double> x = tg::curves::grid(-6, 6, 1201);
+  std::vector<tg::curves::Curve> all = tg::curves::activation_curves(x, {0.5, 1, 2});
+  for (const auto& c : tg::curves::glu_family_curves(x)) all.push_back(c);
+  double largest = 0;  // the curves bend: a check against all zeros would pass a broken tape
+  for (const auto& c : all) {
+    CAPTURE(c.name);
+    REQUIRE(c.d2y_tape.size() == x.size());
+    double worst = 0;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (x[i] != 0) {  // relu and reglu have no derivative at the kink
+        worst = std::max(worst, std::abs(c.d2y_tape[i] - c.d2y_closed[i]));
+        largest = std::max(largest, std::abs(c.d2y_closed[i]));
+      }
+    CHECK(worst < 1e-6);
+  }
+  CHECK(largest > 0.5);
+}
+
 TEST_CASE("no two series of a panel are drawn alike, however many there are") {
   // compare_ffn's held-out figure drew 10 series in 8 colours: moe-active shared relu's blue
   // (issue 25). Each series' (colour, dash pattern) pair must be its own, solid or dashed.
