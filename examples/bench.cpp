@@ -20,6 +20,11 @@
 //   generate config=C threads=T new=N kv_cache=on|off tokens_per_s=S   greedy generation of N
 //                              tokens after a 16-token prompt, with the KV cache and without
 //   generate_speedup config=C threads=T ratio=R same_tokens=yes|no   cached over uncached
+//   hvp config=C threads=T grad_ms=G hvp_ms=H ratio=R   a training loss's gradient (forward,
+//                              backward) and its Hessian-vector product over every parameter
+//                              (forward, backward with create_graph, backward again)
+//   jacobian n=N m=M reverse_ms=R forward_ms=F    the Jacobian of tanh(W x + b), W (m, n), row
+//                              by row (m reverse passes) and column by column (n jvp's)
 // Timing as the peer's: after a warm-up call, a sample is as many back-to-back calls as fill
 // 0.2 s, and the figure is the median of --reps samples. A training step is timed whole
 // (forward, loss, backward, AdamW step, zero_grad) over --steps steps after --warmup, and each
@@ -43,6 +48,7 @@
 #include <thread>
 #include <vector>
 
+#include "activations/activations.hpp"
 #include "cli.hpp"
 #include "core/fast/memory_pool.hpp"
 #include "core/fast/parallel.hpp"
@@ -57,7 +63,8 @@ namespace {
 
 const char* kUsage =
     "usage: bench [flags]\n"
-    "  --only WHAT      all | peak | matmul | attention | step | flops | overhead | generate\n"
+    "  --only WHAT      all | peak | matmul | attention | step | flops | overhead | generate |\n"
+    "                   second (hvp and Jacobian costs)\n"
     "                   (default all)\n"
     "  --threads LIST   thread counts, e.g. 1,2 (default 1 and the hardware threads)\n"
     "  --configs LIST   tiny, small, medium (default all three)\n"
@@ -302,6 +309,64 @@ std::pair<std::vector<std::int64_t>, double> generation_speed(bool kv_cache,
   return {tokens, static_cast<double>(new_tokens) / seconds_since(t)};
 }
 
+// The "small" config's loss on one batch: the gradient over every parameter, and the Hessian-
+// vector product by double backward (core/grad.hpp's hvp, for many tensors), in milliseconds.
+std::pair<double, double> hvp_ms(const std::string& config, int reps) {
+  const nn::ModelConfig c = config_named(config, "swiglu");
+  const std::int64_t B = batch_of(config), T = c.max_position_embeddings;
+  Generator gen(0);
+  nn::Transformer model(c, gen);
+  const std::vector<Tensor> params = model.parameters();
+  std::vector<std::int64_t> ids(static_cast<std::size_t>(B * T));
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<std::int64_t>(i * 7 % 64);
+  std::vector<Tensor> v;
+  for (const Tensor& p : params) v.push_back(randn(p.shape(), gen));
+  auto loss = [&] {
+    return cross_entropy(model.forward(ids, B, T).reshape({B * T, c.vocab_size}), ids);
+  };
+  const double g = seconds_per_call([&] { (void)grad({loss()}, params); }, reps);
+  const double h = seconds_per_call(
+      [&] {
+        const std::vector<Tensor> gs = grad({loss()}, params, {}, /*create_graph=*/true);
+        Tensor dot = zeros({});
+        for (std::size_t i = 0; i < gs.size(); ++i) dot = dot + sum(gs[i] * v[i]);
+        (void)grad({dot}, params);  // H v
+      },
+      reps);
+  return {1e3 * g, 1e3 * h};
+}
+
+// The whole Jacobian of y = tanh(W x + b), x (n,), y (m,), in milliseconds: reverse mode takes
+// one backward pass per output (a row of J each), forward mode one jvp per input (a column each;
+// by the double-vjp trick, core/grad.hpp, two backward passes over a small graph).
+std::pair<double, double> jacobian_ms(std::int64_t n, std::int64_t m, int reps) {
+  Generator gen(0);
+  const Tensor W = randn({m, n}, gen), b = randn({m}, gen), x0 = randn({n}, gen);
+  auto f = [&](const Tensor& x) { return tanh(matmul(W, x.reshape({n, 1})).reshape({m}) + b); };
+  const double reverse = seconds_per_call(
+      [&] {
+        Tensor x = x0.detach().clone();
+        x.requires_grad_();
+        const Tensor y = f(x);
+        for (std::int64_t i = 0; i < m; ++i) {
+          Tensor e = zeros({m});
+          e.set({i}, 1.0);
+          (void)grad({y}, {x}, {e}, false, /*retain_graph=*/i + 1 < m);
+        }
+      },
+      reps, 0.05);
+  const double forward = seconds_per_call(
+      [&] {
+        for (std::int64_t j = 0; j < n; ++j) {
+          Tensor e = zeros({n});
+          e.set({j}, 1.0);
+          (void)jvp(f, x0, e);
+        }
+      },
+      reps, 0.05);
+  return {1e3 * reverse, 1e3 * forward};
+}
+
 double op_overhead_us() {
   const Tensor a = tensor({1.0001}, {1}), b = tensor({-0.0001}, {1});
   std::vector<double> samples;
@@ -335,7 +400,8 @@ int main(int argc, char** argv) {
   flags.parse(argc, argv);
   // Every flag, checked before any work (cli.hpp).
   const std::string only = flags.choice(
-      "only", {"all", "peak", "matmul", "attention", "step", "flops", "overhead", "generate"});
+      "only", {"all", "peak", "matmul", "attention", "step", "flops", "overhead", "generate",
+                 "second"});
   if (flags.on("reference")) tg::fast::disable();
   const int reps = static_cast<int>(flags.integer("reps", 1, 100));
   const int warmup = static_cast<int>(flags.integer("warmup", 0, 100));
@@ -344,8 +410,9 @@ int main(int argc, char** argv) {
   for (const char* name : {"steps", "warmup"})
     flags.needs(name, only == "all" || only == "step",
                 "applies to the step figure (--only step or all)");
-  flags.needs("reps", only == "all" || only == "matmul" || only == "attention",
-              "applies to the matmul and attention figures (--only matmul, attention or all)");
+  flags.needs("reps", only == "all" || only == "matmul" || only == "attention" || only == "second",
+              "applies to the matmul, attention and second-order figures (--only matmul, attention, "
+              "second or all)");
   std::vector<int> thread_counts;
   for (std::int64_t n : flags.integers("threads", 1, 1024))
     thread_counts.push_back(static_cast<int>(n));
@@ -450,6 +517,20 @@ int main(int argc, char** argv) {
                       t, static_cast<long long>(n), on, speed);
         std::printf("generate_speedup config=small threads=%d ratio=%.1f same_tokens=%s\n", t,
                     cached / uncached, cached_tokens == uncached_tokens ? "yes" : "no");
+        std::fflush(stdout);
+      }
+    if (only == "all" || only == "second")
+      for (int t : thread_counts) {
+        set_num_threads(t);
+        const auto [g, h] = hvp_ms("small", reps);
+        std::printf("hvp config=small threads=%d grad_ms=%.2f hvp_ms=%.2f ratio=%.2f\n", t, g, h,
+                    h / g);
+        if (t == 1)
+          for (auto [n, m] : {std::pair<std::int64_t, std::int64_t>{256, 4}, {4, 256}, {64, 64}}) {
+            const auto [rev, fwd] = jacobian_ms(n, m, reps);
+            std::printf("jacobian n=%lld m=%lld reverse_ms=%.3f forward_ms=%.3f\n",
+                        static_cast<long long>(n), static_cast<long long>(m), rev, fwd);
+          }
         std::fflush(stdout);
       }
     if (only == "all" || only == "overhead") {

@@ -193,14 +193,17 @@ int main(int argc, char** argv) {
     // The second derivative, taken by the tape twice: the gradient's backward pass recorded,
     // then differentiated (docs/higher-order.md). relu's is 0 away from its kink; the smooth
     // ones bend, and x*swish(x) (SwiGLU on one unit) the most.
-    std::vector<const curves::Curve*> bending =
-        pick(acts, [](const std::string& n) { return n == "gelu" || n == "swish b=1" || n == "softplus" || n == "tanh"; });
+    std::vector<const curves::Curve*> bending = pick(acts, [](const std::string& n) {
+      return n == "gelu" || n == "swish b=1" || n == "softplus" || n == "tanh";
+    });
     bending.push_back(&swiglu);
-    plot::Panel& second = fig.add_panel("f'' by the tape twice (lines), closed form (dots)", "x", "f''(x)");
+    plot::Panel& second =
+        fig.add_panel("f'' by the tape twice (lines), closed form (dots)", "x", "f''(x)");
     for (std::size_t i = 0; i < bending.size(); ++i) {
       const curves::Curve& c = *bending[i];
-      second.add(c.name == "swiglu" ? "x*swish(x)" : c.name, c.x, c.d2y_tape).color = static_cast<int>(i);
-      plot::Series& closed = second.add(c.name + " closed form", c.x, c.d2y_closed);
+      const std::string name = c.name == "swiglu" ? "x*swish(x)" : c.name;
+      second.add(name, c.x, c.d2y_tape).color = static_cast<int>(i);
+      plot::Series& closed = second.add(name + " closed form", c.x, c.d2y_closed);
       closed.color = static_cast<int>(i);
       closed.line = false, closed.markers = true, closed.marker_every = 10, closed.legend = false;
     }
