@@ -22,6 +22,7 @@
 #include <string>
 
 #include "cli.hpp"
+#include "moons.hpp"
 #include "core/tapegrad.hpp"
 #include "outputs.hpp"
 #include "plot/svg.hpp"
@@ -74,21 +75,6 @@ void worked_example(const std::string& out_dir) {
             << " (Graphviz: dot -Tsvg " << path << " -o tape-dot.svg)\n\n";
 }
 
-// Two interleaved half circles, n points each: class 0 on the upper one, class 1 on the lower.
-void two_moons(std::int64_t n, Generator& gen, Tensor& points, std::vector<std::int64_t>& labels) {
-  points = zeros({2 * n, 2});
-  labels.assign(static_cast<std::size_t>(2 * n), 0);
-  for (std::int64_t i = 0; i < 2 * n; ++i) {
-    const bool lower = i >= n;
-    const double t = std::numbers::pi * gen.uniform();
-    const double x = lower ? 1 - std::cos(t) : std::cos(t);
-    const double y = lower ? 0.5 - std::sin(t) : std::sin(t);
-    points.set({i, 0}, x - 0.5 + 0.1 * gen.normal());
-    points.set({i, 1}, y - 0.25 + 0.1 * gen.normal());
-    labels[static_cast<std::size_t>(i)] = lower ? 1 : 0;
-  }
-}
-
 // A fresh weight leaf drawn from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), as PyTorch's Linear does.
 Tensor parameter(const Shape& shape, std::int64_t fan_in, Generator& gen) {
   const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));
@@ -97,44 +83,12 @@ Tensor parameter(const Shape& shape, std::int64_t fan_in, Generator& gen) {
   return t;
 }
 
-// What the network predicts over the plane: a panel with a heatmap of the predicted class (1:
-// light blue, 0: white) on an 80 x 50 grid, the points of each class on top.
-plot::Panel boundary_panel(const std::function<Tensor(const Tensor&)>& forward, const Tensor& X,
-                           const std::vector<std::int64_t>& y, std::string title, bool legend) {
-  const plot::Range xr{-2, 2}, yr{-1.25, 1.75};  // room above the moons for the legend
-  plot::Heatmap map;
-  map.cols = 80, map.rows = 50;
-  map.lo = 0, map.hi = 5;  // class 1 is 1/5 of the way to dark blue: a light shade
-  Tensor grid = zeros({map.rows * map.cols, 2});
-  for (int r = 0; r < map.rows; ++r)
-    for (int c = 0; c < map.cols; ++c) {  // cell centres; row 0 is the top of the y range
-      const std::int64_t i = r * map.cols + c;
-      grid.set({i, 0}, xr.lo + (c + 0.5) * (xr.hi - xr.lo) / map.cols);
-      grid.set({i, 1}, yr.hi - (r + 0.5) * (yr.hi - yr.lo) / map.rows);
-    }
-  NoGradGuard no_grad;
-  for (std::int64_t k : argmax(forward(grid), 1)) map.values.push_back(static_cast<double>(k));
-  plot::Panel p{std::move(title), "x", "y", {}, xr, yr, std::move(map)};
-  for (std::int64_t cls : {0, 1}) {
-    std::vector<double> px, py;
-    for (std::size_t i = 0; i < y.size(); ++i)
-      if (y[i] == cls) {
-        px.push_back(X.at({static_cast<std::int64_t>(i), 0}));
-        py.push_back(X.at({static_cast<std::int64_t>(i), 1}));
-      }
-    plot::Series& s =
-        p.add(legend ? (cls ? "class 1 (lower moon)" : "class 0 (upper moon)") : "", px, py);
-    s.line = false, s.markers = true, s.color = cls ? 0 : 1;  // blue, orange
-  }
-  return p;
-}
-
 void train_mlp(const Options& options) {
   std::cout << "== Part 2: a small network learns two moons ==\n";
   Generator gen(options.seed);
   Tensor X;
   std::vector<std::int64_t> y;
-  two_moons(100, gen, X, y);
+  moons::two_moons(100, gen, X, y);
   const std::vector<Tensor> params = {parameter({2, 16}, 2, gen),   parameter({16}, 2, gen),
                                       parameter({16, 16}, 16, gen), parameter({16}, 16, gen),
                                       parameter({16, 2}, 16, gen),  parameter({2}, 16, gen)};
@@ -168,7 +122,7 @@ void train_mlp(const Options& options) {
     if (std::find(snapshots.begin(), snapshots.end(), step) != snapshots.end()) {
       char title[64];
       std::snprintf(title, sizeof title, "after step %d (loss %.3f)", step, loss_value);
-      figure.panels.push_back(boundary_panel(forward, X, y, title, figure.panels.empty()));
+      figure.panels.push_back(moons::boundary_panel(forward, X, y, title, figure.panels.empty()));
     }
     if (step == 1 || step % 50 == 0 || step == options.steps)
       std::cout << "step " << std::setw(5) << step << "  loss " << std::fixed

@@ -177,4 +177,17 @@ std::vector<double> log_softmax_backward(const std::vector<double>& z,
 // Where a == b the derivative does not exist; split g half and half, as PyTorch does.
 std::pair<double, double> maximum_backward(double a, double b, double g);
 
+// ex24 — SiLU's second derivative in closed form: f(x) = x sigma(x), return f''(x) for any
+// finite x, finite itself (no NaN far out). The checks compare it with the tape
+// differentiating its own backward pass (docs/higher-order.md).
+double silu_second_derivative(double x);
+
+// ex25 — the Hessian-vector product of a quadratic, f(x) = 1/2 x^T A x + b^T x, by hand: A (n, n)
+// row-major in `A` (not symmetric in general), v (n); return H v, without forming H.
+std::vector<double> quadratic_hvp(const std::vector<double>& A, const std::vector<double>& v);
+
+// ex26 — softmax's Jacobian-vector product (forward mode): y = softmax(x) of one row; return
+// J v = d softmax(x + t v) / dt at t = 0, from x and v, without forming J.
+std::vector<double> softmax_jvp(const std::vector<double>& x, const std::vector<double>& v);
+
 }  // namespace ex
