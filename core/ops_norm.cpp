@@ -44,7 +44,7 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
       for (std::int64_t i = 0; i < d; ++i) py[n * d + i] = xr[i] * inv * pw[i];
     }
   });
-  return record_first_order("rms_norm", {x, weight}, y, [x, weight, inv_r, d, rows, eps](const Tensor& g) {
+  return record_first_order("rms_norm", {x, weight}, y, [x, weight, inv_r, d, rows](const Tensor& g) {
     // course ex09 begin: RMSNorm's backward, dx and dweight from dy
     Tensor dx = empty(x.shape(), x.dtype()), dw = empty({d}, x.dtype());
     dispatch(x.dtype(), [&](auto zero) {

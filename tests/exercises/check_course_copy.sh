@@ -4,7 +4,8 @@
 # - taking every piece puts a stub in every region, and status says "to write" for each;
 # - what the learner writes in a region survives taking more pieces and a refresh;
 # - a piece the engine does not mark, and a bad command, are refused (exit 2);
-# - write gives each region its part of the file, and refuses a file of the wrong number of parts.
+# - write gives each region its part of the file, and refuses a file of the wrong number of parts;
+# - a WORK that is ROOT itself is refused, and the engine left untouched.
 #   check_course_copy.sh COURSE_COPY SOURCE_DIR WORK_DIR
 set -u
 tool=$1 root=$2 work=$3
@@ -68,6 +69,12 @@ sed -i 's/not written yet/not yet written: not written yet/' "$stubbed"
 "$tool" "$root" "$work/all" status | grep -q "^ex09  to write" || fail "an older stub is not 'to write'"
 "$tool" "$root" "$work/all" refresh 2>/dev/null || fail "refresh exited $?"
 grep -q "not yet written" "$stubbed" && fail "an older stub was not replaced by today's"
+
+# WORK that is ROOT (the output is the input) is refused, and the engine is left as it was.
+before=$(cat "$root/core/tape.cpp")
+"$tool" "$root" "$root/." take ex19 2> "$work/same.err"
+[ $? -eq 2 ] && grep -q "is ROOT" "$work/same.err" || fail "WORK = ROOT was not refused: $(cat "$work/same.err")"
+[ "$(cat "$root/core/tape.cpp")" = "$before" ] || fail "WORK = ROOT changed the engine's core/tape.cpp"
 
 "$tool" "$root" "$work/all" take ex99 >/dev/null 2>&1
 [ $? -eq 2 ] || fail "an unknown piece was not refused with exit 2"

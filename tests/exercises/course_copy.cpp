@@ -282,6 +282,12 @@ int run(const std::vector<std::string>& args) {
   if (args.size() < 3) throw std::invalid_argument("needs ROOT WORK COMMAND");
   const fs::path root = args[0], work = args[1];
   const std::string command = args[2];
+  // The copy is written, the engine only read: a WORK that is ROOT itself would put the stubs
+  // into the engine's own files.
+  if (fs::weakly_canonical(work) == fs::weakly_canonical(root))
+    throw std::invalid_argument("WORK '" + work.string() + "' is ROOT '" + root.string() +
+                                "': the copy needs a folder of its own, e.g. "
+                                "tests/exercises/my_engine");
   const std::vector<fs::path> files = engine_files(root);
   // Every piece the engine marks, and where.
   std::map<std::string, std::vector<fs::path>> pieces;
