@@ -88,6 +88,28 @@ TEST_CASE("gradgradcheck: max, index_select, gather and checkpoint") {
       {random_var({2, 3}, 23)});
 }
 
+TEST_CASE("gradgradcheck: slice, split, transpose, clamp, abs, maximum, masked_fill, index_add") {
+  // Products with the input itself, so that each op's second derivative is not zero by itself.
+  check_second_order(
+      [](Inputs in) {
+        const std::vector<Tensor> parts = split(in[0] * in[0], {1, 2}, 1);
+        return concat({transpose(parts[1], 0, 1), slice(in[0], 1, 0, 1).reshape({1, 2}) * 2.0}, 0);
+      },
+      {random_var({2, 3}, 33)});
+  check_second_order(
+      [](Inputs in) {
+        return clamp(in[0], -0.5, 0.5) * abs(in[0]) + maximum(in[0], in[1]) * minimum(in[0], in[1]);
+      },
+      {var({-0.9, -0.2, 0.3, 0.8}, {4}), var({0.1, -0.6, 0.4, 0.2}, {4})});
+  check_second_order(
+      [](Inputs in) {
+        const Tensor mask = tensor({1, 0, 0, 1}, {4}, float64);
+        return masked_fill(in[0] * in[0], mask, 3.0) +
+               index_add(in[0], 0, {3, 3, 0}, in[1] * in[1]) + (in[0] * in[0]).clone();
+      },
+      {random_var({4}, 34), random_var({3}, 35)});
+}
+
 TEST_CASE("gradgradcheck: embedding and RoPE") {
   Generator gen(24);
   nn::Embedding emb(5, 3, gen, float64);
