@@ -53,6 +53,22 @@ inline void check_param_gradients(const std::function<Tensor()>& f,
   CHECK(r.checked > 0);
 }
 
+// The same one order up (gradgradcheck, docs/higher-order.md): the double backward of f, and of a
+// layer reading `params`, against central differences of the gradient.
+inline void check_second_order(const GradcheckFn& f, const std::vector<Tensor>& inputs) {
+  const GradcheckResult r = gradgradcheck(f, inputs);
+  INFO(r.message);
+  CHECK(r.ok);
+  CHECK(r.checked > 0);
+}
+inline void check_second_order_params(const std::function<Tensor()>& f,
+                                      const std::vector<Tensor>& params) {
+  const GradcheckResult r = gradgradcheck_params(f, params);
+  INFO(r.message);
+  CHECK(r.ok);
+  CHECK(r.checked > 0);
+}
+
 // All parameters of a module, plus extra tensors (inputs) to check.
 template <class M>
 std::vector<Tensor> params_and(const M& module, std::vector<Tensor> extra) {

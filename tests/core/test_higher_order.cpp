@@ -6,15 +6,6 @@
 using namespace tg;
 using namespace tg::testing;
 
-namespace {
-// Fails with gradgradcheck's message (input, element, received, expected) on a mismatch.
-void check_second_order(const GradcheckFn& f, const std::vector<Tensor>& inputs) {
-  const GradcheckResult r = gradgradcheck(f, inputs);
-  INFO(r.message);
-  CHECK(r.ok);
-  CHECK(r.checked > 0);
-}
-}  // namespace
 
 TEST_CASE("grad twice gives the second derivative: x^3 -> 3x^2 -> 6x") {
   const Tensor x = var({2.0, -1.5}, {2});

@@ -16,18 +16,6 @@ using namespace tg::testing;
 using Inputs = const std::vector<Tensor>&;
 
 namespace {
-void check_second_order(const GradcheckFn& f, const std::vector<Tensor>& inputs) {
-  const GradcheckResult r = gradgradcheck(f, inputs);
-  INFO(r.message);
-  CHECK(r.ok);
-  CHECK(r.checked > 0);
-}
-void check_second_order_params(const std::function<Tensor()>& f, const std::vector<Tensor>& params) {
-  const GradcheckResult r = gradgradcheck_params(f, params);
-  INFO(r.message);
-  CHECK(r.ok);
-  CHECK(r.checked > 0);
-}
 template <class M>
 std::vector<Tensor> with(const M& module, std::vector<Tensor> extra) {
   return params_and(module, std::move(extra));
