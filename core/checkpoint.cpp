@@ -21,18 +21,23 @@ Tensor checkpoint(const CheckpointFn& fn, const std::vector<Tensor>& inputs,
   for (const Tensor& p : params)
     if (!p.is_leaf())
       fail("checkpoint", "params must be leaves; got a tensor made by '", p.op(), "'");
-  return record_first_order("checkpoint", recorded, out, [fn, inputs](const Tensor& g) {
+  return record_first_order("checkpoint", recorded, out, [fn, inputs, params](const Tensor& g) {
     // Recompute on a private tape, with fresh leaves standing in for the inputs so that their
-    // gradients can be read off and passed on; params accumulate their own gradients.
-    std::vector<Tensor> leaves;
+    // gradients can be read off and passed on; params accumulate their own gradients, unless
+    // tg::grad did not ask for them (create_graph.hpp's OnlyLeavesScope, asked on this tape).
+    std::vector<Tensor> leaves, wanted;
     for (const Tensor& x : inputs) {
       Tensor leaf = x.detach();
       leaf.requires_grad_(x.requires_grad());
       leaves.push_back(leaf);
+      wanted.push_back(leaf);
     }
+    for (const Tensor& p : params)
+      if (wants_gradient(*p.impl())) wanted.push_back(p);
     {
       Tape tape;
       TapeScope scope(tape);
+      OnlyLeavesScope only(tape, wanted);
       Tensor y;
       {
         GradModeGuard record_again(true);  // backward runs with grad off; this must record

@@ -38,7 +38,12 @@ void accumulate_recorded(const Tensor& input, const Tensor& grad) {
   for (std::int64_t k = 0; k < input.dim(); ++k)
     if (input.size(k) == 1 && g.size(k) != 1) g = sum(g, k, true);
   std::unique_lock<std::mutex> lock = lock_if_leaf(impl);  // threads may share a leaf
-  impl.grad = impl.grad.defined() ? add(impl.grad, g) : g;
+  if (impl.grad.defined())
+    impl.grad = add(impl.grad, g);
+  else if (impl.op != nullptr)
+    impl.grad = g;  // an intermediate's: read by this pass only, and cleared by the next
+  else  // a leaf's is a copy, as in the first-order pass: g may be another input's too (add's),
+    impl.grad = g.requires_grad() ? g.clone() : g.detach().clone();  // and .grad is written to
 }
 
 OnlyLeavesScope::OnlyLeavesScope(const Tape& tape, const std::vector<Tensor>& leaves)
@@ -74,6 +79,9 @@ Tensor record_first_order(const char* op, std::vector<Tensor> inputs, Tensor out
                   Tape& tape = current_tape();
                   const std::size_t first = tape.size();
                   const Tensor out = composite(saved);
+                  if (!out.requires_grad()) return;  // it does not depend on the inputs
+                  for (const Tensor& input : saved)  // it is one of them (checkpoint of x -> x)
+                    if (input.impl() == out.impl()) return accumulate_grad(input, g);
                   if (out.shape() != g.shape())
                     fail(op, "create_graph: its composite form gives shape ", out.shape(),
                          " but the gradient has shape ", g.shape());
@@ -101,13 +109,19 @@ void Tape::backward_composite(std::size_t first, const Tensor& out, const Tensor
 }
 
 void Tape::drop_unreachable() {
-  for (std::size_t i = records_.size(); i-- > 0;) {
-    Record& rec = records_[i];
-    if (!rec.output.defined() || rec.output.impl_ptr().use_count() != 1) continue;
-    rec.output.impl()->released = true;
-    rec.backward = nullptr;  // lets go of what it saved, and of its inputs below
-    rec.inputs.clear();
-    rec.output = Tensor();
+  // Again until a pass drops nothing: an older record let go may free a .grad that held a newer
+  // record's output.
+  for (bool dropped = true; dropped;) {
+    dropped = false;
+    for (std::size_t i = records_.size(); i-- > 0;) {
+      Record& rec = records_[i];
+      if (!rec.output.defined() || rec.output.impl_ptr().use_count() != 1) continue;
+      rec.output.impl()->released = true;
+      rec.backward = nullptr;  // lets go of what it saved, and of its inputs below
+      rec.inputs.clear();
+      rec.output = Tensor();
+      dropped = true;
+    }
   }
   drop_emptied();
 }

@@ -26,10 +26,8 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
   // Every input's .grad is set aside, so that the passes below start from nothing and the
   // caller's gradients come back untouched, even if a pass throws.
   std::vector<Tensor> saved(inputs.size()), result(inputs.size());
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    saved[i] = inputs[i].grad();
-    inputs[i].zero_grad();
-  }
+  for (std::size_t i = 0; i < inputs.size(); ++i) saved[i] = inputs[i].grad();  // all, then zero:
+  for (const Tensor& input : inputs) input.zero_grad();  // an input may be listed twice
   auto restore = [&] {
     for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i].impl()->grad = saved[i];
   };
@@ -48,6 +46,10 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
         inputs[i].zero_grad();
       }
     }
+    // An input listed twice gets the same gradient in both places.
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (inputs[j].impl() == inputs[i].impl()) result[i] = result[j];
   } catch (...) {
     restore();
     throw;

@@ -74,8 +74,8 @@ class Tape {
   std::int64_t saved_bytes() const;
 
   // Releases every record. A forward pass that is never differentiated (an evaluation run with
-  // grad mode on) stays on the tape until clear() or the end of the thread: compute such things
-  // under NoGradGuard.
+  // grad mode on) stays on the tape until clear(), the end of the thread, or, once no tensor
+  // holds its result, the next backward (drop_unreachable): compute such things under NoGradGuard.
   void clear();
 
   // What create_graph adds, in core/create_graph.hpp and .cpp.

@@ -1,6 +1,7 @@
 // Derivatives of derivatives (issue 29, first part): tg::grad, backward with create_graph, and
 // gradgradcheck on the readable floor's ops whose backward is made of recorded ops.
 #include "activations/activations.hpp"
+#include "core/checkpoint.hpp"
 #include "helpers.hpp"
 
 using namespace tg;
@@ -221,4 +222,43 @@ TEST_CASE("hvp, hessian and jvp on small functions, worked by hand") {
   check_values(jvp(g, x, tensor({1.0, 3.0}, {2}, float64)), {5.0, std::exp(1.0)}, 1e-12);
   CHECK_ERROR([&] { hvp(f, x, tensor({1.0}, {1}, float64)); }, "hvp: v must have shape (2,)");
   CHECK_ERROR([&] { hvp(g, x, x); }, "hvp: f must return one number");
+}
+
+TEST_CASE("create_graph: two leaves never share one gradient tensor") {
+  // add's backward hands the same g to both inputs; each leaf's .grad must be its own copy, or
+  // an in-place update of one (an optimizer step, clipping) would change the other.
+  const Tensor x = var({0.2, -0.4}, {2}), w = var({0.1, 0.3}, {2});
+  sum(tanh(x + w)).backward(Tensor(), /*retain_graph=*/true, /*create_graph=*/true);
+  REQUIRE(x.grad().impl() != w.grad().impl());
+  const std::vector<double> before = w.grad().to_vector();
+  {
+    NoGradGuard no_grad;
+    add_(x.grad(), ones({2}, float64));
+  }
+  check_values(w.grad(), before, 0);
+  current_tape().clear();
+}
+
+TEST_CASE("grad: an input listed twice gets its gradient twice and keeps its .grad") {
+  const Tensor x = var({1.0, -2.0}, {2});
+  sum(x * 4.0).backward();
+  const std::vector<Tensor> g = grad({sum(x * x)}, {x, x});
+  check_values(g[0], {2.0, -4.0}, 1e-12);
+  check_values(g[1], {2.0, -4.0}, 1e-12);
+  check_values(x.grad(), {4.0, 4.0}, 0);
+}
+
+TEST_CASE("grad through a checkpoint leaves the checkpoint's params' .grad untouched") {
+  const Tensor x = var({0.5, -1.0}, {1, 2}), w = var({1.0, 2.0, -1.0, 0.5}, {2, 2});
+  const Tensor y = checkpoint([w](const std::vector<Tensor>& in) { return tanh(matmul(in[0], w)); },
+                              {x}, {w});
+  const Tensor dx = grad({sum(y)}, {x})[0];
+  CHECK_FALSE(w.grad().defined());
+  CHECK(dx.defined());
+  // Under create_graph, a checkpoint of the identity passes the gradient straight on.
+  const Tensor z = var({3.0}, {1});
+  const Tensor same = checkpoint([](const std::vector<Tensor>& in) { return in[0]; }, {z});
+  const Tensor dz = grad({sum(same * same)}, {z}, {}, /*create_graph=*/true)[0];
+  check_values(dz, {6.0}, 1e-12);
+  current_tape().clear();
 }
