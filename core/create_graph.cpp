@@ -72,7 +72,7 @@ Tensor record_first_order(const char* op, std::vector<Tensor> inputs, Tensor out
                   if (!composite)
                     fail(op, "create_graph: this op's backward is a hand-written loop, not "
                              "recorded ops, and it has no composite form to differentiate "
-                             "instead");
+                             "instead; take this derivative without create_graph");
                   // Run the op again as recorded ops (the inputs keep their history), then pass
                   // g back through those records alone: their backward functions are recorded
                   // too, so the inputs' gradients come out with a history.

@@ -22,7 +22,7 @@
 //   generate_speedup config=C threads=T ratio=R same_tokens=yes|no   cached over uncached
 //   hvp config=C threads=T grad_ms=G hvp_ms=H ratio=R   a training loss's gradient (forward,
 //                              backward) and its Hessian-vector product over every parameter
-//                              (forward, backward with create_graph, backward again)
+//                              (forward, backward with create_graph, backward again), SwiGLU
 //   jacobian n=N m=M reverse_ms=R forward_ms=F    the Jacobian of tanh(W x + b), W (m, n), row
 //                              by row (m reverse passes) and column by column (n jvp's)
 // Timing as the peer's: after a warm-up call, a sample is as many back-to-back calls as fill
@@ -522,9 +522,11 @@ int main(int argc, char** argv) {
     if (only == "all" || only == "second")
       for (int t : thread_counts) {
         set_num_threads(t);
-        const auto [g, h] = hvp_ms("small", reps);
-        std::printf("hvp config=small threads=%d grad_ms=%.2f hvp_ms=%.2f ratio=%.2f\n", t, g, h,
-                    h / g);
+        for (const std::string& c : configs) {
+          const auto [g, h] = hvp_ms(c, reps);
+          std::printf("hvp config=%s threads=%d grad_ms=%.2f hvp_ms=%.2f ratio=%.2f\n", c.c_str(),
+                      t, g, h, h / g);
+        }
         if (t == 1)
           for (auto [n, m] : {std::pair<std::int64_t, std::int64_t>{256, 4}, {4, 256}, {64, 64}}) {
             const auto [rev, fwd] = jacobian_ms(n, m, reps);

@@ -1,7 +1,7 @@
 // examples/second_order.cpp — derivatives of derivatives at work, each taken by tapegrad's own
 // tape recording its backward pass (docs/higher-order.md).
 //
-//   build/bin/second_order [--out DIR] [--seed S]
+//   build/bin/second_order [--out DIR] [--seed S] [--penalty L]
 //
 // Part 1, the tape of a tape: y = x^3 at x = 2. grad(y, x, create_graph) leaves on the tape the
 // forward's records and the backward's own; it prints them and draws them to DIR/tape_of_tape.svg
@@ -35,10 +35,11 @@ using namespace tg;
 namespace {
 
 const char* kUsage =
-    "usage: second_order [--out DIR] [--seed S]\n"
+    "usage: second_order [--out DIR] [--seed S] [--penalty L]\n"
     "  --out DIR   where to write tape_of_tape.svg, tape_of_tape.dot, newton.svg and\n"
     "              gradient_penalty.svg (default tapegrad-out)\n"
-    "  --seed S    seed for the data and the initial weights, 0..2^62 (default 0)\n";
+    "  --seed S    seed for the data and the initial weights, 0..2^62 (default 0)\n"
+    "  --penalty L the gradient penalty's weight lambda in part 3, 0..100 (default 0.05)\n";
 
 std::string in(const std::string& dir, const std::string& file) {
   return (std::filesystem::path(dir) / file).string();
@@ -126,7 +127,7 @@ void newton_against_gradient_descent(const Tensor& X, const std::vector<std::int
     const Tensor L = loss(leaf);
     newton.push_back(L.item());
     const std::vector<double> g = grad({L}, {leaf})[0].to_vector();
-    const std::vector<double> H = hessian(loss, w).to_vector();  // 10 backward passes of g
+    const std::vector<double> H = hessian(loss, w).to_vector();  // 11 backward passes
     std::vector<double> minus_g;
     for (double v : g) minus_g.push_back(-v);
     const Tensor d = tensor(solve(H, minus_g), {10}, float64);
@@ -174,9 +175,7 @@ void newton_against_gradient_descent(const Tensor& X, const std::vector<std::int
               "descent %ld steps (as many passes)\n",
               steps_to(newton), 12 * steps_to(newton), steps_to(descent));
   plot::Figure fig("Newton's method against gradient descent", 1, 1);
-  plot::Panel& p = fig.add_panel("logistic regression on the moons: log10 of the loss above its "
-                                  "minimum",
-                                  "step", "log10(loss - min)");
+  plot::Panel& p = fig.add_panel("logistic regression, two moons", "step", "log10(loss - min)");
   for (auto [name, curve] : {std::pair{"Newton (Hessian by the tape)", &newton},
                              {"gradient descent, step 1/L", &descent}}) {
     std::vector<double> xs, ys;
@@ -229,7 +228,7 @@ Trained train_with_penalty(const Tensor& X, const std::vector<std::int64_t>& lab
     loss.backward();
     NoGradGuard no_grad;
     for (const Tensor& p : *params) {
-      add_(p, p.grad() * -0.5);
+      add_(p, p.grad() * -0.25);
       p.zero_grad();
     }
     current_tape().clear();  // the points' own leaf and what is left of its graph
@@ -247,12 +246,12 @@ Trained train_with_penalty(const Tensor& X, const std::vector<std::int64_t>& lab
 }
 
 void gradient_penalty(const Tensor& X, const std::vector<std::int64_t>& labels, std::uint64_t seed,
-                      const std::string& out) {
+                      double penalty, const std::string& out) {
   std::cout << "== Part 3: a gradient penalty (double backpropagation) ==\n";
   plot::Figure fig("Two moons, without and with a gradient penalty (shaded: class 1)", 1, 2);
   fig.panel_width = 380, fig.panel_height = 280;
-  for (double lambda : {0.0, 0.2}) {
-    const Trained t = train_with_penalty(X, labels, lambda, 600, seed);
+  for (double lambda : {0.0, penalty}) {
+    const Trained t = train_with_penalty(X, labels, lambda, 1200, seed);
     std::printf("lambda %.2f: accuracy %.1f%%, mean |d loss_i / d x_i| %.3f\n", lambda, t.accuracy,
                 t.gradient_norm);
     char title[96];
@@ -270,9 +269,11 @@ int main(int argc, char** argv) {
   cli::Flags flags("second_order", kUsage);  // every flag checked here, before any work
   flags.add("out", "tapegrad-out");
   flags.add("seed", "0");
+  flags.add("penalty", "0.05");
   flags.parse(argc, argv);
   const std::string out = flags.text("out");
   const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0, 1LL << 62));
+  const double penalty = flags.real("penalty", 0, 100);
   return cli::run_main("second_order", [&] {
     outputs::prepare_dir(out, "--out");
     tape_of_a_tape(out);
@@ -281,7 +282,7 @@ int main(int argc, char** argv) {
     std::vector<std::int64_t> labels;
     moons::two_moons(100, gen, X, labels);
     newton_against_gradient_descent(X, labels, out);
-    gradient_penalty(X, labels, seed, out);
+    gradient_penalty(X, labels, seed, penalty, out);
     return 0;
   });
 }
