@@ -41,7 +41,8 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
   const char* op = gated_name(act);
   if (gate.dtype() != value.dtype())
     fail(op, "gate is ", dtype_name(gate.dtype()), " but value is ", dtype_name(value.dtype()));
-  // The composite form: what create_graph differentiates (tape.hpp), on either floor.
+  // The composite form: what create_graph differentiates on the fast floor when gate and value
+  // are broadcast (same shapes take the recorded products below, on either floor).
   auto composite = [act](const std::vector<Tensor>& in) { return gated_composite(in[0], in[1], act); };
   if (fast::enabled()) return fast::gated(gate, value, act, composite);
   if (gate.shape() != value.shape()) {  // broadcast first: expand's backward sums back
@@ -59,8 +60,15 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
       for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = kind.value(a[i]) * b[i];
     });
   });
-  return record_first_order(op, {gate, value}, out, [gate, value, act](const Tensor& g) {
-    // The product rule: dvalue = g act(gate), dgate = g value act'(gate).
+  return record(op, {gate, value}, out, [gate, value, act](const Tensor& g) {
+    // The product rule: dvalue = g act(gate), dgate = g value act'(gate). Under create_graph
+    // (docs/higher-order.md) the same two products as ops, so that they are recorded: the first
+    // is gated itself, the second gated_slope, whose backward knows act''.
+    if (is_creating_graph()) {
+      accumulate_grad(value, gated(gate, g, act));
+      accumulate_grad(gate, gated_slope(gate, mul(g, value), act));
+      return;
+    }
     Tensor dgate = empty(gate.shape(), gate.dtype()), dvalue = empty(gate.shape(), gate.dtype());
     dispatch(gate.dtype(), [&](auto zero) {
       using T = decltype(zero);
@@ -75,7 +83,42 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
     });
     accumulate_grad(gate, std::move(dgate));
     accumulate_grad(value, std::move(dvalue));
-  }, composite);
+  });
+}
+
+Tensor gated_slope(const Tensor& gate, const Tensor& value, GateActivation act) {
+  const char* op = "gated_slope";
+  if (gate.shape() != value.shape() || gate.dtype() != value.dtype())
+    fail(op, "needs gate and value of one shape and dtype, got ", dtype_name(gate.dtype()), " ",
+         gate.shape(), " and ", dtype_name(value.dtype()), " ", value.shape());
+  if (fast::enabled()) return fast::gated_slope(gate, value, act);
+  Tensor out = empty(gate.shape(), gate.dtype());
+  dispatch(gate.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    const T *a = gate.data<T>(), *b = value.data<T>();
+    T* o = out.data<T>();
+    with_gate_activation(act, [&](auto kind) {
+      for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = kind.grad(a[i]) * b[i];
+    });
+  });
+  // No composite: under create_graph (a third derivative of act) this is an error naming it.
+  return record_first_order(op, {gate, value}, out, [gate, value, act](const Tensor& g) {
+    // d/dvalue = g act'(gate), d/dgate = g value act''(gate)
+    Tensor dgate = empty(gate.shape(), gate.dtype()), dvalue = empty(gate.shape(), gate.dtype());
+    dispatch(gate.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      const T *a = gate.data<T>(), *b = value.data<T>(), *pg = g.data<T>();
+      T *da = dgate.data<T>(), *db = dvalue.data<T>();
+      with_gate_activation(act, [&](auto kind) {
+        for (std::int64_t i = 0; i < g.numel(); ++i) {
+          db[i] = pg[i] * kind.grad(a[i]);
+          da[i] = pg[i] * b[i] * kind.grad2(a[i]);
+        }
+      });
+    });
+    accumulate_grad(gate, std::move(dgate));
+    accumulate_grad(value, std::move(dvalue));
+  });
 }
 
 Tensor gated_composite(const Tensor& gate, const Tensor& value, GateActivation act) {

@@ -42,9 +42,16 @@ namespace tg {
 // forms use it, and the FFN's plain (ungated) kinds.
 Tensor gate_activation_op(GateActivation act, const Tensor& x);
 
-// act(gate) * value. Backward: dvalue = g act(gate), dgate = g value act'(gate).
+// act(gate) * value. Backward: dvalue = g act(gate), dgate = g value act'(gate); under
+// create_graph those are gated(gate, g) and gated_slope(gate, g value), recorded.
 Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act);
 Tensor gated_composite(const Tensor& gate, const Tensor& value, GateActivation act);
+// act'(gate) * value, for gate and value of one shape (else throws tg::Error naming
+// "gated_slope" and both shapes): gated's derivative by its gate, as an op, so that gated's
+// backward under create_graph is made of ops. Backward: dvalue = g act'(gate),
+// dgate = g value act''(gate) (core/activation_math.hpp). Twice differentiable it is not: under
+// create_graph (a third derivative of act) its backward throws, naming it.
+Tensor gated_slope(const Tensor& gate, const Tensor& value, GateActivation act);
 
 // x split in two halves along `axis`, then gated. The axis size must be even.
 Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis = -1,

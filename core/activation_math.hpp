@@ -260,8 +260,8 @@ enum class GateActivation { Sigmoid, Identity, ReLU, GELU, Swish };
 enum class HalfOrder { ValueFirst, GateFirst };
 
 // One row per kind: its two names (the activation's, and the gated unit's as a family member,
-// whose sources activations/glu.hpp lists) and its scalar value and derivative, from the formulas
-// above.
+// whose sources activations/glu.hpp lists) and its scalar value, derivative and second
+// derivative (for gated_slope's backward, activations/glu.hpp), from the formulas above.
 //
 // Why each row is a type of its own, not a line of data: a loop written inside
 // with_gate_activation(act, [&](auto kind) { ... kind.value(x) ... }) below is compiled once per
@@ -282,6 +282,10 @@ struct Sigmoid {
   static T grad(T x) {
     return math::sigmoid_grad(x);
   }
+  template <class T>
+  static T grad2(T x) {
+    return math::sigmoid_grad2(x);
+  }
 };
 
 struct Identity {
@@ -294,6 +298,10 @@ struct Identity {
   template <class T>
   static T grad(T) {
     return T(1);
+  }
+  template <class T>
+  static T grad2(T) {
+    return T(0);
   }
 };
 
@@ -308,6 +316,10 @@ struct ReLU {
   static T grad(T x) {
     return math::relu_grad(x);
   }
+  template <class T>
+  static T grad2(T x) {
+    return math::relu_grad2(x);
+  }
 };
 
 struct GELU {  // the exact erf GELU, not the tanh form
@@ -321,6 +333,10 @@ struct GELU {  // the exact erf GELU, not the tanh form
   static T grad(T x) {
     return math::gelu_grad(x);
   }
+  template <class T>
+  static T grad2(T x) {
+    return math::gelu_grad2(x);
+  }
 };
 
 struct Swish {  // swish with beta = 1, i.e. SiLU
@@ -333,6 +349,10 @@ struct Swish {  // swish with beta = 1, i.e. SiLU
   template <class T>
   static T grad(T x) {
     return math::swish_grad_x(x, T(1));
+  }
+  template <class T>
+  static T grad2(T x) {
+    return math::swish_grad_x2(x, T(1));
   }
 };
 

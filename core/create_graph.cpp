@@ -9,7 +9,9 @@
 //     form run again and passed back through (Tape::backward_composite);
 //   - records no tensor can reach any more, dropped (Tape::drop_unreachable): a recorded pass
 //     leaves records off the path of whatever is differentiated next;
-//   - tg::grad's leaves: a pass that gives gradients to the leaves asked about and no others.
+//   - tg::grad's leaves: a pass that gives gradients to the leaves asked about and no others;
+//   - a product with transpose flags as a recorded op (matmul_transposed), for matmul's and
+//     linear's recorded backward, which would otherwise copy an operand to transpose it.
 #include "core/create_graph.hpp"
 
 #include <algorithm>
@@ -22,13 +24,41 @@ namespace tg {
 
 namespace {
 thread_local bool creating_graph = false;  // inside a backward pass with create_graph
+thread_local bool retaining_graph = false;  // and keeping the records it walks
 thread_local const Tape* only_tape = nullptr;  // OnlyLeavesScope: the tape it is about,
 thread_local const std::vector<Tensor>* only_leaves = nullptr;  // and the leaves
 }  // namespace
 
 bool is_creating_graph() { return creating_graph; }
-CreateGraphScope::CreateGraphScope(bool on) : previous_(creating_graph) { creating_graph = on; }
-CreateGraphScope::~CreateGraphScope() { creating_graph = previous_; }
+bool is_retaining_graph() { return retaining_graph; }
+CreateGraphScope::CreateGraphScope(bool on, bool retain)
+    : previous_(creating_graph), previous_retain_(retaining_graph) {
+  creating_graph = on;
+  retaining_graph = retain;
+}
+CreateGraphScope::~CreateGraphScope() {
+  creating_graph = previous_;
+  retaining_graph = previous_retain_;
+}
+
+Tensor matmul_transposed(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
+  if (a.dim() < 2 || b.dim() < 2 || a.dtype() != b.dtype() ||
+      a.size(trans_a ? -2 : -1) != b.size(trans_b ? -1 : -2))
+    fail("matmul", "op(a) @ op(b) does not fit: a ", a.shape(), trans_a ? " transposed" : "",
+         ", b ", b.shape(), trans_b ? " transposed" : "");
+  Tensor out = batched_product(a, b, trans_a, trans_b);
+  // C = op(A) op(B), so d op(A) = dC op(B)^T and d op(B) = op(A)^T dC, as for matmul; where A
+  // itself is stored transposed, its gradient is the transpose of that: (dC op(B)^T)^T =
+  // op(B) dC^T, and likewise for B. Each is again a product with flags.
+  return record("matmul", {a, b}, out, [a, b, trans_a, trans_b](const Tensor& g) {
+    if (a.requires_grad())
+      accumulate_grad(a, trans_a ? matmul_transposed(b, g, trans_b, true)
+                                 : matmul_transposed(g, b, false, !trans_b));
+    if (b.requires_grad())
+      accumulate_grad(b, trans_b ? matmul_transposed(g, a, true, trans_a)
+                                 : matmul_transposed(a, g, !trans_a, false));
+  });
+}
 
 void accumulate_recorded(const Tensor& input, const Tensor& grad) {
   TensorImpl& impl = *input.impl();

@@ -7,6 +7,7 @@
 // Layer: core. Depends on tape.hpp.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "core/tape.hpp"
@@ -26,20 +27,49 @@ using CompositeFn = std::function<Tensor(const std::vector<Tensor>& inputs)>;
 Tensor record_first_order(const char* op, std::vector<Tensor> inputs, Tensor output,
                           BackwardFn backward, CompositeFn composite = nullptr);
 
+// op(a) · op(b) as a recorded op, op(x) being x or x with its last two axes swapped: matmul
+// with batched_product's flags (core/ops.hpp), so that a transposed operand is read in place
+// rather than copied by transpose. matmul's and linear's backward run it under create_graph, and
+// attention's composite form; its backward is made of itself, so it differentiates to any order.
+// Recorded as "matmul". Throws tg::Error naming matmul and both shapes when they do not fit.
+Tensor matmul_transposed(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b);
+
 // True inside a backward pass run with create_graph on this thread (Tape::backward).
 bool is_creating_graph();
+// True inside such a pass when it also keeps the records it walks (retain_graph).
+bool is_retaining_graph();
 
-// Sets "creating graph" (is_creating_graph) for one backward pass and restores it after: passes
-// may nest (checkpoint's recomputation runs a backward pass inside another).
+// Sets "creating graph" (is_creating_graph) and "retaining" for one backward pass and restores
+// them after: passes may nest (checkpoint's recomputation runs a backward pass inside another).
 class CreateGraphScope {
  public:
-  explicit CreateGraphScope(bool on);
+  explicit CreateGraphScope(bool on, bool retain = true);
   ~CreateGraphScope();
   CreateGraphScope(const CreateGraphScope&) = delete;
   CreateGraphScope& operator=(const CreateGraphScope&) = delete;
 
  private:
-  bool previous_;
+  bool previous_, previous_retain_;
+};
+
+// What an op whose derivative is written with its own output (exp, sqrt, div, softmax,
+// log_softmax) keeps for its backward. A first-order backward reads `data`, the output's data
+// detached. Under create_graph the derivative needs the output with its history, so that its
+// gradient leads back through this op's record: the output itself, found through a weak handle
+// (a record holding its own output could never be dropped: Tape::drop_unreachable), while the
+// pass keeps the graph; otherwise (retain_graph off, or the output gone) `recompute`'s fresh,
+// recorded result.
+struct SavedOutput {
+  explicit SavedOutput(const Tensor& out) : data(out.detach()), self(out.impl_ptr()) {}
+  template <class Recompute>
+  Tensor get(Recompute recompute) const {
+    if (!is_creating_graph()) return data;
+    if (is_retaining_graph())
+      if (std::shared_ptr<TensorImpl> out = self.lock()) return Tensor(std::move(out));
+    return recompute();
+  }
+  Tensor data;
+  std::weak_ptr<TensorImpl> self;
 };
 
 // accumulate_grad under create_graph: input.grad = input.grad + grad, summed over the axes input

@@ -49,6 +49,15 @@ void map(const T* x, T* out, std::int64_t n, F f) {
   for (std::int64_t i = 0; i < n; ++i) out[i] = f(x[i]);
 }
 
+// True when a tensor of shape bs, broadcast to os, holds one number per row of os: bs is os
+// with its last axis 1 (softmax's and RMSNorm's sums over the last axis, kept as (..., 1)).
+inline bool is_row_constant(const Shape& bs, const Shape& os) {
+  if (bs.size() != os.size() || os.empty() || bs.back() != 1 || os.back() == 0) return false;
+  for (std::size_t k = 0; k + 1 < os.size(); ++k)
+    if (bs[k] != os[k]) return false;
+  return true;
+}
+
 // out = f(a, b) elementwise, a (shape as) and b (shape bs) broadcast to out's shape os.
 template <class T, class F>
 void map_broadcast(const T* a, const Shape& as, const T* b, const Shape& bs, T* out,
@@ -59,6 +68,10 @@ void map_broadcast(const T* a, const Shape& as, const T* b, const Shape& bs, T* 
   } else if (as == os && numel(bs) == 1) {
     const T y = b[0];
     for (std::int64_t i = 0; i < n; ++i) out[i] = f(a[i], y);
+  } else if (as == os && is_row_constant(bs, os)) {  // b: one number per row (a sum, keepdim)
+    const std::int64_t width = os.back();
+    for (std::int64_t r = 0; r < n / width; ++r)
+      for (std::int64_t j = 0; j < width; ++j) out[r * width + j] = f(a[r * width + j], b[r]);
   } else {
     for_each_broadcast(
         os, broadcast_strides(as, os), broadcast_strides(bs, os),
@@ -72,6 +85,15 @@ void map_broadcast(const T* a, const Shape& as, const T* b, const Shape& bs, T* 
 // in ops_reduce.cpp for the numbers).
 template <class T>
 void sum_to(const T* g, const Shape& gs, T* out, const Shape& os) {
+  if (is_row_constant(os, gs)) {  // the sum of each row: one running sum, along memory
+    const std::int64_t width = gs.back(), rows = numel(gs) / width;
+    for (std::int64_t r = 0; r < rows; ++r) {
+      double total = 0;
+      for (std::int64_t j = 0; j < width; ++j) total += g[r * width + j];
+      out[r] += static_cast<T>(total);
+    }
+    return;
+  }
   std::vector<double> total(static_cast<std::size_t>(numel(os)), 0.0);
   const Shape none(gs.size(), 0);
   for_each_broadcast(gs, broadcast_strides(os, gs), none,

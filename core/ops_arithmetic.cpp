@@ -46,9 +46,10 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 
 Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = binary("div", a, b, [](auto x, auto y) { return x / y; });
-  // Keeps the output's data, not the output (Tape::drop_unreachable); recomputed for create_graph.
-  return record("div", {a, b}, out, [a, b, q = out.detach()](const Tensor& g) {
-    const Tensor out = is_creating_graph() ? div(a, b) : q;
+  // The backward uses the output: kept as a SavedOutput (core/create_graph.hpp), its data for a
+  // first-order pass and the output itself, with its history, for create_graph.
+  return record("div", {a, b}, out, [a, b, q = SavedOutput(out)](const Tensor& g) {
+    const Tensor out = q.get([&] { return div(a, b); });
     if (a.requires_grad()) accumulate_grad(a, div(g, b));                 // d(a/b)/da = 1/b
     if (b.requires_grad()) accumulate_grad(b, neg(div(mul(g, out), b)));  // -a/b^2 = -out/b
   });

@@ -31,9 +31,9 @@ Tensor pow(const Tensor& x, double p) {
 
 Tensor exp(const Tensor& x) {
   Tensor out = unary(x, [](auto v) { return std::exp(v); });
-  // The output's data, not the output (as div's, core/ops_arithmetic.cpp).
-  return record("exp", {x}, out, [x, y = out.detach()](const Tensor& g) {
-    accumulate_grad(x, mul(g, is_creating_graph() ? exp(x) : y));  // d e^x = e^x, the output
+  // The output kept as a SavedOutput (as div's, core/ops_arithmetic.cpp).
+  return record("exp", {x}, out, [x, y = SavedOutput(out)](const Tensor& g) {
+    accumulate_grad(x, mul(g, y.get([&] { return exp(x); })));  // d e^x = e^x, the output
   });
 }
 
@@ -44,8 +44,8 @@ Tensor log(const Tensor& x) {
 
 Tensor sqrt(const Tensor& x) {
   Tensor out = unary(x, [](auto v) { return std::sqrt(v); });
-  return record("sqrt", {x}, out, [x, y = out.detach()](const Tensor& g) {  // (as exp's)
-    const Tensor out = is_creating_graph() ? sqrt(x) : y;
+  return record("sqrt", {x}, out, [x, y = SavedOutput(out)](const Tensor& g) {  // (as exp's)
+    const Tensor out = y.get([&] { return sqrt(x); });
     accumulate_grad(x, div(g, mul(out, like_scalar(2.0, x))));  // d sqrt(x) = 1 / (2 sqrt(x))
   });
 }

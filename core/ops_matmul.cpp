@@ -84,8 +84,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   Tensor out = batched_product(a, b, false, false);
   return record("matmul", {a, b}, out, [a, b](const Tensor& g) {
     if (is_creating_graph()) {  // the same formulas as recorded ops, to differentiate again
-      if (a.requires_grad()) accumulate_grad(a, matmul(g, transpose(b, -2, -1)));
-      if (b.requires_grad()) accumulate_grad(b, matmul(transpose(a, -2, -1), g));
+      if (a.requires_grad()) accumulate_grad(a, matmul_transposed(g, b, false, true));
+      if (b.requires_grad()) accumulate_grad(b, matmul_transposed(a, g, true, false));
       return;
     }
     // course ex03 begin: the product's backward, dA and dB from dC
@@ -126,7 +126,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     if (is_creating_graph()) {  // the same formulas as recorded ops, to differentiate again
       const Tensor x2 = x.reshape({rows, in});
       if (x.requires_grad()) accumulate_grad(x, matmul(g2, weight).reshape(x.shape()));
-      if (weight.requires_grad()) accumulate_grad(weight, matmul(transpose(g2, 0, 1), x2));
+      if (weight.requires_grad()) accumulate_grad(weight, matmul_transposed(g2, x2, true, false));
       if (bias.defined() && bias.requires_grad()) accumulate_grad(bias, sum(g2, 0));
       return;
     }

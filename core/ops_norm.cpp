@@ -19,7 +19,8 @@ namespace tg {
 //   dx_j = w_j g_j / r - x_j / (d r^3) sum_i g_i w_i x_i       (derived in docs/attention.md)
 //   dw_j = sum over rows of g_j x_j / r
 // The composite form, x / sqrt(mean(x * x, -1, true) + eps) * weight, computes the same; a test
-// compares the two, values and gradients.
+// compares the two, values and gradients. Under create_graph (docs/higher-order.md) the backward
+// computes the formulas above with recorded ops, 1/r among them, so it differentiates again.
 Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
   if (x.dim() < 1 || weight.dim() != 1 || x.size(-1) != weight.size(0))
     fail("RMSNorm", "expects x (..., d) and weight (d,), got x ", x.shape(), " and weight ",
@@ -44,7 +45,15 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
       for (std::int64_t i = 0; i < d; ++i) py[n * d + i] = xr[i] * inv * pw[i];
     }
   });
-  return record_first_order("rms_norm", {x, weight}, y, [x, weight, inv_r, d, rows](const Tensor& g) {
+  return record("rms_norm", {x, weight}, y, [x, weight, inv_r, d, rows, eps](const Tensor& g) {
+    if (is_creating_graph()) {  // the same formulas as recorded ops, to differentiate again
+      const Tensor r = pow(mean(x * x, -1, true) + eps, -0.5);  // 1/r, (..., 1), with its history
+      const Tensor gw = g * weight;
+      if (x.requires_grad())  // w g / r - x / (d r^3) sum_i g_i w_i x_i
+        accumulate_grad(x, gw * r - x * (sum(gw * x, -1, true) * pow(r, 3.0) * (1.0 / d)));
+      if (weight.requires_grad()) accumulate_grad(weight, g * (x * r));  // summed over rows
+      return;
+    }
     // course ex09 begin: RMSNorm's backward, dx and dweight from dy
     Tensor dx = empty(x.shape(), x.dtype()), dw = empty({d}, x.dtype());
     dispatch(x.dtype(), [&](auto zero) {
@@ -68,8 +77,6 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
     accumulate_grad(x, std::move(dx));
     accumulate_grad(weight, std::move(dw));
     // course ex09 end
-  }, [eps](const std::vector<Tensor>& in) {  // the composite form above (create_graph: tape.hpp)
-    return in[0] / sqrt(mean(in[0] * in[0], -1, true) + eps) * in[1];
   });
 }
 

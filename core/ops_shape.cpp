@@ -65,8 +65,13 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
   impl->numel = x.numel();
   impl->dtype = x.dtype();
   impl->storage = x.impl()->storage;  // the same elements in the same order: nothing to copy
-  return record("reshape", {x}, Tensor(std::move(impl)),
-                [x](const Tensor& g) { accumulate_grad(x, g.reshape(x.shape())); });
+  // Backward: g viewed in x's shape. g itself is let go first, so that the view can become x's
+  // gradient without a copy when nothing else holds g (core/handover.hpp).
+  return record("reshape", {x}, Tensor(std::move(impl)), [x](Tensor&& g) {
+    Tensor view = g.reshape(x.shape());
+    g = Tensor();
+    accumulate_grad(x, std::move(view));
+  });
 }
 
 Tensor expand(const Tensor& x, const Shape& shape) {

@@ -57,10 +57,9 @@ Tensor softmax_op(const char* op, const Tensor& x, std::int64_t axis, bool log) 
 Tensor softmax(const Tensor& x, std::int64_t axis) {
   Tensor y = softmax_op("softmax", x, axis, false);
   const int ax = normalize_axis("softmax", axis, x.dim());
-  // The output's data, not the output (core/ops_arithmetic.cpp's div says why); under
-  // create_graph it is computed again, with its history.
-  return record("softmax", {x}, y, [x, saved = y.detach(), ax](const Tensor& g) {
-    const Tensor y = is_creating_graph() ? softmax(x, ax) : saved;
+  // The output kept as a SavedOutput (core/create_graph.hpp), as div's.
+  return record("softmax", {x}, y, [x, saved = SavedOutput(y), ax](const Tensor& g) {
+    const Tensor y = saved.get([&] { return softmax(x, ax); });
     accumulate_grad(x, mul(y, sub(g, sum(mul(g, y), ax, true))));  // y (g - sum(g y))
   });
 }
@@ -68,8 +67,8 @@ Tensor softmax(const Tensor& x, std::int64_t axis) {
 Tensor log_softmax(const Tensor& x, std::int64_t axis) {
   Tensor z = softmax_op("log_softmax", x, axis, true);
   const int ax = normalize_axis("log_softmax", axis, x.dim());
-  return record("log_softmax", {x}, z, [x, saved = z.detach(), ax](const Tensor& g) {  // (as softmax's)
-    const Tensor y = is_creating_graph() ? softmax(x, ax) : exp(saved);
+  return record("log_softmax", {x}, z, [x, saved = SavedOutput(z), ax](const Tensor& g) {  // (as softmax's)
+    const Tensor y = exp(saved.get([&] { return log_softmax(x, ax); }));
     accumulate_grad(x, sub(g, mul(y, sum(g, ax, true))));  // g - y sum(g), y = exp(z)
   });
 }

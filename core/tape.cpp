@@ -90,7 +90,7 @@ void Tape::backward(const Tensor& root, const Tensor& seed, bool retain_graph, b
   const Tensor seed_grad = checked_seed(root, seed);  // tape_errors.cpp: ones for a scalar
   // The ops backward functions compute with are recorded only with create_graph.
   GradModeGuard mode(create_graph);
-  CreateGraphScope creating(create_graph);
+  CreateGraphScope creating(create_graph, retain_graph);
   const TensorImpl& r = *root.impl();
   if (r.op == nullptr) return accumulate_grad(root, seed_grad);  // a leaf: d(x)/d(x) = seed
   if (r.released || r.tape != this)

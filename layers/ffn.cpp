@@ -184,10 +184,11 @@ Tensor FFN::down_recomputing_hidden(const Tensor& x, const Tensor& mask) const {
   const Tensor b = k.gated ? up_proj->forward(x) : Tensor();
   const bool is_gated = k.gated;
   if (fast::enabled() && !mask.defined()) {
-    // What create_graph differentiates instead of the fast backward (tape.hpp): the readable
-    // layer, from activated_linear's inputs (a, b if gated, w, bias if any).
+    // What create_graph differentiates instead of the fast backward (tape.hpp): the layer as
+    // ops, from activated_linear's inputs (a, b if gated, w, bias if any). gated is twice
+    // differentiable as it is (activations/glu.hpp), and runs the fast floor's loops.
     auto composite = [act, is_gated, has_bias = bias.defined()](const std::vector<Tensor>& in) {
-      const Tensor h = is_gated ? gated_composite(in[0], in[1], act) : gate_activation_op(act, in[0]);
+      const Tensor h = is_gated ? gated(in[0], in[1], act) : gate_activation_op(act, in[0]);
       const std::size_t w_at = is_gated ? 2 : 1;
       return linear(h, in[w_at], has_bias ? in[w_at + 1] : Tensor());
     };

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <numbers>
 
 #include "core/activation_math.hpp"
 #include "core/fast/fast_math.hpp"
@@ -77,6 +78,33 @@ void fast_value_and_grad(kinds::Swish, T x, T& v, T& g) {
   g = p.s + math::vanishing_product(x, p.s * p.one_minus_s);
 }
 
+// act'(x) and act''(x) together, for gated_slope's backward: the row's own act'' (0 for identity
+// and relu) with fast_grad, or, where the kind needs an exp, both from one sigmoid or one density
+// (the formulas of core/activation_math.hpp: sigmoid_grad2, swish_grad_x2, gelu_grad2).
+template <class Kind, class T>
+void fast_grad_and_grad2(Kind kind, T x, T& d1, T& d2) {
+  d1 = fast_grad(kind, x), d2 = Kind::grad2(x);
+}
+template <class T>
+void fast_grad_and_grad2(kinds::Sigmoid, T x, T& d1, T& d2) {
+  const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
+  d1 = p.s * p.one_minus_s, d2 = d1 * (p.one_minus_s - p.s);
+}
+template <class T>
+void fast_grad_and_grad2(kinds::Swish, T x, T& d1, T& d2) {
+  const math::SigmoidPair<T> p = fast_math::sigmoid_pair(x);
+  const T so = p.s * p.one_minus_s;
+  d1 = p.s + math::vanishing_product(x, so);
+  d2 = T(2) * so + math::vanishing_product(x, so * (p.one_minus_s - p.s));
+}
+template <class T>
+void fast_grad_and_grad2(kinds::GELU, T x, T& d1, T& d2) {
+  const T pdf =
+      fast_math::exp_minus_half_square(x) * (std::numbers::inv_sqrtpi_v<T> / std::numbers::sqrt2_v<T>);
+  d1 = fast_math::normal_cdf(x) + math::vanishing_product(x, pdf);
+  d2 = T(2) * pdf - math::vanishing_product(x, math::vanishing_product(x, pdf));
+}
+
 // Elements per piece when a gated op is split over threads: enough that waking a thread pays.
 inline constexpr std::int64_t kGrain = 16384;
 
@@ -112,6 +140,25 @@ void gated_backward(GateActivation act, const T* gate, const T* value, const T* 
         const T gi = g[i];
         dvalue[i] = gi * act_a;
         dgate[i] = gi * value[i] * act_grad_a;
+      }
+    });
+  });
+}
+
+// gated_slope's backward (out = act'(gate) * value), from the gradient g of out:
+// dvalue = g act'(gate), dgate = g value act''(gate). (Its forward is gated_backward without a
+// value: act'(gate) times the "gradient" value.)
+template <class T>
+void slope_backward(GateActivation act, const T* gate, const T* value, const T* g, T* dgate,
+                    T* dvalue, std::int64_t n) {
+  with_gate_activation(act, [&](auto kind) {
+    parallel_for_range(n, kGrain, [&](std::int64_t begin, std::int64_t end) {
+      T d1, d2;
+      for (std::int64_t i = begin; i < end; ++i) {
+        fast_grad_and_grad2(kind, gate[i], d1, d2);
+        const T gi = g[i];
+        dvalue[i] = gi * d1;
+        dgate[i] = gi * value[i] * d2;
       }
     });
   });

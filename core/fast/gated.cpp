@@ -37,14 +37,30 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act, Compos
                              [&](T a, T v) { return fast_value(kind, a) * v; });
     });
   });
-  return record_first_order(op, {gate, value}, out, [gate, value, act, shape, flat](const Tensor& g) {
+  if (flat)  // under create_graph, gated's backward as ops (activations/glu.cpp says how)
+    return record(op, {gate, value}, out, [gate, value, act, composite](const Tensor& g) {
+      if (is_creating_graph()) {
+        accumulate_grad(value, gated(gate, g, act, composite));      // g act(gate)
+        accumulate_grad(gate, gated_slope(gate, mul(g, value), act));  // g value act'(gate)
+        return;
+      }
+      Tensor dgate = empty(gate.shape(), gate.dtype()), dvalue = empty(gate.shape(), gate.dtype());
+      dispatch(gate.dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        gate_kernels::gated_backward(act, gate.data<T>(), value.data<T>(), g.data<T>(),
+                                     dgate.data<T>(), dvalue.data<T>(), g.numel());
+      });
+      accumulate_grad(gate, std::move(dgate));
+      accumulate_grad(value, std::move(dvalue));
+    });
+  // Broadcast: create_graph differentiates the composite form (record_first_order).
+  return record_first_order(op, {gate, value}, out, [gate, value, act, shape](const Tensor& g) {
     Tensor dgate = empty(shape, gate.dtype()), dvalue = empty(shape, gate.dtype());
     dispatch(gate.dtype(), [&](auto zero) {
       using T = decltype(zero);
       const T *pa = gate.data<T>(), *pv = value.data<T>(), *pg = g.data<T>();
       T *da = dgate.data<T>(), *dv = dvalue.data<T>();
       // d/dvalue = g act(gate),  d/dgate = g value act'(gate)
-      if (flat) return gate_kernels::gated_backward(act, pa, pv, pg, da, dv, g.numel());
       with_gate_activation(act, [&](auto kind) {
         auto element = [&](std::int64_t i, std::int64_t ia, std::int64_t iv) {
           T act_a, act_grad_a;
@@ -58,7 +74,27 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act, Compos
     });
     accumulate_grad(gate, std::move(dgate));
     accumulate_grad(value, std::move(dvalue));
-  }, std::move(composite));
+  }, composite);
+}
+
+Tensor gated_slope(const Tensor& gate, const Tensor& value, GateActivation act) {
+  Tensor out = empty(gate.shape(), gate.dtype());
+  dispatch(gate.dtype(), [&](auto zero) {  // act'(gate) * value: gated's backward without value
+    using T = decltype(zero);
+    gate_kernels::gated_backward(act, gate.data<T>(), static_cast<const T*>(nullptr),
+                                 value.data<T>(), out.data<T>(), static_cast<T*>(nullptr),
+                                 out.numel());
+  });
+  return record_first_order("gated_slope", {gate, value}, out, [gate, value, act](const Tensor& g) {
+    Tensor dgate = empty(gate.shape(), gate.dtype()), dvalue = empty(gate.shape(), gate.dtype());
+    dispatch(gate.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      gate_kernels::slope_backward(act, gate.data<T>(), value.data<T>(), g.data<T>(),
+                                   dgate.data<T>(), dvalue.data<T>(), g.numel());
+    });
+    accumulate_grad(gate, std::move(dgate));
+    accumulate_grad(value, std::move(dvalue));
+  });
 }
 
 Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, HalfOrder order,

@@ -69,6 +69,8 @@ Tensor attention(const char* op, const Tensor& q, const Tensor& k, const Tensor&
 Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act, CompositeFn composite = nullptr);
 Tensor gated_halves(const Tensor& x, GateActivation act, std::int64_t axis, HalfOrder order,
                     CompositeFn composite = nullptr);
+// gated_slope (activations/glu.cpp): the same loops with gate_kernels.hpp's formulas.
+Tensor gated_slope(const Tensor& gate, const Tensor& value, GateActivation act);
 
 // The FFN's down projection of its activated hidden layer, recomputing the hidden layer in
 // backward instead of keeping it (layers/ffn.cpp's FFNMemory::Recompute):

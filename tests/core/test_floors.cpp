@@ -97,6 +97,19 @@ TEST_CASE("the fast gated ops equal the readable ones: flat, broadcast, halves")
     }
 }
 
+TEST_CASE("the fast gated_slope equals the readable one (act' and act'' by the fast formulas)") {
+  for (DType dtype : {float64, float32})
+    for (GateActivation act : {GateActivation::Sigmoid, GateActivation::Identity,
+                               GateActivation::ReLU, GateActivation::GELU, GateActivation::Swish}) {
+      CAPTURE(dtype_name(dtype));
+      CAPTURE(gate_activation_name(act));
+      const Tensor a = leaf({3, 37}, 14, dtype), b = leaf({3, 37}, 15, dtype);
+      check_floors_agree([&] { return gated_slope(a, b, act); }, {a, b});
+      const Tensor big_a = leaf({40000}, 16, dtype), big_b = leaf({40000}, 17, dtype);  // threads
+      check_floors_agree([&] { return gated_slope(big_a, big_b, act); }, {big_a, big_b});
+    }
+}
+
 TEST_CASE("the FFN's recomputing down projection equals the readable one, every kind") {
   for (DType dtype : {float64, float32})
     for (nn::FFNKind kind :

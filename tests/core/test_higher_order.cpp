@@ -1,5 +1,7 @@
 // Derivatives of derivatives (issue 29, first part): tg::grad, backward with create_graph, and
 // gradgradcheck on the readable floor's ops whose backward is made of recorded ops.
+#include <algorithm>
+
 #include "activations/activations.hpp"
 #include "core/checkpoint.hpp"
 #include "helpers.hpp"
@@ -54,6 +56,72 @@ TEST_CASE("grad: an intermediate input, an unused input and the errors") {
   const std::vector<Tensor> once = grad({y}, {x});
   check_values(once[0], {8.0, 16.0}, 1e-12);
   CHECK_ERROR([&] { grad({y}, {x}); }, "retain_graph");
+}
+
+TEST_CASE("matmul_transposed: every pair of flags, batched and broadcast, twice differentiable") {
+  const Tensor a = random_var({2, 3, 4}, 50), b = random_var({4, 5}, 51);  // a (2,3,4), b (4,5)
+  for (bool ta : {false, true})
+    for (bool tb : {false, true}) {
+      CAPTURE(ta);
+      CAPTURE(tb);
+      Tensor sa = ta ? transpose(a, -2, -1).detach() : a;
+      Tensor sb = tb ? transpose(b, -2, -1).detach() : b;
+      check_values(matmul_transposed(sa, sb, ta, tb), matmul(a, b).to_vector(), 1e-12);
+      sa.requires_grad_(true), sb.requires_grad_(true);
+      check_second_order(
+          [ta, tb](const std::vector<Tensor>& in) { return matmul_transposed(in[0], in[1], ta, tb); },
+          {sa, sb});
+    }
+  CHECK_ERROR([&] { matmul_transposed(a, b, true, false); }, "matmul", "(2,3,4) transposed",
+              "(4,5)", "does not fit");
+}
+
+TEST_CASE("create_graph reuses an op's own output while the graph is kept, and recomputes it without") {
+  // exp, sqrt, div, softmax and log_softmax write their derivative with their output (a
+  // SavedOutput, core/create_graph.hpp). With retain_graph the output itself carries the history:
+  // no second record of the op on the same inputs. Without, the output's record is released as
+  // the pass goes, so the output is computed again; the second derivative is the same. (Each f is
+  // one op on leaves, so that nothing else in the graph needs a released record.)
+  const Tensor c = var({1.5}, {1});
+  const std::vector<std::pair<const char*, std::function<Tensor(const Tensor&)>>> ops = {
+      {"exp", [](const Tensor& x) { return exp(x); }},
+      {"sqrt", [](const Tensor& x) { return sqrt(x); }},
+      {"div", [&c](const Tensor& x) { return div(c, x); }},
+      {"softmax", [](const Tensor& x) { return softmax(x, 0); }},
+      {"log_softmax", [](const Tensor& x) { return log_softmax(x, 0); }}};
+  const Tensor w = tensor({0.5, -1.0, 2.0}, {3}, float64);
+  for (const auto& [name, f] : ops) {
+    CAPTURE(name);
+    std::vector<double> kept, recomputed;
+    {
+      const Tensor x = var({0.3, 0.7, 1.1}, {3});
+      const Tensor g = grad({sum(f(x) * w)}, {x}, {}, /*create_graph=*/true)[0];
+      // A recomputation would be a second record of the op with the very same inputs.
+      std::vector<std::vector<const TensorImpl*>> seen;
+      for (const Record& rec : current_tape().records()) {
+        if (std::string(rec.op) != name) continue;
+        std::vector<const TensorImpl*> inputs;
+        for (const Tensor& t : rec.inputs) inputs.push_back(t.impl());
+        CHECK(std::find(seen.begin(), seen.end(), inputs) == seen.end());
+        seen.push_back(inputs);
+      }
+      CHECK(!seen.empty());
+      kept = grad({sum(g * g)}, {x})[0].to_vector();
+    }
+    {
+      const Tensor x = var({0.3, 0.7, 1.1}, {3});
+      sum(f(x) * w).backward(Tensor(), /*retain_graph=*/false, /*create_graph=*/true);
+      const Tensor g = x.grad();
+      x.zero_grad();
+      recomputed = grad({sum(g * g)}, {x})[0].to_vector();
+    }
+    REQUIRE(kept.size() == recomputed.size());
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      CHECK(kept[i] == doctest::Approx(recomputed[i]).epsilon(1e-12));
+      CHECK(kept[i] != 0.0);  // a second derivative that is there to compare
+    }
+    current_tape().clear();
+  }
 }
 
 TEST_CASE("grad keeps the caller's .grad even when a pass throws") {

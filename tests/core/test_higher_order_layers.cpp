@@ -61,6 +61,27 @@ TEST_CASE("gradgradcheck: the GLU family, both layouts, and swish with a learnab
                      {random_var({2, 3}, 18), random_var({3}, 19)});
 }
 
+TEST_CASE("gated_slope: act'(gate) * value, its gradient, and the errors naming it") {
+  for (GateActivation act : {GateActivation::Sigmoid, GateActivation::Identity,
+                             GateActivation::ReLU, GateActivation::GELU, GateActivation::Swish}) {
+    CAPTURE(gate_activation_name(act));
+    const Tensor a = var({-2.5, -0.4, 0.3, 1.7, 4.0, -30.0}, {2, 3});
+    const Tensor b = var({0.5, -1.0, 2.0, 0.25, -3.0, 1.5}, {2, 3});
+    // The values: act' by the tape (gated's gradient by its gate, with value 1) times value.
+    const Tensor ones = tensor({1, 1, 1, 1, 1, 1}, {2, 3}, float64);
+    const Tensor slope = grad({sum(gated(a, ones, act))}, {a})[0];
+    check_values(gated_slope(a, b, act), (slope * b).to_vector(), 1e-12);
+    check_gradients([act](Inputs in) { return gated_slope(in[0], in[1], act); },
+                    {random_var({2, 3}, 40), random_var({2, 3}, 41)});
+    // A third derivative of act is not recorded: create_graph through gated_slope says so.
+    const Tensor y = sum(gated_slope(a, b, act));
+    CHECK_ERROR([&] { grad({y}, {a}, {}, /*create_graph=*/true); }, "gated_slope: create_graph");
+  }
+  const Tensor a = var({0.1, 0.2}, {2}), b = var({0.3}, {1});
+  CHECK_ERROR([&] { gated_slope(a, b, GateActivation::Swish); }, "gated_slope",
+              "one shape and dtype", "(2,)", "(1,)");
+}
+
 TEST_CASE("gradgradcheck: max, index_select, gather and checkpoint") {
   check_second_order([](Inputs in) { return max(in[0]) * max(in[0], 1); },
                      {var({0.1, 0.9, -0.5, 0.4, 0.2, -0.3}, {2, 3})});

@@ -55,6 +55,25 @@ TEST_CASE("sum_to_shape is the reverse of broadcasting") {
                      "sum_to_shape: cannot sum a gradient of shape (4,2,3) down to shape (5,)");
 }
 
+TEST_CASE("one number per row: the last axis's own loops give the general loops' bits") {
+  // sum over the last axis, a (..., 1) operand broadcast along it, and sum_to_shape back down to
+  // (..., 1) each have a loop of their own (kernels.hpp, ops_reduce.cpp); each sums in the same
+  // order as the general loop, so the numbers are the same to the last bit.
+  for (DType dtype : {float32, float64}) {
+    CAPTURE(dtype_name(dtype));
+    Generator gen(60);
+    const Tensor x = randn({3, 5, 37}, gen, dtype), r = randn({3, 5, 1}, gen, dtype);
+    const Tensor xt = permute(x, {2, 0, 1});  // the last axis first: the general loops
+    CHECK(sum(x, -1, true).to_vector() == sum(xt, 0).to_vector());
+    double total = 0;  // everything, in order, in double, rounded once
+    for (double v : x.to_vector()) total += v;
+    CHECK(sum(x).item() == (dtype == float32 ? static_cast<double>(static_cast<float>(total)) : total));
+    CHECK(sum_to_shape(x, {3, 5, 1}).to_vector() == sum_to_shape(xt, {1, 3, 5}).to_vector());
+    CHECK(mul(x, r).to_vector() == mul(x, expand(r, x.shape())).to_vector());
+    CHECK(sub(x, r).to_vector() == sub(x, expand(r, x.shape())).to_vector());
+  }
+}
+
 TEST_CASE("reductions reject bad axes and empty inputs") {
   const Tensor x = zeros({2, 3});
   CHECK(error_of([&] { sum(x, 2); }) ==
