@@ -41,8 +41,8 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
   const char* op = gated_name(act);
   if (gate.dtype() != value.dtype())
     fail(op, "gate is ", dtype_name(gate.dtype()), " but value is ", dtype_name(value.dtype()));
-  // The composite form: what create_graph differentiates on the fast floor when gate and value
-  // are broadcast (same shapes take the recorded products below, on either floor).
+  // The composite form: what create_graph differentiates (tape.hpp). (The fast floor's gated,
+  // for gate and value of one shape, records gated and gated_slope instead: fewer passes.)
   auto composite = [act](const std::vector<Tensor>& in) { return gated_composite(in[0], in[1], act); };
   if (fast::enabled()) return fast::gated(gate, value, act, composite);
   if (gate.shape() != value.shape()) {  // broadcast first: expand's backward sums back
@@ -60,15 +60,8 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
       for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = kind.value(a[i]) * b[i];
     });
   });
-  return record(op, {gate, value}, out, [gate, value, act](const Tensor& g) {
-    // The product rule: dvalue = g act(gate), dgate = g value act'(gate). Under create_graph
-    // (docs/higher-order.md) the same two products as ops, so that they are recorded: the first
-    // is gated itself, the second gated_slope, whose backward knows act''.
-    if (is_creating_graph()) {
-      accumulate_grad(value, gated(gate, g, act));
-      accumulate_grad(gate, gated_slope(gate, mul(g, value), act));
-      return;
-    }
+  return record_first_order(op, {gate, value}, out, [gate, value, act](const Tensor& g) {
+    // The product rule: dvalue = g act(gate), dgate = g value act'(gate).
     Tensor dgate = empty(gate.shape(), gate.dtype()), dvalue = empty(gate.shape(), gate.dtype());
     dispatch(gate.dtype(), [&](auto zero) {
       using T = decltype(zero);
@@ -83,7 +76,7 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act) {
     });
     accumulate_grad(gate, std::move(dgate));
     accumulate_grad(value, std::move(dvalue));
-  });
+  }, composite);
 }
 
 Tensor gated_slope(const Tensor& gate, const Tensor& value, GateActivation act) {

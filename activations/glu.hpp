@@ -42,8 +42,9 @@ namespace tg {
 // forms use it, and the FFN's plain (ungated) kinds.
 Tensor gate_activation_op(GateActivation act, const Tensor& x);
 
-// act(gate) * value. Backward: dvalue = g act(gate), dgate = g value act'(gate); under
-// create_graph those are gated(gate, g) and gated_slope(gate, g value), recorded.
+// act(gate) * value. Backward: dvalue = g act(gate), dgate = g value act'(gate). Under
+// create_graph: gated_composite's records, differentiated; on the fast floor, for gate and value
+// of one shape, gated(gate, g) and gated_slope(gate, g value), recorded (fewer passes).
 Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act);
 Tensor gated_composite(const Tensor& gate, const Tensor& value, GateActivation act);
 // act'(gate) * value, for gate and value of one shape (else throws tg::Error naming

@@ -1,10 +1,13 @@
 // core/fast/gated.cpp — the gated (GLU-family) ops with vectorised, threaded loops.
 //
-// Fast floor. Reference twin: gated and gated_halves in activations/glu.cpp (one plain loop each
-// way over core/activation_math.hpp's formulas). Here the loops use gate_kernels.hpp's fast
-// formulas (fast_math.hpp's exp, so they vectorise), the same-shape case is split over threads,
-// and broadcasting is read in place instead of expanded first.
-// Test: "the fast gated ops equal the readable ones: flat, broadcast, halves" (test_floors.cpp).
+// Fast floor. Reference twin: gated, gated_slope and gated_halves in activations/glu.cpp (one
+// plain loop each way over core/activation_math.hpp's formulas). Here the loops use
+// gate_kernels.hpp's fast formulas (fast_math.hpp's exp, so they vectorise), the same-shape case
+// is split over threads, and broadcasting is read in place instead of expanded first. Under
+// create_graph, gated with one shape records the same products as the readable gated (gated and
+// gated_slope, running these loops); broadcast, and gated_halves, differentiate their composite.
+// Tests: "the fast gated ops equal the readable ones: flat, broadcast, halves" and "the fast
+// gated_slope equals the readable one" (test_floors.cpp).
 #include "core/activation_math.hpp"
 #include "core/create_graph.hpp"
 #include "core/error.hpp"
