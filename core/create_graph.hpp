@@ -43,7 +43,7 @@ bool is_retaining_graph();
 // them after: passes may nest (checkpoint's recomputation runs a backward pass inside another).
 class CreateGraphScope {
  public:
-  explicit CreateGraphScope(bool on, bool retain = true);
+  CreateGraphScope(bool on, bool retain);
   ~CreateGraphScope();
   CreateGraphScope(const CreateGraphScope&) = delete;
   CreateGraphScope& operator=(const CreateGraphScope&) = delete;
@@ -58,7 +58,9 @@ class CreateGraphScope {
 // gradient leads back through this op's record: the output itself, found through a weak handle
 // (a record holding its own output could never be dropped: Tape::drop_unreachable), while the
 // pass keeps the graph; otherwise (retain_graph off, or the output gone) `recompute`'s fresh,
-// recorded result.
+// recorded result. (As in PyTorch, a gradient taken with create_graph but without retain_graph
+// can only be differentiated again where its history avoids the records that pass released: a
+// tg::grad of several outputs keeps the graph for all passes but its last.)
 struct SavedOutput {
   explicit SavedOutput(const Tensor& out) : data(out.detach()), self(out.impl_ptr()) {}
   template <class Recompute>

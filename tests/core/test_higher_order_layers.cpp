@@ -82,6 +82,18 @@ TEST_CASE("gated_slope: act'(gate) * value, its gradient, and the errors naming 
               "one shape and dtype", "(2,)", "(1,)");
 }
 
+TEST_CASE("a third derivative through the bilinear gate: its derivative is a product, to any order") {
+  // y = sum((a b)^2): dy/da = 2 a b^2, d/da of that summed = 2 b^2, d/db of that summed = 4 b.
+  const Tensor a = var({0.5, -1.5, 2.0}, {3}), b = var({1.5, 0.25, -2.0}, {3});
+  const Tensor h = gated(a, b, GateActivation::Identity);
+  const Tensor d1 = grad({sum(h * h)}, {a}, {}, /*create_graph=*/true)[0];
+  check_values(d1, {2 * 0.5 * 2.25, 2 * -1.5 * 0.0625, 2 * 2.0 * 4.0}, 1e-12);
+  const Tensor d2 = grad({sum(d1)}, {a}, {}, /*create_graph=*/true)[0];
+  check_values(d2, {2 * 2.25, 2 * 0.0625, 2 * 4.0}, 1e-12);
+  const Tensor d3 = grad({sum(d2)}, {b})[0];
+  check_values(d3, {4 * 1.5, 4 * 0.25, 4 * -2.0}, 1e-12);
+}
+
 TEST_CASE("gradgradcheck: max, index_select, gather and checkpoint") {
   check_second_order([](Inputs in) { return max(in[0]) * max(in[0], 1); },
                      {var({0.1, 0.9, -0.5, 0.4, 0.2, -0.3}, {2, 3})});
