@@ -79,19 +79,25 @@ void map_broadcast(const T* a, const Shape& as, const T* b, const Shape& bs, T* 
   }
 }
 
+// x[0] + ... + x[n-1], added in that order in one double kept in a register, for the sums that
+// run along memory: sum_axis over the last axis (ops_reduce.cpp, where the double is explained)
+// and sum_to down to (..., 1).
+template <class T>
+double sum_row(const T* x, std::int64_t n) {
+  double total = 0;
+  for (std::int64_t k = 0; k < n; ++k) total += x[k];
+  return total;
+}
+
 // out (shape os) += g (shape gs) summed over the axes along which os was broadcast to gs. This
 // is the backward of broadcasting. The sums run in double and are rounded to T once at the end,
 // so a bias broadcast over a million rows gets its gradient without float32 drift (see sum_axis
 // in ops_reduce.cpp for the numbers).
 template <class T>
 void sum_to(const T* g, const Shape& gs, T* out, const Shape& os) {
-  if (is_row_constant(os, gs)) {  // the sum of each row: one running sum, along memory
+  if (is_row_constant(os, gs)) {  // the sum of each row, along memory
     const std::int64_t width = gs.back(), rows = numel(gs) / width;
-    for (std::int64_t r = 0; r < rows; ++r) {
-      double total = 0;
-      for (std::int64_t j = 0; j < width; ++j) total += g[r * width + j];
-      out[r] += static_cast<T>(total);
-    }
+    for (std::int64_t r = 0; r < rows; ++r) out[r] += static_cast<T>(sum_row(g + r * width, width));
     return;
   }
   std::vector<double> total(static_cast<std::size_t>(numel(os)), 0.0);

@@ -167,7 +167,8 @@ Tensor attention_composite(const Tensor& q, const Tensor& k, const Tensor& v,
   const Tensor qh = split(q, n.T, n.d), kh = split(k, n.S, n.d), vh = split(v, n.S, n.e);
   // q k^T / sqrt(d), with the scale on q (T x d numbers rather than T x S) and k read transposed
   // in place.
-  Tensor scores = matmul_transposed(qh * (1.0 / std::sqrt(static_cast<double>(n.d))), kh, false, true);
+  const double scale = 1.0 / std::sqrt(static_cast<double>(n.d));
+  Tensor scores = matmul_transposed(qh * scale, kh, false, true);
   if (n.causal) {  // query i sees keys 0..i: -inf beyond, which softmax turns into 0
     std::vector<double> mask(static_cast<std::size_t>(n.T * n.S), 0.0);
     for (std::int64_t i = 0; i < n.T; ++i)

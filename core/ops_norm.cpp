@@ -48,9 +48,10 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
   return record("rms_norm", {x, weight}, y, [x, weight, inv_r, d, rows, eps](const Tensor& g) {
     if (is_creating_graph()) {  // the same formulas as recorded ops, to differentiate again
       const Tensor r = pow(mean(x * x, -1, true) + eps, -0.5);  // 1/r, (..., 1), with its history
-      const Tensor gw = g * weight;
-      if (x.requires_grad())  // w g / r - x / (d r^3) sum_i g_i w_i x_i
+      if (x.requires_grad()) {  // w g / r - x / (d r^3) sum_i g_i w_i x_i
+        const Tensor gw = g * weight;
         accumulate_grad(x, gw * r - x * (sum(gw * x, -1, true) * pow(r, 3.0) * (1.0 / d)));
+      }
       if (weight.requires_grad()) accumulate_grad(weight, g * (x * r));  // summed over rows
       return;
     }

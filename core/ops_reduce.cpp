@@ -44,13 +44,9 @@ Tensor sum_axis(const Tensor& x, const kernels::AxisView& v, const Shape& shape)
     using T = decltype(zero);
     const T* p = x.data<T>();
     T* o = out.data<T>();
-    if (v.inner == 1) {  // each sum runs along contiguous memory (the last axis, or everything):
-      for (std::int64_t a = 0; a < v.outer; ++a) {  // one local running sum, kept in a register
-        const T* row = p + a * v.n;
-        double total = 0;
-        for (std::int64_t k = 0; k < v.n; ++k) total += row[k];
-        o[a] = static_cast<T>(total);
-      }
+    if (v.inner == 1) {  // each sum runs along memory (the last axis, or everything): one
+      for (std::int64_t a = 0; a < v.outer; ++a)  // running sum, kept in a register
+        o[a] = static_cast<T>(kernels::sum_row(p + a * v.n, v.n));
       return;
     }
     std::vector<double> total(static_cast<std::size_t>(v.inner));  // one sum per inner position

@@ -67,7 +67,8 @@ Tensor softmax(const Tensor& x, std::int64_t axis) {
 Tensor log_softmax(const Tensor& x, std::int64_t axis) {
   Tensor z = softmax_op("log_softmax", x, axis, true);
   const int ax = normalize_axis("log_softmax", axis, x.dim());
-  return record("log_softmax", {x}, z, [x, saved = SavedOutput(z), ax](const Tensor& g) {  // (as softmax's)
+  // (The output kept as softmax's is.)
+  return record("log_softmax", {x}, z, [x, saved = SavedOutput(z), ax](const Tensor& g) {
     const Tensor y = exp(saved.get([&] { return log_softmax(x, ax); }));
     accumulate_grad(x, sub(g, mul(y, sum(g, ax, true))));  // g - y sum(g), y = exp(z)
   });

@@ -119,11 +119,14 @@ template <class T>
 T gelu(T x) {
   return vanishing_product(x, normal_cdf(x));
 }
+// phi(x) = e^(-x^2 / 2) / sqrt(2 pi), the standard normal density, with the exp above.
+template <class T>
+T normal_pdf(T x) {
+  return exp_minus_half_square(x) * (std::numbers::inv_sqrtpi_v<T> / std::numbers::sqrt2_v<T>);
+}
 template <class T>
 T gelu_grad(T x) {
-  const T pdf =
-      exp_minus_half_square(x) * (std::numbers::inv_sqrtpi_v<T> / std::numbers::sqrt2_v<T>);
-  return normal_cdf(x) + vanishing_product(x, pdf);
+  return normal_cdf(x) + vanishing_product(x, normal_pdf(x));
 }
 
 // Swish with beta 1 (SiLU) and its slope, as math::swish and math::swish_grad_x.

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <numbers>
 
 #include "core/activation_math.hpp"
 #include "core/fast/fast_math.hpp"
@@ -99,8 +98,7 @@ void fast_grad_and_grad2(kinds::Swish, T x, T& d1, T& d2) {
 }
 template <class T>
 void fast_grad_and_grad2(kinds::GELU, T x, T& d1, T& d2) {
-  const T pdf =
-      fast_math::exp_minus_half_square(x) * (std::numbers::inv_sqrtpi_v<T> / std::numbers::sqrt2_v<T>);
+  const T pdf = fast_math::normal_pdf(x);
   d1 = fast_math::normal_cdf(x) + math::vanishing_product(x, pdf);
   d2 = T(2) * pdf - math::vanishing_product(x, math::vanishing_product(x, pdf));
 }

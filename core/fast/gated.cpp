@@ -43,7 +43,8 @@ Tensor gated(const Tensor& gate, const Tensor& value, GateActivation act, Compos
   if (flat)  // under create_graph, gated's backward as ops (activations/glu.cpp says how)
     return record(op, {gate, value}, out, [gate, value, act, composite](const Tensor& g) {
       if (is_creating_graph()) {
-        if (value.requires_grad()) accumulate_grad(value, gated(gate, g, act, composite));  // g act(a)
+        if (value.requires_grad())  // g act(gate)
+          accumulate_grad(value, gated(gate, g, act, composite));
         if (!gate.requires_grad()) return;
         // g value act'(gate); with the identity (bilinear) act' = 1, so it is g value itself:
         // a product, differentiable to any order, where gated_slope stops at act''.

@@ -69,7 +69,9 @@ TEST_CASE("matmul_transposed: every pair of flags, batched and broadcast, twice 
       check_values(matmul_transposed(sa, sb, ta, tb), matmul(a, b).to_vector(), 1e-12);
       sa.requires_grad_(true), sb.requires_grad_(true);
       check_second_order(
-          [ta, tb](const std::vector<Tensor>& in) { return matmul_transposed(in[0], in[1], ta, tb); },
+          [ta, tb](const std::vector<Tensor>& in) {
+            return matmul_transposed(in[0], in[1], ta, tb);
+          },
           {sa, sb});
     }
   CHECK_ERROR([&] { matmul_transposed(a, b, true, false); }, "matmul", "(2,3,4) transposed",

@@ -67,7 +67,8 @@ TEST_CASE("one number per row: the last axis's own loops give the general loops'
     CHECK(sum(x, -1, true).to_vector() == sum(xt, 0).to_vector());
     double total = 0;  // everything, in order, in double, rounded once
     for (double v : x.to_vector()) total += v;
-    CHECK(sum(x).item() == (dtype == float32 ? static_cast<double>(static_cast<float>(total)) : total));
+    const double rounded = dtype == float32 ? static_cast<double>(static_cast<float>(total)) : total;
+    CHECK(sum(x).item() == rounded);
     CHECK(sum_to_shape(x, {3, 5, 1}).to_vector() == sum_to_shape(xt, {1, 3, 5}).to_vector());
     CHECK(mul(x, r).to_vector() == mul(x, expand(r, x.shape())).to_vector());
     CHECK(sub(x, r).to_vector() == sub(x, expand(r, x.shape())).to_vector());
