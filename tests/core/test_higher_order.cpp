@@ -68,6 +68,11 @@ TEST_CASE("matmul_transposed: every pair of flags, batched and broadcast, twice 
       Tensor sb = tb ? transpose(b, -2, -1).detach() : b;
       check_values(matmul_transposed(sa, sb, ta, tb), matmul(a, b).to_vector(), 1e-12);
       sa.requires_grad_(true), sb.requires_grad_(true);
+      check_gradients(
+          [ta, tb](const std::vector<Tensor>& in) {
+            return matmul_transposed(in[0], in[1], ta, tb);
+          },
+          {sa, sb});
       check_second_order(
           [ta, tb](const std::vector<Tensor>& in) {
             return matmul_transposed(in[0], in[1], ta, tb);
